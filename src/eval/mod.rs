@@ -1,0 +1,5 @@
+//! Scoring against gold files.
+
+pub mod conll;
+pub mod metrics;
+pub mod ner;

@@ -1,0 +1,4 @@
+//! Reading inputs and writing output lines.
+
+pub mod read;
+pub mod write;

@@ -1,0 +1,20 @@
+//! claimlink: reads news articles in bulk and writes one annotated `claimlink/1` JSON line
+//! per article.
+//!
+//! Stages, in order (each a module with one job):
+//! `io::read` → `text::normalize` → `text::segment` → `model::ner` → `record`, driven by
+//! `pipeline` (one batch of articles) and `run` (a whole stream, in order, to `io::write`).
+
+pub mod doc;
+pub mod error;
+pub mod eval;
+pub mod io;
+pub mod model;
+pub mod pipeline;
+pub mod record;
+pub mod run;
+pub mod text;
+pub mod train;
+
+pub use error::{Error, Result};
+pub use pipeline::{Options, Pipeline};

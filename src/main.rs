@@ -1,0 +1,345 @@
+//! The `claimlink` command line: parses arguments, calls the library, maps outcomes to
+//! exit codes (0 success, 1 a run with per-line errors, 2 bad usage or a failed run).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use claimlink::eval::ner::eval_ner;
+use claimlink::run::{run, RunOptions};
+use claimlink::text::Markup;
+use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
+use claimlink::{Options, Pipeline};
+
+#[derive(Parser)]
+#[command(
+    name = "claimlink",
+    version,
+    about = "Annotates news articles: entities, claims, speakers, targets, sources, sentiment"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Annotate articles: one claimlink/1 JSON line per input article, in input order.
+    Run(RunArgs),
+    /// Score the pipeline against gold files.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Fine-tune a model from the base encoder.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// List the model folders and how they were trained.
+    Models(ModelArgs),
+}
+
+#[derive(Args, Clone)]
+struct ModelArgs {
+    /// Folder of model folders (default: $CLAIMLINK_MODELS, ./models, or the project's models/).
+    #[arg(long)]
+    models: Option<PathBuf>,
+    /// Base encoder folder, source of the shared word embeddings (default:
+    /// $CLAIMLINK_BASE_MODEL or the project's .libtorch/base, installed by scripts/setup.sh).
+    #[arg(long)]
+    base_model: Option<PathBuf>,
+    /// Threads for the CPU stages and for libtorch (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
+    /// stdin. Default: stdin.
+    inputs: Vec<PathBuf>,
+    /// Write here (atomically, via OUTPUT.part) instead of stdout; - is stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// How article text is marked up.
+    #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
+    markup: MarkupArg,
+    /// Articles per batch (bounds memory; model batches are formed across them).
+    #[arg(long, default_value_t = 64)]
+    batch_articles: usize,
+    /// Most padded wordpieces per model batch.
+    #[arg(long, default_value_t = 4096)]
+    batch_tokens: usize,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MarkupArg {
+    Markdown,
+    Plain,
+}
+
+#[derive(Subcommand)]
+enum EvalCommand {
+    /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
+    Ner {
+        /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum TrainCommand {
+    /// NER on CoNLL-2003 train, selected on valid.
+    Ner(TrainNerArgs),
+}
+
+#[derive(Args)]
+struct TrainNerArgs {
+    /// Folder holding conll2003/train.txt and conll2003/valid.txt.
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    /// Where the trained model folder goes.
+    #[arg(long, default_value = "models/ner")]
+    out: PathBuf,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/ner")]
+    checkpoint: PathBuf,
+    /// Continue from the checkpoint when there is one.
+    #[arg(long)]
+    resume: bool,
+    #[arg(long)]
+    epochs: Option<usize>,
+    #[arg(long)]
+    lr: Option<f64>,
+    #[arg(long)]
+    seed: Option<u64>,
+    #[arg(long)]
+    batch_windows: Option<usize>,
+    /// Train without the casing embedding (for measuring what it is worth).
+    #[arg(long)]
+    no_casing: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+/// A path given by flag, else by environment variable, else `local` if it exists here,
+/// else the same path inside this project's checkout.
+fn resolve(flag: &Option<PathBuf>, env: &str, local: &str) -> PathBuf {
+    if let Some(p) = flag {
+        return p.clone();
+    }
+    if let Some(p) = std::env::var_os(env) {
+        return PathBuf::from(p);
+    }
+    let here = PathBuf::from(local);
+    if here.exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(local)
+}
+
+impl ModelArgs {
+    fn models(&self) -> PathBuf {
+        resolve(&self.models, "CLAIMLINK_MODELS", "models")
+    }
+
+    fn base(&self) -> PathBuf {
+        resolve(&self.base_model, "CLAIMLINK_BASE_MODEL", ".libtorch/base")
+    }
+
+    fn setup_threads(&self) {
+        let n = self.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        tch::set_num_threads(n as i32);
+        // Already built only if called twice; nothing to do then.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+
+    fn pipeline(&self, markup: Markup, batch_tokens: usize) -> Result<Pipeline> {
+        self.setup_threads();
+        let ner = self.models().join("ner");
+        let base = self.base();
+        Pipeline::load(
+            &ner,
+            &base,
+            Options {
+                markup,
+                batch_tokens,
+            },
+        )
+        .with_context(|| {
+            format!(
+                "cannot load the NER model from {} (base encoder {}); run scripts/setup.sh \
+                 or pass --models/--base-model",
+                ner.display(),
+                base.display()
+            )
+        })
+    }
+}
+
+/// Keeps freed memory in the process between batches: returning it to the OS and faulting
+/// it back in costs more than the inference itself on small batches.
+fn tune_malloc() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 30);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+    }
+}
+
+fn main() -> ExitCode {
+    tune_malloc();
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("claimlink: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Eval(EvalCommand::Ner { gold, model }) => {
+            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let report = eval_ner(&pipeline, &gold)?;
+            println!(
+                "eval ner: {} ({} documents, {} words, {:.1} s, {:.0} words/s)",
+                gold.display(),
+                report.documents,
+                report.words,
+                report.seconds,
+                report.words as f64 / report.seconds.max(1e-9)
+            );
+            print!("{}", report.scores.table("entity"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Train(TrainCommand::Ner(args)) => train_command(args),
+        Command::Models(args) => models_command(&args),
+    }
+}
+
+fn run_command(args: RunArgs) -> Result<ExitCode> {
+    let markup = match args.markup {
+        MarkupArg::Markdown => Markup::Markdown,
+        MarkupArg::Plain => Markup::Plain,
+    };
+    let pipeline = args.model.pipeline(markup, args.batch_tokens)?;
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+    let summary = run(
+        &pipeline,
+        &RunOptions {
+            inputs,
+            output,
+            batch_articles: args.batch_articles,
+            progress: !args.quiet,
+        },
+    )?;
+    if !args.quiet {
+        let target = summary
+            .output
+            .as_ref()
+            .map_or("stdout".to_string(), |p| p.display().to_string());
+        eprintln!(
+            "claimlink: {} articles ({} error lines), {} words in {:.2} s ({:.0} words/s) → {target}",
+            summary.articles,
+            summary.errors,
+            summary.words,
+            summary.seconds,
+            summary.words as f64 / summary.seconds.max(1e-9)
+        );
+    }
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
+    args.model.setup_threads();
+    let mut config = NerTrainConfig::default();
+    config.epochs = args.epochs.unwrap_or(config.epochs);
+    config.lr = args.lr.unwrap_or(config.lr);
+    config.seed = args.seed.unwrap_or(config.seed);
+    config.batch_windows = args.batch_windows.unwrap_or(config.batch_windows);
+    config.casing = !args.no_casing;
+    let train = args.data.join("conll2003/train.txt");
+    let valid = args.data.join("conll2003/valid.txt");
+    for file in [&train, &valid] {
+        anyhow::ensure!(
+            file.is_file(),
+            "{} not found: pass --data with the folder that holds conll2003/",
+            file.display()
+        );
+    }
+    let job = NerTrainJob {
+        train,
+        valid,
+        base: args.model.base(),
+        out: args.out,
+        checkpoint: args.checkpoint,
+        config,
+        resume: args.resume,
+    };
+    let scores = train_ner(&job)?;
+    println!(
+        "train ner: last epoch valid F1 {:.4}; model in {}",
+        scores.overall.f1(),
+        job.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn models_command(args: &ModelArgs) -> Result<ExitCode> {
+    let dir = args.models();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list models in {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("config.json").is_file())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let size: u64 = std::fs::read_dir(&path)?
+            .filter_map(|e| e.ok()?.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        let training: serde_json::Value = std::fs::read_to_string(path.join("training.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default();
+        println!(
+            "{}\t{:.1} MiB\ttask {}\tdev F1 {}\tbest epoch {}",
+            path.display(),
+            size as f64 / (1024.0 * 1024.0),
+            training["task"].as_str().unwrap_or("?"),
+            training["dev"]["f1"]
+                .as_f64()
+                .map_or("?".into(), |f| format!("{f:.4}")),
+            training["best_epoch"]
+        );
+    }
+    println!("base encoder: {}", args.base().display());
+    Ok(ExitCode::SUCCESS)
+}

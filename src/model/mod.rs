@@ -1,0 +1,7 @@
+//! Model runtime: tokenisation, the shared encoder, windows and batches, task heads.
+
+pub mod encoder;
+pub mod ner;
+pub mod tags;
+pub mod window;
+pub mod wordpiece;

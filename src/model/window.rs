@@ -1,0 +1,133 @@
+//! Packing sentences into encoder windows and windows into padded batches.
+//!
+//! Consecutive sentences of one document share a window (up to `max_len` pieces), so each
+//! sentence is encoded with its neighbours as context at no extra cost; a longer sentence
+//! is cut at word boundaries. Batches group windows of similar length to cut padding.
+
+use tch::Tensor;
+
+use crate::model::encoder::Batch;
+use crate::model::wordpiece::WordPiecer;
+
+/// A word as the encoder sees it.
+#[derive(Debug, Clone)]
+pub struct EncodedWord {
+    pub pieces: Vec<u32>,
+    pub casing: u8,
+}
+
+/// One encoder input: `[CLS] pieces… [SEP]`, with the position of every word's first piece.
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub ids: Vec<i64>,
+    pub casing: Vec<i64>,
+    /// Position in `ids` of the first piece of each word.
+    pub firsts: Vec<usize>,
+    /// `(sentence, word)` of each word, indices into what `pack` was given.
+    pub words: Vec<(usize, usize)>,
+}
+
+impl Window {
+    fn new(pieces: &WordPiecer) -> Self {
+        Window {
+            ids: vec![i64::from(pieces.cls)],
+            casing: vec![0],
+            firsts: Vec::new(),
+            words: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, word: &EncodedWord, at: (usize, usize)) {
+        self.firsts.push(self.ids.len());
+        self.words.push(at);
+        for &p in &word.pieces {
+            self.ids.push(i64::from(p));
+            self.casing.push(i64::from(word.casing));
+        }
+    }
+
+    fn finish(mut self, pieces: &WordPiecer) -> Self {
+        self.ids.push(i64::from(pieces.sep));
+        self.casing.push(0);
+        self
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+}
+
+fn pieces_of(sentence: &[EncodedWord]) -> usize {
+    sentence.iter().map(|w| w.pieces.len()).sum()
+}
+
+/// Packs the sentences of one document into windows of at most `max_len` pieces.
+pub fn pack(sentences: &[Vec<EncodedWord>], max_len: usize, pieces: &WordPiecer) -> Vec<Window> {
+    let budget = max_len.saturating_sub(2).max(1);
+    let mut windows = Vec::new();
+    let mut current = Window::new(pieces);
+    for (s, sentence) in sentences.iter().enumerate() {
+        if sentence.is_empty() {
+            continue;
+        }
+        let fits = current.len() - 1 + pieces_of(sentence) <= budget;
+        if !fits && !current.is_empty() {
+            windows.push(std::mem::replace(&mut current, Window::new(pieces)).finish(pieces));
+        }
+        for (w, word) in sentence.iter().enumerate() {
+            if current.len() - 1 + word.pieces.len() > budget && !current.is_empty() {
+                windows.push(std::mem::replace(&mut current, Window::new(pieces)).finish(pieces));
+            }
+            current.push(word, (s, w));
+        }
+    }
+    if !current.is_empty() {
+        windows.push(current.finish(pieces));
+    }
+    windows
+}
+
+/// Groups window indices into batches of similar length, each at most `max_tokens` padded
+/// pieces, in order of increasing length.
+pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| windows[i].len());
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    for i in order {
+        let longest = windows[i].len();
+        if !current.is_empty() && (current.len() + 1) * longest > max_tokens {
+            batches.push(std::mem::take(&mut current));
+        }
+        current.push(i);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// Pads windows into one batch (pad id 0, mask 0).
+pub fn to_batch(windows: &[&Window]) -> Batch {
+    let longest = windows.iter().map(|w| w.len()).max().unwrap_or(0);
+    let n = windows.len();
+    let mut ids = vec![0i64; n * longest];
+    let mut casing = vec![0i64; n * longest];
+    let mut mask = vec![0i64; n * longest];
+    for (b, w) in windows.iter().enumerate() {
+        let row = b * longest;
+        ids[row..row + w.len()].copy_from_slice(&w.ids);
+        casing[row..row + w.len()].copy_from_slice(&w.casing);
+        mask[row..row + w.len()].fill(1);
+    }
+    let shape = [n as i64, longest as i64];
+    Batch {
+        ids: Tensor::from_slice(&ids).view(shape),
+        casing: Tensor::from_slice(&casing).view(shape),
+        mask: Tensor::from_slice(&mask).view(shape),
+    }
+}

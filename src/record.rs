@@ -1,0 +1,118 @@
+//! The wire format: schema `claimlink/1`, one JSON object per output line.
+//!
+//! These structs are the format; internal types convert into them in one place
+//! (`pipeline`). `schema/claimlink-1.schema.json` documents the same shape for users.
+//! Every offset is a code point offset into the input `text`, end exclusive; a field
+//! that is unknown is `null`, never guessed.
+
+use serde::Serialize;
+
+use crate::doc::Span;
+
+pub const SCHEMA: &str = "claimlink/1";
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Record {
+    pub id: String,
+    pub schema: &'static str,
+    pub entities: Vec<Entity>,
+    pub claims: Vec<Claim>,
+    pub companies: Vec<Company>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Entity {
+    pub text: String,
+    pub label: String,
+    pub start: usize,
+    pub end: usize,
+    /// Mean probability the model gave the entity's tags.
+    pub score: f32,
+    /// The canonical company this mention refers to, when known.
+    pub company: Option<String>,
+}
+
+impl Entity {
+    pub fn span(&self) -> Span {
+        Span {
+            text: self.text.clone(),
+            start: self.start,
+            end: self.end,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Named {
+    pub name: String,
+    pub mention: Option<Span>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Sentiment {
+    pub label: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SentenceRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Claim {
+    pub id: String,
+    pub quote: Span,
+    pub speaker: Option<Named>,
+    pub cue: Option<Span>,
+    pub source: Option<Named>,
+    pub target: Option<Named>,
+    pub sentiment: Option<Sentiment>,
+    pub sentence: Option<SentenceRange>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Company {
+    pub name: String,
+    pub mentions: usize,
+    pub sentiment: Option<Sentiment>,
+}
+
+/// Written in place of a record for an input line that could not be processed.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorRecord {
+    pub id: Option<String>,
+    pub schema: &'static str,
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorDetail {
+    pub kind: String,
+    pub message: String,
+    pub file: String,
+    pub line: usize,
+}
+
+/// One output line.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum OutputLine {
+    Record(Record),
+    Error(ErrorRecord),
+}
+
+impl OutputLine {
+    pub fn is_error(&self) -> bool {
+        matches!(self, OutputLine::Error(_))
+    }
+
+    /// The line as JSON, without the newline.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail (no maps with non-string keys).
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"schema":"{SCHEMA}","error":{{"kind":"internal","message":"{e}"}}}}"#)
+        })
+    }
+}

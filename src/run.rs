@@ -1,0 +1,124 @@
+//! `claimlink run`: streams inputs through the pipeline in batches and writes one output
+//! line per input line, in input order. Memory is bounded by the batch, not the corpus.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use crate::doc::Article;
+use crate::error::Result;
+use crate::io::read::{expand_inputs, items, Item};
+use crate::io::write::Sink;
+use crate::pipeline::Pipeline;
+use crate::record::{ErrorDetail, ErrorRecord, OutputLine, SCHEMA};
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    /// `None` writes to stdout.
+    pub output: Option<PathBuf>,
+    /// Articles per batch.
+    pub batch_articles: usize,
+    /// Show a progress bar (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunSummary {
+    pub articles: usize,
+    pub errors: usize,
+    pub words: usize,
+    pub seconds: f64,
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
+    let started = Instant::now();
+    let files = expand_inputs(&options.inputs)?;
+    let mut sink = match &options.output {
+        Some(path) => Sink::file(path, &files)?,
+        None => Sink::stdout(),
+    };
+    let bar = progress_bar(options.progress);
+    let mut summary = RunSummary::default();
+    let mut batch: Vec<Item> = Vec::with_capacity(options.batch_articles);
+    for item in items(files) {
+        batch.push(item?);
+        if batch.len() >= options.batch_articles.max(1) {
+            write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
+            bar.set_position(summary.articles as u64);
+        }
+    }
+    write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
+    bar.finish_and_clear();
+    summary.output = sink.finish()?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn write_batch(
+    pipeline: &Pipeline,
+    batch: &mut Vec<Item>,
+    sink: &mut Sink,
+    summary: &mut RunSummary,
+) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let articles: Vec<Article> = batch
+        .iter()
+        .filter_map(|item| item.article.as_ref().ok().cloned())
+        .collect();
+    let mut annotated = pipeline.annotate(&articles)?.into_iter();
+    for item in batch.drain(..) {
+        let line = match &item.article {
+            Ok(article) => match annotated.next() {
+                Some(Ok(a)) => {
+                    summary.words += a.words;
+                    OutputLine::Record(a.record)
+                }
+                Some(Err(message)) => {
+                    error_line(Some(article.id.clone()), "internal", message, &item)
+                }
+                None => error_line(
+                    Some(article.id.clone()),
+                    "internal",
+                    "the pipeline returned fewer records than articles".into(),
+                    &item,
+                ),
+            },
+            Err(e) => error_line(e.id.clone(), e.kind, e.message.clone(), &item),
+        };
+        summary.articles += 1;
+        summary.errors += usize::from(line.is_error());
+        sink.write_line(&line.to_json())?;
+    }
+    sink.flush()
+}
+
+fn error_line(id: Option<String>, kind: &str, message: String, item: &Item) -> OutputLine {
+    OutputLine::Error(ErrorRecord {
+        id,
+        schema: SCHEMA,
+        error: ErrorDetail {
+            kind: kind.to_string(),
+            message,
+            file: item.file.clone(),
+            line: item.line,
+        },
+    })
+}
+
+fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
+    if !wanted || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} articles, {per_sec}, {elapsed} elapsed",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}

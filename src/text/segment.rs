@@ -1,0 +1,366 @@
+//! Sentences and words of normalised text.
+//!
+//! Reads: normalised characters. Writes: sentences, each with its words, as normalised
+//! code point ranges. Words follow the CoNLL-2003 (Penn Treebank-like) convention the NER
+//! model was trained on: punctuation apart, clitics apart ("Microsoft 's", "does n't"),
+//! hyphenated words, numbers and abbreviations ("U.S.", "Inc.") whole.
+
+/// A `[start, end)` range of normalised code points.
+pub type Range = (usize, usize);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub words: Vec<Range>,
+}
+
+/// Abbreviations that keep their period and do not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "st",
+    "jr", "sr", "rev", "hon", "pres", "supt", "messrs", "mt", "ft", "inc", "corp", "ltd", "co",
+    "cos", "bros", "plc", "llc", "vs", "etc", "no", "nos", "vol", "fig", "approx", "est", "dept",
+    "univ", "assn", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "ave", "blvd", "rd", "u.s", "u.k",
+    "u.n", "e.u", "a.m", "p.m", "d.c", "i.e", "e.g", "al",
+];
+
+/// Abbreviations that often end a sentence too ("... in the U.S. The ...").
+const FINAL_ABBREVIATIONS: &[&str] = &[
+    "inc", "corp", "ltd", "co", "plc", "llc", "etc", "u.s", "u.k",
+];
+
+const CLITICS: &[&str] = &["s", "re", "ve", "ll", "d", "m"];
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '\u{ad}'
+}
+
+/// Splits normalised text into sentences of words.
+pub fn segment(chars: &[char]) -> Vec<Sentence> {
+    let mut sentences = Vec::new();
+    for (line_start, line_end) in lines(chars) {
+        let words = tokenize(chars, line_start, line_end);
+        split_sentences(chars, words, &mut sentences);
+    }
+    sentences
+}
+
+/// Lines, joining a line to the previous one when it plainly continues the same sentence
+/// (hard-wrapped text: no final punctuation before, lowercase start after).
+fn lines(chars: &[char]) -> Vec<Range> {
+    let mut out: Vec<Range> = Vec::new();
+    let mut start = 0;
+    for i in 0..=chars.len() {
+        if i < chars.len() && chars[i] != '\n' {
+            continue;
+        }
+        let line = (start, i);
+        start = i + 1;
+        let Some(first) = chars[line.0..line.1]
+            .iter()
+            .position(|c| !c.is_whitespace())
+        else {
+            // A blank line ends a paragraph: the empty entry stops the next line joining.
+            out.push((line.0, line.0));
+            continue;
+        };
+        let continues = out.last().is_some_and(|&(s, e)| {
+            e > s
+                && chars[s..e]
+                    .iter()
+                    .rev()
+                    .find(|c| !c.is_whitespace())
+                    .is_some_and(|c| c.is_alphanumeric() || *c == ',')
+                && chars[line.0 + first].is_lowercase()
+        });
+        match out.last_mut() {
+            Some(last) if continues => last.1 = line.1,
+            _ => out.push(line),
+        }
+    }
+    out.retain(|&(s, e)| e > s);
+    out
+}
+
+/// Words of `chars[start..end]`.
+pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
+    let mut words = Vec::new();
+    let mut i = start;
+    while i < end {
+        let c = chars[i];
+        if c.is_whitespace() || c.is_control() || c == '\u{200b}' || c == '\u{feff}' {
+            i += 1;
+            continue;
+        }
+        let j = if is_word_char(c) {
+            word_end(chars, i, end)
+        } else {
+            punct_end(chars, i, end)
+        };
+        split_clitic(chars, i, j, &mut words);
+        i = j;
+    }
+    words
+}
+
+/// End of the word starting at `i`: letters and digits, joined by inner hyphens, periods
+/// of numbers and abbreviations, `&` (AT&T), apostrophes (O'Neill, and clitics split later).
+fn word_end(chars: &[char], i: usize, end: usize) -> usize {
+    let mut j = i;
+    while j < end {
+        let c = chars[j];
+        if is_word_char(c) {
+            j += 1;
+            continue;
+        }
+        let next = chars.get(j + 1).copied().filter(|_| j + 1 < end);
+        let joins = match c {
+            '-' | '‐' | '&' | '/' | '_' => next.is_some_and(is_word_char),
+            '.' | ',' | ':' => {
+                let prev_digit = j > i && chars[j - 1].is_ascii_digit();
+                prev_digit && next.is_some_and(|n| n.is_ascii_digit())
+            }
+            c if is_apostrophe(c) => next.is_some_and(char::is_alphabetic),
+            _ => false,
+        };
+        if !joins {
+            break;
+        }
+        j += 1;
+    }
+    // Abbreviation period: "U.S.", "Inc.", single initials "J.".
+    if j < end && chars[j] == '.' {
+        let token: String = chars[i..j].iter().collect::<String>().to_lowercase();
+        let dotted = initials_end(chars, i, end);
+        if dotted > j {
+            return dotted;
+        }
+        let single_initial = j - i == 1 && chars[i].is_uppercase();
+        if single_initial || ABBREVIATIONS.contains(&token.as_str()) {
+            return j + 1;
+        }
+    }
+    j
+}
+
+/// "U.S." / "a.m." style: single letters each followed by a period.
+fn initials_end(chars: &[char], i: usize, end: usize) -> usize {
+    let mut j = i;
+    let mut count = 0;
+    while j + 1 < end && chars[j].is_alphabetic() && chars[j + 1] == '.' {
+        j += 2;
+        count += 1;
+    }
+    let runs_on = j < end && is_word_char(chars[j]);
+    if count >= 2 && !runs_on {
+        j
+    } else {
+        i
+    }
+}
+
+/// Punctuation: runs of the same mark ("...", "--", "''") stay one token.
+fn punct_end(chars: &[char], i: usize, end: usize) -> usize {
+    let c = chars[i];
+    let mut j = i + 1;
+    if matches!(c, '.' | '-' | '\'' | '`' | '!' | '?' | '*' | '=' | '_') {
+        while j < end && chars[j] == c {
+            j += 1;
+        }
+    }
+    j
+}
+
+/// Pushes `[i, j)`, splitting a trailing clitic: "Microsoft's" → "Microsoft" + "'s",
+/// "doesn't" → "does" + "n't".
+fn split_clitic(chars: &[char], i: usize, j: usize, words: &mut Vec<Range>) {
+    if j - i >= 3 {
+        if let Some(a) = (i + 1..j).rev().find(|&k| is_apostrophe(chars[k])) {
+            let tail: String = chars[a + 1..j].iter().collect::<String>().to_lowercase();
+            if tail == "t" && a >= i + 2 && chars[a - 1].eq_ignore_ascii_case(&'n') {
+                words.push((i, a - 1));
+                words.push((a - 1, j));
+                return;
+            }
+            if CLITICS.contains(&tail.as_str()) {
+                words.push((i, a));
+                words.push((a, j));
+                return;
+            }
+        }
+    }
+    words.push((i, j));
+}
+
+fn is_sentence_final(word: &[char]) -> bool {
+    word.iter().all(|c| matches!(c, '.' | '!' | '?' | '…')) && !word.is_empty()
+}
+
+fn is_closing(word: &[char]) -> bool {
+    word.len() == 1 && matches!(word[0], '"' | '”' | '’' | '\'' | ')' | ']' | '»')
+}
+
+fn starts_sentence(word: &[char]) -> bool {
+    word.first().is_some_and(|c| {
+        c.is_uppercase() || c.is_ascii_digit() || matches!(c, '"' | '“' | '‘' | '(' | '«' | '[')
+    })
+}
+
+fn split_sentences(chars: &[char], words: Vec<Range>, out: &mut Vec<Sentence>) {
+    let text = |r: Range| &chars[r.0..r.1];
+    let mut current: Vec<Range> = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        current.push(words[k]);
+        let w = text(words[k]);
+        let mut boundary = is_sentence_final(w);
+        if !boundary && w.last() == Some(&'.') && w.len() > 1 {
+            let lower: String = w[..w.len() - 1].iter().collect::<String>().to_lowercase();
+            boundary = FINAL_ABBREVIATIONS.contains(&lower.as_str())
+                && words
+                    .get(k + 1)
+                    .is_some_and(|&n| is_likely_sentence_opener(text(n)));
+        }
+        if boundary {
+            while k + 1 < words.len() && is_closing(text(words[k + 1])) {
+                k += 1;
+                current.push(words[k]);
+            }
+            if words.get(k + 1).map_or(true, |&n| starts_sentence(text(n))) {
+                flush(&mut current, out);
+            }
+        }
+        k += 1;
+    }
+    flush(&mut current, out);
+}
+
+/// Capitalised function words that start sentences but rarely continue a company name.
+fn is_likely_sentence_opener(word: &[char]) -> bool {
+    let w: String = word.iter().collect();
+    matches!(
+        w.as_str(),
+        "The"
+            | "It"
+            | "He"
+            | "She"
+            | "They"
+            | "We"
+            | "I"
+            | "But"
+            | "And"
+            | "In"
+            | "A"
+            | "This"
+            | "That"
+            | "Its"
+            | "Their"
+            | "His"
+            | "Her"
+            | "Shares"
+            | "On"
+            | "At"
+            | "For"
+    )
+}
+
+fn flush(current: &mut Vec<Range>, out: &mut Vec<Sentence>) {
+    if let (Some(first), Some(last)) = (current.first(), current.last()) {
+        out.push(Sentence {
+            start: first.0,
+            end: last.1,
+            words: std::mem::take(current),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        tokenize(&chars, 0, chars.len())
+            .into_iter()
+            .map(|(s, e)| chars[s..e].iter().collect())
+            .collect()
+    }
+
+    fn sentences(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        segment(&chars)
+            .into_iter()
+            .map(|s| chars[s.start..s.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn words_follow_conll_conventions() {
+        assert_eq!(
+            words(
+                "Microsoft's U.S. unit doesn't sell 1,000.5 AT&T-made \"enterprise-grade\" kits."
+            ),
+            vec![
+                "Microsoft",
+                "'s",
+                "U.S.",
+                "unit",
+                "does",
+                "n't",
+                "sell",
+                "1,000.5",
+                "AT&T-made",
+                "\"",
+                "enterprise-grade",
+                "\"",
+                "kits",
+                "."
+            ]
+        );
+    }
+
+    #[test]
+    fn curly_apostrophes_and_names() {
+        assert_eq!(words("OpenAI’s O'Neill"), vec!["OpenAI", "’s", "O'Neill"]);
+        assert_eq!(words("Mr. J. Smith"), vec!["Mr.", "J.", "Smith"]);
+    }
+
+    #[test]
+    fn sentences_survive_abbreviations_and_quotes() {
+        let got = sentences(
+            "Mr. Smith went to Washington. \"It is great.\" He left at 5 p.m. on Friday.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                "Mr. Smith went to Washington.",
+                "\"It is great.\"",
+                "He left at 5 p.m. on Friday."
+            ]
+        );
+    }
+
+    #[test]
+    fn lines_are_boundaries_but_wrapped_lines_join() {
+        let got = sentences("Headline Here\n\nThe company said\nit would grow.\nNext line");
+        assert_eq!(
+            got,
+            vec![
+                "Headline Here",
+                "The company said\nit would grow.",
+                "Next line"
+            ]
+        );
+    }
+
+    #[test]
+    fn company_suffix_can_end_a_sentence() {
+        let got = sentences("He joined Apple Inc. The deal closed.");
+        assert_eq!(got, vec!["He joined Apple Inc.", "The deal closed."]);
+    }
+}

@@ -1,0 +1,6 @@
+//! Fine-tuning: data preparation per task, the training loop, checkpoints and the record
+//! of how a model was made (`training.json`).
+
+pub mod checkpoint;
+pub mod ner;
+pub mod schedule;
