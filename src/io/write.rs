@@ -35,6 +35,9 @@ impl Sink {
                 path.display()
             )));
         }
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
         let tmp = part_path(path);
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         Ok(Sink {

@@ -60,7 +60,7 @@ impl Encoder {
     pub fn forward(&self, batch: &Batch, train: bool) -> Result<Tensor> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some(casing) = &self.casing {
-            embeds = embeds + batch.casing.apply(casing);
+            embeds += batch.casing.apply(casing);
         }
         let out = self.bert.forward_t(
             None,

@@ -227,11 +227,15 @@ fn split_sentences(chars: &[char], words: Vec<Range>, out: &mut Vec<Sentence>) {
                     .is_some_and(|&n| is_likely_sentence_opener(text(n)));
         }
         if boundary {
-            while k + 1 < words.len() && is_closing(text(words[k + 1])) {
+            // A closing mark hugs the word before it; a straight quote after a space opens.
+            while k + 1 < words.len()
+                && words[k + 1].0 == words[k].1
+                && is_closing(text(words[k + 1]))
+            {
                 k += 1;
                 current.push(words[k]);
             }
-            if words.get(k + 1).map_or(true, |&n| starts_sentence(text(n))) {
+            if words.get(k + 1).is_none_or(|&n| starts_sentence(text(n))) {
                 flush(&mut current, out);
             }
         }

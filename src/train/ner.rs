@@ -332,7 +332,7 @@ fn run_epoch(
         position.step += 1;
         position.batch = b + 1;
         bar.inc(1);
-        if position.step % 50 == 0 {
+        if position.step.is_multiple_of(50) {
             let rate = pieces as f64 / tick.elapsed().as_secs_f64();
             let msg = format!("loss {:.4}, {rate:.0} pieces/s", loss_sum / loss_n as f64);
             if bar.is_hidden() {
@@ -348,7 +348,7 @@ fn run_epoch(
             loss_sum = 0.0;
             loss_n = 0;
         }
-        if position.step % cfg.checkpoint_every == 0 {
+        if position.step.is_multiple_of(cfg.checkpoint_every) {
             checkpoint.save(model.var_store(), position)?;
         }
     }

@@ -1,0 +1,214 @@
+//! End-to-end tests: the real binary, the committed models, the bundled corpus.
+
+mod util;
+
+use util::*;
+
+#[test]
+fn corpus_run_has_one_valid_record_per_article_with_exact_offsets() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("corpus.jsonl");
+    let output = claimlink(
+        &[
+            "run",
+            "corpus",
+            "-o",
+            out.to_str().expect("utf-8 path"),
+            "--quiet",
+        ],
+        None,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records = read_lines(&out);
+    let texts = corpus_texts();
+    assert_eq!(records.len(), texts.len());
+    let mut checked = 0;
+    for record in &records {
+        assert_eq!(record["schema"], "claimlink/1");
+        let id = record["id"].as_str().expect("id");
+        let text = &texts[id];
+        let mut found = Vec::new();
+        spans(record, &mut found);
+        for (span_text, start, end) in found {
+            assert!(start < end, "{id}: empty span {start}..{end}");
+            assert_eq!(
+                slice(text, start, end),
+                span_text,
+                "{id}: span {start}..{end}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "only {checked} spans checked");
+}
+
+#[test]
+fn seed_article_lists_its_companies_with_correct_offsets() {
+    let path = corpus().join("microsoft-openai-briefing.txt");
+    let output = claimlink(&["run", path.to_str().expect("utf-8"), "--quiet"], None);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let records = stdout_lines(&output);
+    assert_eq!(records.len(), 1);
+    let text = std::fs::read_to_string(&path).expect("seed");
+    let entities = records[0]["entities"].as_array().expect("entities");
+    let names: Vec<&str> = entities
+        .iter()
+        .map(|e| e["text"].as_str().expect("text"))
+        .collect();
+    for expected in [
+        "Microsoft",
+        "OpenAI",
+        "Azure",
+        "The Information",
+        "Touchcast",
+        "Snap",
+        "Instacart",
+        "Google Cloud",
+        "Amazon Web Services",
+    ] {
+        let entity = entities
+            .iter()
+            .find(|e| e["text"] == expected)
+            .unwrap_or_else(|| panic!("{expected} missing; found {names:?}"));
+        let (s, e) = (
+            entity["start"].as_u64().expect("start"),
+            entity["end"].as_u64().expect("end"),
+        );
+        assert_eq!(slice(&text, s, e), expected);
+    }
+}
+
+#[test]
+fn bad_lines_become_error_records_in_place_and_the_run_goes_on() {
+    let mut input = Vec::new();
+    input.extend_from_slice(b"{\"id\": \"a\", \"text\": \"Apple hired Tim Cook in Cupertino.\"}\n");
+    input.extend_from_slice(b"{not json}\n");
+    input.extend_from_slice(b"{\"id\": \"c\"}\n");
+    input.extend_from_slice(b"{\"id\": \"d\", \"text\": 42}\n");
+    input.extend_from_slice(b"{\"id\": \"e\", \"text\": \"caf\xe9\"}\n");
+    input.extend_from_slice(b"\n");
+    input.extend_from_slice(b"{\"id\": 7, \"text\": \"Siemens AG is based in Munich.\"}\n");
+    let output = claimlink(&["run", "-", "--quiet"], Some(&input));
+    assert_eq!(output.status.code(), Some(1), "per-line errors exit 1");
+    let lines = stdout_lines(&output);
+    assert_eq!(lines.len(), 7, "one output line per input line");
+    let kinds: Vec<Option<&str>> = lines.iter().map(|l| l["error"]["kind"].as_str()).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            None,
+            Some("invalid_json"),
+            Some("missing_field"),
+            Some("invalid_field"),
+            Some("invalid_utf8"),
+            Some("empty_line"),
+            None
+        ]
+    );
+    for (n, line) in lines.iter().enumerate() {
+        if line.get("error").is_some() {
+            assert_eq!(line["error"]["line"].as_u64(), Some(n as u64 + 1));
+        }
+    }
+    assert_eq!(lines[0]["id"], "a");
+    assert_eq!(lines[2]["id"], "c");
+    assert_eq!(lines[6]["id"], "7");
+    assert!(!lines[6]["entities"]
+        .as_array()
+        .expect("entities")
+        .is_empty());
+}
+
+#[test]
+fn output_file_is_never_an_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in.jsonl");
+    let original = "{\"id\": \"x\", \"text\": \"IBM said so.\"}\n";
+    std::fs::write(&input, original).expect("write");
+    let path = input.to_str().expect("utf-8");
+    let output = claimlink(&["run", path, "-o", path], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("also an input"));
+    assert_eq!(std::fs::read_to_string(&input).expect("read"), original);
+}
+
+#[test]
+fn missing_input_is_a_usage_error_that_says_what_to_give() {
+    let output = claimlink(&["run", "no/such/file.jsonl"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no/such/file.jsonl") && stderr.contains("does not exist"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn markdown_offsets_point_into_the_original_text() {
+    let text = "- **Siemens** said, per [Reuters](https://x.y), that *Berlin* agreed.";
+    let line = serde_json::json!({"id": "md", "text": text}).to_string() + "\n";
+    let output = claimlink(&["run", "--quiet"], Some(line.as_bytes()));
+    assert!(output.status.success());
+    let record = &stdout_lines(&output)[0];
+    let entities = record["entities"].as_array().expect("entities");
+    assert!(!entities.is_empty());
+    for e in entities {
+        let (s, t) = (
+            e["start"].as_u64().expect("s"),
+            e["end"].as_u64().expect("e"),
+        );
+        assert_eq!(slice(text, s, t), e["text"].as_str().expect("text"));
+    }
+    assert!(entities.iter().any(|e| e["text"] == "Reuters"));
+}
+
+#[test]
+fn eval_ner_scores_a_conll_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gold = dir.path().join("gold.conll");
+    std::fs::write(
+        &gold,
+        "-DOCSTART- -X- -X- O\n\nAngela NNP B-NP I-PER\nMerkel NNP I-NP I-PER\nvisited VBD B-VP O\nParis NNP B-NP I-LOC\n. . O O\n\nSiemens NNP B-NP I-ORG\nrose VBD B-VP O\n. . O O\n",
+    )
+    .expect("write");
+    let output = claimlink(
+        &["eval", "ner", "--gold", gold.to_str().expect("utf-8")],
+        None,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let overall = stdout
+        .lines()
+        .find(|l| l.starts_with("overall"))
+        .expect("overall row");
+    let f1: f64 = overall
+        .split_whitespace()
+        .nth(3)
+        .expect("F1")
+        .parse()
+        .expect("number");
+    assert!(f1 > 0.5, "F1 {f1} on three easy entities\n{stdout}");
+}
+
+#[test]
+fn models_command_lists_the_ner_model() {
+    let output = claimlink(&["models"], None);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("ner") && stdout.contains("dev F1"),
+        "{stdout}"
+    );
+}

@@ -1,0 +1,47 @@
+//! Property tests over the text stages: arbitrary Unicode never panics and every range they
+//! produce maps back inside the original text.
+
+use claimlink::text::{segment, Markup, Normalized};
+use proptest::prelude::*;
+
+fn check(text: &str) {
+    let original_len = text.chars().count();
+    for markup in [Markup::Markdown, Markup::Plain] {
+        let normalized = Normalized::new(text, markup);
+        assert_eq!(normalized.chars.len(), normalized.origin.len());
+        assert!(
+            normalized.origin.windows(2).all(|w| w[0] < w[1]),
+            "origin is increasing"
+        );
+        for sentence in segment(&normalized.chars) {
+            assert!(sentence.start < sentence.end && sentence.end <= normalized.len());
+            for &(s, e) in &sentence.words {
+                assert!(sentence.start <= s && s < e && e <= sentence.end);
+                let (os, oe) = normalized.to_original(s, e).expect("maps back");
+                assert!(os < oe && oe <= original_len);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_unicode(text in "\\PC{0,300}") {
+        check(&text);
+    }
+
+    #[test]
+    fn markup_heavy(text in "[-*_#>\\[\\]()!<>&;a-zA-Z0-9 .\"“”'’\n]{0,300}") {
+        check(&text);
+    }
+}
+
+#[test]
+fn thousands_of_quote_marks_and_deep_markup() {
+    check(&"\"“”'’".repeat(2000));
+    check(&"[".repeat(5000));
+    check(&"**a** [b](c) ".repeat(2000));
+    check(&"<b>".repeat(3000));
+}
