@@ -11,6 +11,7 @@ use claimlink::eval::ner::eval_ner;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
+use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
 use claimlink::{Options, Pipeline};
 
 #[derive(Parser)]
@@ -98,6 +99,35 @@ enum EvalCommand {
 enum TrainCommand {
     /// NER on CoNLL-2003 train, selected on valid.
     Ner(TrainNerArgs),
+    /// Target-dependent sentiment on NewsMTSC train, selected and calibrated on dev-rw.
+    Sentiment(TrainSentimentArgs),
+}
+
+#[derive(Args)]
+struct TrainSentimentArgs {
+    /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    /// Where the trained model folder goes.
+    #[arg(long, default_value = "models/sentiment")]
+    out: PathBuf,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/sentiment")]
+    checkpoint: PathBuf,
+    /// Continue from the checkpoint when there is one.
+    #[arg(long)]
+    resume: bool,
+    #[arg(long)]
+    epochs: Option<usize>,
+    #[arg(long)]
+    lr: Option<f64>,
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Targets per optimiser step.
+    #[arg(long)]
+    batch: Option<usize>,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(Args)]
@@ -120,8 +150,9 @@ struct TrainNerArgs {
     lr: Option<f64>,
     #[arg(long)]
     seed: Option<u64>,
+    /// Windows per optimiser step.
     #[arg(long)]
-    batch_windows: Option<usize>,
+    batch: Option<usize>,
     /// Train without the casing embedding (for measuring what it is worth).
     #[arg(long)]
     no_casing: bool,
@@ -231,6 +262,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Train(TrainCommand::Ner(args)) => train_command(args),
+        Command::Train(TrainCommand::Sentiment(args)) => train_sentiment_command(args),
         Command::Models(args) => models_command(&args),
     }
 }
@@ -280,10 +312,11 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
 fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = NerTrainConfig::default();
-    config.epochs = args.epochs.unwrap_or(config.epochs);
-    config.lr = args.lr.unwrap_or(config.lr);
-    config.seed = args.seed.unwrap_or(config.seed);
-    config.batch_windows = args.batch_windows.unwrap_or(config.batch_windows);
+    let schedule = &mut config.schedule;
+    schedule.epochs = args.epochs.unwrap_or(schedule.epochs);
+    schedule.lr = args.lr.unwrap_or(schedule.lr);
+    schedule.seed = args.seed.unwrap_or(schedule.seed);
+    schedule.batch = args.batch.unwrap_or(schedule.batch);
     config.casing = !args.no_casing;
     let train = args.data.join("conll2003/train.txt");
     let valid = args.data.join("conll2003/valid.txt");
@@ -303,10 +336,47 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
         config,
         resume: args.resume,
     };
-    let scores = train_ner(&job)?;
+    let position = train_ner(&job)?;
     println!(
-        "train ner: last epoch valid F1 {:.4}; model in {}",
-        scores.overall.f1(),
+        "train ner: best valid F1 {:.4} at epoch {}; model in {}",
+        position.best_score,
+        position.best_epoch.unwrap_or(0),
+        job.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
+    args.model.setup_threads();
+    let mut config = SentimentTrainConfig::default();
+    let schedule = &mut config.schedule;
+    schedule.epochs = args.epochs.unwrap_or(schedule.epochs);
+    schedule.lr = args.lr.unwrap_or(schedule.lr);
+    schedule.seed = args.seed.unwrap_or(schedule.seed);
+    schedule.batch = args.batch.unwrap_or(schedule.batch);
+    let train = args.data.join("newsmtsc/train.jsonl");
+    let dev = args.data.join("newsmtsc/dev-rw.jsonl");
+    for file in [&train, &dev] {
+        anyhow::ensure!(
+            file.is_file(),
+            "{} not found: pass --data with the folder that holds newsmtsc/",
+            file.display()
+        );
+    }
+    let job = SentimentTrainJob {
+        train,
+        dev,
+        base: args.model.base(),
+        out: args.out,
+        checkpoint: args.checkpoint,
+        config,
+        resume: args.resume,
+    };
+    let position = train_sentiment(&job)?;
+    println!(
+        "train sentiment: best dev-rw macro-F1 {:.4} at epoch {}; model in {}",
+        position.best_score,
+        position.best_epoch.unwrap_or(0),
         job.out.display()
     );
     Ok(ExitCode::SUCCESS)

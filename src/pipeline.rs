@@ -66,8 +66,8 @@ impl Pipeline {
         &self,
         articles: &[Article],
     ) -> Result<Vec<std::result::Result<Annotated, String>>> {
-        let pieces = &self.ner.pieces;
-        let (markup, max_len) = (self.options.markup, self.ner.max_len);
+        let pieces = self.ner.pieces();
+        let (markup, max_len) = (self.options.markup, self.ner.max_len());
         let prepared: Vec<std::result::Result<Prepared, String>> = articles
             .par_iter()
             .map(|a| guard(|| prepare(&a.text, markup, pieces, max_len)))

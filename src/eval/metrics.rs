@@ -120,3 +120,113 @@ mod tests {
         assert_eq!(s.by_label["ORG"].f1(), 0.0);
     }
 }
+
+/// A confusion matrix over `n` classes: `counts[gold][predicted]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confusion {
+    pub labels: Vec<String>,
+    pub counts: Vec<Vec<usize>>,
+}
+
+impl Confusion {
+    pub fn new(labels: &[&str]) -> Self {
+        Confusion {
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            counts: vec![vec![0; labels.len()]; labels.len()],
+        }
+    }
+
+    pub fn add(&mut self, gold: usize, predicted: usize) {
+        self.counts[gold][predicted] += 1;
+    }
+
+    pub fn class(&self, c: usize) -> Counts {
+        let n = self.labels.len();
+        Counts {
+            tp: self.counts[c][c],
+            fp: (0..n).filter(|&g| g != c).map(|g| self.counts[g][c]).sum(),
+            fn_: (0..n).filter(|&p| p != c).map(|p| self.counts[c][p]).sum(),
+        }
+    }
+
+    pub fn macro_f1(&self) -> f64 {
+        let n = self.labels.len();
+        (0..n).map(|c| self.class(c).f1()).sum::<f64>() / n.max(1) as f64
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        let total: usize = self.counts.iter().flatten().sum();
+        let right: usize = (0..self.labels.len()).map(|c| self.counts[c][c]).sum();
+        ratio(right, total)
+    }
+
+    /// Per-class P/R/F1, macro-F1, accuracy, and the matrix (rows gold, columns predicted).
+    pub fn table(&self) -> String {
+        let mut out = format!("{:<10} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "F1");
+        for (c, label) in self.labels.iter().enumerate() {
+            let k = self.class(c);
+            out += &format!(
+                "{label:<10} {:>9.4} {:>9.4} {:>9.4}\n",
+                k.precision(),
+                k.recall(),
+                k.f1()
+            );
+        }
+        out += &format!("macro-F1   {:>9.4}\naccuracy   {:>9.4}\n", self.macro_f1(), self.accuracy());
+        out += &format!("{:<10}", "gold\\pred");
+        for label in &self.labels {
+            out += &format!(" {label:>9}");
+        }
+        out.push('\n');
+        for (g, label) in self.labels.iter().enumerate() {
+            out += &format!("{label:<10}");
+            for count in &self.counts[g] {
+                out += &format!(" {count:>9}");
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Expected calibration error of top-class probabilities, over `bins` equal-width bins.
+pub fn expected_calibration_error(confidence: &[f32], correct: &[bool], bins: usize) -> f64 {
+    let mut sum_conf = vec![0.0f64; bins];
+    let mut sum_right = vec![0.0f64; bins];
+    let mut count = vec![0usize; bins];
+    for (&c, &ok) in confidence.iter().zip(correct) {
+        let b = ((c as f64 * bins as f64) as usize).min(bins - 1);
+        sum_conf[b] += c as f64;
+        sum_right[b] += f64::from(u8::from(ok));
+        count[b] += 1;
+    }
+    let total = confidence.len().max(1) as f64;
+    (0..bins)
+        .filter(|&b| count[b] > 0)
+        .map(|b| (count[b] as f64 / total) * ((sum_conf[b] - sum_right[b]) / count[b] as f64).abs())
+        .sum()
+}
+
+#[cfg(test)]
+mod classification_tests {
+    use super::*;
+
+    #[test]
+    fn macro_f1_and_accuracy() {
+        let mut c = Confusion::new(&["neg", "neu", "pos"]);
+        c.add(0, 0);
+        c.add(1, 1);
+        c.add(2, 1);
+        assert!((c.accuracy() - 2.0 / 3.0).abs() < 1e-9);
+        // F1: neg 1, neu 2/3, pos 0.
+        assert!((c.macro_f1() - (1.0 + 2.0 / 3.0) / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn ece_is_zero_when_confidence_matches_accuracy() {
+        let conf = [0.75f32; 4];
+        let right = [true, true, true, false];
+        assert!(expected_calibration_error(&conf, &right, 10) < 1e-6);
+        assert!(expected_calibration_error(&[0.99, 0.99], &[false, false], 10) > 0.9);
+    }
+}

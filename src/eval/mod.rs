@@ -3,3 +3,4 @@
 pub mod conll;
 pub mod metrics;
 pub mod ner;
+pub mod newsmtsc;

@@ -7,6 +7,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::model::wordpiece::WordPiecer;
+
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use tch::{nn, Kind, Tensor};
 
@@ -19,6 +21,8 @@ pub const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
 pub struct Batch {
     pub ids: Tensor,
     pub casing: Tensor,
+    /// Segment ids (0, or 1 on a marked target).
+    pub types: Tensor,
     pub mask: Tensor,
 }
 
@@ -65,7 +69,7 @@ impl Encoder {
         let out = self.bert.forward_t(
             None,
             Some(&batch.mask),
-            None,
+            Some(&batch.types),
             None,
             Some(&embeds),
             None,
@@ -124,4 +128,136 @@ pub fn read_config(dir: &Path) -> Result<(BertConfig, serde_json::Value)> {
     let config: BertConfig = serde_json::from_value(raw.clone())
         .map_err(|e| Error::model(dir, format!("config.json is not a BERT config: {e}")))?;
     Ok((config, raw))
+}
+
+pub const WEIGHTS_FILE: &str = "model.safetensors";
+
+/// What every task model shares: the variable store, the encoder, the tokenizer and the
+/// folder's `config.json`. A task head adds its own variables to `vs` before weights load.
+pub struct EncoderModel {
+    pub vs: nn::VarStore,
+    pub encoder: Encoder,
+    pub pieces: WordPiecer,
+    pub config: serde_json::Value,
+    pub hidden: i64,
+    /// Whether the casing embedding is part of the input.
+    pub casing: bool,
+    /// Longest input in pieces, special tokens included.
+    pub max_len: usize,
+}
+
+impl EncoderModel {
+    /// The encoder of the model folder `dir`, with random weights.
+    pub fn new(dir: &Path, casing: bool, max_len: usize) -> Result<Self> {
+        let (config, raw) = read_config(dir)?;
+        let vs = nn::VarStore::new(tch::Device::Cpu);
+        let encoder = Encoder::new(&vs, &config, casing)?;
+        Ok(EncoderModel {
+            pieces: WordPiecer::from_dir(dir)?,
+            vs,
+            encoder,
+            config: raw,
+            hidden: config.hidden_size,
+            casing,
+            max_len,
+        })
+    }
+
+    /// Reads `casing` and `max_len` from a trained folder's `config.json`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        let (_, raw) = read_config(dir)?;
+        let extra = &raw["claimlink"];
+        let casing = extra["casing"].as_bool().unwrap_or(false);
+        let max_len = extra["max_len"].as_u64().unwrap_or(128) as usize;
+        Self::new(dir, casing, max_len)
+    }
+
+    /// Fills the encoder from the base encoder folder; task heads stay random.
+    pub fn load_base(&self, base: &Path, head: &str) -> Result<()> {
+        let weights = read_weights(&base.join(WEIGHTS_FILE), "bert.")?;
+        let filled = fill(&self.vs, &weights)?;
+        self.check_filled(base, &filled, &["casing.", head])
+    }
+
+    /// Fills every variable from a trained folder; word embeddings it leaves out come from
+    /// the base encoder in `base`.
+    pub fn load_trained(&self, dir: &Path, base: &Path) -> Result<()> {
+        let mut weights = read_weights(&dir.join(WEIGHTS_FILE), "")?;
+        if !weights.contains_key(WORD_EMBEDDINGS) {
+            let path = base.join(WEIGHTS_FILE);
+            if !path.is_file() {
+                return Err(Error::model(
+                    dir,
+                    format!(
+                        "takes its word embeddings from the base encoder, which is not at {} \
+                         (run scripts/setup.sh, or pass --base-model)",
+                        base.display()
+                    ),
+                ));
+            }
+            let base_weights = read_weights(&path, "bert.")?;
+            if let Some(t) = base_weights.get(WORD_EMBEDDINGS) {
+                weights.insert(WORD_EMBEDDINGS.to_string(), t.shallow_clone());
+            }
+        }
+        let filled = fill(&self.vs, &weights)?;
+        self.check_filled(dir, &filled, &[])
+    }
+
+    fn check_filled(&self, dir: &Path, filled: &HashSet<String>, may_miss: &[&str]) -> Result<()> {
+        let mut missing: Vec<String> = self
+            .vs
+            .variables()
+            .into_keys()
+            .filter(|n| !filled.contains(n) && !may_miss.iter().any(|p| n.starts_with(p)))
+            .collect();
+        missing.sort();
+        match missing.first() {
+            None => Ok(()),
+            Some(first) => Err(Error::model(
+                dir,
+                format!("weights lack {} tensors, e.g. {first}", missing.len()),
+            )),
+        }
+    }
+
+    /// Writes the folder: `config.json` (the encoder's, plus `extra` keys), `tokenizer.json`
+    /// and `model.safetensors` in f16, without the frozen word embeddings.
+    pub fn save(&self, dir: &Path, extra: serde_json::Value) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut named: Vec<(String, Tensor)> = self
+            .vs
+            .variables()
+            .into_iter()
+            .filter(|(n, _)| n != WORD_EMBEDDINGS)
+            .map(|(n, t)| (n, t.detach().to_kind(Kind::Half)))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        let tmp = dir.join(format!("{WEIGHTS_FILE}.part"));
+        Tensor::write_safetensors(&named, &tmp)?;
+        rename(&tmp, &dir.join(WEIGHTS_FILE))?;
+        let mut config = self.config.clone();
+        if let (Some(config), Some(extra)) = (config.as_object_mut(), extra.as_object()) {
+            for (k, v) in extra {
+                config.insert(k.clone(), v.clone());
+            }
+        }
+        config["claimlink"]["casing"] = self.casing.into();
+        config["claimlink"]["max_len"] = self.max_len.into();
+        config["claimlink"]["word_embeddings"] = "base".into();
+        write_json(&dir.join("config.json"), &config)?;
+        self.pieces.save(dir)
+    }
+}
+
+/// Writes JSON through a temporary file and a rename.
+pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    let tmp = path.with_extension("json.part");
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
+    std::fs::write(&tmp, text + "\n").map_err(|e| Error::io(&tmp, e))?;
+    rename(&tmp, path)
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(|e| Error::io(to, e))
 }

@@ -2,6 +2,7 @@
 
 pub mod encoder;
 pub mod ner;
+pub mod sentiment;
 pub mod tags;
 pub mod window;
 pub mod wordpiece;

@@ -5,15 +5,13 @@
 use std::path::Path;
 
 use tch::nn::{self, Module};
-use tch::{Device, Kind, Tensor};
+use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
-use crate::model::encoder::{self, Encoder, WORD_EMBEDDINGS};
+use crate::model::encoder::EncoderModel;
 use crate::model::tags::TagSet;
 use crate::model::window::{plan_batches, to_batch, Window};
 use crate::model::wordpiece::WordPiecer;
-
-pub const WEIGHTS_FILE: &str = "model.safetensors";
 
 /// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -23,119 +21,62 @@ pub struct WordTag {
 }
 
 pub struct NerModel {
-    vs: nn::VarStore,
-    encoder: Encoder,
+    base: EncoderModel,
     classifier: nn::Linear,
     pub tags: TagSet,
-    pub pieces: WordPiecer,
-    /// Longest window in pieces, special tokens included.
-    pub max_len: usize,
-    config: serde_json::Value,
-    casing: bool,
 }
 
 impl NerModel {
-    fn build(dir: &Path, tags: TagSet, casing: bool, max_len: usize) -> Result<Self> {
-        let (config, raw) = encoder::read_config(dir)?;
-        let vs = nn::VarStore::new(Device::Cpu);
-        let encoder = Encoder::new(&vs, &config, casing)?;
+    fn with_head(base: EncoderModel, tags: TagSet) -> Self {
         let classifier = nn::linear(
-            vs.root() / "classifier",
-            config.hidden_size,
+            base.vs.root() / "classifier",
+            base.hidden,
             tags.len() as i64,
             Default::default(),
         );
-        Ok(NerModel {
-            pieces: WordPiecer::from_dir(dir)?,
-            vs,
-            encoder,
+        NerModel {
+            base,
             classifier,
             tags,
-            max_len,
-            config: raw,
-            casing,
-        })
+        }
     }
 
     /// A fresh model over the base encoder in `base` (new casing and classifier weights).
     pub fn from_base(base: &Path, tags: TagSet, casing: bool, max_len: usize) -> Result<Self> {
-        let model = Self::build(base, tags, casing, max_len)?;
-        let weights = encoder::read_weights(&base.join(WEIGHTS_FILE), "bert.")?;
-        let filled = encoder::fill(&model.vs, &weights)?;
-        model.check_filled(base, &filled, &["casing.", "classifier."])?;
+        let model = Self::with_head(EncoderModel::new(base, casing, max_len)?, tags);
+        model.base.load_base(base, "classifier.")?;
         Ok(model)
     }
 
     /// A trained model folder; word embeddings missing from it come from `base`.
     pub fn load(dir: &Path, base: &Path) -> Result<Self> {
-        let (_, raw) = encoder::read_config(dir)?;
-        let labels = labels_from_config(dir, &raw)?;
-        let extra = &raw["claimlink"];
-        let casing = extra["casing"].as_bool().unwrap_or(false);
-        let max_len = extra["max_len"].as_u64().unwrap_or(128) as usize;
-        let model = Self::build(dir, TagSet::from_labels(labels)?, casing, max_len)?;
-        let mut weights = encoder::read_weights(&dir.join(WEIGHTS_FILE), "")?;
-        if !weights.contains_key(WORD_EMBEDDINGS) {
-            let path = base.join(WEIGHTS_FILE);
-            if !path.is_file() {
-                return Err(Error::model(
-                    dir,
-                    format!(
-                        "takes its word embeddings from the base encoder, which is not at {} \
-                         (run scripts/setup.sh, or pass --base-model)",
-                        base.display()
-                    ),
-                ));
-            }
-            let base_weights = encoder::read_weights(&path, "bert.")?;
-            if let Some(t) = base_weights.get(WORD_EMBEDDINGS) {
-                weights.insert(WORD_EMBEDDINGS.to_string(), t.shallow_clone());
-            }
-        }
-        let filled = encoder::fill(&model.vs, &weights)?;
-        model.check_filled(dir, &filled, &[])?;
+        let encoder = EncoderModel::open(dir)?;
+        let tags = TagSet::from_labels(labels_from_config(dir, &encoder.config)?)?;
+        let model = Self::with_head(encoder, tags);
+        model.base.load_trained(dir, base)?;
         Ok(model)
     }
 
-    fn check_filled(
-        &self,
-        dir: &Path,
-        filled: &std::collections::HashSet<String>,
-        may_miss: &[&str],
-    ) -> Result<()> {
-        let mut missing: Vec<String> = self
-            .vs
-            .variables()
-            .into_keys()
-            .filter(|n| !filled.contains(n) && !may_miss.iter().any(|p| n.starts_with(p)))
-            .collect();
-        missing.sort();
-        if missing.is_empty() {
-            Ok(())
-        } else {
-            Err(Error::model(
-                dir,
-                format!(
-                    "weights lack {} tensors, e.g. {}",
-                    missing.len(),
-                    missing[0]
-                ),
-            ))
-        }
+    pub fn pieces(&self) -> &WordPiecer {
+        &self.base.pieces
+    }
+
+    pub fn max_len(&self) -> usize {
+        self.base.max_len
     }
 
     pub fn var_store(&self) -> &nn::VarStore {
-        &self.vs
+        &self.base.vs
     }
 
     pub fn freeze_word_embeddings(&mut self) {
-        self.encoder.freeze_word_embeddings();
+        self.base.encoder.freeze_word_embeddings();
     }
 
     /// Tag logits `[batch, length, tags]`.
     pub fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
         let batch = to_batch(windows);
-        let hidden = self.encoder.forward(&batch, train)?;
+        let hidden = self.base.encoder.forward(&batch, train)?;
         let hidden = if train {
             hidden.dropout(0.1, true)
         } else {
@@ -176,48 +117,25 @@ impl NerModel {
         Ok(out)
     }
 
-    /// Writes the model folder: `config.json`, `tokenizer.json`, `model.safetensors` (f16,
-    /// without the frozen word embeddings when `drop_word_embeddings`).
-    pub fn save(&self, dir: &Path, drop_word_embeddings: bool) -> Result<()> {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut named: Vec<(String, Tensor)> = self
-            .vs
-            .variables()
-            .into_iter()
-            .filter(|(n, _)| !(drop_word_embeddings && n == WORD_EMBEDDINGS))
-            .map(|(n, t)| (n, t.detach().to_kind(Kind::Half)))
-            .collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = dir.join(format!("{WEIGHTS_FILE}.part"));
-        Tensor::write_safetensors(&named, &tmp)?;
-        rename(&tmp, &dir.join(WEIGHTS_FILE))?;
-
-        let mut config = self.config.clone();
-        let id2label: serde_json::Map<String, serde_json::Value> = self
-            .tags
-            .labels
-            .iter()
+    /// Writes the model folder (HF layout, `BertForTokenClassification` labels).
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        let id2label: serde_json::Map<String, serde_json::Value> = (self.tags.labels.iter())
             .enumerate()
             .map(|(i, l)| (i.to_string(), l.clone().into()))
             .collect();
-        let label2id: serde_json::Map<String, serde_json::Value> = self
-            .tags
-            .labels
-            .iter()
+        let label2id: serde_json::Map<String, serde_json::Value> = (self.tags.labels.iter())
             .enumerate()
             .map(|(i, l)| (l.clone(), i.into()))
             .collect();
-        config["architectures"] = serde_json::json!(["BertForTokenClassification"]);
-        config["id2label"] = id2label.into();
-        config["label2id"] = label2id.into();
-        config["claimlink"] = serde_json::json!({
-            "task": "ner",
-            "casing": self.casing,
-            "max_len": self.max_len,
-            "word_embeddings": if drop_word_embeddings { "base" } else { "included" },
-        });
-        write_json(&dir.join("config.json"), &config)?;
-        self.pieces.save(dir)
+        self.base.save(
+            dir,
+            serde_json::json!({
+                "architectures": ["BertForTokenClassification"],
+                "id2label": id2label,
+                "label2id": label2id,
+                "claimlink": {"task": "ner"},
+            }),
+        )
     }
 }
 
@@ -237,18 +155,6 @@ fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>
     }
     labels.sort();
     Ok(labels.into_iter().map(|(_, l)| l).collect())
-}
-
-/// Writes JSON through a temporary file and a rename.
-pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
-    let tmp = path.with_extension("json.part");
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
-    std::fs::write(&tmp, text + "\n").map_err(|e| Error::io(&tmp, e))?;
-    rename(&tmp, path)
-}
-
-fn rename(from: &Path, to: &Path) -> Result<()> {
-    std::fs::rename(from, to).map_err(|e| Error::io(to, e))
 }
 
 /// Spreads window predictions back over sentences: `lens[s]` words in sentence `s`.

@@ -21,6 +21,8 @@ pub struct EncodedWord {
 pub struct Window {
     pub ids: Vec<i64>,
     pub casing: Vec<i64>,
+    /// Segment ids: 1 marks the pieces of a target span (sentiment), 0 elsewhere.
+    pub types: Vec<i64>,
     /// Position in `ids` of the first piece of each word.
     pub firsts: Vec<usize>,
     /// `(sentence, word)` of each word, indices into what `pack` was given.
@@ -32,24 +34,66 @@ impl Window {
         Window {
             ids: vec![i64::from(pieces.cls)],
             casing: vec![0],
+            types: vec![0],
             firsts: Vec::new(),
             words: Vec::new(),
         }
     }
 
-    fn push(&mut self, word: &EncodedWord, at: (usize, usize)) {
+    fn push(&mut self, word: &EncodedWord, at: (usize, usize), segment: i64) {
         self.firsts.push(self.ids.len());
         self.words.push(at);
         for &p in &word.pieces {
             self.ids.push(i64::from(p));
             self.casing.push(i64::from(word.casing));
+            self.types.push(segment);
         }
     }
 
     fn finish(mut self, pieces: &WordPiecer) -> Self {
         self.ids.push(i64::from(pieces.sep));
         self.casing.push(0);
+        self.types.push(0);
         self
+    }
+
+    /// One sentence around a target: the words `focus` (marked with segment id 1) and as
+    /// many words on either side as fit in `max_len` pieces.
+    pub fn around(
+        words: &[EncodedWord],
+        focus: (usize, usize),
+        max_len: usize,
+        pieces: &WordPiecer,
+    ) -> Window {
+        let budget = max_len.saturating_sub(2);
+        let size = |w: usize| words[w].pieces.len();
+        let (mut lo, mut hi) = (focus.0.min(words.len()), focus.1.min(words.len()));
+        let mut used: usize = (lo..hi).map(size).sum();
+        loop {
+            let mut grew = false;
+            if lo > 0 && used + size(lo - 1) <= budget {
+                lo -= 1;
+                used += size(lo);
+                grew = true;
+            }
+            if hi < words.len() && used + size(hi) <= budget {
+                used += size(hi);
+                hi += 1;
+                grew = true;
+            }
+            if !grew {
+                break;
+            }
+        }
+        let mut window = Window::new(pieces);
+        for w in lo..hi {
+            let segment = i64::from(focus.0 <= w && w < focus.1);
+            window.push(&words[w], (0, w), segment);
+            if window.len() > budget + 1 {
+                break;
+            }
+        }
+        window.finish(pieces)
     }
 
     pub fn len(&self) -> usize {
@@ -82,7 +126,7 @@ pub fn pack(sentences: &[Vec<EncodedWord>], max_len: usize, pieces: &WordPiecer)
             if current.len() - 1 + word.pieces.len() > budget && !current.is_empty() {
                 windows.push(std::mem::replace(&mut current, Window::new(pieces)).finish(pieces));
             }
-            current.push(word, (s, w));
+            current.push(word, (s, w), 0);
         }
     }
     if !current.is_empty() {
@@ -117,17 +161,20 @@ pub fn to_batch(windows: &[&Window]) -> Batch {
     let n = windows.len();
     let mut ids = vec![0i64; n * longest];
     let mut casing = vec![0i64; n * longest];
+    let mut types = vec![0i64; n * longest];
     let mut mask = vec![0i64; n * longest];
     for (b, w) in windows.iter().enumerate() {
         let row = b * longest;
         ids[row..row + w.len()].copy_from_slice(&w.ids);
         casing[row..row + w.len()].copy_from_slice(&w.casing);
+        types[row..row + w.len()].copy_from_slice(&w.types);
         mask[row..row + w.len()].fill(1);
     }
     let shape = [n as i64, longest as i64];
     Batch {
         ids: Tensor::from_slice(&ids).view(shape),
         casing: Tensor::from_slice(&casing).view(shape),
+        types: Tensor::from_slice(&types).view(shape),
         mask: Tensor::from_slice(&mask).view(shape),
     }
 }

