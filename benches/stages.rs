@@ -86,7 +86,7 @@ fn bench_pipeline(c: &mut Criterion) {
             .unwrap_or(1),
     );
     let pipeline = Pipeline::load(
-        &root.join("models/ner"),
+        &root.join("models"),
         &root.join(".libtorch/base"),
         Options::default(),
     )

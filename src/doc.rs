@@ -14,6 +14,8 @@ pub struct Article {
     pub url: Option<String>,
     pub published: Option<String>,
     pub source: Option<String>,
+    /// Spans whose sentiment the user wants, as given (code points into `text`).
+    pub targets: Option<Vec<(usize, usize)>>,
 }
 
 impl Article {
@@ -25,6 +27,7 @@ impl Article {
             url: None,
             published: None,
             source: None,
+            targets: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::eval::ner::eval_ner;
+use claimlink::eval::sentiment::eval_sentiment;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
@@ -85,6 +86,14 @@ enum MarkupArg {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC file.
+    Sentiment {
+        /// NewsMTSC JSONL, e.g. ../shared/data/newsmtsc/dev-rw.jsonl
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
     Ner {
         /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
@@ -200,10 +209,10 @@ impl ModelArgs {
 
     fn pipeline(&self, markup: Markup, batch_tokens: usize) -> Result<Pipeline> {
         self.setup_threads();
-        let ner = self.models().join("ner");
+        let models = self.models();
         let base = self.base();
         Pipeline::load(
-            &ner,
+            &models,
             &base,
             Options {
                 markup,
@@ -212,9 +221,9 @@ impl ModelArgs {
         )
         .with_context(|| {
             format!(
-                "cannot load the NER model from {} (base encoder {}); run scripts/setup.sh \
+                "cannot load the models in {} (base encoder {}); run scripts/setup.sh \
                  or pass --models/--base-model",
-                ner.display(),
+                models.display(),
                 base.display()
             )
         })
@@ -259,6 +268,17 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 report.words as f64 / report.seconds.max(1e-9)
             );
             print!("{}", report.scores.table("entity"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Sentiment { gold, model }) => {
+            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let report = eval_sentiment(&pipeline, &gold)?;
+            println!("eval sentiment: {}", gold.display());
+            print!("{}", report.confusion.table());
+            println!(
+                "ECE (15 bins) {:.4}; targets without an answer: {}",
+                report.ece, report.unanswered
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Train(TrainCommand::Ner(args)) => train_command(args),

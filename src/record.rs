@@ -18,6 +18,18 @@ pub struct Record {
     pub entities: Vec<Entity>,
     pub claims: Vec<Claim>,
     pub companies: Vec<Company>,
+    /// Present when the input named targets: their sentiment, in the input's order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub targets: Option<Vec<Target>>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Target {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+    /// Null when no sentiment model is installed or the span covers no word.
+    pub sentiment: Option<Sentiment>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -60,9 +72,19 @@ pub struct SentenceRange {
     pub end: usize,
 }
 
+/// Whether a claim's quote is the speaker's own words in quotation marks (`direct`) or
+/// a paraphrase (`indirect`).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    Direct,
+    Indirect,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Claim {
     pub id: String,
+    pub kind: ClaimKind,
     pub quote: Span,
     pub speaker: Option<Named>,
     pub cue: Option<Span>,

@@ -162,7 +162,10 @@ impl Confusion {
 
     /// Per-class P/R/F1, macro-F1, accuracy, and the matrix (rows gold, columns predicted).
     pub fn table(&self) -> String {
-        let mut out = format!("{:<10} {:>9} {:>9} {:>9}\n", "class", "precision", "recall", "F1");
+        let mut out = format!(
+            "{:<10} {:>9} {:>9} {:>9}\n",
+            "class", "precision", "recall", "F1"
+        );
         for (c, label) in self.labels.iter().enumerate() {
             let k = self.class(c);
             out += &format!(
@@ -172,7 +175,11 @@ impl Confusion {
                 k.f1()
             );
         }
-        out += &format!("macro-F1   {:>9.4}\naccuracy   {:>9.4}\n", self.macro_f1(), self.accuracy());
+        out += &format!(
+            "macro-F1   {:>9.4}\naccuracy   {:>9.4}\n",
+            self.macro_f1(),
+            self.accuracy()
+        );
         out += &format!("{:<10}", "gold\\pred");
         for label in &self.labels {
             out += &format!(" {label:>9}");

@@ -4,3 +4,4 @@ pub mod conll;
 pub mod metrics;
 pub mod ner;
 pub mod newsmtsc;
+pub mod sentiment;

@@ -272,7 +272,15 @@ pub fn parse_line(
             )),
         }
     };
+    let targets = match object.get("targets") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(value) => Some(
+            parse_targets(value, &text)
+                .map_err(|message| fail(Some(id.clone()), "invalid_field", message))?,
+        ),
+    };
     Ok(Article {
+        targets,
         title: optional("title")?,
         url: optional("url")?,
         published: optional("published")?,
@@ -280,6 +288,39 @@ pub fn parse_line(
         id,
         text,
     })
+}
+
+/// `[{"start": S, "end": E}, ...]`, code point offsets with `S < E <= len(text)`.
+fn parse_targets(
+    value: &serde_json::Value,
+    text: &str,
+) -> std::result::Result<Vec<(usize, usize)>, String> {
+    let items = value.as_array().ok_or_else(|| {
+        format!(
+            "field \"targets\" must be an array, found {}",
+            type_name(value)
+        )
+    })?;
+    let len = text.chars().count();
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let (Some(start), Some(end)) = (item["start"].as_u64(), item["end"].as_u64()) else {
+                return Err(format!(
+                    "targets[{i}] must be {{\"start\": N, \"end\": M}} with whole numbers"
+                ));
+            };
+            let (start, end) = (start as usize, end as usize);
+            if start >= end || end > len {
+                return Err(format!(
+                    "targets[{i}] = {start}..{end} is not a non-empty range inside the text \
+                     ({len} code points)"
+                ));
+            }
+            Ok((start, end))
+        })
+        .collect()
 }
 
 fn type_name(value: &serde_json::Value) -> &'static str {
@@ -316,6 +357,28 @@ mod tests {
         assert_eq!(kind(b"{\"text\": \"\xff\"}"), "invalid_utf8");
         let missing = parse_line(br#"{"id": "a"}"#, "f", 3).expect_err("bad");
         assert_eq!(missing.id.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn targets_are_checked_against_the_text() {
+        let ok = parse_line(
+            br#"{"text": "Apple and IBM", "targets": [{"start": 0, "end": 5}]}"#,
+            "f",
+            1,
+        )
+        .expect("ok");
+        assert_eq!(ok.targets, Some(vec![(0, 5)]));
+        for bad in [
+            br#"{"text": "Apple", "targets": [{"start": 0, "end": 9}]}"#.as_slice(),
+            br#"{"text": "Apple", "targets": [{"start": 3, "end": 3}]}"#.as_slice(),
+            br#"{"text": "Apple", "targets": {"start": 0}}"#.as_slice(),
+            br#"{"text": "Apple", "targets": [{"start": "0", "end": 2}]}"#.as_slice(),
+        ] {
+            assert_eq!(
+                parse_line(bad, "f", 1).expect_err("bad").kind,
+                "invalid_field"
+            );
+        }
     }
 
     #[test]

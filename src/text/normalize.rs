@@ -60,6 +60,14 @@ impl Normalized {
         Some((self.origin[start], self.origin[end - 1] + 1))
     }
 
+    /// Normalised range covering the original range `[start, end)`; `None` when markup
+    /// removal left nothing of it.
+    pub fn from_original(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let first = self.origin.partition_point(|&o| o < start);
+        let last = self.origin.partition_point(|&o| o < end);
+        (first < last).then_some((first, last))
+    }
+
     pub fn text(&self, start: usize, end: usize) -> String {
         self.chars[start..end].iter().collect()
     }
@@ -361,6 +369,15 @@ mod tests {
             .expect("range");
         let orig: String = text.chars().skip(s).take(e - s).collect();
         assert_eq!(orig, "The *Information");
+    }
+
+    #[test]
+    fn original_ranges_map_forward() {
+        let text = "per **The Information** today";
+        let n = Normalized::new(text, Markup::Markdown);
+        let (s, e) = n.from_original(6, 21).expect("covers text");
+        assert_eq!(n.text(s, e), "The Information");
+        assert_eq!(n.from_original(4, 6), None, "only markup");
     }
 
     #[test]

@@ -104,7 +104,8 @@ pub fn fit<T: Task>(
     .build(task.var_store(), schedule.lr)?;
     let started = Instant::now();
     while position.epoch < schedule.epochs {
-        let mut rng = SplitMix::new(schedule.seed ^ (position.epoch as u64 + 1).wrapping_mul(0x9E37));
+        let mut rng =
+            SplitMix::new(schedule.seed ^ (position.epoch as u64 + 1).wrapping_mul(0x9E37));
         // The order depends only on seed and epoch, so a resumed epoch repeats it.
         let order = task.order(&mut rng);
         let bar = progress_bar(batches as u64, position.epoch + 1, schedule.epochs);
@@ -114,7 +115,12 @@ pub fn fit<T: Task>(
         let chunks = order.chunks(schedule.batch.max(1));
         for (b, chunk) in chunks.enumerate().skip(position.batch) {
             let (loss, n_pieces) = task.loss(chunk)?;
-            opt.set_lr(linear_warmup(position.step, total_steps, warmup, schedule.lr));
+            opt.set_lr(linear_warmup(
+                position.step,
+                total_steps,
+                warmup,
+                schedule.lr,
+            ));
             opt.backward_step_clip_norm(&loss, schedule.clip_norm);
             loss_sum += loss.to_kind(Kind::Double).double_value(&[]);
             loss_n += 1;
@@ -126,13 +132,20 @@ pub fn fit<T: Task>(
                 let rate = pieces as f64 / tick.elapsed().as_secs_f64();
                 let msg = format!("loss {:.4}, {rate:.0} pieces/s", loss_sum / loss_n as f64);
                 if bar.is_hidden() {
-                    let at = format!("epoch {} batch {b}/{batches} step {}", position.epoch + 1, position.step);
+                    let at = format!(
+                        "epoch {} batch {b}/{batches} step {}",
+                        position.epoch + 1,
+                        position.step
+                    );
                     log(task, &format!("{at}: {msg}"));
                 }
                 bar.set_message(msg);
                 (loss_sum, loss_n) = (0.0, 0);
             }
-            if position.step.is_multiple_of(schedule.checkpoint_every.max(1)) {
+            if position
+                .step
+                .is_multiple_of(schedule.checkpoint_every.max(1))
+            {
                 checkpoint.save(task.var_store(), &position)?;
             }
         }
@@ -147,7 +160,11 @@ pub fn fit<T: Task>(
                 "epoch {}/{}: dev {summary}{}",
                 position.epoch + 1,
                 schedule.epochs,
-                if improved { " (best so far: saved)" } else { "" }
+                if improved {
+                    " (best so far: saved)"
+                } else {
+                    ""
+                }
             ),
         );
         position.history.push(summary);

@@ -13,10 +13,10 @@ use tch::{Reduction, Tensor};
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
 use crate::eval::metrics::LabelledScores;
+use crate::model::encoder::write_json;
 use crate::model::ner::{per_sentence, NerModel};
 use crate::model::tags::TagSet;
 use crate::model::window::{pack, EncodedWord, Window};
-use crate::model::encoder::write_json;
 use crate::model::wordpiece::casing;
 use crate::train::checkpoint::Position;
 use crate::train::fit::{fit, sha256_file, Schedule, Task};
@@ -206,8 +206,11 @@ impl Task for NerTask<'_> {
 }
 
 fn summary(scores: &LabelledScores) -> serde_json::Value {
-    let per_type: HashMap<String, f64> =
-        scores.by_label.iter().map(|(k, c)| (k.clone(), c.f1())).collect();
+    let per_type: HashMap<String, f64> = scores
+        .by_label
+        .iter()
+        .map(|(k, c)| (k.clone(), c.f1()))
+        .collect();
     serde_json::json!({
         "f1": scores.overall.f1(),
         "precision": scores.overall.precision(),

@@ -72,7 +72,13 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
     for example in examples {
         let chars: Vec<char> = example.sentence.chars().collect();
         let words = tokenize(&chars, 0, chars.len());
-        match target_window(&chars, &words, example.target, model.pieces(), model.max_len()) {
+        match target_window(
+            &chars,
+            &words,
+            example.target,
+            model.pieces(),
+            model.max_len(),
+        ) {
             Some(window) => {
                 prepared.windows.push(window);
                 prepared.labels.push(example.label);
@@ -174,10 +180,16 @@ impl Task for SentimentTask<'_> {
 
 /// Grid search for the temperature that minimises dev negative log-likelihood.
 fn fit_temperature(logits: &[[f32; 3]], labels: &[usize]) -> f32 {
-    (10..=400)
+    (5..=1000)
         .map(|t| t as f32 / 100.0)
         .map(|t| (t, score(logits, labels, t).1))
-        .fold((1.0, f64::INFINITY), |best, (t, nll)| if nll < best.1 { (t, nll) } else { best })
+        .fold((1.0, f64::INFINITY), |best, (t, nll)| {
+            if nll < best.1 {
+                (t, nll)
+            } else {
+                best
+            }
+        })
         .0
 }
 
