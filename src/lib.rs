@@ -6,6 +6,7 @@
 //! `pipeline` (one batch of articles) and `run` (a whole stream, in order, to `io::write`).
 
 pub mod claims;
+pub mod companies;
 pub mod doc;
 pub mod error;
 pub mod eval;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod pipeline;
 pub mod record;
 pub mod run;
+pub mod stance;
 pub mod text;
 pub mod train;
 

@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::eval::ner::eval_ner;
+use claimlink::eval::quotes::eval_quotes;
 use claimlink::eval::sentiment::eval_sentiment;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
@@ -95,6 +96,14 @@ enum EvalCommand {
         model: ModelArgs,
     },
     /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
+    /// Direct quotes and their speakers and cues, P/R/F1 and accuracies, on a PolNeAR split.
+    Quotes {
+        /// PolNeAR split folder (text/, attributions/), e.g. ../shared/data/polnear/dev
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     Ner {
         /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
         #[arg(long)]
@@ -256,6 +265,18 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_command(args),
+        Command::Eval(EvalCommand::Quotes { gold, model }) => {
+            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let report = eval_quotes(&pipeline, &gold)?;
+            println!(
+                "eval quotes: {} ({} articles, {:.1} s)",
+                gold.display(),
+                report.scores.documents,
+                report.seconds
+            );
+            print!("{}", report.scores.table());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Eval(EvalCommand::Ner { gold, model }) => {
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
             let report = eval_ner(&pipeline, &gold)?;

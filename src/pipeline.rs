@@ -11,10 +11,12 @@ use rayon::prelude::*;
 use crate::doc::{Article, CharIndex, Span};
 use crate::error::Result;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
-use crate::model::sentiment::{best, target_window, SentimentModel};
+use crate::model::sentiment::SentimentModel;
 use crate::model::window::{pack, EncodedWord, Window};
 use crate::model::wordpiece::{casing, WordPiecer};
-use crate::record::{Entity, Record, Sentiment, Target, SCHEMA};
+use crate::companies::{link, KnowledgeBase, Linked};
+use crate::record::{Company, Entity, Record, Target, SCHEMA};
+use crate::stance::{self, CompanyMention, Request, Slot};
 use crate::text::{segment, Markup, Normalized, Sentence};
 
 #[derive(Debug, Clone)]
@@ -49,14 +51,22 @@ struct Prepared {
 
 pub struct Pipeline {
     ner: NerModel,
+    companies: KnowledgeBase,
     sentiment: Option<SentimentModel>,
     pub options: Options,
 }
 
 impl Pipeline {
-    /// Loads the model folders under `models` (`ner` required, `sentiment` when present);
-    /// word embeddings they leave out come from the base encoder in `base`.
+    /// Loads the model folders under `models` (`ner` required, `sentiment` and the company
+    /// knowledge base `companies.json` when present); word embeddings they leave out come
+    /// from the base encoder in `base`.
     pub fn load(models: &Path, base: &Path, options: Options) -> Result<Self> {
+        let kb_path = models.join("companies.json");
+        let companies = if kb_path.is_file() {
+            KnowledgeBase::load(&kb_path)?
+        } else {
+            KnowledgeBase::default()
+        };
         let sentiment_dir = models.join("sentiment");
         let sentiment = if sentiment_dir.join("config.json").is_file() {
             Some(SentimentModel::load(&sentiment_dir, base)?)
@@ -65,6 +75,7 @@ impl Pipeline {
         };
         Ok(Pipeline {
             ner: NerModel::load(&models.join("ner"), base)?,
+            companies,
             sentiment,
             options,
         })
@@ -94,97 +105,56 @@ impl Pipeline {
             .ner
             .predict(&windows, self.options.batch_tokens)?
             .into_iter();
-        let mut targets = self.target_sentiments(articles, &prepared)?.into_iter();
-        let mut out = Vec::with_capacity(articles.len());
+        let mut assembled = Vec::with_capacity(articles.len());
         for (article, prepared) in articles.iter().zip(&prepared) {
-            let targets = targets.next().flatten();
-            let result = match prepared {
+            assembled.push(match prepared {
                 Ok(p) => {
                     let tags: Vec<Vec<WordTag>> =
                         predicted.by_ref().take(p.windows.len()).collect();
-                    guard(|| self.assemble(article, p, &tags)).map(|mut a| {
-                        a.record.targets = targets;
-                        a
-                    })
+                    guard(|| self.assemble(article, p, &tags))
                 }
                 Err(e) => Err(e.clone()),
-            };
-            out.push(result);
+            });
         }
-        Ok(out)
+        self.add_sentiment(assembled)
     }
 
-    /// Sentiment toward the targets the input named, batched across articles.
-    fn target_sentiments(
+    /// Runs the sentiment model on every article's requests at once and files the answers.
+    fn add_sentiment(
         &self,
-        articles: &[Article],
-        prepared: &[std::result::Result<Prepared, String>],
-    ) -> Result<Vec<Option<Vec<Target>>>> {
-        let mut windows: Vec<Window> = Vec::new();
-        // Per article and target: the index of its window, if it has one.
-        let mut slots: Vec<Option<Vec<(Span, Option<usize>)>>> = Vec::new();
-        for (article, p) in articles.iter().zip(prepared) {
-            let (Some(targets), Ok(p)) = (&article.targets, p) else {
-                slots.push(None);
-                continue;
-            };
-            let index = CharIndex::new(&article.text);
-            let mut list = Vec::with_capacity(targets.len());
-            for &(start, end) in targets {
-                let Some(span) = index.span(&article.text, start, end) else {
-                    continue;
-                };
-                let window = self.sentiment.as_ref().and_then(|model| {
-                    let (s, e) = p.normalized.from_original(start, end)?;
-                    let sentence = p.sentences.iter().find(|x| x.start < e && s < x.end)?;
-                    target_window(
-                        &p.normalized.chars,
-                        &sentence.words,
-                        (s, e),
-                        model.pieces(),
-                        model.max_len(),
-                    )
-                });
-                let slot = window.map(|w| {
-                    windows.push(w);
-                    windows.len() - 1
-                });
-                list.push((span, slot));
-            }
-            slots.push(Some(list));
-        }
+        assembled: Vec<std::result::Result<(Annotated, Vec<Request>), String>>,
+    ) -> Result<Vec<std::result::Result<Annotated, String>>> {
+        let windows: Vec<&Window> = assembled
+            .iter()
+            .flat_map(|a| a.iter().flat_map(|(_, requests)| requests.iter().map(|r| &r.window)))
+            .collect();
         let probs = match &self.sentiment {
-            Some(model) if !windows.is_empty() => {
-                let refs: Vec<&Window> = windows.iter().collect();
-                model.predict(&refs, self.options.batch_tokens)?
-            }
+            Some(model) if !windows.is_empty() => model.predict(&windows, self.options.batch_tokens)?,
             _ => Vec::new(),
         };
-        Ok(slots
+        let mut probs = probs.into_iter();
+        Ok(assembled
             .into_iter()
-            .map(|list| {
-                list.map(|items| {
-                    items
+            .map(|a| {
+                a.map(|(mut annotated, requests)| {
+                    let answers: Vec<(Slot, [f32; 3])> = requests
                         .into_iter()
-                        .map(|(span, slot)| Target {
-                            sentiment: slot.and_then(|i| probs.get(i)).map(|p| {
-                                let (label, score) = best(p);
-                                Sentiment {
-                                    label: label.to_string(),
-                                    score: round3(score),
-                                }
-                            }),
-                            text: span.text,
-                            start: span.start,
-                            end: span.end,
-                        })
-                        .collect()
+                        .zip(probs.by_ref())
+                        .map(|(r, p)| (r.slot, p))
+                        .collect();
+                    stance::apply(&mut annotated.record, &answers);
+                    annotated
                 })
             })
             .collect())
     }
 
-    fn assemble(&self, article: &Article, p: &Prepared, tags: &[Vec<WordTag>]) -> Annotated {
+    fn assemble(
+        &self,
+        article: &Article,
+        p: &Prepared,
+        tags: &[Vec<WordTag>],
+    ) -> (Annotated, Vec<Request>) {
         let lens: Vec<usize> = p.sentences.iter().map(|s| s.words.len()).collect();
         let per_sentence = per_sentence(
             p.windows.iter().zip(tags).map(|(w, t)| (w, t.as_slice())),
@@ -193,47 +163,133 @@ impl Pipeline {
         let index = CharIndex::new(&article.text);
         let mut entities = Vec::new();
         let mut mentions = Vec::new();
+        let mut company_mentions = Vec::new();
         for (sentence, word_tags) in p.sentences.iter().zip(&per_sentence) {
-            let path: Vec<usize> = word_tags.iter().map(|t| t.tag).collect();
-            for span in self.ner.tags.spans(&path) {
-                let start = sentence.words[span.start].0;
-                let end = sentence.words[span.end - 1].1;
-                mentions.push(claims::EntityMention {
+            for linked in self.sentence_entities(p, sentence, word_tags) {
+                let start = sentence.words[linked.start].0;
+                let end = sentence.words[linked.end - 1].1;
+                mentions.push(crate::claims::EntityMention {
                     start,
                     end,
-                    label: self.ner.tags.types[span.kind].clone(),
+                    label: linked.label.clone(),
                 });
+                let company = linked.company.map(|c| self.companies.entry(c).name.clone());
+                if let Some(name) = &company {
+                    company_mentions.push(CompanyMention {
+                        start,
+                        end,
+                        company: name.clone(),
+                    });
+                }
                 let Some((s, e)) = p.normalized.to_original(start, end) else {
                     continue;
                 };
                 let Some(located) = index.span(&article.text, s, e) else {
                     continue;
                 };
-                let probs = &word_tags[span.start..span.end];
-                let score = probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32;
                 entities.push(Entity {
                     text: located.text,
-                    label: self.ner.tags.types[span.kind].clone(),
+                    label: linked.label,
                     start: located.start,
                     end: located.end,
-                    score: round3(score),
-                    company: None,
+                    score: linked.score.map(round3),
+                    company,
                 });
             }
         }
-        let found = claims::extract_claims(&p.normalized.chars, &p.sentences, &mentions);
-        let claims = claims::to_wire(&found, &article.text, &index, &p.normalized, &p.sentences);
-        Annotated {
+        let found = crate::claims::extract_claims(&p.normalized.chars, &p.sentences, &mentions);
+        let mut claims =
+            crate::claims::to_wire(&found, &article.text, &index, &p.normalized, &p.sentences);
+        canonicalise(&mut claims, &entities);
+        // The found claim behind each wire claim (to_wire drops quotes that do not map back).
+        let sources: Vec<&crate::claims::FoundClaim> = claims
+            .iter()
+            .filter_map(|c| {
+                found.iter().find(|f| {
+                    p.normalized.to_original(f.quote.0, f.quote.1) == Some((c.quote.start, c.quote.end))
+                })
+            })
+            .collect();
+        let (targets, target_ranges) = self.input_targets(article, p, &index);
+        let requests = match (&self.sentiment, sources.len() == claims.len()) {
+            (Some(model), true) => stance::requests(
+                model,
+                &p.normalized,
+                &p.sentences,
+                &sources,
+                &company_mentions,
+                &target_ranges,
+            ),
+            _ => Vec::new(),
+        };
+        let annotated = Annotated {
             record: Record {
                 id: article.id.clone(),
                 schema: SCHEMA,
+                companies: company_counts(&entities),
                 entities,
                 claims,
-                companies: Vec::new(),
-                targets: None,
+                targets,
             },
             words: lens.iter().sum(),
+        };
+        (annotated, requests)
+    }
+
+    /// The input's targets as record entries (sentiment filled later) and their normalised
+    /// ranges (`None` where markup removal left nothing of a target).
+    fn input_targets(
+        &self,
+        article: &Article,
+        p: &Prepared,
+        index: &CharIndex,
+    ) -> (Option<Vec<Target>>, Vec<Option<(usize, usize)>>) {
+        let Some(given) = &article.targets else {
+            return (None, Vec::new());
+        };
+        let mut targets = Vec::with_capacity(given.len());
+        let mut ranges = Vec::with_capacity(given.len());
+        for &(start, end) in given {
+            let Some(span) = index.span(&article.text, start, end) else {
+                continue;
+            };
+            targets.push(Target {
+                text: span.text,
+                start,
+                end,
+                sentiment: None,
+            });
+            ranges.push(p.normalized.from_original(start, end));
         }
+        (Some(targets), ranges)
+    }
+
+    /// The NER model's entities of one sentence, linked to the company knowledge base.
+    fn sentence_entities(&self, p: &Prepared, sentence: &Sentence, tags: &[WordTag]) -> Vec<Linked> {
+        let path: Vec<usize> = tags.iter().map(|t| t.tag).collect();
+        let ner: Vec<Linked> = self
+            .ner
+            .tags
+            .spans(&path)
+            .into_iter()
+            .map(|span| {
+                let probs = &tags[span.start..span.end];
+                Linked {
+                    start: span.start,
+                    end: span.end,
+                    label: self.ner.tags.types[span.kind].clone(),
+                    score: Some(probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32),
+                    company: None,
+                }
+            })
+            .collect();
+        let words: Vec<String> = sentence
+            .words
+            .iter()
+            .map(|&(s, e)| p.normalized.text(s, e))
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        link(&self.companies, &words, ner)
     }
 }
 
@@ -261,6 +317,45 @@ fn prepare(text: &str, markup: Markup, pieces: &WordPiecer, max_len: usize) -> P
         sentences,
         windows,
     }
+}
+
+/// Speakers and targets named by their company when an entity at that mention has one
+/// (a speaker "Azure" is Microsoft).
+fn canonicalise(claims: &mut [crate::record::Claim], entities: &[Entity]) {
+    let company_at = |span: &Span| {
+        entities
+            .iter()
+            .find(|e| e.start < span.end && span.start < e.end)
+            .and_then(|e| e.company.clone())
+    };
+    for claim in claims {
+        for named in [&mut claim.speaker, &mut claim.target, &mut claim.source]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(company) = named.mention.as_ref().and_then(company_at) {
+                named.name = company;
+            }
+        }
+    }
+}
+
+/// Companies mentioned, most mentioned first (then by first mention).
+fn company_counts(entities: &[Entity]) -> Vec<Company> {
+    let mut companies: Vec<Company> = Vec::new();
+    for name in entities.iter().filter_map(|e| e.company.as_ref()) {
+        match companies.iter_mut().find(|c| &c.name == name) {
+            Some(c) => c.mentions += 1,
+            None => companies.push(Company {
+                name: name.clone(),
+                mentions: 1,
+                sentiment: None,
+            }),
+        }
+    }
+    // Stable: ties keep the order of first mention.
+    companies.sort_by(|a, b| b.mentions.cmp(&a.mentions));
+    companies
 }
 
 /// Scores are written with three decimals: more is noise, and lines stay short.

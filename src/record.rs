@@ -38,8 +38,9 @@ pub struct Entity {
     pub label: String,
     pub start: usize,
     pub end: usize,
-    /// Mean probability the model gave the entity's tags.
-    pub score: f32,
+    /// Mean probability the model gave the entity's tags; null for a name only the
+    /// company knowledge base found.
+    pub score: Option<f32>,
     /// The canonical company this mention refers to, when known.
     pub company: Option<String>,
 }
@@ -63,7 +64,12 @@ pub struct Named {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Sentiment {
     pub label: String,
+    /// Calibrated probability of `label`.
     pub score: f32,
+    /// On claims: "target" when judged toward the claim's target, "quote" when the target
+    /// is unknown and the score is the quote's own polarity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub toward: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -4,4 +4,6 @@ pub mod conll;
 pub mod metrics;
 pub mod ner;
 pub mod newsmtsc;
+pub mod polnear;
+pub mod quotes;
 pub mod sentiment;

@@ -136,7 +136,10 @@ pub fn read_split(dir: &Path) -> Result<Vec<PolnearDoc>> {
     for ann in list(&anns, "ann")? {
         let stem = ann.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         if let Some((name, _)) = stem.rsplit_once('_') {
-            by_name.entry(name.to_string()).or_default().push(ann.clone());
+            by_name
+                .entry(name.to_string())
+                .or_default()
+                .push(ann.clone());
         }
     }
     let mut docs = Vec::with_capacity(by_name.len());
@@ -203,7 +206,11 @@ mod tests {
         std::fs::create_dir_all(split.join("text")).expect("mkdir");
         std::fs::create_dir_all(split.join("attributions")).expect("mkdir");
         std::fs::write(split.join("text/doc.txt"), "Zoë said “hi.”").expect("write");
-        let ann = |cue: &str| format!("T1\tContent 10 12\thi\nT2\tCue {cue}\tx\nE1\tAttribution:T2 Content:T1 Cue:T2\n");
+        let ann = |cue: &str| {
+            format!(
+                "T1\tContent 10 12\thi\nT2\tCue {cue}\tx\nE1\tAttribution:T2 Content:T1 Cue:T2\n"
+            )
+        };
         std::fs::write(split.join("attributions/doc_aaaa.ann"), ann("0 1")).expect("write");
         std::fs::write(split.join("attributions/doc_bbbb.ann"), ann("4 8")).expect("write");
         std::fs::write(

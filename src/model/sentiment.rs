@@ -85,8 +85,11 @@ impl SentimentModel {
         let hidden = self.base.encoder.forward(&batch, train)?;
         let cls = hidden.select(1, 0);
         let marked = batch.types.to_kind(Kind::Float).unsqueeze(-1);
-        let count = marked.sum_dim_intlist([1i64].as_slice(), false, Kind::Float).clamp_min(1.0);
-        let target = (&hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
+        let count = marked
+            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+            .clamp_min(1.0);
+        let target =
+            (&hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
         let features = Tensor::cat(&[cls, target], 1);
         let features = if train {
             features.dropout(0.1, true)

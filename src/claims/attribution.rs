@@ -1,0 +1,519 @@
+//! Attribution of a quote: who said it (speaker) and with which verb (cue).
+//!
+//! Reads: the word `View` of an article and one quote's lead (the unquoted words of its
+//! sentence before the opening mark) and tail (the words after the closing mark up to the
+//! next quote or the sentence end). Writes: `Attribution`, word ranges of the speaker
+//! mention and of the cue. Patterns, tail first:
+//! - `"...," X said.` / `"...," said X.` / `"...," X, a pollster, said.` / `"..." — X`
+//!   / `"...," according to X.`
+//! - `X said: "..."` / `X said that "..."` / `X said in a statement, "..."` /
+//!   `According to X, "..."` / `Said X: "..."`;
+//! - reported speech: a cue after `to`, `and` or as an `-ing` form takes the subject of
+//!   the governing clause (`Microsoft instructed staff to tell customers that ... "..."`
+//!   → Microsoft, cue "tell");
+//! - appositives and relatives before the cue (`X, who ..., said`) take the head before
+//!   the comma.
+//!
+//! The speaker mention is the phrase that names the speaker where the quote is
+//! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
+//! pronoun to an entity is `resolve`'s job.
+
+use crate::claims::context::View;
+use crate::claims::lexicon::{
+    antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
+    is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
+};
+
+/// How a quote got its attribution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    Tail,
+    Lead,
+    /// The sentence before ends with a colon: `X said:` / `"..."`.
+    Colon,
+    /// Another piece of the same multi-paragraph quote.
+    Group,
+    /// The previous quote's speaker, the paragraph going on.
+    Previous,
+}
+
+/// Word ranges `[a, b)` of the speaker mention and the cue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attribution {
+    pub speaker: Option<(usize, usize)>,
+    pub cue: Option<(usize, usize)>,
+    pub how: How,
+}
+
+/// Words a speaker noun phrase may contain although they are stop words elsewhere.
+fn np_inner(word: &str) -> bool {
+    matches!(
+        word,
+        "of" | "for" | "from" | "at" | "'s" | "’s" | "and" | "&" | "-"
+    )
+}
+
+/// Is `seq[i]` a cue: a speech verb that is not a name or a noun, or "according to".
+pub fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
+    let w = v.word(seq[i]);
+    let next = seq.get(i + 1).map(|&n| v.word(n));
+    if (w == "according" && next == Some("to")) || next.is_some_and(|n| is_phrasal_cue(w, n)) {
+        return 2;
+    }
+    if !is_cue(w) || v.entity_of[seq[i]].is_some() {
+        return 0;
+    }
+    let sentence_initial = v.sentence_words[v.sentence_of[seq[i]]].0 == seq[i];
+    if v.is_capitalized(seq[i]) && !sentence_initial {
+        return 0;
+    }
+    let after_determiner = i > 0 && is_determiner(v.word(seq[i - 1]));
+    usize::from(!after_determiner)
+}
+
+/// Position in `seq` before which the adjuncts ending at `end` start.
+fn strip_back(v: &View, seq: &[usize], mut end: usize) -> usize {
+    while end > 0 && is_adjunct(v.word(seq[end - 1])) && v.entity_of[seq[end - 1]].is_none() {
+        end -= 1;
+    }
+    end
+}
+
+fn contiguous(seq: &[usize], a: usize, b: usize) -> bool {
+    a < b && seq[b - 1] - seq[a] == b - 1 - a
+}
+
+/// The noun phrase ending just before `end` (after adjuncts): a pronoun, an entity, or a
+/// short common noun phrase. Positions in `seq`.
+fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
+    let mut end = strip_back(v, seq, end);
+    if end > 0 && v.word(seq[end - 1]) == ")" {
+        let open = (end.saturating_sub(8)..end - 1)
+            .rev()
+            .find(|&p| v.word(seq[p]) == "(")?;
+        end = strip_back(v, seq, open);
+    }
+    let h = end.checked_sub(1)?;
+    let w = v.word(seq[h]);
+    if is_subject_pronoun(w) && w != "who" {
+        return Some((h, end));
+    }
+    if let Some((ea, _)) = v.entity_words(seq[h]) {
+        let mut a = h;
+        while a > 0 && seq[a - 1] >= ea && seq[a - 1] + 1 == seq[a] {
+            a -= 1;
+        }
+        return Some((a, end));
+    }
+    if is_punct(w) || is_np_stop(w) || is_determiner(w) || is_adjunct(w) {
+        return None;
+    }
+    let mut a = h;
+    while a > 0 && end - a < 7 && seq[a - 1] + 1 == seq[a] {
+        let p = v.word(seq[a - 1]);
+        if is_determiner(p) {
+            a -= 1;
+            break;
+        }
+        if (is_punct(p) && p != "-") || (is_np_stop(p) && !np_inner(p)) || is_subject_pronoun(p) {
+            break;
+        }
+        a -= 1;
+    }
+    while a < h && np_inner(v.word(seq[a])) {
+        a += 1;
+    }
+    Some((a, end))
+}
+
+/// The noun phrase starting at `start`: `said Geoff Garin, a pollster` → Geoff Garin.
+fn np_starting_at(v: &View, seq: &[usize], start: usize) -> Option<(usize, usize)> {
+    let first = *seq.get(start)?;
+    let w = v.word(first);
+    if is_subject_pronoun(w) && w != "who" {
+        return Some((start, start + 1));
+    }
+    let mut b = start;
+    while b < seq.len() && b - start < 8 && (b == start || seq[b] == seq[b - 1] + 1) {
+        let p = v.word(seq[b]);
+        let in_entity = v.entity_of[seq[b]].is_some();
+        if !in_entity
+            && ((is_punct(p) && p != "-")
+                || (is_np_stop(p) && !np_inner(p))
+                || (b > start && v.word(seq[b - 1]) != "of" && is_adjunct(p) && p != "a"))
+        {
+            break;
+        }
+        b += 1;
+    }
+    while b > start && (np_inner(v.word(seq[b - 1])) || is_determiner(v.word(seq[b - 1]))) {
+        b -= 1;
+    }
+    let content = (start..b).any(|p| !is_determiner(v.word(seq[p])) && !is_punct(v.word(seq[p])));
+    content.then_some((start, b))
+}
+
+/// The subject of the clause ending at `end`: walking back over comma-separated
+/// segments, the first person, organisation or subject pronoun of the nearest segment
+/// that has one (`After X spoke, Microsoft told staff to say` → Microsoft).
+fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
+    let end = end.min(seq.len());
+    let mut bounds: Vec<usize> = vec![0];
+    bounds.extend((0..end).filter(|&p| v.word(seq[p]) == ",").map(|p| p + 1));
+    bounds.push(end);
+    for k in (0..bounds.len() - 1).rev() {
+        let (start, stop) = (bounds[k], bounds[k + 1]);
+        let Some(&first) = seq[start..stop].first() else {
+            continue;
+        };
+        let w = v.word(first);
+        // "..., told X to say": a predicate, the subject is further back.
+        let predicate = !v.is_capitalized(first)
+            && !(is_determiner(w) || is_subject_pronoun(w) || is_adjunct(w) || is_intro(w));
+        if predicate && k > 0 {
+            continue;
+        }
+        for p in start..stop {
+            let w = v.word(seq[p]);
+            if v.is_agent(seq[p]) {
+                let (_, eb) = v.entity_words(seq[p])?;
+                let b = (p..stop).take_while(|&q| seq[q] < eb).count() + p;
+                return Some((p, b));
+            }
+            if is_subject_pronoun(w) && w != "who" {
+                return Some((p, p + 1));
+            }
+            if is_intro(w) && p == start {
+                // An introductory phrase: its nouns are not the subject.
+                break;
+            }
+        }
+    }
+    None
+}
+
+/// Attribution from the words before the opening mark.
+pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
+    let (c, len) = (0..seq.len())
+        .rev()
+        .map(|i| (i, cue_len(v, seq, i)))
+        .find(|&(_, n)| n > 0)?;
+    let cue = Some((seq[c], seq[c + len - 1] + 1));
+    let attribution = |speaker: Option<(usize, usize)>| {
+        Some(Attribution {
+            speaker: speaker.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
+            cue,
+            how: How::Lead,
+        })
+    };
+    if len == 2 {
+        return attribution(np_starting_at(v, seq, c + 2));
+    }
+    let j = strip_back(v, seq, c);
+    if j == 0 {
+        // "Said Trump: ..."
+        return attribution(np_starting_at(v, seq, c + 1));
+    }
+    let before = v.word(seq[j - 1]);
+    let cue_word = v.word(seq[c]);
+    let speaker = if cue_word.ends_with("ing") {
+        // "he said, adding ...": the subject of the cue before, else of the clause.
+        from_lead(v, &seq[..c])
+            .and_then(|a| a.speaker)
+            .and_then(|(a, b)| {
+                let pa = seq.iter().position(|&w| w == a)?;
+                Some((pa, pa + (b - a)))
+            })
+            .or_else(|| clause_subject(v, seq, c))
+    } else if matches!(before, "to" | "and" | "but" | "then" | "or") {
+        clause_subject(v, seq, j - 1)
+    } else if before == "who" && j >= 2 && v.word(seq[j - 2]) == "," {
+        np_ending_at(v, seq, j - 2)
+    } else if before == "," {
+        let previous = (j.saturating_sub(25)..j - 1)
+            .rev()
+            .find(|&p| v.word(seq[p]) == ",");
+        previous
+            .and_then(|p| np_ending_at(v, seq, p))
+            .or_else(|| clause_subject(v, seq, j - 1))
+    } else {
+        np_ending_at(v, seq, j)
+    };
+    attribution(speaker)
+}
+
+/// Attribution from the words after the closing mark.
+pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
+    let mut k = 0;
+    let mut dash = false;
+    while let Some(&w) = seq.get(k) {
+        let word = v.word(w);
+        if !(matches!(word, "," | ":") || is_dash(word)) {
+            break;
+        }
+        dash |= is_dash(word);
+        k += 1;
+    }
+    let first = v.word(*seq.get(k)?);
+    let found = |speaker: Option<(usize, usize)>, cue: Option<(usize, usize)>| {
+        Some(Attribution {
+            speaker: speaker.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
+            cue: cue.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
+            how: How::Tail,
+        })
+    };
+    if dash && (v.is_capitalized(seq[k]) || v.entity_of[seq[k]].is_some()) {
+        let np = np_starting_at(v, seq, k)?;
+        let closes = seq
+            .get(np.1)
+            .is_none_or(|&w| matches!(v.word(w), "," | "." | "(" | ";"));
+        return if closes { found(Some(np), None) } else { None };
+    }
+    let n = cue_len(v, seq, k);
+    if n > 0 && !first.ends_with("ing") {
+        return found(np_starting_at(v, seq, k + n), Some((k, k + n)));
+    }
+    // "..., beamed Donald Hartley": a verb not in the list, before a person.
+    if is_verb_like(first) && seq.get(k + 1).is_some_and(|&w| v.label(w) == Some("PER")) {
+        return found(np_starting_at(v, seq, k + 1), Some((k, k + 1)));
+    }
+    let limit = (k + 30).min(seq.len());
+    let cue = (k + 1..limit)
+        .take_while(|&j| !ends_clause(v.word(seq[j])) && !v.is_quoted(seq[j]))
+        .map(|j| (j, cue_len(v, seq, j)))
+        .find(|&(_, n)| n > 0);
+    let Some((j, n)) = cue else {
+        // "..., Trump barked": a person or pronoun, then a verb not in the list.
+        let end = person_end(v, seq, k)?;
+        let verb = v.word(*seq.get(end)?);
+        return is_verb_like(verb).then(|| found(Some((k, end)), Some((end, end + 1))))?;
+    };
+    let region_end = strip_back(v, seq, j);
+    let commas: Vec<usize> = (k..region_end).filter(|&p| v.word(seq[p]) == ",").collect();
+    let (start, end) = match (commas.first(), commas.last()) {
+        (None, _) | (_, None) => (k, region_end),
+        // "X, a pollster, said": the appositive closes right before the cue.
+        (Some(&p), _) if v.word(seq[region_end - 1]) == "," => (k, p),
+        // "another friend, Mariam Emara told CNN": the name after the last comma.
+        (_, Some(&last)) => (last + 1, region_end),
+    };
+    let end = trim_parenthetical(v, seq, start, end);
+    valid_np(v, seq, start, end).then(|| found(Some((start, end)), Some((j, j + n))))?
+}
+
+/// Could `word` be a past or present tense verb ("barked", "fumes")?
+fn is_verb_like(word: &str) -> bool {
+    word.len() > 3
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && (word.ends_with("ed") || word.ends_with('s'))
+        && !is_np_stop(word)
+        && !is_adjunct(word)
+}
+
+/// End of a person entity or a personal pronoun starting at `seq[k]`.
+fn person_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
+    let w = *seq.get(k)?;
+    if matches!(v.word(w), "he" | "she") {
+        return Some(k + 1);
+    }
+    if v.label(w) != Some("PER") {
+        return None;
+    }
+    let (_, eb) = v.entity_words(w)?;
+    Some(k + seq[k..].iter().take_while(|&&x| x < eb).count())
+}
+
+/// Is `seq[start..end]` a speaker noun phrase: short, contiguous, no clause words, a
+/// pronoun only alone?
+fn valid_np(v: &View, seq: &[usize], start: usize, end: usize) -> bool {
+    if end <= start || end - start > 8 || !contiguous(seq, start, end) {
+        return false;
+    }
+    let opens_np = is_determiner(v.word(seq[start])) || v.entity_of[seq[start]].is_some();
+    let inner = |w: &str| np_inner(w) || (opens_np && matches!(w, "in" | "on" | "with"));
+    let words_ok = (start..end).all(|p| {
+        let w = v.word(seq[p]);
+        v.entity_of[seq[p]].is_some()
+            || inner(w)
+            || !(is_np_stop(w) || (is_punct(w) && !matches!(w, "-" | "." | "$" | "&")))
+    });
+    let pronoun_alone =
+        end - start == 1 || !(start..end).any(|p| is_subject_pronoun(v.word(seq[p])));
+    words_ok && pronoun_alone && !np_inner(v.word(seq[start]))
+}
+
+/// Drops a parenthetical like "(R-Fla.)" at the end of `[k, end)`.
+fn trim_parenthetical(v: &View, seq: &[usize], k: usize, end: usize) -> usize {
+    if end > k && v.word(seq[end - 1]) == ")" {
+        if let Some(open) = (k..end).rev().find(|&p| v.word(seq[p]) == "(") {
+            return open;
+        }
+    }
+    end
+}
+
+/// The entity a speaker mention refers to: a person or organisation inside it, or for a
+/// pronoun the nearest one before it in the same or the previous sentence, outside
+/// quotes. Word range.
+pub fn resolve(v: &View, mention: (usize, usize)) -> Option<(usize, usize)> {
+    let (a, b) = mention;
+    let inside = |label: &str| {
+        (a..b)
+            .rev()
+            .find(|&w| v.label(w) == Some(label))
+            .and_then(|w| v.entity_words(w))
+    };
+    if let Some(found) = inside("PER").or_else(|| inside("ORG")) {
+        return Some(found);
+    }
+    if b != a + 1 {
+        return None;
+    }
+    let labels = antecedent_labels(v.word(a));
+    if labels.is_empty() {
+        return None;
+    }
+    let sentence = v.sentence_of[a];
+    let first = v.sentence_words[sentence.saturating_sub(1)].0;
+    (first..a)
+        .rev()
+        .find(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
+        .and_then(|w| v.entity_words(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quotes::find_quotes;
+    use crate::claims::EntityMention;
+    use crate::text::segment;
+
+    /// Lead or tail attribution of the first quote, as (speaker text, cue text).
+    fn attribute(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
+        let chars: Vec<char> = text.chars().collect();
+        let entities: Vec<EntityMention> = entities
+            .iter()
+            .map(|(name, label)| {
+                let at = text.find(name).expect("entity in text");
+                let start = text[..at].chars().count();
+                EntityMention {
+                    start,
+                    end: start + name.chars().count(),
+                    label: label.to_string(),
+                }
+            })
+            .collect();
+        let sentences = segment(&chars);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        let q = quotes[0];
+        let s = v.sentence_at(q.open);
+        let lead: Vec<usize> = v
+            .unquoted_words(s)
+            .into_iter()
+            .filter(|&w| v.words[w].0 < q.open)
+            .collect();
+        let tail: Vec<usize> = (v.word_at(q.close)..v.sentence_words[s].1)
+            .take_while(|&w| !v.is_quoted(w))
+            .collect();
+        let a = from_tail(&v, &tail).or_else(|| from_lead(&v, &lead));
+        let text_of = |r: Option<(usize, usize)>| {
+            r.and_then(|(a, b)| v.span(a, b))
+                .map(|(s, e)| chars[s..e].iter().collect::<String>())
+        };
+        (
+            text_of(a.and_then(|a| a.speaker)),
+            text_of(a.and_then(|a| a.cue)),
+        )
+    }
+
+    fn pair(speaker: &str, cue: &str) -> (Option<String>, Option<String>) {
+        (Some(speaker.to_string()), Some(cue.to_string()))
+    }
+
+    #[test]
+    fn quote_then_name_then_verb() {
+        let got = attribute("\"We will win,\" Jane Doe said.", &[("Jane Doe", "PER")]);
+        assert_eq!(got, pair("Jane Doe", "said"));
+    }
+
+    #[test]
+    fn quote_then_verb_then_name() {
+        let got = attribute(
+            "\"We will win,\" said Geoff Garin, a Democratic pollster.",
+            &[("Geoff Garin", "PER")],
+        );
+        assert_eq!(got, pair("Geoff Garin", "said"));
+    }
+
+    #[test]
+    fn name_verb_colon_quote() {
+        let got = attribute(
+            "Acme Corp said: \"Sales doubled.\"",
+            &[("Acme Corp", "ORG")],
+        );
+        assert_eq!(got, pair("Acme Corp", "said"));
+        let got = attribute(
+            "Acme Corp said that \"sales doubled.\"",
+            &[("Acme Corp", "ORG")],
+        );
+        assert_eq!(got, pair("Acme Corp", "said"));
+    }
+
+    #[test]
+    fn statement_and_appositive() {
+        let got = attribute(
+            "Acme said in a statement that it was \"deeply sorry.\"",
+            &[("Acme", "ORG")],
+        );
+        assert_eq!(got, pair("Acme", "said"));
+        let got = attribute(
+            "\"No,\" the economist Jared Bernstein, a former adviser, said.",
+            &[("Jared Bernstein", "PER")],
+        );
+        assert_eq!(got, pair("the economist Jared Bernstein", "said"));
+    }
+
+    #[test]
+    fn pronoun_and_noun_phrase_speakers() {
+        assert_eq!(attribute("\"It works,\" he said.", &[]), pair("he", "said"));
+        assert_eq!(
+            attribute("\"It works,\" a company spokesperson told reporters.", &[]),
+            pair("a company spokesperson", "told")
+        );
+    }
+
+    #[test]
+    fn dash_and_according_to() {
+        let got = attribute(
+            "\"Never give up.\" — Winston Churchill",
+            &[("Winston Churchill", "PER")],
+        );
+        assert_eq!(got, (Some("Winston Churchill".into()), None));
+        let got = attribute(
+            "According to Acme, the plan is \"dead.\"",
+            &[("Acme", "ORG")],
+        );
+        assert_eq!(got, pair("Acme", "According to"));
+    }
+
+    #[test]
+    fn reported_speech_takes_the_governing_subject() {
+        let text = "Microsoft instructed Azure sales staff to tell prospective customers that \
+                    OpenAI's licenses are \"great [for] experimentation\" per The Information.";
+        let got = attribute(
+            text,
+            &[("Microsoft", "ORG"), ("Azure", "ORG"), ("OpenAI", "ORG")],
+        );
+        assert_eq!(got, pair("Microsoft", "tell"));
+    }
+
+    #[test]
+    fn relative_clause_speaker() {
+        let got = attribute(
+            "Jane Doe, who runs the fund, said \"buy.\"",
+            &[("Jane Doe", "PER")],
+        );
+        assert_eq!(got, pair("Jane Doe", "said"));
+    }
+}

@@ -1,0 +1,171 @@
+//! A word-level view of one article for the attribution rules.
+//!
+//! Reads: normalised characters, the segmenter's sentences, the NER entities and the quotes
+//! found. Writes: `View`, every word with its sentence, paragraph, lowercased text, the
+//! entity it belongs to and the quote whose marks enclose it. All ranges are normalised
+//! code point ranges, end exclusive.
+
+use crate::claims::quotes::{paragraphs, Quote};
+use crate::claims::EntityMention;
+use crate::text::Sentence;
+
+pub struct View<'a> {
+    pub chars: &'a [char],
+    pub entities: &'a [EntityMention],
+    /// Every word of every sentence, in text order.
+    pub words: Vec<(usize, usize)>,
+    pub lower: Vec<String>,
+    pub sentence_of: Vec<usize>,
+    /// `[first, last + 1)` word of each sentence.
+    pub sentence_words: Vec<(usize, usize)>,
+    pub paragraph_of_sentence: Vec<usize>,
+    pub entity_of: Vec<Option<usize>>,
+    /// The quote whose marks enclose the word (marks included).
+    pub quote_of: Vec<Option<usize>>,
+}
+
+impl<'a> View<'a> {
+    pub fn new(
+        chars: &'a [char],
+        sentences: &[Sentence],
+        entities: &'a [EntityMention],
+        quotes: &[Quote],
+    ) -> Self {
+        let mut words = Vec::new();
+        let mut sentence_of = Vec::new();
+        let mut sentence_words = Vec::with_capacity(sentences.len());
+        for (s, sentence) in sentences.iter().enumerate() {
+            let first = words.len();
+            for &(a, b) in &sentence.words {
+                if a < b && b <= chars.len() {
+                    words.push((a, b));
+                    sentence_of.push(s);
+                }
+            }
+            sentence_words.push((first, words.len()));
+        }
+        let lower = words
+            .iter()
+            .map(|&(a, b)| chars[a..b].iter().collect::<String>().to_lowercase())
+            .collect();
+        let paras = paragraphs(chars);
+        let paragraph_of_sentence = sentences
+            .iter()
+            .map(|s| paras.partition_point(|&(_, e)| e <= s.start))
+            .collect();
+        let entity_of = words
+            .iter()
+            .map(|&(a, b)| entities.iter().position(|e| e.start < b && a < e.end))
+            .collect();
+        let quote_of = words
+            .iter()
+            .map(|&(a, _)| quotes.iter().position(|q| q.open <= a && a < q.close))
+            .collect();
+        View {
+            chars,
+            entities,
+            words,
+            lower,
+            sentence_of,
+            sentence_words,
+            paragraph_of_sentence,
+            entity_of,
+            quote_of,
+        }
+    }
+
+    pub fn word(&self, w: usize) -> &str {
+        self.lower.get(w).map_or("", String::as_str)
+    }
+
+    /// The first word starting at or after `pos`.
+    pub fn word_at(&self, pos: usize) -> usize {
+        self.words.partition_point(|&(a, _)| a < pos)
+    }
+
+    /// The sentence holding code point `pos` (or the last one starting before it).
+    pub fn sentence_at(&self, pos: usize) -> usize {
+        let w = self.words.partition_point(|&(a, _)| a <= pos);
+        w.checked_sub(1)
+            .and_then(|w| self.sentence_of.get(w).copied())
+            .unwrap_or(0)
+    }
+
+    /// Code point range of words `[a, b)`.
+    pub fn span(&self, a: usize, b: usize) -> Option<(usize, usize)> {
+        let first = self.words.get(a)?;
+        let last = self.words.get(b.checked_sub(1)?)?;
+        (a < b).then_some((first.0, last.1))
+    }
+
+    pub fn label(&self, w: usize) -> Option<&str> {
+        let e = self.entity_of.get(w).copied().flatten()?;
+        self.entities.get(e).map(|e| e.label.as_str())
+    }
+
+    /// A person or organisation entity.
+    pub fn is_agent(&self, w: usize) -> bool {
+        matches!(self.label(w), Some("PER" | "ORG"))
+    }
+
+    pub fn is_capitalized(&self, w: usize) -> bool {
+        self.words
+            .get(w)
+            .and_then(|&(a, _)| self.chars.get(a))
+            .is_some_and(|c| c.is_uppercase())
+    }
+
+    pub fn is_quoted(&self, w: usize) -> bool {
+        self.quote_of.get(w).copied().flatten().is_some()
+    }
+
+    /// Words `[first, last + 1)` of the entity holding word `w`.
+    pub fn entity_words(&self, w: usize) -> Option<(usize, usize)> {
+        let e = self.entity_of.get(w).copied().flatten()?;
+        let mut a = w;
+        while a > 0 && self.entity_of[a - 1] == Some(e) {
+            a -= 1;
+        }
+        let mut b = w + 1;
+        while b < self.words.len() && self.entity_of[b] == Some(e) {
+            b += 1;
+        }
+        Some((a, b))
+    }
+
+    /// The words of sentence `s` that are not inside a quote.
+    pub fn unquoted_words(&self, s: usize) -> Vec<usize> {
+        let (a, b) = self.sentence_words.get(s).copied().unwrap_or((0, 0));
+        (a..b).filter(|&w| !self.is_quoted(w)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quotes::find_quotes;
+    use crate::text::segment;
+
+    #[test]
+    fn words_know_their_sentence_entity_and_quote() {
+        let text = "Acme said \"we win.\"\n\nThen Bo left.";
+        let chars: Vec<char> = text.chars().collect();
+        let sentences = segment(&chars);
+        let entities = vec![EntityMention {
+            start: 0,
+            end: 4,
+            label: "ORG".into(),
+        }];
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        assert_eq!(v.word(0), "acme");
+        assert!(v.is_agent(0) && !v.is_agent(1));
+        let we = v.word_at(11);
+        assert_eq!(v.word(we), "we");
+        assert!(v.is_quoted(we) && !v.is_quoted(1));
+        let then = v.word_at(21);
+        assert_eq!(v.word(then), "then");
+        assert_eq!(v.paragraph_of_sentence[v.sentence_of[then]], 1);
+        assert_eq!(v.unquoted_words(0), vec![0, 1]);
+    }
+}

@@ -1,0 +1,221 @@
+//! Word lists the attribution rules use: speech verbs (cues), pronouns, determiners,
+//! adverbs and auxiliaries that sit between a speaker and a cue, and words that cannot be
+//! part of a speaker's noun phrase.
+//!
+//! Reads: lowercased words. Writes: nothing; pure predicates. The cue list started from the
+//! cues of PolNeAR `train` attributions whose content is in quotation marks (said 45%,
+//! told, wrote, added, says, called, saying, according to, tweeted, ...).
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// Speech and report verbs, all inflections listed.
+static CUES: List = List::new(
+    "\
+say says said saying tell tells told telling write writes wrote writing written add
+adds added adding call calls called calling tweet tweets tweeted tweeting ask asks
+asked asking continue continues continued note notes noted noting describe describes
+described describing report reports reported argue argues argued arguing declare
+declares declared declaring reply replies replied explain explains explained
+explaining state states stated stating respond responds responded conclude concludes
+concluded recall recalls recalled recalling reads promise promises promised accuse
+accuses accused accusing pledge pledges pledged answer answers answered acknowledge
+acknowledges acknowledged suggest suggests suggested suggesting cite cites cited
+citing insist insists insisted insisting warn warns warned warning claim claims
+claimed claiming shout shouted shouts yell yelled chant chanted chants chanting scream
+screamed urge urges urged assure assures assured announce announces announced admit
+admits admitted vow vows vowed lament laments lamented complain complains complained
+predict predicts predicted remark remarks remarked remarking mock mocks mocked mocking
+joke jokes joked quip quips quipped blast blasts blasted slam slams slammed assert
+asserts asserted boast boasts boasted concede concedes conceded emphasize emphasizes
+emphasized stress stresses stressed observe observes observed testify testifies
+testified post posts posted mention mentions mentioned confirm confirms confirmed deny
+denies denied echo echoes echoed exclaim exclaimed snap snapped retort retorted
+counter countered maintain maintains maintained contend contends contended allege
+alleges alleged recount recounted dub dubs dubbed label labels labeled labelled brand
+branded muse mused wonder wondered quote quoted texted emailed reiterate reiterated
+affirm affirmed proclaim proclaimed plead pleaded demand demanded tout touted decry
+decried denounce denounced condemn condemned criticize criticized praise praised
+characterize characterized thank thanked agree agreed whisper whispered cry cried
+sneer sneered scoff scoffed barked beamed fumed affirms gushed raged sniped groused
+griped bragged marveled opined reasoned reflected repeated reminded roared scolded
+seethed sighed clarified confided bellowed cautioned chided commented cracked crowed
+elaborated grumbled hinted howled implored interjected jabbed laughed objected posited
+protested ranted speculated summarized surmised taunted teased thundered volunteered
+messaged remembers remembered charged",
+);
+
+/// Words that stand between a subject and its verb: auxiliaries, negation, adverbs,
+/// time words, "in a statement".
+static ADJUNCTS: List = List::new(
+    "\
+also has have had was were is are be been being would will could can should may might
+must did does do not n't never later then once previously recently repeatedly
+reportedly publicly privately famously simply flatly just even often always already
+frequently openly earlier first again still now ultimately finally initially
+originally allegedly apparently herself himself themselves itself too yesterday today
+tonight monday tuesday wednesday thursday friday saturday sunday morning afternoon
+evening night week weekend month year on last this late early next in a statement
+interview",
+);
+
+/// Nouns ending in -ly, so not adverbs.
+static LY_NOUNS: List = List::new(
+    "\
+family ally rally assembly supply reply july italy daily monopoly anomaly fly holly
+kelly emily bully",
+);
+
+/// Words a speaker's noun phrase does not contain.
+static NP_STOPS: List = List::new(
+    "\
+that which what where when why how if because so but or to in on at by with from into
+as than is are was were be been being not n't do does did will would can could should
+has have had there here also then while after before since about it's this these those
+we you i me him them us whether though although until unless during among against over
+under up out off through said says say",
+);
+
+/// Words that open a noun phrase.
+static DETERMINERS: List = List::new(
+    "\
+the a an his her its their our my your one some another each every many several both
+two three four other those these",
+);
+
+/// Words that open an introductory phrase before a sentence's subject.
+static INTRO: List = List::new(
+    "\
+in on at after before when while as since if although though during despite for with
+without because speaking asked but and yet still however instead meanwhile later
+earlier under by from to unlike like now then so",
+);
+
+/// Nouns that make "according to a Bloomberg report" a report of a publication.
+static REPORT_NOUNS: List = List::new(
+    "\
+report article story analysis interview investigation survey poll memo piece editorial
+op-ed column broadcast review study podcast",
+);
+
+/// Verbs that are cues with a particle: "shot back", "went on", "pointed out".
+static PHRASAL: List = List::new(
+    "shot_back fired_back hit_back snapped_back went_on goes_on pointed_out
+points_out chimed_in weighed_in spoke_up lashed_out put_it puts_it",
+);
+
+/// A word list, written as whitespace-separated words, looked up through a set built on
+/// first use.
+struct List {
+    words: &'static str,
+    set: OnceLock<HashSet<&'static str>>,
+}
+
+impl List {
+    const fn new(words: &'static str) -> Self {
+        List {
+            words,
+            set: OnceLock::new(),
+        }
+    }
+
+    fn has(&self, word: &str) -> bool {
+        self.set
+            .get_or_init(|| self.words.split_whitespace().collect())
+            .contains(word)
+    }
+}
+
+fn has(list: &List, word: &str) -> bool {
+    list.has(word)
+}
+
+/// A verb and particle that together are a cue.
+pub fn is_phrasal_cue(verb: &str, particle: &str) -> bool {
+    PHRASAL.has(&format!("{verb}_{particle}"))
+}
+
+pub fn is_cue(word: &str) -> bool {
+    has(&CUES, word)
+}
+
+pub fn is_adjunct(word: &str) -> bool {
+    has(&ADJUNCTS, word) || is_adverb(word)
+}
+
+pub fn is_adverb(word: &str) -> bool {
+    word.len() > 4
+        && word.ends_with("ly")
+        && word.chars().all(|c| c.is_ascii_lowercase())
+        && !has(&LY_NOUNS, word)
+}
+
+pub fn is_np_stop(word: &str) -> bool {
+    has(&NP_STOPS, word) || is_cue(word)
+}
+
+pub fn is_determiner(word: &str) -> bool {
+    has(&DETERMINERS, word)
+}
+
+pub fn is_intro(word: &str) -> bool {
+    has(&INTRO, word)
+}
+
+pub fn is_report_noun(word: &str) -> bool {
+    has(&REPORT_NOUNS, word)
+        || word
+            .strip_suffix('s')
+            .is_some_and(|w| has(&REPORT_NOUNS, w))
+}
+
+/// A subject pronoun that can name a speaker.
+pub fn is_subject_pronoun(word: &str) -> bool {
+    matches!(
+        word,
+        "he" | "she" | "they" | "it" | "we" | "i" | "you" | "who"
+    )
+}
+
+/// Which entity labels a pronoun may refer to.
+pub fn antecedent_labels(word: &str) -> &'static [&'static str] {
+    match word {
+        "he" | "she" | "him" | "her" | "his" | "i" => &["PER"],
+        "it" | "its" => &["ORG"],
+        "they" | "them" | "their" | "we" => &["ORG", "PER"],
+        _ => &[],
+    }
+}
+
+/// A dash that may introduce an attribution: `"..." — Jane Doe`.
+pub fn is_dash(word: &str) -> bool {
+    matches!(word, "—" | "–" | "--" | "-" | "―")
+}
+
+pub fn is_punct(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| !c.is_alphanumeric())
+}
+
+/// Sentence-final or clause-final punctuation.
+pub fn ends_clause(word: &str) -> bool {
+    matches!(word, "." | "?" | "!" | ";" | "..." | "…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cues_and_adjuncts() {
+        assert!(is_cue("said") && !is_cue("according") && is_cue("tell"));
+        assert!(is_adjunct("reportedly") && is_adjunct("has") && !is_adjunct("family"));
+        assert!(is_np_stop("which") && !is_np_stop("spokesman"));
+    }
+
+    #[test]
+    fn pronouns_point_to_labels() {
+        assert_eq!(antecedent_labels("she"), &["PER"]);
+        assert_eq!(antecedent_labels("it"), &["ORG"]);
+        assert!(antecedent_labels("who").is_empty());
+    }
+}

@@ -1,0 +1,204 @@
+//! The publication a quote was reported through (source) and the organisation it is
+//! about (target).
+//!
+//! Reads: the word `View` and the unquoted words of a quote's sentences. Writes: word
+//! ranges. Source patterns: `told Reuters`, `in an interview with CNN`, `said on Fox
+//! News`, `wrote in The New York Times`, `per The Information`, `according to a Bloomberg
+//! report`, `Reuters reported`. Target: the first organisation of the clause that holds
+//! a partial quote (`OpenAI's licenses are "..."` → OpenAI), else `said of X`. Both are
+//! organisation entities other than the speaker; nothing is returned when no pattern fits.
+
+use crate::claims::context::View;
+use crate::claims::lexicon::{is_determiner, is_report_noun};
+
+/// The organisation entity starting at `seq[i]` (after an optional determiner).
+fn org_at(v: &View, seq: &[usize], i: usize) -> Option<(usize, usize)> {
+    let mut i = i;
+    if seq.get(i).is_some_and(|&w| is_determiner(v.word(w))) && v.label(seq[i]).is_none() {
+        i += 1;
+    }
+    let w = *seq.get(i)?;
+    if v.label(w) != Some("ORG") {
+        return None;
+    }
+    v.entity_words(w).filter(|&(a, _)| a == w)
+}
+
+/// `per The Information`: a run of capitalised words, when the model missed the name.
+fn capitalised_at(v: &View, seq: &[usize], i: usize) -> Option<(usize, usize)> {
+    let a = *seq.get(i)?;
+    let n = seq[i..]
+        .iter()
+        .enumerate()
+        .take_while(|&(k, &w)| k < 6 && w == a + k && v.is_capitalized(w))
+        .count();
+    (n > 0).then_some((a, a + n))
+}
+
+/// The publication named in the unquoted words `seq`, other than the speaker's words.
+pub fn source(v: &View, seq: &[usize], speaker: Option<(usize, usize)>) -> Option<(usize, usize)> {
+    let not_speaker = |r: (usize, usize)| speaker.is_none_or(|(a, b)| r.1 <= a || b <= r.0);
+    for i in 0..seq.len() {
+        let w = v.word(seq[i]);
+        let prev = i.checked_sub(1).map(|p| v.word(seq[p]));
+        let found = match w {
+            "told" | "tells" | "tell" | "telling" => org_at(v, seq, i + 1),
+            "with" if prev == Some("interview") => org_at(v, seq, i + 1),
+            "on" | "in" | "to"
+                if matches!(
+                    prev,
+                    Some(
+                        "said"
+                            | "says"
+                            | "wrote"
+                            | "writes"
+                            | "writing"
+                            | "appearing"
+                            | "statement"
+                    )
+                ) =>
+            {
+                org_at(v, seq, i + 1)
+            }
+            "per" => org_at(v, seq, i + 1).or_else(|| capitalised_at(v, seq, i + 1)),
+            "according" if seq.get(i + 1).is_some_and(|&n| v.word(n) == "to") => {
+                org_at(v, seq, i + 2).filter(|&(_, b)| {
+                    seq.iter()
+                        .position(|&x| x == b)
+                        .is_some_and(|p| is_report_noun(v.word(seq[p])))
+                })
+            }
+            "reported" | "reports" if prev.is_some() => {
+                let end = seq[i - 1] + 1;
+                v.entity_words(seq[i - 1])
+                    .filter(|&(a, b)| b == end && v.label(a) == Some("ORG"))
+            }
+            _ => None,
+        };
+        if let Some(r) = found.filter(|&r| not_speaker(r)) {
+            return Some(r);
+        }
+    }
+    None
+}
+
+/// The organisation the quote is about: the first one after the cue (or the last
+/// "that") in the lead, else `said of X` in the tail; never the speaker or the source.
+pub fn target(
+    v: &View,
+    lead: &[usize],
+    tail: &[usize],
+    cue: Option<(usize, usize)>,
+    exclude: &[String],
+) -> Option<(usize, usize)> {
+    let text = |(a, b): (usize, usize)| -> String {
+        v.span(a, b)
+            .map(|(s, e)| v.chars[s..e].iter().collect::<String>().to_lowercase())
+            .unwrap_or_default()
+    };
+    let allowed = |r: (usize, usize)| !exclude.contains(&text(r));
+    // A cue in the tail leaves the whole lead to search.
+    let after_cue = cue.map_or(0, |(a, b)| {
+        if lead.last().is_some_and(|&l| a <= l) {
+            lead.partition_point(|&w| w < b)
+        } else {
+            0
+        }
+    });
+    let start = (after_cue..lead.len())
+        .rev()
+        .find(|&p| v.word(lead[p]) == "that")
+        .map_or(after_cue, |p| p + 1);
+    let in_lead = (start..lead.len())
+        .filter_map(|p| org_at(v, lead, p))
+        .find(|&r| allowed(r));
+    in_lead.or_else(|| {
+        let cue_end = cue.map(|(_, b)| b)?;
+        let p = tail.iter().position(|&w| w == cue_end)?;
+        (v.word(tail[p]) == "of")
+            .then(|| org_at(v, tail, p + 1))
+            .flatten()
+            .filter(|&r| allowed(r))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quotes::find_quotes;
+    use crate::claims::EntityMention;
+    use crate::text::segment;
+
+    fn view_parts(
+        text: &str,
+        orgs: &[&str],
+    ) -> (Vec<char>, Vec<crate::text::Sentence>, Vec<EntityMention>) {
+        let chars: Vec<char> = text.chars().collect();
+        let entities = orgs
+            .iter()
+            .map(|name| {
+                let at = text.find(name).expect("entity in text");
+                let start = text[..at].chars().count();
+                EntityMention {
+                    start,
+                    end: start + name.chars().count(),
+                    label: "ORG".into(),
+                }
+            })
+            .collect();
+        (chars.clone(), segment(&chars), entities)
+    }
+
+    fn source_text(text: &str, orgs: &[&str]) -> Option<String> {
+        let (chars, sentences, entities) = view_parts(text, orgs);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        let seq = v.unquoted_words(0);
+        let (a, b) = source(&v, &seq, None)?;
+        let (s, e) = v.span(a, b)?;
+        Some(chars[s..e].iter().collect())
+    }
+
+    #[test]
+    fn publications() {
+        assert_eq!(
+            source_text("\"No,\" she told Reuters.", &["Reuters"]).as_deref(),
+            Some("Reuters")
+        );
+        assert_eq!(
+            source_text(
+                "Acme is \"bad,\" according to a Bloomberg report.",
+                &["Acme", "Bloomberg"]
+            )
+            .as_deref(),
+            Some("Bloomberg")
+        );
+        assert_eq!(
+            source_text("It is \"fine,\" per The Information.", &[]).as_deref(),
+            Some("The Information")
+        );
+        assert_eq!(
+            source_text("\"Yes,\" he said in an interview with CNN.", &["CNN"]).as_deref(),
+            Some("CNN")
+        );
+        assert_eq!(source_text("\"No,\" she told reporters.", &[]), None);
+    }
+
+    #[test]
+    fn target_is_the_clause_subject_organisation() {
+        let text = "Microsoft told staff to tell customers that OpenAI's licenses are \"great.\"";
+        let (chars, sentences, entities) = view_parts(text, &["Microsoft", "OpenAI"]);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        let lead: Vec<usize> = v
+            .unquoted_words(0)
+            .into_iter()
+            .filter(|&w| v.words[w].0 < quotes[0].open)
+            .collect();
+        let tell = lead.iter().copied().find(|&w| v.word(w) == "tell");
+        let cue = tell.map(|w| (w, w + 1));
+        let got = target(&v, &lead, &[], cue, &["microsoft".to_string()]);
+        let (s, e) = got.and_then(|(a, b)| v.span(a, b)).expect("a target");
+        assert_eq!(chars[s..e].iter().collect::<String>(), "OpenAI");
+    }
+}

@@ -1,0 +1,371 @@
+//! `claimlink eval quotes`: direct quotations and their attribution against PolNeAR.
+//!
+//! Reads: a PolNeAR split folder (see `eval::polnear`) and runs the real pipeline
+//! (`Pipeline::annotate`, plain markup) on each article's text. Writes: `QuoteScores`.
+//!
+//! Gold convention (so numbers compare with published baselines): a gold content is
+//! direct when all its letters and digits lie between double quotation marks (`"`,
+//! `“ ”`, `''` pairs); each quoted piece of it is one gold quote (a content split by
+//! `"...," he said, "..."` gives two; a quote running over paragraphs gives one per
+//! paragraph), trimmed like predictions (`claims::quotes::trim_content`). Contents that
+//! mix quoted and unquoted text are "don't care" regions: a prediction that overlaps no
+//! gold quote but overlaps one of them is ignored. Scores: content exact and overlap
+//! P/R/F1 (overlap: any shared character, one-to-one, largest overlaps first); on
+//! overlap-matched quotes, speaker accuracy (the predicted speaker mention overlaps the
+//! gold source, or its text or name equals it ignoring case; a gold quote without a
+//! source wants no speaker) and cue accuracy (same test); end to end, a quote counts only
+//! with its right speaker.
+
+use std::path::Path;
+use std::time::Instant;
+
+use crate::claims::quotes::trim_content;
+use crate::doc::Article;
+use crate::error::{Error, Result};
+use crate::eval::metrics::Counts;
+use crate::eval::polnear::{read_split, Attribution, Fragment};
+use crate::pipeline::Pipeline;
+use crate::record::Claim;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoldQuote {
+    pub range: Fragment,
+    /// Sources and cues of every attribution whose content holds this piece.
+    pub sources: Vec<Vec<Fragment>>,
+    pub cues: Vec<Vec<Fragment>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gold {
+    pub quotes: Vec<GoldQuote>,
+    pub dont_care: Vec<Fragment>,
+}
+
+/// A predicted quote as the scorer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Predicted {
+    pub quote: Fragment,
+    pub speaker: Option<Fragment>,
+    /// Mention text and name of the speaker.
+    pub speaker_texts: Vec<String>,
+    pub cue: Option<Fragment>,
+}
+
+impl Predicted {
+    pub fn from_claims(claims: &[Claim]) -> Vec<Predicted> {
+        claims
+            .iter()
+            .map(|c| {
+                let mention = c.speaker.as_ref().and_then(|s| s.mention.as_ref());
+                Predicted {
+                    quote: (c.quote.start, c.quote.end),
+                    speaker: mention.map(|m| (m.start, m.end)),
+                    speaker_texts: c
+                        .speaker
+                        .iter()
+                        .flat_map(|s| {
+                            [
+                                Some(s.name.clone()),
+                                s.mention.as_ref().map(|m| m.text.clone()),
+                            ]
+                        })
+                        .flatten()
+                        .collect(),
+                    cue: c.cue.as_ref().map(|c| (c.start, c.end)),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Which characters of `[s, e)` are inside double quotation marks (marks excluded),
+/// reading the marks of the fragment and one just outside it; a line break closes.
+fn inside_marks(chars: &[char], s: usize, e: usize) -> Vec<bool> {
+    let is_mark_char = |c: char| matches!(c, '"' | '“' | '”') || c == '\'';
+    let mut a = s;
+    while a > 0 && chars[a - 1] == ' ' {
+        a -= 1;
+    }
+    while a > 0 && is_mark_char(chars[a - 1]) && s - a < 4 {
+        a -= 1;
+    }
+    let mut inside = vec![false; e - s];
+    let mut depth = 0usize;
+    let mut i = a;
+    while i < e {
+        let c = chars[i];
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let run = chars[i..chars.len().min(i + 3)]
+            .iter()
+            .take_while(|&&x| x == '\'')
+            .count();
+        let after = chars.get(i + run.max(1)).copied();
+        // Space (or an opening bracket) before a mark opens, space or punctuation after
+        // it closes; when both or neither, it closes an open quote.
+        let space_before = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p));
+        let space_after =
+            after.is_none_or(|n| n.is_whitespace() || ",.;:!?)]}—–-/…".contains(n));
+        let opens = match (space_before, space_after) {
+            (true, false) => true,
+            (false, true) => false,
+            _ => depth == 0,
+        };
+        // `''` is a double mark; in `'''` it is the outer pair, the other one is nested.
+        let double_quote = c == '"' || (c == '\'' && (run == 2 || (run == 3 && opens)));
+        let width = if c == '\'' && double_quote { 2 } else { 1 };
+        let before = depth;
+        let curly_opens = (c == '“' && !(space_after && !space_before))
+            || (c == '”' && space_before && after.is_some_and(char::is_alphanumeric));
+        if c == '\n' {
+            depth = 0;
+        } else if curly_opens || (double_quote && opens) {
+            depth += 1;
+        } else if c == '“' || c == '”' || double_quote {
+            depth = depth.saturating_sub(1);
+        }
+        // Text, and nested marks, inside the outer pair are the quote's content.
+        if before.min(depth) > 0 {
+            for k in i..i + width {
+                if k >= s && k < e {
+                    inside[k - s] = true;
+                }
+            }
+        }
+        i += width;
+    }
+    inside
+}
+
+/// Direct gold quotes and don't-care regions of one article.
+pub fn gold_quotes(chars: &[char], attributions: &[Attribution]) -> Gold {
+    let mut gold = Gold::default();
+    for a in attributions {
+        let mut pieces = Vec::new();
+        let (mut quoted, mut unquoted) = (false, false);
+        for &(s, e) in &a.content {
+            if e > chars.len() || s >= e {
+                continue;
+            }
+            let inside = inside_marks(chars, s, e);
+            for (k, &c) in chars[s..e].iter().enumerate() {
+                if c.is_alphanumeric() {
+                    quoted |= inside[k];
+                    unquoted |= !inside[k];
+                }
+            }
+            let mut k = 0;
+            while k < inside.len() {
+                let run = inside[k..].iter().take_while(|&&x| x).count();
+                if run > 0 {
+                    pieces.extend(trim_content(chars, s + k, s + k + run));
+                }
+                k += run.max(1);
+            }
+        }
+        if quoted && unquoted {
+            gold.dont_care.extend(a.content.iter().copied());
+        } else if quoted {
+            for range in pieces {
+                match gold.quotes.iter_mut().find(|g| g.range == range) {
+                    Some(g) => {
+                        g.sources.push(a.source.clone());
+                        g.cues.push(a.cue.clone());
+                    }
+                    None => gold.quotes.push(GoldQuote {
+                        range,
+                        sources: vec![a.source.clone()],
+                        cues: vec![a.cue.clone()],
+                    }),
+                }
+            }
+        }
+    }
+    gold.quotes.sort_by_key(|g| g.range);
+    gold
+}
+
+fn overlap(a: Fragment, b: Fragment) -> usize {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuoteScores {
+    pub exact: Counts,
+    pub overlap: Counts,
+    pub end_to_end: Counts,
+    pub speaker_right: usize,
+    pub cue_right: usize,
+    /// Overlap-matched quotes (the denominator of the accuracies).
+    pub matched: usize,
+    pub ignored: usize,
+    pub dont_care: usize,
+    pub documents: usize,
+}
+
+fn text_of(chars: &[char], fragments: &[Fragment]) -> String {
+    let words: Vec<String> = fragments
+        .iter()
+        .filter(|&&(s, e)| s < e && e <= chars.len())
+        .map(|&(s, e)| chars[s..e].iter().collect::<String>())
+        .collect();
+    words
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Does the prediction fit one of the gold alternatives (an empty one wants none)?
+fn fits(chars: &[char], gold: &[Vec<Fragment>], span: Option<Fragment>, texts: &[String]) -> bool {
+    gold.iter().any(|g| match span {
+        None => g.is_empty(),
+        Some(p) => {
+            let text = text_of(chars, g);
+            g.iter().any(|&f| overlap(f, p) > 0)
+                || texts
+                    .iter()
+                    .any(|t| !t.is_empty() && t.to_lowercase() == text)
+        }
+    })
+}
+
+impl QuoteScores {
+    /// Scores the predictions of one article.
+    pub fn add(&mut self, chars: &[char], gold: &Gold, predicted: &[Predicted]) {
+        self.documents += 1;
+        self.dont_care += gold.dont_care.len();
+        let counted: Vec<&Predicted> = predicted
+            .iter()
+            .filter(|p| {
+                let on_gold = gold.quotes.iter().any(|g| overlap(g.range, p.quote) > 0);
+                on_gold || !gold.dont_care.iter().any(|&d| overlap(d, p.quote) > 0)
+            })
+            .collect();
+        self.ignored += predicted.len() - counted.len();
+        let exact = counted
+            .iter()
+            .filter(|p| gold.quotes.iter().any(|g| g.range == p.quote))
+            .count();
+        let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, p) in counted.iter().enumerate() {
+            for (j, g) in gold.quotes.iter().enumerate() {
+                let o = overlap(g.range, p.quote);
+                if o > 0 {
+                    pairs.push((o, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let (mut used_p, mut used_g) = (vec![false; counted.len()], vec![false; gold.quotes.len()]);
+        let (mut matched, mut both) = (0, 0);
+        for (_, i, j) in pairs {
+            if used_p[i] || used_g[j] {
+                continue;
+            }
+            used_p[i] = true;
+            used_g[j] = true;
+            matched += 1;
+            let (p, g) = (counted[i], &gold.quotes[j]);
+            let speaker = fits(chars, &g.sources, p.speaker, &p.speaker_texts);
+            let cue_text: Vec<String> = p.cue.iter().map(|&c| text_of(chars, &[c])).collect();
+            let cue = fits(chars, &g.cues, p.cue, &cue_text);
+            self.speaker_right += usize::from(speaker);
+            self.cue_right += usize::from(cue);
+            both += usize::from(speaker);
+        }
+        self.matched += matched;
+        let count = |tp: usize| Counts {
+            tp,
+            fp: counted.len() - tp,
+            fn_: gold.quotes.len() - tp,
+        };
+        self.exact.add(count(exact));
+        self.overlap.add(count(matched));
+        self.end_to_end.add(count(both));
+    }
+
+    pub fn speaker_accuracy(&self) -> f64 {
+        self.speaker_right as f64 / self.matched.max(1) as f64
+    }
+
+    pub fn cue_accuracy(&self) -> f64 {
+        self.cue_right as f64 / self.matched.max(1) as f64
+    }
+
+    /// The report table.
+    pub fn table(&self) -> String {
+        let mut out = format!(
+            "{:<22} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}\n",
+            "direct quotes", "precision", "recall", "F1", "tp", "fp", "fn"
+        );
+        for (name, c) in [
+            ("content exact", &self.exact),
+            ("content overlap", &self.overlap),
+            ("quote+speaker", &self.end_to_end),
+        ] {
+            out += &format!(
+                "{name:<22} {:>9.4} {:>9.4} {:>9.4} {:>6} {:>6} {:>6}\n",
+                c.precision(),
+                c.recall(),
+                c.f1(),
+                c.tp,
+                c.fp,
+                c.fn_
+            );
+        }
+        for (name, right) in [
+            ("speaker accuracy", self.speaker_right),
+            ("cue accuracy", self.cue_right),
+        ] {
+            out += &format!(
+                "{name:<22} {:>9.4}   ({right} of {} matched quotes)\n",
+                right as f64 / self.matched.max(1) as f64,
+                self.matched
+            );
+        }
+        out += &format!(
+            "{} articles; {} predictions ignored on {} don't-care (mixed) contents\n",
+            self.documents, self.ignored, self.dont_care
+        );
+        out
+    }
+}
+
+pub struct QuotesEval {
+    pub scores: QuoteScores,
+    pub seconds: f64,
+}
+
+/// Runs the pipeline on every article of a PolNeAR split and scores its direct quotes.
+pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
+    let docs = read_split(split)?;
+    if docs.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} holds no annotated articles: expected text/NAME.txt with attributions/NAME_*.ann",
+            split.display()
+        )));
+    }
+    let started = Instant::now();
+    let mut scores = QuoteScores::default();
+    for chunk in docs.chunks(16) {
+        let articles: Vec<Article> = chunk
+            .iter()
+            .map(|d| Article::new(d.name.clone(), d.text.clone()))
+            .collect();
+        for (result, doc) in pipeline.annotate(&articles)?.into_iter().zip(chunk) {
+            let annotated = result.map_err(Error::Invalid)?;
+            let chars: Vec<char> = doc.text.chars().collect();
+            let gold = gold_quotes(&chars, &doc.attributions);
+            scores.add(
+                &chars,
+                &gold,
+                &Predicted::from_claims(&annotated.record.claims),
+            );
+        }
+    }
+    Ok(QuotesEval {
+        scores,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

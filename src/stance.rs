@@ -1,0 +1,232 @@
+//! The sentiment stage: which (text, target) pairs of an article go to the sentiment model,
+//! and how the answers land in the record.
+//!
+//! Reads: the article's sentences, its claims, its company mentions and the targets the
+//! input named. Writes: `sentiment` of each claim (toward its target; toward nothing, i.e.
+//! the quote's own polarity, when the target is unknown), of each input target, and each
+//! company's aggregate over the claims about it and the sentences that mention it.
+
+use crate::claims::FoundClaim;
+use crate::model::sentiment::{best, target_window, SentimentModel};
+use crate::model::window::{EncodedWord, Window};
+use crate::model::wordpiece::casing;
+use crate::record::{Record, Sentiment};
+use crate::text::{Normalized, Sentence};
+
+/// Where an answer goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// `record.targets[i]`
+    Target(usize),
+    /// `record.claims[i]`; `toward_target` is false for the quote's own polarity.
+    Claim { index: usize, toward_target: bool },
+    /// The aggregate of the named company.
+    Company(String),
+}
+
+pub struct Request {
+    pub window: Window,
+    pub slot: Slot,
+}
+
+/// A company mention in normalised coordinates.
+pub struct CompanyMention {
+    pub start: usize,
+    pub end: usize,
+    pub company: String,
+}
+
+/// Model input for one claim: the clause of its sentence that leads up to the quote (from
+/// the previous quote, or the sentence start, to the closing mark), so that claims sharing
+/// a sentence are judged on their own words; the target is marked where it stands in that
+/// clause, or put in front of it ("OpenAI : but have "limited ..."") when it stands before.
+fn claim_window(
+    model: &SentimentModel,
+    normalized: &Normalized,
+    sentence: &Sentence,
+    clause_start: usize,
+    claim: &FoundClaim,
+) -> (Window, bool) {
+    // Up to the closing mark (a comma or period may sit inside it).
+    let clause_end = claim.quote.1 + 2;
+    let clause: Vec<(usize, usize)> = sentence
+        .words
+        .iter()
+        .copied()
+        .filter(|&(s, e)| s >= clause_start && e <= clause_end)
+        .collect();
+    let pieces = model.pieces();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    let mut focus = (0, 0);
+    if let Some((ts, te)) = claim.target {
+        let inside: Vec<usize> = (0..clause.len())
+            .filter(|&w| clause[w].0 < te && ts < clause[w].1)
+            .collect();
+        match (inside.first(), inside.last()) {
+            (Some(&a), Some(&b)) => {
+                words = clause.clone();
+                focus = (a, b + 1);
+            }
+            _ => {
+                let target_words: Vec<(usize, usize)> = sentence
+                    .words
+                    .iter()
+                    .copied()
+                    .filter(|&(s, e)| s < te && ts < e)
+                    .collect();
+                focus = (0, target_words.len());
+                words.extend(target_words);
+                words.push((usize::MAX, usize::MAX)); // the ":" separator
+                words.extend(clause.iter().copied());
+            }
+        }
+    } else {
+        words = clause.clone();
+    }
+    let mut encoded = Vec::with_capacity(words.len());
+    for &(s, e) in &words {
+        let text = if s == usize::MAX {
+            ":".to_string()
+        } else {
+            normalized.text(s, e)
+        };
+        encoded.push(EncodedWord {
+            pieces: pieces.word(&text),
+            casing: casing(&text),
+        });
+    }
+    let toward_target = focus.1 > focus.0;
+    (
+        Window::around(&encoded, focus, model.max_len(), pieces),
+        toward_target,
+    )
+}
+
+/// Every request for one article. `claims` are the wire claims' sources, in record order.
+pub fn requests(
+    model: &SentimentModel,
+    normalized: &Normalized,
+    sentences: &[Sentence],
+    claims: &[&FoundClaim],
+    mentions: &[CompanyMention],
+    targets: &[Option<(usize, usize)>],
+) -> Vec<Request> {
+    let mut out = Vec::new();
+    let pieces = model.pieces();
+    let sentence_of = |s: usize, e: usize| sentences.iter().find(|x| x.start < e && s < x.end);
+    for (i, target) in targets.iter().enumerate() {
+        let window = target.and_then(|(s, e)| {
+            let sentence = sentence_of(s, e)?;
+            target_window(&normalized.chars, &sentence.words, (s, e), pieces, model.max_len())
+        });
+        if let Some(window) = window {
+            out.push(Request {
+                window,
+                slot: Slot::Target(i),
+            });
+        }
+    }
+    for (index, claim) in claims.iter().enumerate() {
+        let Some(sentence) = sentences.get(claim.sentence) else {
+            continue;
+        };
+        // The clause starts after the previous quote of the same sentence.
+        let clause_start = claims[..index]
+            .iter()
+            .filter(|c| c.sentence == claim.sentence && c.quote.1 <= claim.quote.0)
+            .map(|c| c.quote.1 + 1)
+            .max()
+            .unwrap_or(sentence.start);
+        let (window, toward_target) = claim_window(model, normalized, sentence, clause_start, claim);
+        out.push(Request {
+            window,
+            slot: Slot::Claim {
+                index,
+                toward_target,
+            },
+        });
+    }
+    // One sentence per company and sentence, the first mention marked.
+    let mut seen: Vec<(usize, &str)> = Vec::new();
+    for mention in mentions {
+        let Some(s) = sentences
+            .iter()
+            .position(|x| x.start < mention.end && mention.start < x.end)
+        else {
+            continue;
+        };
+        if seen.contains(&(s, mention.company.as_str())) {
+            continue;
+        }
+        seen.push((s, mention.company.as_str()));
+        let window = target_window(
+            &normalized.chars,
+            &sentences[s].words,
+            (mention.start, mention.end),
+            pieces,
+            model.max_len(),
+        );
+        if let Some(window) = window {
+            out.push(Request {
+                window,
+                slot: Slot::Company(mention.company.clone()),
+            });
+        }
+    }
+    out
+}
+
+fn sentiment(probs: &[f32; 3]) -> Sentiment {
+    let (label, score) = best(probs);
+    Sentiment {
+        label: label.to_string(),
+        score: (score * 1000.0).round() / 1000.0,
+        toward: None,
+    }
+}
+
+/// Writes the model's answers into the record; companies average their answers.
+pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])]) {
+    let mut sums: Vec<(String, [f32; 3], usize)> = Vec::new();
+    for (slot, probs) in answers {
+        match slot {
+            Slot::Target(i) => {
+                if let Some(t) = record.targets.as_mut().and_then(|t| t.get_mut(*i)) {
+                    t.sentiment = Some(sentiment(probs));
+                }
+            }
+            Slot::Claim {
+                index,
+                toward_target,
+            } => {
+                if let Some(c) = record.claims.get_mut(*index) {
+                    let mut s = sentiment(probs);
+                    s.toward = Some(if *toward_target { "target" } else { "quote" });
+                    c.sentiment = Some(s);
+                    if let (true, Some(target)) = (*toward_target, &c.target) {
+                        add(&mut sums, &target.name, probs);
+                    }
+                }
+            }
+            Slot::Company(name) => add(&mut sums, name, probs),
+        }
+    }
+    for company in &mut record.companies {
+        if let Some((_, sum, n)) = sums.iter().find(|(name, _, _)| *name == company.name) {
+            let mean = sum.map(|x| x / *n as f32);
+            company.sentiment = Some(sentiment(&mean));
+        }
+    }
+}
+
+fn add(sums: &mut Vec<(String, [f32; 3], usize)>, name: &str, probs: &[f32; 3]) {
+    match sums.iter_mut().find(|(n, _, _)| n == name) {
+        Some((_, sum, n)) => {
+            for k in 0..3 {
+                sum[k] += probs[k];
+            }
+            *n += 1;
+        }
+        None => sums.push((name.to_string(), *probs, 1)),
+    }
+}

@@ -1,0 +1,326 @@
+//! Claims end to end through the library (quotes → attribution → record), on hand-made
+//! sentences; plus, ignored by default, the rules on PolNeAR with entities cached from a
+//! `claimlink run` (for error analysis without running the model each time).
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use claimlink::claims::{extract_with, to_wire, ClaimOptions, EntityMention};
+use claimlink::doc::CharIndex;
+use claimlink::eval::polnear::read_split;
+use claimlink::eval::quotes::{gold_quotes, Predicted, QuoteScores};
+use claimlink::record::Claim;
+use claimlink::text::{segment, Markup, Normalized};
+
+/// Claims of `text` (markdown) with the given entities (`(name, label)`, first match).
+fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<Claim> {
+    let normalized = Normalized::new(text, Markup::Markdown);
+    let plain: String = normalized.chars.iter().collect();
+    let mentions: Vec<EntityMention> = entities
+        .iter()
+        .map(|(name, label)| {
+            let at = plain.find(name).expect("entity in text");
+            let start = plain[..at].chars().count();
+            EntityMention {
+                start,
+                end: start + name.chars().count(),
+                label: label.to_string(),
+            }
+        })
+        .collect();
+    let sentences = segment(&normalized.chars);
+    let found = extract_with(
+        &normalized.chars,
+        &sentences,
+        &mentions,
+        &ClaimOptions::default(),
+    );
+    let index = CharIndex::new(text);
+    to_wire(&found, text, &index, &normalized, &sentences)
+}
+
+/// (quote, speaker name, speaker mention, cue, source, target) as texts.
+type Row = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn rows(claims: &[Claim]) -> Vec<Row> {
+    claims
+        .iter()
+        .map(|c| {
+            (
+                c.quote.text.clone(),
+                c.speaker.as_ref().map(|s| s.name.clone()),
+                c.speaker
+                    .as_ref()
+                    .and_then(|s| s.mention.as_ref())
+                    .map(|m| m.text.clone()),
+                c.cue.as_ref().map(|c| c.text.clone()),
+                c.source.as_ref().map(|s| s.name.clone()),
+                c.target.as_ref().map(|s| s.name.clone()),
+            )
+        })
+        .collect()
+}
+
+fn some(s: &str) -> Option<String> {
+    Some(s.to_string())
+}
+
+#[test]
+fn seed_sentence_gives_three_claims_by_microsoft_about_openai() {
+    let text = "- Microsoft instructed **Azure** sales staff to tell prospective customers that \
+                OpenAI's licenses are \"great [for] experimentation\" but have \"limited \
+                enterprise-grade capabilities\" and fewer \"security/privacy features,\" per \
+                [The Information](#).\n";
+    let got = claims(
+        text,
+        &[
+            ("Microsoft", "ORG"),
+            ("Azure", "ORG"),
+            ("OpenAI", "ORG"),
+            ("The Information", "ORG"),
+        ],
+    );
+    let quotes: Vec<&str> = got.iter().map(|c| c.quote.text.as_str()).collect();
+    assert_eq!(
+        quotes,
+        vec![
+            "great [for] experimentation",
+            "limited enterprise-grade capabilities",
+            "security/privacy features"
+        ]
+    );
+    for c in &got {
+        let speaker = c.speaker.as_ref().expect("a speaker");
+        assert_eq!(speaker.name, "Microsoft");
+        assert_eq!(c.cue.as_ref().map(|c| c.text.as_str()), Some("tell"));
+        assert_eq!(
+            c.source.as_ref().map(|s| s.name.as_str()),
+            Some("The Information")
+        );
+        assert_eq!(c.target.as_ref().map(|s| s.name.as_str()), Some("OpenAI"));
+        // Offsets point into the original markdown.
+        let original: String = text
+            .chars()
+            .skip(c.quote.start)
+            .take(c.quote.end - c.quote.start)
+            .collect();
+        assert_eq!(original, c.quote.text);
+    }
+}
+
+#[test]
+fn pronoun_speaker_resolves_to_the_previous_person() {
+    let text = "Jane Doe runs the fund. \"We are buying,\" she said.";
+    let got = rows(&claims(text, &[("Jane Doe", "PER")]));
+    assert_eq!(
+        got,
+        vec![(
+            "We are buying".to_string(),
+            some("Jane Doe"),
+            some("she"),
+            some("said"),
+            None,
+            None
+        )]
+    );
+}
+
+#[test]
+fn unattributed_follow_up_quote_takes_the_previous_speaker() {
+    let text = "\"We will win,\" Jane Doe said. \"We always win.\"";
+    let got = rows(&claims(text, &[("Jane Doe", "PER")]));
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].0, "We always win");
+    assert_eq!(got[1].1, some("Jane Doe"));
+}
+
+#[test]
+fn interrupted_quote_gives_two_claims_with_one_speaker() {
+    let text = "\"It is early,\" said Bo Li, the chief executive, \"but we like the numbers.\"";
+    let got = rows(&claims(text, &[("Bo Li", "PER")]));
+    let speakers: Vec<Option<String>> = got.iter().map(|r| r.1.clone()).collect();
+    assert_eq!(speakers, vec![some("Bo Li"), some("Bo Li")]);
+    assert_eq!(got[1].0, "but we like the numbers");
+}
+
+#[test]
+fn statement_source_and_colon_paragraph() {
+    let text = "Acme said in a statement to Reuters:\n\n\"We regret the error.\"";
+    let got = rows(&claims(text, &[("Acme", "ORG"), ("Reuters", "ORG")]));
+    assert_eq!(
+        got,
+        vec![(
+            "We regret the error".to_string(),
+            some("Acme"),
+            some("Acme"),
+            some("said"),
+            some("Reuters"),
+            None
+        )]
+    );
+}
+
+#[test]
+fn scare_quotes_without_a_cue_are_not_claims() {
+    let text = "The so-called \"deal\" closed on Friday.";
+    assert!(claims(text, &[]).is_empty());
+}
+
+#[test]
+fn unknown_speaker_stays_null() {
+    let text = "The banner read in large letters across the hall today: nothing.\n\n\
+                \"Nobody expected this outcome at all.\"";
+    let got = claims(text, &[]);
+    assert_eq!(got.len(), 1);
+    assert!(got[0].speaker.is_none());
+}
+
+/// Entities per article id from a `claimlink run` output file.
+fn cached_entities(path: &str) -> HashMap<String, Vec<EntityMention>> {
+    let text = std::fs::read_to_string(path).expect("cache file");
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .map(|record| {
+            let entities = record["entities"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| EntityMention {
+                    start: e["start"].as_u64().unwrap_or(0) as usize,
+                    end: e["end"].as_u64().unwrap_or(0) as usize,
+                    label: e["label"].as_str().unwrap_or("").to_string(),
+                })
+                .collect();
+            (record["id"].as_str().unwrap_or("").to_string(), entities)
+        })
+        .collect()
+}
+
+fn env_usize(name: &str) -> Option<usize> {
+    std::env::var(name).ok()?.parse().ok()
+}
+
+/// `CLAIMLINK_POLNEAR=../shared/data/polnear/train CLAIMLINK_ENTITIES=train.jsonl
+/// cargo test --release --test claims -- --ignored --nocapture`; entities from
+/// `claimlink run --markup plain -o train.jsonl DIR/text`. `CLAIMLINK_DUMP=FILE` writes
+/// the misses, false alarms and wrong speakers.
+#[test]
+#[ignore = "needs PolNeAR and cached entities (see the doc comment)"]
+fn polnear_from_cached_entities() {
+    let (Ok(dir), Ok(cache)) = (
+        std::env::var("CLAIMLINK_POLNEAR"),
+        std::env::var("CLAIMLINK_ENTITIES"),
+    ) else {
+        return;
+    };
+    let mut options = ClaimOptions::default();
+    options.min_words = env_usize("CLAIMLINK_MIN_WORDS").unwrap_or(options.min_words);
+    options.inherit = env_usize("CLAIMLINK_INHERIT").map_or(options.inherit, |v| v > 0);
+    options.titles = env_usize("CLAIMLINK_TITLES").map_or(options.titles, |v| v > 0);
+    let entities = cached_entities(&cache);
+    let docs = read_split(std::path::Path::new(&dir)).expect("split");
+    let mut scores = QuoteScores::default();
+    let mut dump = std::env::var("CLAIMLINK_DUMP")
+        .ok()
+        .map(|p| std::fs::File::create(p).expect("dump file"));
+    for doc in &docs {
+        let normalized = Normalized::plain(&doc.text);
+        let chars = &normalized.chars;
+        let sentences = segment(chars);
+        let mentions = entities.get(&doc.name).cloned().unwrap_or_default();
+        let found = extract_with(chars, &sentences, &mentions, &options);
+        let index = CharIndex::new(&doc.text);
+        let wire = to_wire(&found, &doc.text, &index, &normalized, &sentences);
+        let predicted = Predicted::from_claims(&wire);
+        let gold = gold_quotes(chars, &doc.attributions);
+        scores.add(chars, &gold, &predicted);
+        if let Some(out) = dump.as_mut() {
+            write_diagnostics(out, &doc.name, chars, &gold, &predicted, &wire);
+        }
+    }
+    println!("{:?}\n{}", options, scores.table());
+}
+
+fn write_diagnostics(
+    out: &mut std::fs::File,
+    name: &str,
+    chars: &[char],
+    gold: &claimlink::eval::quotes::Gold,
+    predicted: &[Predicted],
+    wire: &[Claim],
+) {
+    let text = |(s, e): (usize, usize)| chars[s..e].iter().collect::<String>().replace('\n', " ⏎ ");
+    let context =
+        |(s, e): (usize, usize)| text((s.saturating_sub(120), (e + 120).min(chars.len())));
+    let ov = |a: (usize, usize), b: (usize, usize)| a.1.min(b.1) > a.0.max(b.0);
+    for g in &gold.quotes {
+        if !predicted.iter().any(|p| ov(p.quote, g.range)) {
+            let _ = writeln!(out, "MISS\t{name}\t{}\t{}", text(g.range), context(g.range));
+        }
+    }
+    for (p, c) in predicted.iter().zip(wire) {
+        let on_gold = gold.quotes.iter().find(|g| ov(g.range, p.quote));
+        let on_dont_care = gold.dont_care.iter().any(|&d| ov(d, p.quote));
+        let speaker = c.speaker.as_ref().map(|s| {
+            format!(
+                "{} <{}>",
+                s.name,
+                s.mention.as_ref().map_or("", |m| m.text.as_str())
+            )
+        });
+        match on_gold {
+            None if !on_dont_care => {
+                let _ = writeln!(
+                    out,
+                    "FALSE\t{name}\t{}\t{:?}\t{}",
+                    text(p.quote),
+                    speaker,
+                    context(p.quote)
+                );
+            }
+            Some(g) => {
+                let sources: Vec<String> = g
+                    .sources
+                    .iter()
+                    .map(|f| f.iter().map(|&r| text(r)).collect::<Vec<_>>().join(" "))
+                    .collect();
+                let cues: Vec<String> = g
+                    .cues
+                    .iter()
+                    .map(|f| f.iter().map(|&r| text(r)).collect::<Vec<_>>().join(" "))
+                    .collect();
+                let right = g.sources.iter().any(|f| {
+                    p.speaker.is_some_and(|s| f.iter().any(|&r| ov(r, s)))
+                        || (f.is_empty() && p.speaker.is_none())
+                }) || p
+                    .speaker_texts
+                    .iter()
+                    .any(|t| sources.iter().any(|s| s.to_lowercase() == t.to_lowercase()));
+                let tag = if right { "RIGHT" } else { "WRONG" };
+                let exact = if g.range == p.quote {
+                    "exact".to_string()
+                } else {
+                    format!("inexact gold=«{}»", text(g.range))
+                };
+                let _ = writeln!(
+                    out,
+                    "{tag}\t{name}\t{exact}\t{}\tgold={:?}\tcue={:?}\tpred={:?}\tcue={:?}\t{}",
+                    text(p.quote),
+                    sources,
+                    cues,
+                    speaker,
+                    c.cue.as_ref().map(|c| c.text.clone()),
+                    context(p.quote)
+                );
+            }
+            None => {}
+        }
+    }
+}
