@@ -75,6 +75,10 @@ struct RunArgs {
     /// No progress bar and no summary line.
     #[arg(short, long)]
     quiet: bool,
+    /// Continue an interrupted run: keep the lines already in OUTPUT.part (a torn last
+    /// line is redone) and skip their inputs. Needs -o.
+    #[arg(long)]
+    resume: bool,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -327,6 +331,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             output,
             batch_articles: args.batch_articles,
             progress: !args.quiet,
+            resume: args.resume,
         },
     )?;
     if !args.quiet {
@@ -334,6 +339,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             .output
             .as_ref()
             .map_or("stdout".to_string(), |p| p.display().to_string());
+        if summary.resumed > 0 {
+            eprintln!(
+                "claimlink: resumed after {} lines already written",
+                summary.resumed
+            );
+        }
         eprintln!(
             "claimlink: {} articles ({} error lines), {} words in {:.2} s ({:.0} words/s) → {target}",
             summary.articles,

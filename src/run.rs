@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::doc::Article;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::io::read::{expand_inputs, items, Item};
 use crate::io::write::Sink;
 use crate::pipeline::Pipeline;
@@ -21,6 +21,9 @@ pub struct RunOptions {
     pub batch_articles: usize,
     /// Show a progress bar (only when stderr is a terminal).
     pub progress: bool,
+    /// Continue an interrupted run into `output` (its `.part` file): lines already written
+    /// are kept and their inputs skipped.
+    pub resume: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,19 +33,30 @@ pub struct RunSummary {
     pub words: usize,
     pub seconds: f64,
     pub output: Option<PathBuf>,
+    /// Lines an interrupted run had already written (kept, not redone).
+    pub resumed: usize,
 }
 
 pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
     let files = expand_inputs(&options.inputs)?;
-    let mut sink = match &options.output {
-        Some(path) => Sink::file(path, &files)?,
-        None => Sink::stdout(),
+    let (mut sink, done) = match &options.output {
+        Some(path) if options.resume => Sink::resume(path, &files)?,
+        Some(path) => (Sink::file(path, &files)?, 0),
+        None if options.resume => {
+            return Err(Error::Invalid(
+                "--resume needs -o FILE: stdout cannot be resumed".into(),
+            ))
+        }
+        None => (Sink::stdout(), 0),
     };
     let bar = progress_bar(options.progress);
-    let mut summary = RunSummary::default();
+    let mut summary = RunSummary {
+        resumed: done,
+        ..RunSummary::default()
+    };
     let mut batch: Vec<Item> = Vec::with_capacity(options.batch_articles);
-    for item in items(files) {
+    for item in items(files).skip(done) {
         batch.push(item?);
         if batch.len() >= options.batch_articles.max(1) {
             write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;

@@ -212,3 +212,69 @@ fn models_command_lists_the_ner_model() {
         "{stdout}"
     );
 }
+
+#[test]
+fn resume_after_sigkill_gives_the_same_file_as_an_uninterrupted_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("many.jsonl");
+    let mut lines = String::new();
+    for i in 0..400 {
+        let text = format!(
+            "Siemens AG said on day {i} that Berlin and Paris would \"agree soon,\" per Reuters."
+        );
+        lines += &serde_json::json!({"id": format!("a{i}"), "text": text}).to_string();
+        lines.push('\n');
+    }
+    std::fs::write(&input, lines).expect("write");
+    let input = input.to_str().expect("utf-8").to_string();
+    let whole = dir.path().join("whole.jsonl");
+    let args = |out: &std::path::Path| {
+        vec![
+            "run".to_string(),
+            input.clone(),
+            "-o".into(),
+            out.to_str().expect("utf-8").into(),
+            "--batch-articles".into(),
+            "1".into(),
+            "--quiet".into(),
+        ]
+    };
+    assert!(claimlink(&args(&whole), None).status.success());
+
+    let cut = dir.path().join("cut.jsonl");
+    let part = dir.path().join("cut.jsonl.part");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
+        .args(args(&cut))
+        .current_dir(project())
+        .spawn()
+        .expect("start");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let written = std::fs::read_to_string(&part)
+            .map(|t| t.lines().count())
+            .unwrap_or(0);
+        if written >= 20 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    assert!(
+        !cut.exists(),
+        "an interrupted run never leaves the final file"
+    );
+    let kept = std::fs::read_to_string(&part)
+        .expect("part file")
+        .lines()
+        .count();
+    assert!(kept < 400, "killed before the end ({kept} lines)");
+
+    let mut resumed = args(&cut);
+    resumed.push("--resume".into());
+    assert!(claimlink(&resumed, None).status.success());
+    assert_eq!(
+        std::fs::read(&cut).expect("resumed output"),
+        std::fs::read(&whole).expect("whole output")
+    );
+}

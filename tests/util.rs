@@ -15,7 +15,7 @@ pub fn corpus() -> PathBuf {
 }
 
 /// Runs claimlink with `args` in the project folder, feeding `stdin`.
-pub fn claimlink(args: &[&str], stdin: Option<&[u8]>) -> Output {
+pub fn claimlink<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_claimlink"))
         .args(args)
         .current_dir(project())

@@ -24,6 +24,17 @@ impl Sink {
 
     /// Creates `path.part`; refuses to write over any of `inputs`.
     pub fn file(path: &Path, inputs: &[PathBuf]) -> Result<Self> {
+        Self::open(path, inputs, false).map(|(sink, _)| sink)
+    }
+
+    /// Continues `path.part` left by an interrupted run: keeps its complete lines, cuts a
+    /// torn last line, and returns how many lines are done. Without a `.part` file this is
+    /// a fresh start (0 lines done).
+    pub fn resume(path: &Path, inputs: &[PathBuf]) -> Result<(Self, usize)> {
+        Self::open(path, inputs, true)
+    }
+
+    fn open(path: &Path, inputs: &[PathBuf], resume: bool) -> Result<(Self, usize)> {
         let same =
             |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(path)) {
                 (Ok(a), Ok(b)) => a == b,
@@ -39,11 +50,26 @@ impl Sink {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         let tmp = part_path(path);
-        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-        Ok(Sink {
+        let mut done = 0;
+        let file = if resume && tmp.is_file() {
+            let bytes = std::fs::read(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            done = bytes[..keep].iter().filter(|&&b| b == b'\n').count();
+            // Append mode: after the cut, every write lands at the (new) end.
+            let file = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&tmp)
+                .map_err(|e| Error::io(&tmp, e))?;
+            file.set_len(keep as u64).map_err(|e| Error::io(&tmp, e))?;
+            file
+        } else {
+            File::create(&tmp).map_err(|e| Error::io(&tmp, e))?
+        };
+        let sink = Sink {
             out: BufWriter::with_capacity(1 << 20, Box::new(file)),
             paths: Some((tmp, path.to_path_buf())),
-        })
+        };
+        Ok((sink, done))
     }
 
     pub fn write_line(&mut self, line: &str) -> Result<()> {
@@ -103,6 +129,21 @@ mod tests {
         assert!(part_path(&dest).exists());
         assert_eq!(sink.finish().expect("finish"), Some(dest.clone()));
         assert_eq!(std::fs::read_to_string(&dest).expect("read"), "{\"a\":1}\n");
+    }
+
+    #[test]
+    fn resume_keeps_whole_lines_and_cuts_a_torn_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("out.jsonl");
+        std::fs::write(part_path(&dest), "{\"a\":1}\n{\"b\":2}\n{\"c\":").expect("write");
+        let (mut sink, done) = Sink::resume(&dest, &[]).expect("resume");
+        assert_eq!(done, 2);
+        sink.write_line("{\"c\":3}").expect("write");
+        sink.finish().expect("finish");
+        assert_eq!(
+            std::fs::read_to_string(&dest).expect("read"),
+            "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"
+        );
     }
 
     #[test]
