@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::eval::ner::eval_ner;
 use claimlink::eval::quotes::eval_quotes;
+use claimlink::eval::record::eval_record;
 use claimlink::eval::sentiment::eval_sentiment;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
@@ -91,6 +92,14 @@ enum MarkupArg {
 
 #[derive(Subcommand)]
 enum EvalCommand {
+    /// Score one article's record against a hand-made gold record (e.g. the seed's).
+    Record {
+        /// Gold JSON: {id, text, entities, claims}, e.g. ../shared/seed/*.gold.json
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC file.
     Sentiment {
         /// NewsMTSC JSONL, e.g. ../shared/data/newsmtsc/dev-rw.jsonl
@@ -293,6 +302,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 report.words as f64 / report.seconds.max(1e-9)
             );
             print!("{}", report.scores.table("entity"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Record { gold, model }) => {
+            let pipeline = model.pipeline(Markup::Markdown, 4096)?;
+            let report = eval_record(&pipeline, &gold)?;
+            println!("eval record: {}", gold.display());
+            print!("{}", report.table());
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Sentiment { gold, model }) => {

@@ -8,15 +8,16 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::companies::{link, KnowledgeBase, Linked};
 use crate::doc::{Article, CharIndex, Span};
 use crate::error::Result;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
 use crate::model::sentiment::SentimentModel;
 use crate::model::window::{pack, EncodedWord, Window};
 use crate::model::wordpiece::{casing, WordPiecer};
-use crate::companies::{link, KnowledgeBase, Linked};
 use crate::record::{Company, Entity, Record, Target, SCHEMA};
 use crate::stance::{self, CompanyMention, Request, Slot};
+use crate::text::segment::Range;
 use crate::text::{segment, Markup, Normalized, Sentence};
 
 #[derive(Debug, Clone)]
@@ -126,10 +127,15 @@ impl Pipeline {
     ) -> Result<Vec<std::result::Result<Annotated, String>>> {
         let windows: Vec<&Window> = assembled
             .iter()
-            .flat_map(|a| a.iter().flat_map(|(_, requests)| requests.iter().map(|r| &r.window)))
+            .flat_map(|a| {
+                a.iter()
+                    .flat_map(|(_, requests)| requests.iter().map(|r| &r.window))
+            })
             .collect();
         let probs = match &self.sentiment {
-            Some(model) if !windows.is_empty() => model.predict(&windows, self.options.batch_tokens)?,
+            Some(model) if !windows.is_empty() => {
+                model.predict(&windows, self.options.batch_tokens)?
+            }
             _ => Vec::new(),
         };
         let mut probs = probs.into_iter();
@@ -206,7 +212,8 @@ impl Pipeline {
             .iter()
             .filter_map(|c| {
                 found.iter().find(|f| {
-                    p.normalized.to_original(f.quote.0, f.quote.1) == Some((c.quote.start, c.quote.end))
+                    p.normalized.to_original(f.quote.0, f.quote.1)
+                        == Some((c.quote.start, c.quote.end))
                 })
             })
             .collect();
@@ -243,7 +250,7 @@ impl Pipeline {
         article: &Article,
         p: &Prepared,
         index: &CharIndex,
-    ) -> (Option<Vec<Target>>, Vec<Option<(usize, usize)>>) {
+    ) -> (Option<Vec<Target>>, Vec<Option<Range>>) {
         let Some(given) = &article.targets else {
             return (None, Vec::new());
         };
@@ -265,7 +272,12 @@ impl Pipeline {
     }
 
     /// The NER model's entities of one sentence, linked to the company knowledge base.
-    fn sentence_entities(&self, p: &Prepared, sentence: &Sentence, tags: &[WordTag]) -> Vec<Linked> {
+    fn sentence_entities(
+        &self,
+        p: &Prepared,
+        sentence: &Sentence,
+        tags: &[WordTag],
+    ) -> Vec<Linked> {
         let path: Vec<usize> = tags.iter().map(|t| t.tag).collect();
         let ner: Vec<Linked> = self
             .ner
@@ -319,13 +331,21 @@ fn prepare(text: &str, markup: Markup, pieces: &WordPiecer, max_len: usize) -> P
     }
 }
 
-/// Speakers and targets named by their company when an entity at that mention has one
-/// (a speaker "Azure" is Microsoft).
+/// Speakers, targets and sources named by their company when the entity at the mention,
+/// or the entity the name was resolved to (a pronoun's antecedent), has one (a speaker
+/// "Azure" is Microsoft; "the company said" after "Nvidia Corp." is Nvidia).
 fn canonicalise(claims: &mut [crate::record::Claim], entities: &[Entity]) {
+    // Only a mention that is exactly an entity: "AMD's chief Lisa Su" is Lisa Su, not AMD.
     let company_at = |span: &Span| {
         entities
             .iter()
-            .find(|e| e.start < span.end && span.start < e.end)
+            .find(|e| e.start == span.start && e.end == span.end)
+            .and_then(|e| e.company.clone())
+    };
+    let company_named = |name: &str| {
+        entities
+            .iter()
+            .find(|e| e.text == name && e.company.is_some())
             .and_then(|e| e.company.clone())
     };
     for claim in claims {
@@ -333,7 +353,9 @@ fn canonicalise(claims: &mut [crate::record::Claim], entities: &[Entity]) {
             .into_iter()
             .flatten()
         {
-            if let Some(company) = named.mention.as_ref().and_then(company_at) {
+            let company = company_named(&named.name)
+                .or_else(|| named.mention.as_ref().and_then(company_at));
+            if let Some(company) = company {
                 named.name = company;
             }
         }
@@ -354,7 +376,7 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
         }
     }
     // Stable: ties keep the order of first mention.
-    companies.sort_by(|a, b| b.mentions.cmp(&a.mentions));
+    companies.sort_by_key(|c| std::cmp::Reverse(c.mentions));
     companies
 }
 

@@ -117,7 +117,13 @@ pub fn requests(
     for (i, target) in targets.iter().enumerate() {
         let window = target.and_then(|(s, e)| {
             let sentence = sentence_of(s, e)?;
-            target_window(&normalized.chars, &sentence.words, (s, e), pieces, model.max_len())
+            target_window(
+                &normalized.chars,
+                &sentence.words,
+                (s, e),
+                pieces,
+                model.max_len(),
+            )
         });
         if let Some(window) = window {
             out.push(Request {
@@ -137,7 +143,8 @@ pub fn requests(
             .map(|c| c.quote.1 + 1)
             .max()
             .unwrap_or(sentence.start);
-        let (window, toward_target) = claim_window(model, normalized, sentence, clause_start, claim);
+        let (window, toward_target) =
+            claim_window(model, normalized, sentence, clause_start, claim);
         out.push(Request {
             window,
             slot: Slot::Claim {

@@ -182,6 +182,62 @@ fn unknown_speaker_stays_null() {
     assert!(got[0].speaker.is_none());
 }
 
+#[test]
+fn said_in_a_statement_and_according_to() {
+    let text = "Acme said in a statement that its results were \"deeply disappointing.\" \
+                The outlook is \"very strong this year,\" according to Bo Li.";
+    let got = rows(&claims(text, &[("Acme", "ORG"), ("Bo Li", "PER")]));
+    let speakers: Vec<(String, Option<String>, Option<String>)> =
+        got.into_iter().map(|r| (r.0, r.1, r.3)).collect();
+    assert_eq!(
+        speakers,
+        vec![
+            ("deeply disappointing".into(), some("Acme"), some("said")),
+            (
+                "very strong this year".into(),
+                some("Bo Li"),
+                some("according to")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn dash_attribution_and_told_a_publication() {
+    let text =
+        "\"Never give up.\" — Winston Churchill\n\n\"We will appeal,\" Jane Doe told Reuters.";
+    let got = rows(&claims(
+        text,
+        &[
+            ("Winston Churchill", "PER"),
+            ("Jane Doe", "PER"),
+            ("Reuters", "ORG"),
+        ],
+    ));
+    assert_eq!(got[0].1, some("Winston Churchill"));
+    assert_eq!(
+        (got[1].1.clone(), got[1].3.clone(), got[1].4.clone()),
+        (some("Jane Doe"), some("told"), some("Reuters"))
+    );
+}
+
+#[test]
+fn quotes_over_paragraphs_share_the_speaker() {
+    let text = "Jane Doe said:\n\n“We started small.\n\n“Now we are everywhere.”";
+    let got = rows(&claims(text, &[("Jane Doe", "PER")]));
+    let speakers: Vec<Option<String>> = got.iter().map(|r| r.1.clone()).collect();
+    assert_eq!(speakers, vec![some("Jane Doe"), some("Jane Doe")]);
+}
+
+#[test]
+fn titles_in_quotes_are_not_claims() {
+    let text = "Bo Li said on ABC's \"This Week\" that costs were \"out of control.\"";
+    let got = rows(&claims(text, &[("Bo Li", "PER"), ("ABC", "ORG")]));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0, "out of control");
+    assert_eq!(got[0].1, some("Bo Li"));
+}
+
 /// Entities per article id from a `claimlink run` output file.
 fn cached_entities(path: &str) -> HashMap<String, Vec<EntityMention>> {
     let text = std::fs::read_to_string(path).expect("cache file");
@@ -242,7 +298,8 @@ fn polnear_from_cached_entities() {
         let gold = gold_quotes(chars, &doc.attributions);
         scores.add(chars, &gold, &predicted);
         if let Some(out) = dump.as_mut() {
-            write_diagnostics(out, &doc.name, chars, &gold, &predicted, &wire);
+            let rules: Vec<String> = found.iter().map(|f| format!("{:?}", f.rule)).collect();
+            write_diagnostics(out, &doc.name, chars, &gold, &predicted, &wire, &rules);
         }
     }
     println!("{:?}\n{}", options, scores.table());
@@ -255,6 +312,7 @@ fn write_diagnostics(
     gold: &claimlink::eval::quotes::Gold,
     predicted: &[Predicted],
     wire: &[Claim],
+    rules: &[String],
 ) {
     let text = |(s, e): (usize, usize)| chars[s..e].iter().collect::<String>().replace('\n', " ⏎ ");
     let context =
@@ -265,7 +323,7 @@ fn write_diagnostics(
             let _ = writeln!(out, "MISS\t{name}\t{}\t{}", text(g.range), context(g.range));
         }
     }
-    for (p, c) in predicted.iter().zip(wire) {
+    for ((p, c), rule) in predicted.iter().zip(wire).zip(rules) {
         let on_gold = gold.quotes.iter().find(|g| ov(g.range, p.quote));
         let on_dont_care = gold.dont_care.iter().any(|&d| ov(d, p.quote));
         let speaker = c.speaker.as_ref().map(|s| {
@@ -279,7 +337,7 @@ fn write_diagnostics(
             None if !on_dont_care => {
                 let _ = writeln!(
                     out,
-                    "FALSE\t{name}\t{}\t{:?}\t{}",
+                    "FALSE\t{name}\t{}\t{:?}\t{rule}\t{}",
                     text(p.quote),
                     speaker,
                     context(p.quote)
@@ -311,7 +369,7 @@ fn write_diagnostics(
                 };
                 let _ = writeln!(
                     out,
-                    "{tag}\t{name}\t{exact}\t{}\tgold={:?}\tcue={:?}\tpred={:?}\tcue={:?}\t{}",
+                    "{tag}\t{name}\t{exact}\t{}\tgold={:?}\tcue={:?}\tpred={:?}\tcue={:?}\t{rule}\t{}",
                     text(p.quote),
                     sources,
                     cues,

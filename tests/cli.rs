@@ -278,3 +278,37 @@ fn resume_after_sigkill_gives_the_same_file_as_an_uninterrupted_run() {
         std::fs::read(&whole).expect("whole output")
     );
 }
+
+#[test]
+fn seed_claims_match_their_gold_labels() {
+    let gold: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(project().join("tests/fixtures/microsoft-openai-briefing.gold.json"))
+            .expect("gold"),
+    )
+    .expect("gold JSON");
+    let path = corpus().join("microsoft-openai-briefing.txt");
+    let output = claimlink(&["run", path.to_str().expect("utf-8"), "--quiet"], None);
+    assert!(output.status.success());
+    let record = &stdout_lines(&output)[0];
+    let claims = record["claims"].as_array().expect("claims");
+    let gold_claims = gold["claims"].as_array().expect("gold claims");
+    assert_eq!(claims.len(), gold_claims.len(), "{claims:#?}");
+    for (claim, want) in claims.iter().zip(gold_claims) {
+        assert_eq!(claim["quote"]["start"], want["quote"]["start"]);
+        assert_eq!(claim["quote"]["end"], want["quote"]["end"]);
+        assert_eq!(claim["speaker"]["name"], want["speaker"]["canonical"]);
+        assert_eq!(claim["target"]["name"], want["target"]["canonical"]);
+        assert_eq!(claim["source"]["name"], want["source"]["canonical"]);
+        assert_eq!(claim["cue"]["start"], want["cue"]["start"]);
+        assert_eq!(claim["sentiment"]["label"], want["sentiment"], "{}", claim["quote"]["text"]);
+    }
+}
+
+#[test]
+fn eval_record_scores_the_seed() {
+    let gold = project().join("tests/fixtures/microsoft-openai-briefing.gold.json");
+    let output = claimlink(&["eval", "record", "--gold", gold.to_str().expect("utf-8")], None);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("claim quotes (exact)") && stdout.contains("speaker"), "{stdout}");
+}

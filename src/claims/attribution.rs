@@ -21,7 +21,7 @@
 use crate::claims::context::View;
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
-    is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
+    is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
 
 /// How a quote got its attribution.
@@ -68,7 +68,13 @@ pub fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
         return 0;
     }
     let after_determiner = i > 0 && is_determiner(v.word(seq[i - 1]));
-    usize::from(!after_determiner)
+    // "a rare note", "the report": words that are nouns as often as verbs count only
+    // after a subject (a pronoun or a name).
+    let subject_before = i > 0 && {
+        let p = seq[i - 1];
+        is_subject_pronoun(v.word(p)) || v.is_agent(p)
+    };
+    usize::from(!after_determiner && (!is_noun_like_cue(w) || subject_before))
 }
 
 /// Position in `seq` before which the adjuncts ending at `end` start.
@@ -168,24 +174,39 @@ fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)>
         };
         let w = v.word(first);
         // "..., told X to say": a predicate, the subject is further back.
-        let predicate = !v.is_capitalized(first)
-            && !(is_determiner(w) || is_subject_pronoun(w) || is_adjunct(w) || is_intro(w));
+        let predicate = !(v.is_capitalized(first)
+            || is_determiner(w)
+            || is_subject_pronoun(w)
+            || is_adjunct(w)
+            || is_intro(w));
         if predicate && k > 0 {
             continue;
         }
-        for p in start..stop {
+        let mut candidates = (start..stop).filter_map(|p| {
             let w = v.word(seq[p]);
-            if v.is_agent(seq[p]) {
+            if v.is_agent(seq[p]) && (p == start || v.entity_of[seq[p - 1]] != v.entity_of[seq[p]])
+            {
                 let (_, eb) = v.entity_words(seq[p])?;
                 let b = (p..stop).take_while(|&q| seq[q] < eb).count() + p;
                 return Some((p, b));
             }
-            if is_subject_pronoun(w) && w != "who" {
-                return Some((p, p + 1));
+            (is_subject_pronoun(w) && w != "who").then_some((p, p + 1))
+        });
+        if is_intro(w) {
+            // An introductory phrase before a comma holds no subject; without a comma
+            // ("When he returned he began by saying") the subject is its last one.
+            if bounds.len() == 2 {
+                return candidates.next_back();
             }
-            if is_intro(w) && p == start {
-                // An introductory phrase: its nouns are not the subject.
-                break;
+            continue;
+        }
+        if let Some(found) = candidates.next() {
+            return Some(found);
+        }
+        if is_determiner(w) && !predicate {
+            // "The Vermont senator emailed supporters saying": a noun phrase subject.
+            if let Some(found) = np_starting_at(v, seq, start).filter(|&(_, b)| b <= stop) {
+                return Some(found);
             }
         }
     }
@@ -206,7 +227,7 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
             how: How::Lead,
         })
     };
-    if len == 2 {
+    if v.word(seq[c]) == "according" {
         return attribution(np_starting_at(v, seq, c + 2));
     }
     let j = strip_back(v, seq, c);
@@ -216,7 +237,8 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
     }
     let before = v.word(seq[j - 1]);
     let cue_word = v.word(seq[c]);
-    let speaker = if cue_word.ends_with("ing") {
+    let participle = cue_word.ends_with("ing");
+    let speaker = if participle && before == "," {
         // "he said, adding ...": the subject of the cue before, else of the clause.
         from_lead(v, &seq[..c])
             .and_then(|a| a.speaker)
@@ -225,10 +247,14 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
                 Some((pa, pa + (b - a)))
             })
             .or_else(|| clause_subject(v, seq, c))
+    } else if participle {
+        // "X emailed supporters saying", "upon saying": the clause's subject.
+        clause_subject(v, seq, c).or_else(|| np_ending_at(v, seq, j))
     } else if matches!(before, "to" | "and" | "but" | "then" | "or") {
         clause_subject(v, seq, j - 1)
-    } else if before == "who" && j >= 2 && v.word(seq[j - 2]) == "," {
-        np_ending_at(v, seq, j - 2)
+    } else if before == "who" {
+        // "X, who said": the relative pronoun is the mention; `resolve` finds X.
+        Some((j - 1, j))
     } else if before == "," {
         let previous = (j.saturating_sub(25)..j - 1)
             .rev()
@@ -237,9 +263,49 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
             .and_then(|p| np_ending_at(v, seq, p))
             .or_else(|| clause_subject(v, seq, j - 1))
     } else {
-        np_ending_at(v, seq, j)
+        np_ending_at(v, seq, j).or_else(|| {
+            cue_word
+                .ends_with("ing")
+                .then(|| clause_subject(v, seq, c))
+                .flatten()
+        })
     };
     attribution(speaker)
+}
+
+/// `X boomed: "..."`, `Transcript as follows: "..."`, `- Philip Bump: "..."`: a lead that
+/// ends with a colon and has no cue. The speaker is an entity right before the colon, else
+/// the clause subject, else the noun phrase opening the clause; the cue is a verb right
+/// before the colon, if any.
+pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
+    let (&colon, rest) = seq.split_last()?;
+    if v.word(colon) != ":" || rest.is_empty() {
+        return None;
+    }
+    let end = rest.len();
+    let last = rest[end - 1];
+    let speaker = if v.is_agent(last) {
+        let (ea, _) = v.entity_words(last)?;
+        let a = end - rest.iter().rev().take_while(|&&w| w >= ea).count();
+        Some((a, end))
+    } else {
+        clause_subject(v, rest, end).or_else(|| {
+            let start = rest
+                .iter()
+                .rposition(|&w| v.word(w) == ",")
+                .map_or(0, |p| p + 1);
+            np_starting_at(v, rest, start)
+        })
+    };
+    let verb = strip_back(v, rest, end)
+        .checked_sub(1)
+        .filter(|&p| is_verb_like(v.word(rest[p])) || v.word(rest[p]).ends_with("ing"));
+    let speaker = speaker?;
+    Some(Attribution {
+        speaker: Some((rest[speaker.0], rest[speaker.1 - 1] + 1)),
+        cue: verb.map(|p| (rest[p], rest[p] + 1)),
+        how: How::Lead,
+    })
 }
 
 /// Attribution from the words after the closing mark.
@@ -269,18 +335,32 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
             .is_none_or(|&w| matches!(v.word(w), "," | "." | "(" | ";"));
         return if closes { found(Some(np), None) } else { None };
     }
-    let n = cue_len(v, seq, k);
-    if n > 0 && !first.ends_with("ing") {
-        return found(np_starting_at(v, seq, k + n), Some((k, k + n)));
+    // After a quote, "read" is a cue too: `"...," read the statement.`
+    let tail_cue = |j: usize| match v.word(seq[j]) {
+        "read" | "reads" => 1,
+        _ => cue_len(v, seq, j),
+    };
+    // `"..." Mr. Zahed said: "..."` introduces the next quote, not this one.
+    let introduces = |j: usize| seq.get(j).is_some_and(|&w| v.word(w) == ":");
+    let n = tail_cue(k);
+    if n > 0 && (first == "according" || !first.ends_with("ing")) {
+        let np = np_starting_at(v, seq, k + n);
+        if introduces(np.map_or(k + n, |(_, b)| b)) {
+            return None;
+        }
+        return found(np, Some((k, k + n)));
     }
     // "..., beamed Donald Hartley": a verb not in the list, before a person.
     if is_verb_like(first) && seq.get(k + 1).is_some_and(|&w| v.label(w) == Some("PER")) {
         return found(np_starting_at(v, seq, k + 1), Some((k, k + 1)));
     }
     let limit = (k + 30).min(seq.len());
+    // "Allentown, Pa., said": a period before a comma ends an abbreviation, not a clause.
+    let ends =
+        |j: usize| ends_clause(v.word(seq[j])) && seq.get(j + 1).is_none_or(|&n| v.word(n) != ",");
     let cue = (k + 1..limit)
-        .take_while(|&j| !ends_clause(v.word(seq[j])) && !v.is_quoted(seq[j]))
-        .map(|j| (j, cue_len(v, seq, j)))
+        .take_while(|&j| !ends(j) && !v.is_quoted(seq[j]))
+        .map(|j| (j, tail_cue(j)))
         .find(|&(_, n)| n > 0);
     let Some((j, n)) = cue else {
         // "..., Trump barked": a person or pronoun, then a verb not in the list.
@@ -297,7 +377,14 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         // "another friend, Mariam Emara told CNN": the name after the last comma.
         (_, Some(&last)) => (last + 1, region_end),
     };
+    // "a White House official who spoke anonymously, said": the head before "who".
+    let end = (start..end)
+        .find(|&p| p > start && matches!(v.word(seq[p]), "who" | "which" | "whose"))
+        .unwrap_or(end);
     let end = trim_parenthetical(v, seq, start, end);
+    if introduces(j + n) {
+        return None;
+    }
     valid_np(v, seq, start, end).then(|| found(Some((start, end)), Some((j, j + n))))?
 }
 
@@ -334,6 +421,7 @@ fn valid_np(v: &View, seq: &[usize], start: usize, end: usize) -> bool {
     let words_ok = (start..end).all(|p| {
         let w = v.word(seq[p]);
         v.entity_of[seq[p]].is_some()
+            || (p > start && v.is_capitalized(seq[p]))
             || inner(w)
             || !(is_np_stop(w) || (is_punct(w) && !matches!(w, "-" | "." | "$" | "&")))
     });
@@ -368,6 +456,16 @@ pub fn resolve(v: &View, mention: (usize, usize)) -> Option<(usize, usize)> {
     }
     if b != a + 1 {
         return None;
+    }
+    if v.word(a) == "who" {
+        // "Mike Pence, who called": the entity before the comma.
+        let before = a.checked_sub(1)?;
+        let last = if v.word(before) == "," {
+            before.checked_sub(1)?
+        } else {
+            before
+        };
+        return v.entity_words(last).filter(|_| v.is_agent(last));
     }
     let labels = antecedent_labels(v.word(a));
     if labels.is_empty() {

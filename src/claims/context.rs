@@ -53,14 +53,24 @@ impl<'a> View<'a> {
             .iter()
             .map(|s| paras.partition_point(|&(_, e)| e <= s.start))
             .collect();
+        // Per code point: the entity and the quote that cover it (linear in the text).
+        let mut entity_at: Vec<Option<usize>> = vec![None; chars.len()];
+        for (i, e) in entities.iter().enumerate() {
+            for slot in entity_at.iter_mut().take(e.end).skip(e.start) {
+                slot.get_or_insert(i);
+            }
+        }
+        let mut quote_at: Vec<Option<usize>> = vec![None; chars.len()];
+        for (i, q) in quotes.iter().enumerate() {
+            for slot in quote_at.iter_mut().take(q.close).skip(q.open) {
+                slot.get_or_insert(i);
+            }
+        }
         let entity_of = words
             .iter()
-            .map(|&(a, b)| entities.iter().position(|e| e.start < b && a < e.end))
+            .map(|&(a, b)| entity_at[a..b].iter().find_map(|&e| e))
             .collect();
-        let quote_of = words
-            .iter()
-            .map(|&(a, _)| quotes.iter().position(|q| q.open <= a && a < q.close))
-            .collect();
+        let quote_of = words.iter().map(|&(a, _)| quote_at[a]).collect();
         View {
             chars,
             entities,

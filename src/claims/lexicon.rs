@@ -130,6 +130,16 @@ fn has(list: &List, word: &str) -> bool {
     list.has(word)
 }
 
+/// Cues that are nouns as often as verbs ("a note", "the report", "a tweet").
+static NOUN_LIKE: List = List::new(
+    "note report claim call post quote answer state tweet remark demand promise vow chant \
+     joke warning comment cry whisper counter stress echo label brand dub thank",
+);
+
+pub fn is_noun_like_cue(word: &str) -> bool {
+    NOUN_LIKE.has(word)
+}
+
 /// A verb and particle that together are a cue.
 pub fn is_phrasal_cue(verb: &str, particle: &str) -> bool {
     PHRASAL.has(&format!("{verb}_{particle}"))

@@ -10,6 +10,7 @@
 
 pub mod attribution;
 pub mod context;
+pub mod discourse;
 pub mod filter;
 pub mod lexicon;
 pub mod quotes;
@@ -18,9 +19,12 @@ pub mod roles;
 use crate::doc::{CharIndex, Span};
 use crate::record::{Claim, Named, SentenceRange};
 use crate::text::{Normalized, Sentence};
-use attribution::{from_lead, from_tail, resolve, Attribution, How};
+use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
+use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
+
+pub use attribution::How;
 use context::View;
-use quotes::{find_quotes, Quote};
+use quotes::find_quotes;
 
 pub use crate::record::ClaimKind;
 
@@ -52,23 +56,43 @@ pub struct FoundClaim {
     pub sentence: usize,
     /// Index of the sentence where it closes.
     pub last_sentence: usize,
+    /// Which rule attributed the quote (for error analysis).
+    pub rule: Option<How>,
 }
 
 /// Settings of the rules, for measuring them; `Default` is what the pipeline runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClaimOptions {
-    /// Quotes of fewer words are kept only when a cue attributes them in their own
-    /// sentence (scare quotes and titles are short and unattributed).
+    /// Scare quotes and titles: a quote of fewer words is kept only when it is a sentence
+    /// of its own, its cue stands right by it or governs its `that` clause, or its cue also
+    /// attributes a longer quote (see `filter`).
     pub min_words: usize,
-    /// A full-sentence quote with no attribution takes the previous quote's speaker when
-    /// the paragraph (or the next one) goes on.
+    /// A quote that opens its sentence with no attribution takes the subject of the
+    /// narrative sentence before it, else the previous quote's speaker, when the paragraph
+    /// (or the next one) goes on. Off, speaker accuracy on PolNeAR train falls from 0.958
+    /// to 0.688.
     pub inherit: bool,
-    /// Drop quotes in Title Case inside a sentence (names of shows, books, slogans).
+    /// Drop quotes in Title Case inside a sentence (names of shows, books, slogans). Off,
+    /// PolNeAR dev overlap precision falls from 0.956 to 0.922 (F1 0.972 → 0.957).
     pub titles: bool,
 }
 
 impl Default for ClaimOptions {
-    /// Measured on PolNeAR (see `eval::quotes`): TODO numbers.
+    /// `min_words` measured on PolNeAR dev direct quotes (84 articles, 547 gold quotes;
+    /// entities from the bundled NER model):
+    ///
+    /// | min_words | overlap P | overlap R | overlap F1 | quote+speaker F1 |
+    /// |-----------|-----------|-----------|------------|------------------|
+    /// | 1 (none)  | 0.928     | 0.993     | 0.959      | 0.901            |
+    /// | 2         | 0.943     | 0.993     | 0.967      | 0.908            |
+    /// | 3         | 0.956     | 0.989     | 0.972      | 0.915            |
+    /// | 4         | 0.963     | 0.985     | 0.974      | 0.918            |
+    /// | 5         | 0.964     | 0.984     | 0.974      | 0.918            |
+    ///
+    /// (train, 840 articles: F1 0.961 / 0.969 / 0.975 / 0.976 / 0.976). Precision rises
+    /// with the minimum and recall falls; past 3 the gain is 0.002 F1 and the filter starts
+    /// dropping real three-word claims whose cue is a clause away, such as
+    /// `tell customers that OpenAI's licenses are "great [for] experimentation"`. So 3.
     fn default() -> Self {
         ClaimOptions {
             min_words: 3,
@@ -76,103 +100,6 @@ impl Default for ClaimOptions {
             titles: true,
         }
     }
-}
-
-/// Lead and tail words of a quote and the sentences it spans.
-struct Parts {
-    lead: Vec<usize>,
-    tail: Vec<usize>,
-    first: usize,
-    last: usize,
-}
-
-fn parts(v: &View, q: &Quote) -> Parts {
-    let first = v.sentence_at(q.open);
-    let last = v.sentence_at(q.close.saturating_sub(1).max(q.open));
-    let lead = v
-        .unquoted_words(first)
-        .into_iter()
-        .filter(|&w| v.words[w].0 < q.open)
-        .collect();
-    let end = v.sentence_words.get(last).map_or(0, |s| s.1);
-    let tail = (v.word_at(q.close)..end)
-        .take_while(|&w| !v.is_quoted(w))
-        .collect();
-    Parts {
-        lead,
-        tail,
-        first,
-        last,
-    }
-}
-
-/// `"Why?" Trump asked.`: the segmenter ends the sentence inside the quote, so the next
-/// sentence of the paragraph is the tail when it is short or the quote asks or exclaims.
-fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution> {
-    if !p.tail.is_empty() || q.continues {
-        return None;
-    }
-    let next = p.last + 1;
-    let &(a, b) = v.sentence_words.get(next)?;
-    let same_paragraph = v.paragraph_of_sentence.get(next) == v.paragraph_of_sentence.get(p.last);
-    if !same_paragraph || v.words.get(a).is_none_or(|w| w.0 < q.close) {
-        return None;
-    }
-    let tail: Vec<usize> = (a..b).take_while(|&w| !v.is_quoted(w)).collect();
-    let exclaims = v.chars[q.end..q.close]
-        .iter()
-        .any(|&c| c == '?' || c == '!');
-    let short = b - a <= 10;
-    from_tail(v, &tail).filter(|_| exclaims || short)
-}
-
-/// `X said:` closing the sentence (or paragraph) before a quote that opens its sentence.
-fn colon_lead(v: &View, p: &Parts) -> Option<Attribution> {
-    if !p.lead.is_empty() || p.first == 0 {
-        return None;
-    }
-    let previous = p.first - 1;
-    let mut words = v.unquoted_words(previous);
-    if words.last().is_none_or(|&w| v.word(w) != ":") {
-        return None;
-    }
-    words.pop();
-    from_lead(v, &words).map(|a| Attribution {
-        how: How::Colon,
-        ..a
-    })
-}
-
-/// The most recent attributed quote, when this one opens its sentence and the text goes
-/// on from it: same paragraph, or the next one with this quote opening it.
-fn previous(
-    v: &View,
-    quotes: &[Quote],
-    parts: &[Parts],
-    found: &[Option<Attribution>],
-    i: usize,
-) -> Option<Attribution> {
-    let p = &parts[i];
-    if !p.lead.is_empty() {
-        return None;
-    }
-    let j = (0..i)
-        .rev()
-        .find(|&j| found[j].is_some_and(|a| a.speaker.is_some()))?;
-    let para = |s: usize| v.paragraph_of_sentence.get(s).copied().unwrap_or(0);
-    let (pi, pj) = (para(p.first), para(parts[j].last));
-    let opens_paragraph = v
-        .sentence_words
-        .get(p.first)
-        .is_some_and(|&(a, _)| a == 0 || para(v.sentence_of[a - 1]) != pi)
-        && quotes[i].open == v.words.get(v.sentence_words[p.first].0).map_or(0, |w| w.0);
-    let near = p.first.saturating_sub(parts[j].last) <= 3;
-    let goes_on = pi == pj || (pi == pj + 1 && opens_paragraph);
-    let base = found[j]?;
-    (near && goes_on).then_some(Attribution {
-        how: How::Previous,
-        ..base
-    })
 }
 
 /// The claims of an article, with the pipeline's settings.
@@ -192,13 +119,21 @@ pub fn extract_with(
 ) -> Vec<FoundClaim> {
     let quotes = find_quotes(chars);
     let v = View::new(chars, sentences, entities, &quotes);
+    if quotes.is_empty() || v.words.is_empty() {
+        return Vec::new();
+    }
     let parts: Vec<Parts> = quotes.iter().map(|q| parts(&v, q)).collect();
     let mut found: Vec<Option<Attribution>> = quotes
         .iter()
         .zip(&parts)
         .map(|(q, p)| {
+            // A period inside the closing mark ends the sentence: what follows is rarely
+            // its attribution unless it is short (`"We won." he said.`).
+            let ended = chars.get(q.end) == Some(&'.') && p.tail.len() > 6;
             from_tail(&v, &p.tail)
+                .filter(|_| !ended)
                 .or_else(|| from_lead(&v, &p.lead))
+                .or_else(|| from_colon(&v, &p.lead))
                 .or_else(|| next_sentence_tail(&v, q, p))
                 .or_else(|| colon_lead(&v, p))
         })
@@ -271,6 +206,7 @@ pub fn extract_with(
             target: span(target),
             sentence: p.first,
             last_sentence: p.last,
+            rule: a.map(|a| a.how),
         });
     }
     out
@@ -327,4 +263,75 @@ pub fn to_wire(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{segment, Markup};
+
+    #[test]
+    fn wire_offsets_point_into_the_original_markdown() {
+        let text = "**Acme** said \"we *win* big,\" per [Reuters](#).";
+        let normalized = Normalized::new(text, Markup::Markdown);
+        let sentences = segment(&normalized.chars);
+        let plain: String = normalized.chars.iter().collect();
+        let find = |name: &str| {
+            let at = plain[..plain.find(name).expect("in text")].chars().count();
+            (at, at + name.chars().count())
+        };
+        let entities = [("Acme", "ORG"), ("Reuters", "ORG")].map(|(name, label)| {
+            let (start, end) = find(name);
+            EntityMention {
+                start,
+                end,
+                label: label.into(),
+            }
+        });
+        let found = extract_claims(&normalized.chars, &sentences, &entities);
+        let index = CharIndex::new(text);
+        let claims = to_wire(&found, text, &index, &normalized, &sentences);
+        assert_eq!(claims.len(), 1);
+        let c = &claims[0];
+        let slice = |s: &Span| {
+            text.chars()
+                .skip(s.start)
+                .take(s.end - s.start)
+                .collect::<String>()
+        };
+        assert_eq!(c.quote.text, "we *win* big");
+        assert_eq!(slice(&c.quote), c.quote.text);
+        let speaker = c.speaker.as_ref().expect("speaker");
+        assert_eq!(speaker.name, "Acme");
+        assert_eq!(speaker.mention.as_ref().map(slice).as_deref(), Some("Acme"));
+        assert_eq!(c.source.as_ref().map(|s| s.name.as_str()), Some("Reuters"));
+        assert_eq!(c.kind, ClaimKind::Direct);
+        assert_eq!(c.id, "c1");
+    }
+
+    #[test]
+    fn a_quote_that_does_not_map_back_is_dropped() {
+        let text = "x";
+        let normalized = Normalized::plain(text);
+        let found = FoundClaim {
+            kind: ClaimKind::Direct,
+            quote: (0, 5),
+            speaker: None,
+            speaker_entity: None,
+            cue: None,
+            source: None,
+            target: None,
+            sentence: 0,
+            last_sentence: 0,
+            rule: None,
+        };
+        let index = CharIndex::new(text);
+        assert!(to_wire(&[found], text, &index, &normalized, &[]).is_empty());
+    }
+
+    #[test]
+    fn no_quotes_no_claims() {
+        let chars: Vec<char> = "Nothing quoted here.".chars().collect();
+        assert!(extract_claims(&chars, &segment(&chars), &[]).is_empty());
+    }
 }

@@ -105,7 +105,7 @@ impl KnowledgeBase {
             }
         }
         for names in index.values_mut() {
-            names.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            names.sort_by_key(|n| std::cmp::Reverse(n.words.len()));
         }
         KnowledgeBase { entries, index }
     }
@@ -168,7 +168,16 @@ mod tests {
     #[test]
     fn finds_longest_names_and_products() {
         let kb = kb();
-        let words = ["Microsoft", "Corp.", "sells", "Azure", ",", "per", "The", "Information"];
+        let words = [
+            "Microsoft",
+            "Corp.",
+            "sells",
+            "Azure",
+            ",",
+            "per",
+            "The",
+            "Information",
+        ];
         let found = kb.find(&words);
         let got: Vec<(usize, usize, &str, bool)> = found
             .iter()

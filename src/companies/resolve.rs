@@ -4,7 +4,7 @@
 //! Reads: a sentence's words, its NER spans, the knowledge base. Writes: the sentence's
 //! entities, each with the company it refers to when known.
 
-use crate::companies::kb::{KnowledgeBase, Kind, Match};
+use crate::companies::kb::{Kind, KnowledgeBase, Match};
 
 /// An entity over a sentence's words `[start, end)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +38,10 @@ pub fn link(kb: &KnowledgeBase, words: &[&str], ner: Vec<Linked>) -> Vec<Linked>
             .iter()
             .filter(|m| entity.start <= m.start && m.end <= entity.end)
             .collect();
-        if let Some(exact) = inside.iter().find(|m| m.start == entity.start && m.end == entity.end) {
+        if let Some(exact) = inside
+            .iter()
+            .find(|m| m.start == entity.start && m.end == entity.end)
+        {
             entity.company = Some(exact.entry);
             out.push(entity);
             continue;
@@ -123,7 +126,11 @@ mod tests {
         }
     }
 
-    fn names(kb: &KnowledgeBase, words: &[&str], linked: &[Linked]) -> Vec<(String, Option<String>)> {
+    fn names(
+        kb: &KnowledgeBase,
+        words: &[&str],
+        linked: &[Linked],
+    ) -> Vec<(String, Option<String>)> {
         linked
             .iter()
             .map(|e| {
@@ -140,7 +147,10 @@ mod tests {
         let kb = kb();
         let words = ["Azure", "sales", "grew"];
         let linked = link(&kb, &words, vec![ner(0, 1)]);
-        assert_eq!(names(&kb, &words, &linked), vec![("Azure".into(), Some("Microsoft".into()))]);
+        assert_eq!(
+            names(&kb, &words, &linked),
+            vec![("Azure".into(), Some("Microsoft".into()))]
+        );
     }
 
     #[test]
@@ -178,6 +188,9 @@ mod tests {
         let kb = kb();
         let words = ["Snap", "decisions", "and", "Snap", "shares"];
         let linked = link(&kb, &words, vec![ner(3, 4)]);
-        assert_eq!(names(&kb, &words, &linked), vec![("Snap".into(), Some("Snap".into()))]);
+        assert_eq!(
+            names(&kb, &words, &linked),
+            vec![("Snap".into(), Some("Snap".into()))]
+        );
     }
 }

@@ -6,4 +6,5 @@ pub mod ner;
 pub mod newsmtsc;
 pub mod polnear;
 pub mod quotes;
+pub mod record;
 pub mod sentiment;

@@ -19,6 +19,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use crate::claims::lexicon::is_cue;
 use crate::claims::quotes::trim_content;
 use crate::doc::Article;
 use crate::error::{Error, Result};
@@ -103,8 +104,7 @@ fn inside_marks(chars: &[char], s: usize, e: usize) -> Vec<bool> {
         // Space (or an opening bracket) before a mark opens, space or punctuation after
         // it closes; when both or neither, it closes an open quote.
         let space_before = prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p));
-        let space_after =
-            after.is_none_or(|n| n.is_whitespace() || ",.;:!?)]}—–-/…".contains(n));
+        let space_after = after.is_none_or(|n| n.is_whitespace() || ",.;:!?)]}—–-/…".contains(n));
         let opens = match (space_before, space_after) {
             (true, false) => true,
             (false, true) => false,
@@ -114,7 +114,7 @@ fn inside_marks(chars: &[char], s: usize, e: usize) -> Vec<bool> {
         let double_quote = c == '"' || (c == '\'' && (run == 2 || (run == 3 && opens)));
         let width = if c == '\'' && double_quote { 2 } else { 1 };
         let before = depth;
-        let curly_opens = (c == '“' && !(space_after && !space_before))
+        let curly_opens = (c == '“' && (space_before || !space_after))
             || (c == '”' && space_before && after.is_some_and(char::is_alphanumeric));
         if c == '\n' {
             depth = 0;
@@ -200,6 +200,9 @@ pub struct QuoteScores {
     pub ignored: usize,
     pub dont_care: usize,
     pub documents: usize,
+    /// Matched quotes with a wrong speaker whose gold Source is a speech verb while the
+    /// gold Cue holds the predicted speaker: Source and Cue swapped in the annotation.
+    pub swapped: usize,
 }
 
 fn text_of(chars: &[char], fragments: &[Fragment]) -> String {
@@ -272,6 +275,12 @@ impl QuoteScores {
             let cue = fits(chars, &g.cues, p.cue, &cue_text);
             self.speaker_right += usize::from(speaker);
             self.cue_right += usize::from(cue);
+            let swapped = !speaker
+                && g.sources.iter().zip(&g.cues).any(|(s, c)| {
+                    is_cue(&text_of(chars, s))
+                        && fits(chars, std::slice::from_ref(c), p.speaker, &p.speaker_texts)
+                });
+            self.swapped += usize::from(swapped);
             both += usize::from(speaker);
         }
         self.matched += matched;
@@ -328,6 +337,12 @@ impl QuoteScores {
             "{} articles; {} predictions ignored on {} don't-care (mixed) contents\n",
             self.documents, self.ignored, self.dont_care
         );
+        out += &format!(
+            "{} wrong speakers sit where the gold swapped Source and Cue (Source \"said\", \
+             Cue the name); counting them right, speaker accuracy {:.4}\n",
+            self.swapped,
+            (self.speaker_right + self.swapped) as f64 / self.matched.max(1) as f64
+        );
         out
     }
 }
@@ -368,4 +383,118 @@ pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
         scores,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(text: &str, piece: &str) -> Fragment {
+        let b = text.find(piece).expect("piece in text");
+        let s = text[..b].chars().count();
+        (s, s + piece.chars().count())
+    }
+
+    fn attribution(text: &str, content: &[&str], source: &str) -> Attribution {
+        Attribution {
+            content: content.iter().map(|c| at(text, c)).collect(),
+            cue: vec![at(text, "said")],
+            source: vec![at(text, source)],
+        }
+    }
+
+    fn pieces(text: &str, gold: &Gold) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        gold.quotes
+            .iter()
+            .map(|g| chars[g.range.0..g.range.1].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn interrupted_quote_gives_one_gold_piece_per_quoted_part() {
+        let text = "“We won,” Zoë said, “and we will win again.”";
+        let a = attribution(text, &["“We won,”", "“and we will win again.”"], "Zoë");
+        let chars: Vec<char> = text.chars().collect();
+        let gold = gold_quotes(&chars, &[a]);
+        assert_eq!(pieces(text, &gold), vec!["We won", "and we will win again"]);
+        assert!(gold.dont_care.is_empty());
+    }
+
+    #[test]
+    fn marks_outside_the_content_and_typewriter_pairs_count() {
+        let text = "Bo said ''it is fine,'' and left.";
+        let a = attribution(text, &["it is fine,"], "Bo");
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(pieces(text, &gold_quotes(&chars, &[a])), vec!["it is fine"]);
+    }
+
+    #[test]
+    fn mixed_content_is_dont_care_and_paraphrase_is_not_gold() {
+        let text = "Bo said that the plan was “a disaster” and said it failed.";
+        let mixed = attribution(text, &["the plan was “a disaster”"], "Bo");
+        let plain = attribution(text, &["it failed"], "Bo");
+        let chars: Vec<char> = text.chars().collect();
+        let gold = gold_quotes(&chars, &[mixed, plain]);
+        assert!(gold.quotes.is_empty());
+        assert_eq!(gold.dont_care.len(), 1);
+    }
+
+    #[test]
+    fn quote_over_two_paragraphs_gives_two_pieces() {
+        let text = "Bo said:\n\n“First part.\n\n“Second part.”";
+        let a = attribution(text, &["“First part.\n\n“Second part.”"], "Bo");
+        let chars: Vec<char> = text.chars().collect();
+        assert_eq!(
+            pieces(text, &gold_quotes(&chars, &[a])),
+            vec!["First part", "Second part"]
+        );
+    }
+
+    #[test]
+    fn scores_exact_overlap_speaker_and_ignored() {
+        let text = "“We won,” Zoë said. Bo called it “a fluke” today. “Yes.”";
+        let chars: Vec<char> = text.chars().collect();
+        let gold = gold_quotes(
+            &chars,
+            &[
+                attribution(text, &["“We won,”"], "Zoë"),
+                attribution(text, &["it “a fluke”"], "Bo"),
+            ],
+        );
+        let predicted = vec![
+            Predicted {
+                quote: (at(text, "We won").0, at(text, "We won").1 - 1),
+                speaker: Some(at(text, "Zoë")),
+                speaker_texts: vec!["Zoë".into()],
+                cue: Some(at(text, "said")),
+            },
+            Predicted {
+                quote: at(text, "a fluke"),
+                speaker: Some(at(text, "Bo")),
+                speaker_texts: vec!["Bo".into()],
+                cue: None,
+            },
+            Predicted {
+                quote: at(text, "Yes"),
+                speaker: None,
+                speaker_texts: vec![],
+                cue: None,
+            },
+        ];
+        let mut scores = QuoteScores::default();
+        scores.add(&chars, &gold, &predicted);
+        // "a fluke" falls on a mixed content: ignored. "Yes" is a false positive.
+        assert_eq!(scores.ignored, 1);
+        assert_eq!(
+            (scores.exact.tp, scores.exact.fp, scores.exact.fn_),
+            (0, 2, 1)
+        );
+        assert_eq!((scores.overlap.tp, scores.overlap.fp), (1, 1));
+        assert_eq!(
+            (scores.speaker_right, scores.cue_right, scores.matched),
+            (1, 1, 1)
+        );
+        assert_eq!(scores.end_to_end.tp, 1);
+    }
 }

@@ -86,9 +86,9 @@ impl Window {
             }
         }
         let mut window = Window::new(pieces);
-        for w in lo..hi {
+        for (w, word) in words.iter().enumerate().take(hi).skip(lo) {
             let segment = i64::from(focus.0 <= w && w < focus.1);
-            window.push(&words[w], (0, w), segment);
+            window.push(word, (0, w), segment);
             if window.len() > budget + 1 {
                 break;
             }

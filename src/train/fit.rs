@@ -34,10 +34,10 @@ pub trait Task {
     fn name(&self) -> &str;
     fn var_store(&self) -> &nn::VarStore;
     /// Number of training examples.
-    fn len(&self) -> usize;
+    fn examples(&self) -> usize;
     /// The epoch's example order; the default is a seeded shuffle.
     fn order(&self, rng: &mut SplitMix) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.len()).collect();
+        let mut order: Vec<usize> = (0..self.examples()).collect();
         rng.shuffle(&mut order);
         order
     }
@@ -94,7 +94,7 @@ pub fn fit<T: Task>(
             position = saved;
         }
     }
-    let batches = task.len().div_ceil(schedule.batch.max(1));
+    let batches = task.examples().div_ceil(schedule.batch.max(1));
     let total_steps = batches * schedule.epochs;
     let warmup = ((total_steps as f64) * schedule.warmup_ratio) as usize;
     let mut opt = nn::AdamW {

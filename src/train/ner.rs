@@ -169,7 +169,7 @@ impl Task for NerTask<'_> {
         self.model.var_store()
     }
 
-    fn len(&self) -> usize {
+    fn examples(&self) -> usize {
         self.train.windows.len()
     }
 

@@ -135,7 +135,7 @@ impl Task for SentimentTask<'_> {
         self.model.var_store()
     }
 
-    fn len(&self) -> usize {
+    fn examples(&self) -> usize {
         self.train.windows.len()
     }
 
@@ -143,7 +143,7 @@ impl Task for SentimentTask<'_> {
     /// batches shuffled again.
     fn order(&self, rng: &mut SplitMix) -> Vec<usize> {
         let batch = self.job.config.schedule.batch.max(1);
-        let mut order: Vec<usize> = (0..self.len()).collect();
+        let mut order: Vec<usize> = (0..self.examples()).collect();
         rng.shuffle(&mut order);
         for run in order.chunks_mut(batch * 50) {
             run.sort_by_key(|&i| self.train.windows[i].len());

@@ -1,0 +1,209 @@
+//! Attribution across sentences: a quote's lead and tail words, the sentence after a
+//! quote that the segmenter split off (`"Why?" Trump asked.`), a colon closing the
+//! sentence before (`X said:` / `"..."`), and, for a quote that stands alone, the
+//! subject of the narrative sentence before it or the speaker of the previous quote.
+//!
+//! Reads: the word `View`, the quotes and the attributions found so far. Writes:
+//! `Parts` per quote and `Attribution`s.
+
+use crate::claims::attribution::{from_colon, from_lead, from_tail, Attribution, How};
+use crate::claims::context::View;
+use crate::claims::lexicon::is_subject_pronoun;
+use crate::claims::quotes::Quote;
+
+/// Lead and tail words of a quote and the sentences it spans.
+pub struct Parts {
+    pub lead: Vec<usize>,
+    pub tail: Vec<usize>,
+    pub first: usize,
+    pub last: usize,
+}
+
+pub fn parts(v: &View, q: &Quote) -> Parts {
+    let first = v.sentence_at(q.open);
+    let last = v.sentence_at(q.close.saturating_sub(1).max(q.open));
+    // The segmenter keeps `... Netanyahu. ''They didn't ...''` in one sentence: a
+    // sentence-final mark outside quotes ends the lead's sentence all the same.
+    let ends = |w: usize| matches!(v.word(w), "." | "?" | "!");
+    let mut lead: Vec<usize> = v
+        .unquoted_words(first)
+        .into_iter()
+        .filter(|&w| v.words[w].0 < q.open)
+        .collect();
+    if let Some(p) = lead.iter().rposition(|&w| ends(w)) {
+        lead.drain(..=p);
+    }
+    let end = v.sentence_words.get(last).map_or(0, |s| s.1);
+    let tail = (v.word_at(q.close)..end)
+        .take_while(|&w| !v.is_quoted(w))
+        .collect();
+    Parts {
+        lead,
+        tail,
+        first,
+        last,
+    }
+}
+
+/// `"Why?" Trump asked.`: the segmenter ends the sentence inside the quote, so the next
+/// sentence of the paragraph is the tail when it is short or the quote asks or exclaims.
+pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution> {
+    if !p.tail.is_empty() || q.continues {
+        return None;
+    }
+    let next = p.last + 1;
+    let &(a, b) = v.sentence_words.get(next)?;
+    let same_paragraph = v.paragraph_of_sentence.get(next) == v.paragraph_of_sentence.get(p.last);
+    if !same_paragraph || v.words.get(a).is_none_or(|w| w.0 < q.close) {
+        return None;
+    }
+    let tail: Vec<usize> = (a..b).take_while(|&w| !v.is_quoted(w)).collect();
+    let exclaims = v.chars[q.end.saturating_sub(1)..q.close]
+        .iter()
+        .any(|&c| c == '?' || c == '!');
+    let short = b - a <= 10;
+    from_tail(v, &tail).filter(|_| exclaims || short)
+}
+
+/// `X said:` closing the sentence (or paragraph) before a quote that opens its sentence.
+pub fn colon_lead(v: &View, p: &Parts) -> Option<Attribution> {
+    if !p.lead.is_empty() || p.first == 0 {
+        return None;
+    }
+    let previous = p.first - 1;
+    let mut words = v.unquoted_words(previous);
+    if words.last().is_none_or(|&w| v.word(w) != ":") {
+        return None;
+    }
+    let colon_words = words.clone();
+    words.pop();
+    from_lead(v, &words)
+        .or_else(|| from_colon(v, &colon_words))
+        .map(|a| Attribution {
+            how: How::Colon,
+            ..a
+        })
+}
+
+/// The subject opening sentence `s` when it is a narrative sentence (no quote): a
+/// person or organisation, or a personal pronoun. Word range.
+fn narrative_subject(v: &View, s: usize) -> Option<(usize, usize)> {
+    let &(a, b) = v.sentence_words.get(s)?;
+    if (a..b).any(|w| v.is_quoted(w)) {
+        return None;
+    }
+    let first = a;
+    if v.is_agent(first) {
+        return v.entity_words(first);
+    }
+    let w = v.word(first);
+    (is_subject_pronoun(w) && !matches!(w, "who" | "i" | "you" | "it"))
+        .then_some((first, first + 1))
+}
+
+/// For a quote that opens its sentence with no attribution of its own: the subject of the
+/// narrative sentence just before it (`He then had a question. "Who pays?"`), else the
+/// speaker of the most recent attributed quote when the text goes on from it (same
+/// paragraph, or the next one with this quote opening it).
+pub fn previous(
+    v: &View,
+    quotes: &[Quote],
+    parts: &[Parts],
+    found: &[Option<Attribution>],
+    i: usize,
+) -> Option<Attribution> {
+    let p = &parts[i];
+    if !p.lead.is_empty() {
+        return None;
+    }
+    let para = |s: usize| v.paragraph_of_sentence.get(s).copied().unwrap_or(0);
+    let pi = para(p.first);
+    let opens_paragraph = v
+        .sentence_words
+        .get(p.first)
+        .is_some_and(|&(a, _)| a == 0 || para(v.sentence_of[a - 1]) != pi)
+        && quotes[i].open == v.words.get(v.sentence_words[p.first].0).map_or(0, |w| w.0);
+    let before = p.first.checked_sub(1);
+    let adjacent = before.is_some_and(|b| para(b) == pi || (para(b) + 1 == pi && opens_paragraph));
+    if let Some(subject) = before
+        .filter(|_| adjacent)
+        .and_then(|b| narrative_subject(v, b))
+    {
+        return Some(Attribution {
+            speaker: Some(subject),
+            cue: None,
+            how: How::Previous,
+        });
+    }
+    let j = (0..i)
+        .rev()
+        .find(|&j| found[j].is_some_and(|a| a.speaker.is_some()))?;
+    let pj = para(parts[j].last);
+    let near = p.first.saturating_sub(parts[j].last) <= 3;
+    let goes_on = pi == pj || (pi == pj + 1 && opens_paragraph);
+    let base = found[j]?;
+    (near && goes_on).then_some(Attribution {
+        how: How::Previous,
+        ..base
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quotes::find_quotes;
+    use crate::claims::EntityMention;
+    use crate::text::segment;
+
+    fn with_view<T>(text: &str, people: &[&str], f: impl FnOnce(&View, &[Quote]) -> T) -> T {
+        let chars: Vec<char> = text.chars().collect();
+        let entities: Vec<EntityMention> = people
+            .iter()
+            .map(|name| {
+                let at = text[..text.find(name).expect("in text")].chars().count();
+                EntityMention {
+                    start: at,
+                    end: at + name.chars().count(),
+                    label: "PER".into(),
+                }
+            })
+            .collect();
+        let sentences = segment(&chars);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        f(&v, &quotes)
+    }
+
+    #[test]
+    fn the_lead_starts_after_a_sentence_end_the_segmenter_missed() {
+        with_view("Mr. Li left. ''We won.''", &[], |v, quotes| {
+            assert!(parts(v, &quotes[0]).lead.is_empty());
+        });
+    }
+
+    #[test]
+    fn a_standalone_quote_takes_the_narrative_subject_before_it() {
+        let text = "\"We will build it,\" Trump added. He then asked the crowd.\n\n\"Who pays?\"";
+        with_view(text, &["Trump"], |v, quotes| {
+            let all: Vec<Parts> = quotes.iter().map(|q| parts(v, q)).collect();
+            let first = from_tail(v, &all[0].tail);
+            let found = vec![first, None];
+            let a = previous(v, quotes, &all, &found, 1).expect("attributed");
+            let (s, _) = a.speaker.expect("speaker");
+            assert_eq!(v.word(s), "he");
+        });
+    }
+
+    #[test]
+    fn a_question_split_off_by_the_segmenter_keeps_its_tail() {
+        with_view(
+            "\"Why now?\" Bo Li asked the crowd.",
+            &["Bo Li"],
+            |v, quotes| {
+                let p = parts(v, &quotes[0]);
+                let a = next_sentence_tail(v, &quotes[0], &p).expect("attributed");
+                assert!(a.cue.is_some() && a.speaker.is_some());
+            },
+        );
+    }
+}
