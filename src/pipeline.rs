@@ -353,8 +353,8 @@ fn canonicalise(claims: &mut [crate::record::Claim], entities: &[Entity]) {
             .into_iter()
             .flatten()
         {
-            let company = company_named(&named.name)
-                .or_else(|| named.mention.as_ref().and_then(company_at));
+            let company =
+                company_named(&named.name).or_else(|| named.mention.as_ref().and_then(company_at));
             if let Some(company) = company {
                 named.name = company;
             }

@@ -282,8 +282,10 @@ fn resume_after_sigkill_gives_the_same_file_as_an_uninterrupted_run() {
 #[test]
 fn seed_claims_match_their_gold_labels() {
     let gold: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(project().join("tests/fixtures/microsoft-openai-briefing.gold.json"))
-            .expect("gold"),
+        &std::fs::read_to_string(
+            project().join("tests/fixtures/microsoft-openai-briefing.gold.json"),
+        )
+        .expect("gold"),
     )
     .expect("gold JSON");
     let path = corpus().join("microsoft-openai-briefing.txt");
@@ -300,15 +302,29 @@ fn seed_claims_match_their_gold_labels() {
         assert_eq!(claim["target"]["name"], want["target"]["canonical"]);
         assert_eq!(claim["source"]["name"], want["source"]["canonical"]);
         assert_eq!(claim["cue"]["start"], want["cue"]["start"]);
-        assert_eq!(claim["sentiment"]["label"], want["sentiment"], "{}", claim["quote"]["text"]);
+        assert_eq!(
+            claim["sentiment"]["label"], want["sentiment"],
+            "{}",
+            claim["quote"]["text"]
+        );
     }
 }
 
 #[test]
 fn eval_record_scores_the_seed() {
     let gold = project().join("tests/fixtures/microsoft-openai-briefing.gold.json");
-    let output = claimlink(&["eval", "record", "--gold", gold.to_str().expect("utf-8")], None);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = claimlink(
+        &["eval", "record", "--gold", gold.to_str().expect("utf-8")],
+        None,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("claim quotes (exact)") && stdout.contains("speaker"), "{stdout}");
+    assert!(
+        stdout.contains("claim quotes (exact)") && stdout.contains("speaker"),
+        "{stdout}"
+    );
 }

@@ -110,8 +110,16 @@ pub fn eval_record(pipeline: &Pipeline, gold_path: &Path) -> Result<RecordEval> 
 fn score(gold: &Gold, record: &Record) -> RecordEval {
     let mut eval = RecordEval {
         entity_spans: counts(
-            &gold.entities.iter().map(|e| (e.start, e.end)).collect::<Vec<_>>(),
-            &record.entities.iter().map(|e| (e.start, e.end)).collect::<Vec<_>>(),
+            &gold
+                .entities
+                .iter()
+                .map(|e| (e.start, e.end))
+                .collect::<Vec<_>>(),
+            &record
+                .entities
+                .iter()
+                .map(|e| (e.start, e.end))
+                .collect::<Vec<_>>(),
         ),
         ..RecordEval::default()
     };
@@ -122,17 +130,22 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
         .filter_map(|e| Some((e.start, e.end, e.company.as_deref()?)))
         .collect();
     eval.entity_companies = counts(&gold_companies, &predicted_companies);
-    let gold_quotes: Vec<(usize, usize)> =
-        gold.claims.iter().map(|c| (c.quote.start, c.quote.end)).collect();
-    let predicted_quotes: Vec<(usize, usize)> =
-        record.claims.iter().map(|c| (c.quote.start, c.quote.end)).collect();
+    let gold_quotes: Vec<(usize, usize)> = gold
+        .claims
+        .iter()
+        .map(|c| (c.quote.start, c.quote.end))
+        .collect();
+    let predicted_quotes: Vec<(usize, usize)> = record
+        .claims
+        .iter()
+        .map(|c| (c.quote.start, c.quote.end))
+        .collect();
     eval.quotes_exact = counts(&gold_quotes, &predicted_quotes);
     let overlaps = |a: (usize, usize), b: (usize, usize)| a.0 < b.1 && b.0 < a.1;
     let mut used = vec![false; record.claims.len()];
     for g in &gold.claims {
-        let found = (0..record.claims.len()).find(|&i| {
-            !used[i] && overlaps((g.quote.start, g.quote.end), predicted_quotes[i])
-        });
+        let found = (0..record.claims.len())
+            .find(|&i| !used[i] && overlaps((g.quote.start, g.quote.end), predicted_quotes[i]));
         let Some(i) = found else {
             eval.quotes_overlap.fn_ += 1;
             continue;
@@ -146,7 +159,10 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
         agree(&mut eval.target, name(&p.target) == canonical(&g.target));
         agree(&mut eval.source, name(&p.source) == canonical(&g.source));
         let cue = p.cue.as_ref().map(|c| (c.start, c.end));
-        agree(&mut eval.cue, cue == g.cue.as_ref().map(|c| (c.start, c.end)));
+        agree(
+            &mut eval.cue,
+            cue == g.cue.as_ref().map(|c| (c.start, c.end)),
+        );
         let label = p.sentiment.as_ref().map(|s| s.label.clone());
         agree(&mut eval.sentiment, label == g.sentiment);
     }
@@ -164,7 +180,10 @@ impl RecordEval {
                 c.f1()
             )
         };
-        let mut out = format!("{:<22} {:>9} {:>9} {:>9}\n", "", "precision", "recall", "F1");
+        let mut out = format!(
+            "{:<22} {:>9} {:>9} {:>9}\n",
+            "", "precision", "recall", "F1"
+        );
         out += &row("entity spans", &self.entity_spans);
         out += &row("entity companies", &self.entity_companies);
         out += &row("claim quotes (exact)", &self.quotes_exact);
