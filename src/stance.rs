@@ -38,63 +38,61 @@ pub struct CompanyMention {
 
 /// Model input for one claim: the clause of its sentence that leads up to the quote (from
 /// the previous quote, or the sentence start, to the closing mark), so that claims sharing
-/// a sentence are judged on their own words; the target is marked where it stands in that
-/// clause, or put in front of it ("OpenAI : but have "limited ..."") when it stands before.
+/// a sentence are judged on their own words. When the target stands outside that clause,
+/// the clause is put after the sentence's lead (its words before the first quote: the
+/// governing clause the quotes share, "... OpenAI's licenses are") if the target is there,
+/// else after the target's own words. The target is marked where it stands.
 fn claim_window(
     model: &SentimentModel,
     normalized: &Normalized,
     sentence: &Sentence,
-    clause_start: usize,
+    (clause_start, lead_end): (usize, usize),
     claim: &FoundClaim,
 ) -> (Window, bool) {
     // Up to the closing mark (a comma or period may sit inside it).
     let clause_end = claim.quote.1 + 2;
-    let clause: Vec<(usize, usize)> = sentence
-        .words
-        .iter()
-        .copied()
-        .filter(|&(s, e)| s >= clause_start && e <= clause_end)
-        .collect();
-    let pieces = model.pieces();
-    let mut words: Vec<(usize, usize)> = Vec::new();
+    let within = |from: usize, to: usize| -> Vec<(usize, usize)> {
+        (sentence.words.iter())
+            .copied()
+            .filter(|&(s, e)| s >= from && e <= to)
+            .collect()
+    };
+    let clause = within(clause_start, clause_end);
+    let mut words = clause.clone();
     let mut focus = (0, 0);
     if let Some((ts, te)) = claim.target {
-        let inside: Vec<usize> = (0..clause.len())
-            .filter(|&w| clause[w].0 < te && ts < clause[w].1)
-            .collect();
-        match (inside.first(), inside.last()) {
-            (Some(&a), Some(&b)) => {
-                words = clause.clone();
-                focus = (a, b + 1);
-            }
-            _ => {
-                let target_words: Vec<(usize, usize)> = sentence
-                    .words
-                    .iter()
-                    .copied()
-                    .filter(|&(s, e)| s < te && ts < e)
-                    .collect();
-                focus = (0, target_words.len());
-                words.extend(target_words);
-                words.push((usize::MAX, usize::MAX)); // the ":" separator
-                words.extend(clause.iter().copied());
+        let hits = |words: &[(usize, usize)]| -> Option<(usize, usize)> {
+            let inside: Vec<usize> = (0..words.len())
+                .filter(|&w| words[w].0 < te && ts < words[w].1)
+                .collect();
+            Some((*inside.first()?, *inside.last()? + 1))
+        };
+        if let Some(f) = hits(&clause) {
+            focus = f;
+        } else {
+            let lead = within(sentence.start, lead_end);
+            let lead = if hits(&lead).is_some() {
+                lead
+            } else {
+                within(ts, te)
+            };
+            if let Some(f) = hits(&lead) {
+                focus = f;
+                words = lead.into_iter().chain(clause).collect();
             }
         }
-    } else {
-        words = clause.clone();
     }
-    let mut encoded = Vec::with_capacity(words.len());
-    for &(s, e) in &words {
-        let text = if s == usize::MAX {
-            ":".to_string()
-        } else {
-            normalized.text(s, e)
-        };
-        encoded.push(EncodedWord {
-            pieces: pieces.word(&text),
-            casing: casing(&text),
-        });
-    }
+    let pieces = model.pieces();
+    let encoded: Vec<EncodedWord> = words
+        .iter()
+        .map(|&(s, e)| {
+            let text = normalized.text(s, e);
+            EncodedWord {
+                pieces: pieces.word(&text),
+                casing: casing(&text),
+            }
+        })
+        .collect();
     let toward_target = focus.1 > focus.0;
     (
         Window::around(&encoded, focus, model.max_len(), pieces),
@@ -136,15 +134,20 @@ pub fn requests(
         let Some(sentence) = sentences.get(claim.sentence) else {
             continue;
         };
-        // The clause starts after the previous quote of the same sentence.
-        let clause_start = claims[..index]
-            .iter()
-            .filter(|c| c.sentence == claim.sentence && c.quote.1 <= claim.quote.0)
+        // The clause starts after the previous quote of the same sentence; the lead ends
+        // before the sentence's first quote (its opening mark).
+        let same_sentence = || claims.iter().filter(|c| c.sentence == claim.sentence);
+        let clause_start = same_sentence()
+            .filter(|c| c.quote.1 <= claim.quote.0)
             .map(|c| c.quote.1 + 1)
             .max()
             .unwrap_or(sentence.start);
+        let lead_end = same_sentence()
+            .map(|c| c.quote.0.saturating_sub(1))
+            .min()
+            .unwrap_or(sentence.start);
         let (window, toward_target) =
-            claim_window(model, normalized, sentence, clause_start, claim);
+            claim_window(model, normalized, sentence, (clause_start, lead_end), claim);
         out.push(Request {
             window,
             slot: Slot::Claim {
