@@ -328,3 +328,47 @@ fn eval_record_scores_the_seed() {
         "{stdout}"
     );
 }
+
+#[test]
+fn input_targets_get_their_own_sentiment_in_input_order() {
+    let text = "Investors praised Nvidia for its strong results but blamed Intel for years of mismanagement.";
+    let at = |name: &str| {
+        let byte = text.find(name).expect("name in text");
+        let start = text[..byte].chars().count();
+        serde_json::json!({"start": start, "end": start + name.chars().count()})
+    };
+    let line =
+        serde_json::json!({"id": "two", "text": text, "targets": [at("Intel"), at("Nvidia")]});
+    let output = claimlink(
+        &["run", "--quiet"],
+        Some((line.to_string() + "\n").as_bytes()),
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let record = &stdout_lines(&output)[0];
+    let targets = record["targets"].as_array().expect("targets");
+    assert_eq!(targets[0]["text"], "Intel");
+    assert_eq!(targets[1]["text"], "Nvidia");
+    assert_eq!(targets[0]["sentiment"]["label"], "negative");
+    assert_eq!(targets[1]["sentiment"]["label"], "positive");
+    for t in targets {
+        let score = t["sentiment"]["score"].as_f64().expect("score");
+        assert!((0.0..=1.0).contains(&score));
+    }
+}
+
+#[test]
+fn targets_outside_the_text_are_an_error_line() {
+    let line = r#"{"id": "bad", "text": "IBM", "targets": [{"start": 0, "end": 40}]}"#;
+    let output = claimlink(&["run", "--quiet"], Some(format!("{line}\n").as_bytes()));
+    assert_eq!(output.status.code(), Some(1));
+    let record = &stdout_lines(&output)[0];
+    assert_eq!(record["error"]["kind"], "invalid_field");
+    assert!(record["error"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("targets[0]"));
+}

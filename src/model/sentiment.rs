@@ -164,3 +164,47 @@ pub fn best(probs: &[f32; 3]) -> (&'static str, f32) {
     }
     (LABELS[best], probs[best])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::segment::tokenize;
+
+    #[test]
+    fn the_target_is_marked_and_only_the_target() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment");
+        let pieces = WordPiecer::from_dir(&dir).expect("tokenizer in models/sentiment");
+        let text = "Investors praised Nvidia but blamed Intel.";
+        let chars: Vec<char> = text.chars().collect();
+        let words = tokenize(&chars, 0, chars.len());
+        let nvidia = target_window(&chars, &words, (18, 24), &pieces, 160).expect("window");
+        let intel = target_window(&chars, &words, (36, 41), &pieces, 160).expect("window");
+        assert_eq!(nvidia.ids, intel.ids, "same sentence, same pieces");
+        assert_ne!(nvidia.types, intel.types, "different marks");
+        let marked = |w: &Window| -> Vec<i64> {
+            w.ids
+                .iter()
+                .zip(&w.types)
+                .filter(|(_, &t)| t == 1)
+                .map(|(&i, _)| i)
+                .collect()
+        };
+        assert_eq!(
+            marked(&nvidia),
+            pieces
+                .word("Nvidia")
+                .iter()
+                .map(|&p| i64::from(p))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            target_window(&chars, &words, (11, 12), &pieces, 160).is_some(),
+            "inside a word"
+        );
+        assert!(
+            target_window(&chars, &words, (9, 10), &pieces, 160).is_none(),
+            "a space"
+        );
+        assert!(target_window(&chars, &words, (41, 41), &pieces, 160).is_none());
+    }
+}
