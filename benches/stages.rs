@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use claimlink::doc::Article;
-use claimlink::model::window::{pack, EncodedWord};
-use claimlink::model::wordpiece::{casing, WordPiecer};
+use claimlink::model::window::{encode_words, pack, EncodedWord};
+use claimlink::model::wordpiece::WordPiecer;
 use claimlink::text::{segment, Markup, Normalized};
 use claimlink::{Options, Pipeline};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -58,18 +58,7 @@ fn bench_text(c: &mut Criterion) {
             for n in &normalized {
                 let encoded: Vec<Vec<EncodedWord>> = segment(&n.chars)
                     .iter()
-                    .map(|s| {
-                        s.words
-                            .iter()
-                            .map(|&(a, z)| {
-                                let w = n.text(a, z);
-                                EncodedWord {
-                                    pieces: pieces.word(&w),
-                                    casing: casing(&w),
-                                }
-                            })
-                            .collect()
-                    })
+                    .map(|s| encode_words(&n.chars, &s.words, &pieces))
                     .collect();
                 std::hint::black_box(pack(&encoded, 128, &pieces));
             }

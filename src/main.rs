@@ -13,6 +13,7 @@ use claimlink::eval::record::eval_record;
 use claimlink::eval::sentiment::eval_sentiment;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
+use claimlink::train::fit::Schedule;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
 use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
 use claimlink::{Options, Pipeline};
@@ -134,6 +135,44 @@ enum TrainCommand {
     Sentiment(TrainSentimentArgs),
 }
 
+/// Overrides of a task's default training schedule.
+#[derive(Args)]
+struct ScheduleArgs {
+    /// Continue from the checkpoint when there is one.
+    #[arg(long)]
+    resume: bool,
+    #[arg(long)]
+    epochs: Option<usize>,
+    #[arg(long)]
+    lr: Option<f64>,
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Examples (NER: windows, sentiment: targets) per optimiser step.
+    #[arg(long)]
+    batch: Option<usize>,
+}
+
+impl ScheduleArgs {
+    fn apply(&self, schedule: &mut Schedule) {
+        schedule.epochs = self.epochs.unwrap_or(schedule.epochs);
+        schedule.lr = self.lr.unwrap_or(schedule.lr);
+        schedule.seed = self.seed.unwrap_or(schedule.seed);
+        schedule.batch = self.batch.unwrap_or(schedule.batch);
+    }
+}
+
+/// Training data must be there before anything loads.
+fn require_files(files: &[&Path], folder: &str) -> Result<()> {
+    for file in files {
+        anyhow::ensure!(
+            file.is_file(),
+            "{} not found: pass --data with the folder that holds {folder}/",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 #[derive(Args)]
 struct TrainSentimentArgs {
     /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
@@ -145,18 +184,8 @@ struct TrainSentimentArgs {
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/sentiment")]
     checkpoint: PathBuf,
-    /// Continue from the checkpoint when there is one.
-    #[arg(long)]
-    resume: bool,
-    #[arg(long)]
-    epochs: Option<usize>,
-    #[arg(long)]
-    lr: Option<f64>,
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Targets per optimiser step.
-    #[arg(long)]
-    batch: Option<usize>,
+    #[command(flatten)]
+    schedule: ScheduleArgs,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -172,18 +201,8 @@ struct TrainNerArgs {
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/ner")]
     checkpoint: PathBuf,
-    /// Continue from the checkpoint when there is one.
-    #[arg(long)]
-    resume: bool,
-    #[arg(long)]
-    epochs: Option<usize>,
-    #[arg(long)]
-    lr: Option<f64>,
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Windows per optimiser step.
-    #[arg(long)]
-    batch: Option<usize>,
+    #[command(flatten)]
+    schedule: ScheduleArgs,
     /// Train without the casing embedding (for measuring what it is worth).
     #[arg(long)]
     no_casing: bool,
@@ -380,21 +399,11 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
 fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = NerTrainConfig::default();
-    let schedule = &mut config.schedule;
-    schedule.epochs = args.epochs.unwrap_or(schedule.epochs);
-    schedule.lr = args.lr.unwrap_or(schedule.lr);
-    schedule.seed = args.seed.unwrap_or(schedule.seed);
-    schedule.batch = args.batch.unwrap_or(schedule.batch);
+    args.schedule.apply(&mut config.schedule);
     config.casing = !args.no_casing;
     let train = args.data.join("conll2003/train.txt");
     let valid = args.data.join("conll2003/valid.txt");
-    for file in [&train, &valid] {
-        anyhow::ensure!(
-            file.is_file(),
-            "{} not found: pass --data with the folder that holds conll2003/",
-            file.display()
-        );
-    }
+    require_files(&[&train, &valid], "conll2003")?;
     let job = NerTrainJob {
         train,
         valid,
@@ -402,7 +411,7 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
         out: args.out,
         checkpoint: args.checkpoint,
         config,
-        resume: args.resume,
+        resume: args.schedule.resume,
     };
     let position = train_ner(&job)?;
     println!(
@@ -417,20 +426,10 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
 fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = SentimentTrainConfig::default();
-    let schedule = &mut config.schedule;
-    schedule.epochs = args.epochs.unwrap_or(schedule.epochs);
-    schedule.lr = args.lr.unwrap_or(schedule.lr);
-    schedule.seed = args.seed.unwrap_or(schedule.seed);
-    schedule.batch = args.batch.unwrap_or(schedule.batch);
+    args.schedule.apply(&mut config.schedule);
     let train = args.data.join("newsmtsc/train.jsonl");
     let dev = args.data.join("newsmtsc/dev-rw.jsonl");
-    for file in [&train, &dev] {
-        anyhow::ensure!(
-            file.is_file(),
-            "{} not found: pass --data with the folder that holds newsmtsc/",
-            file.display()
-        );
-    }
+    require_files(&[&train, &dev], "newsmtsc")?;
     let job = SentimentTrainJob {
         train,
         dev,
@@ -438,7 +437,7 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         out: args.out,
         checkpoint: args.checkpoint,
         config,
-        resume: args.resume,
+        resume: args.schedule.resume,
     };
     let position = train_sentiment(&job)?;
     println!(

@@ -13,8 +13,8 @@ use crate::doc::{Article, CharIndex, Span};
 use crate::error::Result;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
 use crate::model::sentiment::SentimentModel;
-use crate::model::window::{pack, EncodedWord, Window};
-use crate::model::wordpiece::{casing, WordPiecer};
+use crate::model::window::{encode_words, pack, EncodedWord, Window};
+use crate::model::wordpiece::WordPiecer;
 use crate::record::{Company, Entity, Record, Target, SCHEMA};
 use crate::stance::{self, CompanyMention, Request, Slot};
 use crate::text::segment::Range;
@@ -92,8 +92,8 @@ impl Pipeline {
         &self,
         articles: &[Article],
     ) -> Result<Vec<std::result::Result<Annotated, String>>> {
-        let pieces = self.ner.pieces();
-        let (markup, max_len) = (self.options.markup, self.ner.max_len());
+        let pieces = &self.ner.base.pieces;
+        let (markup, max_len) = (self.options.markup, self.ner.base.max_len);
         let prepared: Vec<std::result::Result<Prepared, String>> = articles
             .par_iter()
             .map(|a| guard(|| prepare(&a.text, markup, pieces, max_len)))
@@ -310,18 +310,7 @@ fn prepare(text: &str, markup: Markup, pieces: &WordPiecer, max_len: usize) -> P
     let sentences = segment(&normalized.chars);
     let encoded: Vec<Vec<EncodedWord>> = sentences
         .iter()
-        .map(|s| {
-            s.words
-                .iter()
-                .map(|&(a, b)| {
-                    let word = normalized.text(a, b);
-                    EncodedWord {
-                        pieces: pieces.word(&word),
-                        casing: casing(&word),
-                    }
-                })
-                .collect()
-        })
+        .map(|s| encode_words(&normalized.chars, &s.words, pieces))
         .collect();
     let windows = pack(&encoded, max_len, pieces);
     Prepared {

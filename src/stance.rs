@@ -8,8 +8,7 @@
 
 use crate::claims::FoundClaim;
 use crate::model::sentiment::{best, target_window, SentimentModel};
-use crate::model::window::{EncodedWord, Window};
-use crate::model::wordpiece::casing;
+use crate::model::window::{encode_words, Window};
 use crate::record::{Record, Sentiment};
 use crate::text::{Normalized, Sentence};
 
@@ -82,20 +81,11 @@ fn claim_window(
             }
         }
     }
-    let pieces = model.pieces();
-    let encoded: Vec<EncodedWord> = words
-        .iter()
-        .map(|&(s, e)| {
-            let text = normalized.text(s, e);
-            EncodedWord {
-                pieces: pieces.word(&text),
-                casing: casing(&text),
-            }
-        })
-        .collect();
+    let pieces = &model.base.pieces;
+    let encoded = encode_words(&normalized.chars, &words, pieces);
     let toward_target = focus.1 > focus.0;
     (
-        Window::around(&encoded, focus, model.max_len(), pieces),
+        Window::around(&encoded, focus, model.base.max_len, pieces),
         toward_target,
     )
 }
@@ -110,7 +100,7 @@ pub fn requests(
     targets: &[Option<(usize, usize)>],
 ) -> Vec<Request> {
     let mut out = Vec::new();
-    let pieces = model.pieces();
+    let pieces = &model.base.pieces;
     let sentence_of = |s: usize, e: usize| sentences.iter().find(|x| x.start < e && s < x.end);
     for (i, target) in targets.iter().enumerate() {
         let window = target.and_then(|(s, e)| {
@@ -120,7 +110,7 @@ pub fn requests(
                 &sentence.words,
                 (s, e),
                 pieces,
-                model.max_len(),
+                model.base.max_len,
             )
         });
         if let Some(window) = window {
@@ -174,7 +164,7 @@ pub fn requests(
             &sentences[s].words,
             (mention.start, mention.end),
             pieces,
-            model.max_len(),
+            model.base.max_len,
         );
         if let Some(window) = window {
             out.push(Request {

@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
 use crate::model::tags::TagSet;
 use crate::model::window::{plan_batches, to_batch, Window};
-use crate::model::wordpiece::WordPiecer;
 
 /// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -21,7 +20,8 @@ pub struct WordTag {
 }
 
 pub struct NerModel {
-    base: EncoderModel,
+    /// The shared encoder, tokenizer and folder configuration.
+    pub base: EncoderModel,
     classifier: nn::Linear,
     pub tags: TagSet,
 }
@@ -55,22 +55,6 @@ impl NerModel {
         let model = Self::with_head(encoder, tags);
         model.base.load_trained(dir, base)?;
         Ok(model)
-    }
-
-    pub fn pieces(&self) -> &WordPiecer {
-        &self.base.pieces
-    }
-
-    pub fn max_len(&self) -> usize {
-        self.base.max_len
-    }
-
-    pub fn var_store(&self) -> &nn::VarStore {
-        &self.base.vs
-    }
-
-    pub fn freeze_word_embeddings(&mut self) {
-        self.base.encoder.freeze_word_embeddings();
     }
 
     /// Tag logits `[batch, length, tags]`.

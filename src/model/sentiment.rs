@@ -11,13 +11,14 @@ use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
-use crate::model::window::{plan_batches, to_batch, EncodedWord, Window};
-use crate::model::wordpiece::{casing, WordPiecer};
+use crate::model::window::{encode_words, plan_batches, to_batch, Window};
+use crate::model::wordpiece::WordPiecer;
 
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
 pub struct SentimentModel {
-    base: EncoderModel,
+    /// The shared encoder, tokenizer and folder configuration.
+    pub base: EncoderModel,
     classifier: nn::Linear,
     /// Divides the logits before the softmax (temperature scaling, fitted on dev).
     pub temperature: f64,
@@ -61,22 +62,6 @@ impl SentimentModel {
         let model = Self::with_head(encoder, temperature);
         model.base.load_trained(dir, base)?;
         Ok(model)
-    }
-
-    pub fn pieces(&self) -> &WordPiecer {
-        &self.base.pieces
-    }
-
-    pub fn max_len(&self) -> usize {
-        self.base.max_len
-    }
-
-    pub fn var_store(&self) -> &nn::VarStore {
-        &self.base.vs
-    }
-
-    pub fn freeze_word_embeddings(&mut self) {
-        self.base.encoder.freeze_word_embeddings();
     }
 
     /// Class logits `[batch, 3]` (before temperature).
@@ -141,16 +126,7 @@ pub fn target_window(
         .filter(|&w| words[w].0 < target.1 && target.0 < words[w].1)
         .collect();
     let (first, last) = (*overlapping.first()?, *overlapping.last()?);
-    let encoded: Vec<EncodedWord> = words
-        .iter()
-        .map(|&(s, e)| {
-            let word: String = chars[s..e].iter().collect();
-            EncodedWord {
-                pieces: pieces.word(&word),
-                casing: casing(&word),
-            }
-        })
-        .collect();
+    let encoded = encode_words(chars, words, pieces);
     Some(Window::around(&encoded, (first, last + 1), max_len, pieces))
 }
 

@@ -7,13 +7,34 @@
 use tch::Tensor;
 
 use crate::model::encoder::Batch;
-use crate::model::wordpiece::WordPiecer;
+use crate::model::wordpiece::{casing, WordPiecer};
 
 /// A word as the encoder sees it.
 #[derive(Debug, Clone)]
 pub struct EncodedWord {
     pub pieces: Vec<u32>,
     pub casing: u8,
+}
+
+impl EncodedWord {
+    pub fn new(word: &str, pieces: &WordPiecer) -> Self {
+        EncodedWord {
+            pieces: pieces.word(word),
+            casing: casing(word),
+        }
+    }
+}
+
+/// The words `[start, end)` of `chars`, as the encoder sees them.
+pub fn encode_words(
+    chars: &[char],
+    words: &[(usize, usize)],
+    pieces: &WordPiecer,
+) -> Vec<EncodedWord> {
+    words
+        .iter()
+        .map(|&(s, e)| EncodedWord::new(&chars[s..e].iter().collect::<String>(), pieces))
+        .collect()
 }
 
 /// One encoder input: `[CLS] pieces… [SEP]`, with the position of every word's first piece.

