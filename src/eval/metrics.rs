@@ -27,6 +27,27 @@ impl Counts {
         }
     }
 
+    /// The header over `row`s.
+    pub fn header(title: &str, name_width: usize) -> String {
+        format!(
+            "{title:<name_width$} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}\n",
+            "precision", "recall", "F1", "tp", "fp", "fn"
+        )
+    }
+
+    /// One table row: name, P, R, F1 and the counts.
+    pub fn row(&self, name: &str, name_width: usize) -> String {
+        format!(
+            "{name:<name_width$} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>7}\n",
+            self.precision(),
+            self.recall(),
+            self.f1(),
+            self.tp,
+            self.fp,
+            self.fn_
+        )
+    }
+
     pub fn add(&mut self, other: Counts) {
         self.tp += other.tp;
         self.fp += other.fp;
@@ -74,25 +95,11 @@ impl LabelledScores {
 
     /// A conlleval-like table.
     pub fn table(&self, title: &str) -> String {
-        let mut out = format!(
-            "{title:<10} {:>9} {:>9} {:>9} {:>7} {:>7} {:>7}\n",
-            "precision", "recall", "F1", "tp", "fp", "fn"
-        );
-        let row = |name: &str, c: &Counts| {
-            format!(
-                "{name:<10} {:>9.4} {:>9.4} {:>9.4} {:>7} {:>7} {:>7}\n",
-                c.precision(),
-                c.recall(),
-                c.f1(),
-                c.tp,
-                c.fp,
-                c.fn_
-            )
-        };
+        let mut out = Counts::header(title, 10);
         for (label, c) in &self.by_label {
-            out += &row(label, c);
+            out += &c.row(label, 10);
         }
-        out += &row("overall", &self.overall);
+        out += &self.overall.row("overall", 10);
         out
     }
 }

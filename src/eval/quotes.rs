@@ -304,24 +304,13 @@ impl QuoteScores {
 
     /// The report table.
     pub fn table(&self) -> String {
-        let mut out = format!(
-            "{:<22} {:>9} {:>9} {:>9} {:>6} {:>6} {:>6}\n",
-            "direct quotes", "precision", "recall", "F1", "tp", "fp", "fn"
-        );
+        let mut out = Counts::header("direct quotes", 22);
         for (name, c) in [
             ("content exact", &self.exact),
             ("content overlap", &self.overlap),
             ("quote+speaker", &self.end_to_end),
         ] {
-            out += &format!(
-                "{name:<22} {:>9.4} {:>9.4} {:>9.4} {:>6} {:>6} {:>6}\n",
-                c.precision(),
-                c.recall(),
-                c.f1(),
-                c.tp,
-                c.fp,
-                c.fn_
-            );
+            out += &c.row(name, 22);
         }
         for (name, right) in [
             ("speaker accuracy", self.speaker_right),

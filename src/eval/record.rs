@@ -172,18 +172,8 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
 
 impl RecordEval {
     pub fn table(&self) -> String {
-        let row = |name: &str, c: &Counts| {
-            format!(
-                "{name:<22} {:>9.4} {:>9.4} {:>9.4}\n",
-                c.precision(),
-                c.recall(),
-                c.f1()
-            )
-        };
-        let mut out = format!(
-            "{:<22} {:>9} {:>9} {:>9}\n",
-            "", "precision", "recall", "F1"
-        );
+        let row = |name: &str, c: &Counts| c.row(name, 22);
+        let mut out = Counts::header("", 22);
         out += &row("entity spans", &self.entity_spans);
         out += &row("entity companies", &self.entity_companies);
         out += &row("claim quotes (exact)", &self.quotes_exact);
