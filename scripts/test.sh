@@ -7,4 +7,10 @@ cd "$(dirname "$0")/.."
 CLAIMLINK_SKIP_BUILD=1 ./scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --release --all-targets --quiet -- -D warnings
-cargo test --release --no-fail-fast
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+cargo test --release --no-fail-fast 2>&1 | tee "$log" || status=$?
+# One closing line over every test binary: "N passed, N failed".
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
