@@ -372,3 +372,34 @@ fn targets_outside_the_text_are_an_error_line() {
         .expect("message")
         .contains("targets[0]"));
 }
+
+#[test]
+fn output_is_byte_identical_whatever_the_threads_and_batching() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "run",
+            "corpus",
+            "--quiet",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        assert!(claimlink(&args, None).status.success());
+        std::fs::read(&out).expect("output")
+    };
+    let reference = run("a.jsonl", &["--threads", "1", "--batch-articles", "1"]);
+    let batched = run(
+        "b.jsonl",
+        &[
+            "--threads",
+            "2",
+            "--batch-articles",
+            "3",
+            "--batch-tokens",
+            "300",
+        ],
+    );
+    assert_eq!(reference, batched);
+}
