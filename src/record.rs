@@ -45,16 +45,6 @@ pub struct Entity {
     pub company: Option<String>,
 }
 
-impl Entity {
-    pub fn span(&self) -> Span {
-        Span {
-            text: self.text.clone(),
-            start: self.start,
-            end: self.end,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Named {
     pub name: String,

@@ -101,10 +101,11 @@ pub fn requests(
 ) -> Vec<Request> {
     let mut out = Vec::new();
     let pieces = &model.base.pieces;
-    let sentence_of = |s: usize, e: usize| sentences.iter().find(|x| x.start < e && s < x.end);
+    // The sentence a range starts in (or overlaps, when it starts between sentences).
+    let sentence_at = |s: usize, e: usize| sentences.iter().position(|x| x.start < e && s < x.end);
     for (i, target) in targets.iter().enumerate() {
         let window = target.and_then(|(s, e)| {
-            let sentence = sentence_of(s, e)?;
+            let sentence = &sentences[sentence_at(s, e)?];
             target_window(
                 &normalized.chars,
                 &sentence.words,
@@ -149,10 +150,7 @@ pub fn requests(
     // One sentence per company and sentence, the first mention marked.
     let mut seen: Vec<(usize, &str)> = Vec::new();
     for mention in mentions {
-        let Some(s) = sentences
-            .iter()
-            .position(|x| x.start < mention.end && mention.start < x.end)
-        else {
+        let Some(s) = sentence_at(mention.start, mention.end) else {
             continue;
         };
         if seen.contains(&(s, mention.company.as_str())) {

@@ -18,11 +18,7 @@ fn corpus_run_has_one_valid_record_per_article_with_exact_offsets() {
         ],
         None,
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let records = read_lines(&out);
     let texts = corpus_texts();
     assert_eq!(records.len(), texts.len());
@@ -50,11 +46,7 @@ fn corpus_run_has_one_valid_record_per_article_with_exact_offsets() {
 fn seed_article_lists_its_companies_with_correct_offsets() {
     let path = corpus().join("microsoft-openai-briefing.txt");
     let output = claimlink(&["run", path.to_str().expect("utf-8"), "--quiet"], None);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let records = stdout_lines(&output);
     assert_eq!(records.len(), 1);
     let text = std::fs::read_to_string(&path).expect("seed");
@@ -183,11 +175,7 @@ fn eval_ner_scores_a_conll_file() {
         &["eval", "ner", "--gold", gold.to_str().expect("utf-8")],
         None,
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let overall = stdout
         .lines()
@@ -317,11 +305,7 @@ fn eval_record_scores_the_seed() {
         &["eval", "record", "--gold", gold.to_str().expect("utf-8")],
         None,
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         stdout.contains("claim quotes (exact)") && stdout.contains("speaker"),
@@ -343,11 +327,7 @@ fn input_targets_get_their_own_sentiment_in_input_order() {
         &["run", "--quiet"],
         Some((line.to_string() + "\n").as_bytes()),
     );
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let record = &stdout_lines(&output)[0];
     let targets = record["targets"].as_array().expect("targets");
     assert_eq!(targets[0]["text"], "Intel");

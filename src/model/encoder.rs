@@ -7,6 +7,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::io::write::part_path;
 use crate::model::wordpiece::WordPiecer;
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
@@ -225,17 +226,9 @@ impl EncoderModel {
     /// and `model.safetensors` in f16, without the frozen word embeddings.
     pub fn save(&self, dir: &Path, extra: serde_json::Value) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut named: Vec<(String, Tensor)> = self
-            .vs
-            .variables()
-            .into_iter()
-            .filter(|(n, _)| n != WORD_EMBEDDINGS)
-            .map(|(n, t)| (n, t.detach().to_kind(Kind::Half)))
-            .collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = dir.join(format!("{WEIGHTS_FILE}.part"));
-        Tensor::write_safetensors(&named, &tmp)?;
-        rename(&tmp, &dir.join(WEIGHTS_FILE))?;
+        write_weights(&self.vs, &dir.join(WEIGHTS_FILE), Kind::Half, |n| {
+            n != WORD_EMBEDDINGS
+        })?;
         let mut config = self.config.clone();
         if let (Some(config), Some(extra)) = (config.as_object_mut(), extra.as_object()) {
             for (k, v) in extra {
@@ -250,9 +243,29 @@ impl EncoderModel {
     }
 }
 
+/// Writes the variables of `vs` that `keep` selects, as `kind` and sorted by name, to a
+/// safetensors file through a temporary file and a rename.
+pub fn write_weights(
+    vs: &nn::VarStore,
+    path: &Path,
+    kind: Kind,
+    keep: impl Fn(&str) -> bool,
+) -> Result<()> {
+    let mut named: Vec<(String, Tensor)> = vs
+        .variables()
+        .into_iter()
+        .filter(|(n, _)| keep(n))
+        .map(|(n, t)| (n, t.detach().to_kind(kind)))
+        .collect();
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    let tmp = part_path(path);
+    Tensor::write_safetensors(&named, &tmp)?;
+    rename(&tmp, path)
+}
+
 /// Writes JSON through a temporary file and a rename.
 pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
-    let tmp = path.with_extension("json.part");
+    let tmp = part_path(path);
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
     std::fs::write(&tmp, text + "\n").map_err(|e| Error::io(&tmp, e))?;
     rename(&tmp, path)

@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tch::{nn, Tensor};
+use tch::{nn, Kind};
 
 use crate::error::{Error, Result};
+use crate::model::encoder::{write_json, write_weights};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Position {
@@ -46,21 +47,10 @@ impl Checkpoint {
 
     pub fn save(&self, vs: &nn::VarStore, position: &Position) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
-        let mut named: Vec<(String, Tensor)> = vs
-            .variables()
-            .into_iter()
-            .map(|(n, t)| (n, t.detach()))
-            .collect();
-        named.sort_by(|a, b| a.0.cmp(&b.0));
-        let tmp = self.dir.join("weights.safetensors.part");
-        Tensor::write_safetensors(&named, &tmp)?;
-        let state =
-            serde_json::to_string_pretty(position).map_err(|e| Error::Invalid(e.to_string()))?;
-        let state_tmp = self.dir.join("state.json.part");
-        std::fs::write(&state_tmp, state).map_err(|e| Error::io(&state_tmp, e))?;
         // Weights first: a state file never points at older weights than it describes.
-        std::fs::rename(&tmp, self.weights()).map_err(|e| Error::io(self.weights(), e))?;
-        std::fs::rename(&state_tmp, self.state()).map_err(|e| Error::io(self.state(), e))
+        write_weights(vs, &self.weights(), Kind::Float, |_| true)?;
+        let state = serde_json::to_value(position).map_err(|e| Error::Invalid(e.to_string()))?;
+        write_json(&self.state(), &state)
     }
 
     /// The saved position, if a checkpoint exists.

@@ -33,6 +33,16 @@ pub fn claimlink<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) ->
     child.wait_with_output().expect("claimlink finishes")
 }
 
+/// Fails with claimlink's stderr when it did not exit 0.
+pub fn assert_success(output: &Output) {
+    assert!(
+        output.status.success(),
+        "claimlink exited {:?}: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 pub fn stdout_lines(output: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&output.stdout)
         .lines()
