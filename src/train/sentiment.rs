@@ -15,6 +15,7 @@ use crate::model::sentiment::{target_window, SentimentModel, LABELS};
 use crate::model::window::Window;
 use crate::text::segment::tokenize;
 use crate::train::checkpoint::Position;
+use crate::train::directed::read_directed;
 use crate::train::fit::{fit, training_record, Schedule, Task};
 use crate::train::schedule::SplitMix;
 
@@ -24,6 +25,9 @@ pub struct SentimentTrainConfig {
     pub schedule: Schedule,
     pub max_len: usize,
     pub casing: bool,
+    /// Also train on the polar examples of directed-sentiment/train.txt.
+    #[serde(default)]
+    pub directed: bool,
 }
 
 impl Default for SentimentTrainConfig {
@@ -41,6 +45,7 @@ impl Default for SentimentTrainConfig {
             },
             max_len: 160,
             casing: true,
+            directed: false,
         }
     }
 }
@@ -48,6 +53,8 @@ impl Default for SentimentTrainConfig {
 pub struct SentimentTrainJob {
     pub train: PathBuf,
     pub dev: PathBuf,
+    /// directed-sentiment/train.txt, read when `config.directed` is set.
+    pub directed: PathBuf,
     pub base: PathBuf,
     pub out: PathBuf,
     pub checkpoint: PathBuf,
@@ -199,7 +206,16 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     tch::manual_seed(cfg.schedule.seed as i64);
     let mut model = SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?;
     model.base.encoder.freeze_word_embeddings();
-    let train = prepare(&read_newsmtsc(&job.train)?, &model);
+    let mut examples = read_newsmtsc(&job.train)?;
+    if cfg.directed {
+        let (extra, unplaced) = read_directed(&job.directed)?;
+        eprintln!(
+            "train sentiment: {} polar directed-sentiment targets added ({unplaced} left out: entity not bracketed exactly once)",
+            extra.len()
+        );
+        examples.extend(extra);
+    }
+    let train = prepare(&examples, &model);
     let dev = prepare(&read_newsmtsc(&job.dev)?, &model);
     eprintln!(
         "train sentiment: {} train targets ({} skipped: no word under the target), {} dev targets",
@@ -227,15 +243,18 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     eprintln!(
         "train sentiment: temperature {temperature:.2}: dev ECE {ece_before:.4} → {ece_after:.4}, NLL {nll_before:.4} → {nll_after:.4}"
     );
-    let mut record = training_record(
-        "sentiment",
-        cfg,
-        &job.base,
-        &[
-            ("train", "newsmtsc/train.jsonl", &job.train),
-            ("dev", "newsmtsc/dev-rw.jsonl", &job.dev),
-        ],
-    )?;
+    let mut data = vec![
+        ("train", "newsmtsc/train.jsonl", job.train.as_path()),
+        ("dev", "newsmtsc/dev-rw.jsonl", job.dev.as_path()),
+    ];
+    if cfg.directed {
+        data.push((
+            "extra",
+            "directed-sentiment/train.txt",
+            job.directed.as_path(),
+        ));
+    }
+    let mut record = training_record("sentiment", cfg, &job.base, &data)?;
     record["best_epoch"] = serde_json::json!(position.best_epoch);
     record["dev"] = serde_json::json!({
         "split": "newsmtsc dev-rw",
