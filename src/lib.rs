@@ -5,6 +5,7 @@
 //! `io::read` → `text::normalize` → `text::segment` → `model::ner` → `record`, driven by
 //! `pipeline` (one batch of articles) and `run` (a whole stream, in order, to `io::write`).
 
+pub mod bench;
 pub mod claims;
 pub mod companies;
 pub mod doc;

@@ -7,12 +7,18 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use claimlink::bench::{peak_rss_kib, BenchReport};
 use claimlink::eval::ner::eval_ner;
 use claimlink::eval::quotes::eval_quotes;
 use claimlink::eval::record::eval_record;
 use claimlink::eval::sentiment::eval_sentiment;
+use claimlink::model::meter::matmul_gflops;
+use claimlink::pipeline::Roles;
 use claimlink::run::{run, RunOptions};
 use claimlink::text::Markup;
+use claimlink::train::attribution::{
+    train_attribution, AttributionTrainConfig, AttributionTrainJob,
+};
 use claimlink::train::fit::Schedule;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
 use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
@@ -41,6 +47,33 @@ enum Command {
     Train(TrainCommand),
     /// List the model folders and how they were trained.
     Models(ModelArgs),
+    /// Run the whole pipeline over a corpus and print throughput, padding, peak RSS and
+    /// each model stage's speed against this machine's matrix-multiply bound.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Inputs as for `run`: JSONL files, .txt/.md files or folders of them.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Where the annotations go.
+    #[arg(short, long, default_value = "target/bench/out.jsonl")]
+    output: PathBuf,
+    /// How article text is marked up.
+    #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
+    markup: MarkupArg,
+    /// Articles per batch.
+    #[arg(long, default_value_t = 64)]
+    batch_articles: usize,
+    /// Most padded wordpieces per model batch.
+    #[arg(long, default_value_t = 4096)]
+    batch_tokens: usize,
+    /// Seconds spent measuring the matrix-multiply rate.
+    #[arg(long, default_value_t = 3.0)]
+    matmul_seconds: f64,
+    #[command(flatten)]
+    model: ModelArgs,
 }
 
 #[derive(Args, Clone)]
@@ -109,15 +142,19 @@ enum EvalCommand {
         #[command(flatten)]
         model: ModelArgs,
     },
-    /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
-    /// Direct quotes and their speakers and cues, P/R/F1 and accuracies, on a PolNeAR split.
+    /// Direct and indirect claims with their speakers and cues, P/R/F1 and accuracies, on
+    /// a PolNeAR split.
     Quotes {
         /// PolNeAR split folder (text/, attributions/), e.g. ../shared/data/polnear/dev
         #[arg(long)]
         gold: PathBuf,
+        /// Where indirect claims come from: the attribution head, or the rule baseline.
+        #[arg(long, value_enum, default_value_t = RolesArg::Head)]
+        roles: RolesArg,
         #[command(flatten)]
         model: ModelArgs,
     },
+    /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
     Ner {
         /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
         #[arg(long)]
@@ -127,12 +164,30 @@ enum EvalCommand {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum RolesArg {
+    Head,
+    Rules,
+}
+
+impl From<RolesArg> for Roles {
+    fn from(arg: RolesArg) -> Roles {
+        match arg {
+            RolesArg::Head => Roles::Head,
+            RolesArg::Rules => Roles::Rules,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum TrainCommand {
     /// NER on CoNLL-2003 train, selected on valid.
     Ner(TrainNerArgs),
     /// Target-dependent sentiment on NewsMTSC train, selected and calibrated on dev-rw.
     Sentiment(TrainSentimentArgs),
+    /// Attribution roles (source, cue, content) on PolNeAR train over the NER encoder,
+    /// selected on dev.
+    Attribution(TrainAttributionArgs),
 }
 
 /// Overrides of a task's default training schedule.
@@ -184,6 +239,9 @@ struct TrainSentimentArgs {
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/sentiment")]
     checkpoint: PathBuf,
+    /// Also train on the polar examples of directed-sentiment/train.txt.
+    #[arg(long)]
+    directed: bool,
     #[command(flatten)]
     schedule: ScheduleArgs,
     #[command(flatten)]
@@ -206,6 +264,29 @@ struct TrainNerArgs {
     /// Train without the casing embedding (for measuring what it is worth).
     #[arg(long)]
     no_casing: bool,
+    #[command(flatten)]
+    model: ModelArgs,
+}
+
+#[derive(Args)]
+struct TrainAttributionArgs {
+    /// Folder holding polnear/train/ and polnear/dev/ (text/ and attributions/ in each).
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    /// Where the trained head folder goes (the NER model is read from --models).
+    #[arg(long, default_value = "models/attribution")]
+    out: PathBuf,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/attribution")]
+    checkpoint: PathBuf,
+    /// The head reads the output of this NER encoder layer (1-based).
+    #[arg(long)]
+    branch: Option<usize>,
+    /// Encoder layers of the head's own above the branch.
+    #[arg(long)]
+    layers: Option<usize>,
+    #[command(flatten)]
+    schedule: ScheduleArgs,
     #[command(flatten)]
     model: ModelArgs,
 }
@@ -249,18 +330,18 @@ impl ModelArgs {
     }
 
     fn pipeline(&self, markup: Markup, batch_tokens: usize) -> Result<Pipeline> {
+        self.pipeline_with(Options {
+            markup,
+            batch_tokens,
+            ..Options::default()
+        })
+    }
+
+    fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
         self.setup_threads();
         let models = self.models();
         let base = self.base();
-        Pipeline::load(
-            &models,
-            &base,
-            Options {
-                markup,
-                batch_tokens,
-            },
-        )
-        .with_context(|| {
+        Pipeline::load(&models, &base, options).with_context(|| {
             format!(
                 "cannot load the models in {} (base encoder {}); run scripts/setup.sh \
                  or pass --models/--base-model",
@@ -297,8 +378,12 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Run(args) => run_command(args),
-        Command::Eval(EvalCommand::Quotes { gold, model }) => {
-            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+        Command::Eval(EvalCommand::Quotes { gold, roles, model }) => {
+            let pipeline = model.pipeline_with(Options {
+                markup: Markup::Plain,
+                roles: roles.into(),
+                ..Options::default()
+            })?;
             let report = eval_quotes(&pipeline, &gold)?;
             println!(
                 "eval quotes: {} ({} articles, {:.1} s)",
@@ -306,7 +391,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 report.scores.documents,
                 report.seconds
             );
-            print!("{}", report.scores.table());
+            print!("{}", report.scores.table("direct quotes"));
+            print!("{}", report.indirect.table("indirect claims"));
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Ner { gold, model }) => {
@@ -343,16 +429,23 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Train(TrainCommand::Ner(args)) => train_command(args),
         Command::Train(TrainCommand::Sentiment(args)) => train_sentiment_command(args),
+        Command::Train(TrainCommand::Attribution(args)) => train_attribution_command(args),
         Command::Models(args) => models_command(&args),
+        Command::Bench(args) => bench_command(args),
+    }
+}
+
+impl From<MarkupArg> for Markup {
+    fn from(arg: MarkupArg) -> Markup {
+        match arg {
+            MarkupArg::Markdown => Markup::Markdown,
+            MarkupArg::Plain => Markup::Plain,
+        }
     }
 }
 
 fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let markup = match args.markup {
-        MarkupArg::Markdown => Markup::Markdown,
-        MarkupArg::Plain => Markup::Plain,
-    };
-    let pipeline = args.model.pipeline(markup, args.batch_tokens)?;
+    let pipeline = args.model.pipeline(args.markup.into(), args.batch_tokens)?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -396,6 +489,41 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
     })
 }
 
+fn bench_command(args: BenchArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let pipeline = args.model.pipeline(args.markup.into(), args.batch_tokens)?;
+    let startup = started.elapsed().as_secs_f64();
+    if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let summary = run(
+        &pipeline,
+        &RunOptions {
+            inputs: args.inputs.clone(),
+            output: Some(args.output.clone()),
+            batch_articles: args.batch_articles,
+            progress: true,
+            resume: false,
+        },
+    )?;
+    let peak_rss_kib = peak_rss_kib();
+    let (hidden, ffn) = pipeline.encoder_shape();
+    let report = BenchReport {
+        input: (args.inputs.iter())
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        threads: tch::get_num_threads().max(1) as usize,
+        startup,
+        summary,
+        stages: pipeline.usage(),
+        bound_gflops: matmul_gflops(2048, hidden as i64, ffn as i64, args.matmul_seconds),
+        peak_rss_kib,
+    };
+    print!("{}", report.table());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = NerTrainConfig::default();
@@ -423,16 +551,60 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn train_attribution_command(args: TrainAttributionArgs) -> Result<ExitCode> {
+    args.model.setup_threads();
+    let mut config = AttributionTrainConfig::default();
+    args.schedule.apply(&mut config.schedule);
+    config.branch = args.branch.unwrap_or(config.branch);
+    config.layers = args.layers.unwrap_or(config.layers);
+    let (train, dev) = (
+        args.data.join("polnear/train"),
+        args.data.join("polnear/dev"),
+    );
+    for split in [&train, &dev] {
+        anyhow::ensure!(
+            split.join("text").is_dir() && split.join("attributions").is_dir(),
+            "{} is not a PolNeAR split (text/ and attributions/): pass --data with the \
+             folder that holds polnear/",
+            split.display()
+        );
+    }
+    let job = AttributionTrainJob {
+        train,
+        dev,
+        trunk: args.model.models().join("ner"),
+        base: args.model.base(),
+        out: args.out,
+        checkpoint: args.checkpoint,
+        config,
+        resume: args.schedule.resume,
+    };
+    let position = train_attribution(&job)?;
+    println!(
+        "train attribution: best dev F1 {:.4} at epoch {}; head in {}",
+        position.best_score,
+        position.best_epoch.unwrap_or(0),
+        job.out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = SentimentTrainConfig::default();
     args.schedule.apply(&mut config.schedule);
+    config.directed = args.directed;
     let train = args.data.join("newsmtsc/train.jsonl");
     let dev = args.data.join("newsmtsc/dev-rw.jsonl");
     require_files(&[&train, &dev], "newsmtsc")?;
+    let directed = args.data.join("directed-sentiment/train.txt");
+    if args.directed {
+        require_files(&[&directed], "directed-sentiment")?;
+    }
     let job = SentimentTrainJob {
         train,
         dev,
+        directed,
         base: args.model.base(),
         out: args.out,
         checkpoint: args.checkpoint,

@@ -8,9 +8,12 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use crate::claims::indirect::{Role, RoleSpan};
 use crate::companies::{link, KnowledgeBase, Linked};
 use crate::doc::{Article, CharIndex, Span};
 use crate::error::Result;
+use crate::model::attribution::AttributionModel;
+use crate::model::meter::Usage;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
 use crate::model::sentiment::SentimentModel;
 use crate::model::window::{encode_words, pack, EncodedWord, Window};
@@ -25,6 +28,19 @@ pub struct Options {
     pub markup: Markup,
     /// Most padded pieces in one model batch.
     pub batch_tokens: usize,
+    /// Where indirect claims come from.
+    pub roles: Roles,
+}
+
+/// The source of the role spans (source, cue, content) behind indirect claims.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Roles {
+    /// The attribution head (`models/attribution`); no indirect claims without it.
+    Head,
+    /// The rule baseline (`claims::indirect::rule_roles`).
+    Rules,
+    /// No indirect claims.
+    Off,
 }
 
 impl Default for Options {
@@ -32,6 +48,7 @@ impl Default for Options {
         Options {
             markup: Markup::Markdown,
             batch_tokens: 4096,
+            roles: Roles::Head,
         }
     }
 }
@@ -52,15 +69,17 @@ struct Prepared {
 
 pub struct Pipeline {
     ner: NerModel,
+    /// Reads the NER encoder at an inner layer: one encoder pass serves both.
+    attribution: Option<AttributionModel>,
     companies: KnowledgeBase,
     sentiment: Option<SentimentModel>,
     pub options: Options,
 }
 
 impl Pipeline {
-    /// Loads the model folders under `models` (`ner` required, `sentiment` and the company
-    /// knowledge base `companies.json` when present); word embeddings they leave out come
-    /// from the base encoder in `base`.
+    /// Loads the model folders under `models` (`ner` required; `attribution`, `sentiment`
+    /// and the company knowledge base `companies.json` when present); word embeddings they
+    /// leave out come from the base encoder in `base`.
     pub fn load(models: &Path, base: &Path, options: Options) -> Result<Self> {
         let kb_path = models.join("companies.json");
         let companies = if kb_path.is_file() {
@@ -74,12 +93,44 @@ impl Pipeline {
         } else {
             None
         };
+        let attribution_dir = models.join("attribution");
+        let attribution = if attribution_dir.join("config.json").is_file() {
+            Some(AttributionModel::load(
+                &attribution_dir,
+                &models.join("ner"),
+            )?)
+        } else {
+            None
+        };
         Ok(Pipeline {
             ner: NerModel::load(&models.join("ner"), base)?,
+            attribution,
             companies,
             sentiment,
             options,
         })
+    }
+
+    /// What each model stage has done so far: the shared encoder pass with the NER and
+    /// attribution heads, and the sentiment model.
+    pub fn usage(&self) -> Vec<(&'static str, Usage)> {
+        let mut stages = vec![(
+            if self.attribution.is_some() {
+                "ner+attribution"
+            } else {
+                "ner"
+            },
+            self.ner.base.meter.usage(),
+        )];
+        if let Some(model) = &self.sentiment {
+            stages.push(("sentiment", model.base.meter.usage()));
+        }
+        stages
+    }
+
+    /// Hidden and feed-forward widths of the encoder (for the matmul bound).
+    pub fn encoder_shape(&self) -> (usize, usize) {
+        (self.ner.base.hidden as usize, self.ner.base.ffn)
     }
 
     pub fn has_sentiment(&self) -> bool {
@@ -102,17 +153,22 @@ impl Pipeline {
             .iter()
             .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
             .collect();
-        let mut predicted = self
+        let head = self
+            .attribution
+            .as_ref()
+            .filter(|_| self.options.roles == Roles::Head);
+        let (entities, roles) = self
             .ner
-            .predict(&windows, self.options.batch_tokens)?
-            .into_iter();
+            .predict_with(&windows, self.options.batch_tokens, head)?;
+        let (mut entities, mut roles) = (entities.into_iter(), roles.into_iter());
         let mut assembled = Vec::with_capacity(articles.len());
         for (article, prepared) in articles.iter().zip(&prepared) {
             assembled.push(match prepared {
                 Ok(p) => {
-                    let tags: Vec<Vec<WordTag>> =
-                        predicted.by_ref().take(p.windows.len()).collect();
-                    guard(|| self.assemble(article, p, &tags))
+                    let n = p.windows.len();
+                    let tags: Vec<Vec<WordTag>> = entities.by_ref().take(n).collect();
+                    let role_tags: Vec<Vec<WordTag>> = roles.by_ref().take(n).collect();
+                    guard(|| self.assemble(article, p, &tags, &role_tags))
                 }
                 Err(e) => Err(e.clone()),
             });
@@ -160,6 +216,7 @@ impl Pipeline {
         article: &Article,
         p: &Prepared,
         tags: &[Vec<WordTag>],
+        role_tags: &[Vec<WordTag>],
     ) -> (Annotated, Vec<Request>) {
         let lens: Vec<usize> = p.sentences.iter().map(|s| s.words.len()).collect();
         let per_sentence = per_sentence(
@@ -203,7 +260,13 @@ impl Pipeline {
                 });
             }
         }
-        let found = crate::claims::extract_claims(&p.normalized.chars, &p.sentences, &mentions);
+        let chars = &p.normalized.chars;
+        let roles = match self.options.roles {
+            Roles::Head => self.role_spans(p, role_tags, &lens),
+            Roles::Rules => crate::claims::rule_roles(chars, &p.sentences, &mentions),
+            Roles::Off => Vec::new(),
+        };
+        let found = crate::claims::extract_all(chars, &p.sentences, &mentions, &roles);
         let mut claims =
             crate::claims::to_wire(&found, &article.text, &index, &p.normalized, &p.sentences);
         canonicalise(&mut claims, &entities);
@@ -269,6 +332,52 @@ impl Pipeline {
             ranges.push(p.normalized.from_original(start, end));
         }
         (Some(targets), ranges)
+    }
+
+    /// The attribution head's role spans over the whole article (a content may run over
+    /// several sentences), as normalised code point ranges.
+    fn role_spans(
+        &self,
+        p: &Prepared,
+        role_tags: &[Vec<WordTag>],
+        lens: &[usize],
+    ) -> Vec<RoleSpan> {
+        let Some(head) = &self.attribution else {
+            return Vec::new();
+        };
+        if role_tags.len() != p.windows.len() {
+            return Vec::new();
+        }
+        let tags = per_sentence(
+            p.windows
+                .iter()
+                .zip(role_tags)
+                .map(|(w, t)| (w, t.as_slice())),
+            lens,
+        );
+        let words: Vec<Range> = p
+            .sentences
+            .iter()
+            .flat_map(|s| s.words.iter().copied())
+            .collect();
+        let path: Vec<usize> = tags.iter().flatten().map(|t| t.tag).collect();
+        head.tags
+            .spans(&path)
+            .into_iter()
+            .filter_map(|span| {
+                let role = match head.tags.types[span.kind].as_str() {
+                    "SOURCE" => Role::Source,
+                    "CUE" => Role::Cue,
+                    "CONTENT" => Role::Content,
+                    _ => return None,
+                };
+                Some(RoleSpan {
+                    start: words.get(span.start)?.0,
+                    end: words.get(span.end.checked_sub(1)?)?.1,
+                    role,
+                })
+            })
+            .collect()
     }
 
     /// The NER model's entities of one sentence, linked to the company knowledge base.

@@ -302,7 +302,7 @@ fn polnear_from_cached_entities() {
             write_diagnostics(out, &doc.name, chars, &gold, &predicted, &wire, &rules);
         }
     }
-    println!("{:?}\n{}", options, scores.table());
+    println!("{:?}\n{}", options, scores.table("direct quotes"));
 }
 
 fn write_diagnostics(

@@ -12,6 +12,7 @@ pub mod attribution;
 pub mod context;
 pub mod discourse;
 pub mod filter;
+pub mod indirect;
 pub mod lexicon;
 pub mod quotes;
 pub mod roles;
@@ -100,6 +101,35 @@ impl Default for ClaimOptions {
             titles: true,
         }
     }
+}
+
+/// Direct claims by the rules, then indirect ones from role spans (the attribution head's,
+/// or `indirect::rule_roles`), in text order.
+pub fn extract_all(
+    chars: &[char],
+    sentences: &[Sentence],
+    entities: &[EntityMention],
+    roles: &[indirect::RoleSpan],
+) -> Vec<FoundClaim> {
+    let mut found = extract_claims(chars, sentences, entities);
+    if !roles.is_empty() {
+        let quotes = find_quotes(chars);
+        let v = View::new(chars, sentences, entities, &quotes);
+        let indirect = indirect::from_roles(&v, roles, &found);
+        found.extend(indirect);
+        found.sort_by_key(|f| f.quote);
+    }
+    found
+}
+
+/// Role spans by the rule baseline (`indirect::rule_roles`), for comparing with the head.
+pub fn rule_roles(
+    chars: &[char],
+    sentences: &[Sentence],
+    entities: &[EntityMention],
+) -> Vec<indirect::RoleSpan> {
+    let quotes = find_quotes(chars);
+    indirect::rule_roles(&View::new(chars, sentences, entities, &quotes))
 }
 
 /// The claims of an article, with the pipeline's settings.

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::eval::metrics::Counts;
 use crate::eval::polnear::{read_split, Attribution, Fragment};
 use crate::pipeline::Pipeline;
-use crate::record::Claim;
+use crate::record::{Claim, ClaimKind};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GoldQuote {
@@ -40,6 +40,36 @@ pub struct GoldQuote {
 pub struct Gold {
     pub quotes: Vec<GoldQuote>,
     pub dont_care: Vec<Fragment>,
+    /// Contents with no quoted letter at all: one per fragment, trimmed like quotes.
+    pub indirect: Vec<GoldQuote>,
+}
+
+impl Gold {
+    /// The indirect contents as the gold to score indirect claims against: direct quotes
+    /// and mixed contents are don't-care regions for them.
+    pub fn indirect_view(&self) -> Gold {
+        let mut dont_care = self.dont_care.clone();
+        dont_care.extend(self.quotes.iter().map(|q| q.range));
+        Gold {
+            quotes: self.indirect.clone(),
+            dont_care,
+            indirect: Vec::new(),
+        }
+    }
+}
+
+fn file(into: &mut Vec<GoldQuote>, range: Fragment, a: &Attribution) {
+    match into.iter_mut().find(|g| g.range == range) {
+        Some(g) => {
+            g.sources.push(a.source.clone());
+            g.cues.push(a.cue.clone());
+        }
+        None => into.push(GoldQuote {
+            range,
+            sources: vec![a.source.clone()],
+            cues: vec![a.cue.clone()],
+        }),
+    }
 }
 
 /// A predicted quote as the scorer sees it.
@@ -166,21 +196,18 @@ pub fn gold_quotes(chars: &[char], attributions: &[Attribution]) -> Gold {
             gold.dont_care.extend(a.content.iter().copied());
         } else if quoted {
             for range in pieces {
-                match gold.quotes.iter_mut().find(|g| g.range == range) {
-                    Some(g) => {
-                        g.sources.push(a.source.clone());
-                        g.cues.push(a.cue.clone());
-                    }
-                    None => gold.quotes.push(GoldQuote {
-                        range,
-                        sources: vec![a.source.clone()],
-                        cues: vec![a.cue.clone()],
-                    }),
+                file(&mut gold.quotes, range, a);
+            }
+        } else if unquoted {
+            for &(s, e) in &a.content {
+                if let Some(range) = trim_content(chars, s, e.min(chars.len())) {
+                    file(&mut gold.indirect, range, a);
                 }
             }
         }
     }
     gold.quotes.sort_by_key(|g| g.range);
+    gold.indirect.sort_by_key(|g| g.range);
     gold
 }
 
@@ -303,8 +330,8 @@ impl QuoteScores {
     }
 
     /// The report table.
-    pub fn table(&self) -> String {
-        let mut out = Counts::header("direct quotes", 22);
+    pub fn table(&self, title: &str) -> String {
+        let mut out = Counts::header(title, 22);
         for (name, c) in [
             ("content exact", &self.exact),
             ("content overlap", &self.overlap),
@@ -338,6 +365,7 @@ impl QuoteScores {
 
 pub struct QuotesEval {
     pub scores: QuoteScores,
+    pub indirect: QuoteScores,
     pub seconds: f64,
 }
 
@@ -351,7 +379,7 @@ pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
         )));
     }
     let started = Instant::now();
-    let mut scores = QuoteScores::default();
+    let (mut scores, mut indirect) = (QuoteScores::default(), QuoteScores::default());
     for chunk in docs.chunks(16) {
         let articles: Vec<Article> = chunk
             .iter()
@@ -361,15 +389,21 @@ pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
             let annotated = result.map_err(Error::Invalid)?;
             let chars: Vec<char> = doc.text.chars().collect();
             let gold = gold_quotes(&chars, &doc.attributions);
-            scores.add(
+            let (direct_claims, indirect_claims): (Vec<Claim>, Vec<Claim>) =
+                (annotated.record.claims)
+                    .into_iter()
+                    .partition(|c| c.kind == ClaimKind::Direct);
+            scores.add(&chars, &gold, &Predicted::from_claims(&direct_claims));
+            indirect.add(
                 &chars,
-                &gold,
-                &Predicted::from_claims(&annotated.record.claims),
+                &gold.indirect_view(),
+                &Predicted::from_claims(&indirect_claims),
             );
         }
     }
     Ok(QuotesEval {
         scores,
+        indirect,
         seconds: started.elapsed().as_secs_f64(),
     })
 }

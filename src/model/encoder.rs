@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::io::write::part_path;
+use crate::model::meter::{encoder_flops, Meter};
 use crate::model::wordpiece::WordPiecer;
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
@@ -37,7 +38,12 @@ impl Encoder {
     /// Builds the variables under `root` (`bert.*`, `casing.weight`) with random values.
     pub fn new(vs: &nn::VarStore, config: &BertConfig, with_casing: bool) -> Result<Self> {
         let root = vs.root();
-        let bert = BertModel::new_with_optional_pooler(&root / "bert", config, false);
+        // Every layer's output is kept, so a head can branch off an inner layer.
+        let config = BertConfig {
+            output_hidden_states: Some(true),
+            ..config.clone()
+        };
+        let bert = BertModel::new_with_optional_pooler(&root / "bert", &config, false);
         let casing = with_casing.then(|| {
             let init = nn::EmbeddingConfig {
                 ws_init: nn::Init::Const(0.0),
@@ -61,8 +67,15 @@ impl Encoder {
         let _ = self.word_embeddings.set_requires_grad(false);
     }
 
-    /// Hidden states `[batch, length, hidden]`.
+    /// Hidden states `[batch, length, hidden]` of the last layer.
     pub fn forward(&self, batch: &Batch, train: bool) -> Result<Tensor> {
+        self.forward_layers(batch, train)?
+            .pop()
+            .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))
+    }
+
+    /// Hidden states `[batch, length, hidden]` after each layer, first to last.
+    pub fn forward_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some(casing) = &self.casing {
             embeds += batch.casing.apply(casing);
@@ -77,7 +90,9 @@ impl Encoder {
             None,
             train,
         )?;
-        Ok(out.hidden_state)
+        Ok(out
+            .all_hidden_states
+            .unwrap_or_else(|| vec![out.hidden_state]))
     }
 }
 
@@ -141,6 +156,11 @@ pub struct EncoderModel {
     pub pieces: WordPiecer,
     pub config: serde_json::Value,
     pub hidden: i64,
+    /// Feed-forward width and number of layers (for counting FLOPs).
+    pub ffn: usize,
+    pub layers: usize,
+    /// What inference with this encoder has done so far.
+    pub meter: Meter,
     /// Whether the casing embedding is part of the input.
     pub casing: bool,
     /// Longest input in pieces, special tokens included.
@@ -159,9 +179,17 @@ impl EncoderModel {
             encoder,
             config: raw,
             hidden: config.hidden_size,
+            ffn: config.intermediate_size as usize,
+            layers: config.num_hidden_layers as usize,
+            meter: Meter::default(),
             casing,
             max_len,
         })
+    }
+
+    /// Matrix-multiply FLOPs of `layers` of this encoder over `rows` inputs of `len` pieces.
+    pub fn flops(&self, rows: usize, len: usize, layers: usize) -> u64 {
+        encoder_flops(rows, len, layers, self.hidden as usize, self.ffn)
     }
 
     /// Reads `casing` and `max_len` from a trained folder's `config.json`.

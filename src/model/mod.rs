@@ -1,6 +1,8 @@
 //! Model runtime: tokenisation, the shared encoder, windows and batches, task heads.
 
+pub mod attribution;
 pub mod encoder;
+pub mod meter;
 pub mod ner;
 pub mod sentiment;
 pub mod tags;

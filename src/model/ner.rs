@@ -4,10 +4,13 @@
 
 use std::path::Path;
 
+use std::time::Instant;
+
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
+use crate::model::attribution::AttributionModel;
 use crate::model::encoder::EncoderModel;
 use crate::model::tags::TagSet;
 use crate::model::window::{plan_batches, to_batch, Window};
@@ -18,6 +21,9 @@ pub struct WordTag {
     pub tag: usize,
     pub prob: f32,
 }
+
+/// One decoded tag path per window.
+pub type Paths = Vec<Vec<WordTag>>;
 
 pub struct NerModel {
     /// The shared encoder, tokenizer and folder configuration.
@@ -71,34 +77,61 @@ impl NerModel {
 
     /// Decodes every window; batches hold at most `max_tokens` padded pieces.
     pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<Vec<WordTag>>> {
-        let mut out: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
-        let n_tags = self.tags.len();
+        Ok(self.predict_with(windows, max_tokens, None)?.0)
+    }
+
+    /// Decodes every window for NER and, when given, for the attribution head, which reads
+    /// the same encoder pass at its branch layer. The second list is empty without a head.
+    pub fn predict_with(
+        &self,
+        windows: &[&Window],
+        max_tokens: usize,
+        attribution: Option<&AttributionModel>,
+    ) -> Result<(Paths, Paths)> {
+        let mut entities: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
+        let mut roles: Vec<Vec<WordTag>> = match attribution {
+            Some(_) => vec![Vec::new(); windows.len()],
+            None => Vec::new(),
+        };
         for batch in plan_batches(windows, max_tokens) {
+            let started = Instant::now();
             let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
-            let logp = tch::no_grad(|| self.logits(&members, false))?.log_softmax(-1, Kind::Float);
-            let longest = logp.size()[1] as usize;
-            let flat = Vec::<f32>::try_from(logp.flatten(0, -1))?;
-            for (b, &i) in batch.iter().enumerate() {
-                let rows: Vec<Vec<f32>> = windows[i]
-                    .firsts
-                    .iter()
-                    .map(|&pos| {
-                        let at = (b * longest + pos) * n_tags;
-                        flat[at..at + n_tags].to_vec()
-                    })
-                    .collect();
-                let path = self.tags.viterbi(&rows);
-                out[i] = path
-                    .iter()
-                    .zip(&rows)
-                    .map(|(&tag, row)| WordTag {
-                        tag,
-                        prob: row[tag].exp(),
-                    })
-                    .collect();
+            let input = to_batch(&members);
+            let (ner_logp, role_logp) = tch::no_grad(|| -> Result<(Tensor, Option<Tensor>)> {
+                let layers = self.base.encoder.forward_layers(&input, false)?;
+                let last = layers
+                    .last()
+                    .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))?;
+                let ner = self.classifier.forward(last).log_softmax(-1, Kind::Float);
+                let roles = match attribution {
+                    Some(head) => {
+                        let at = layers.get(head.branch - 1).ok_or_else(|| {
+                            Error::Invalid(format!("the trunk has no layer {}", head.branch))
+                        })?;
+                        Some(
+                            head.logits(at, &input.mask, false)
+                                .log_softmax(-1, Kind::Float),
+                        )
+                    }
+                    None => None,
+                };
+                Ok((ner, roles))
+            })?;
+            decode(&self.tags, &ner_logp, &batch, windows, &mut entities)?;
+            if let (Some(head), Some(logp)) = (attribution, role_logp) {
+                decode(&head.tags, &logp, &batch, windows, &mut roles)?;
             }
+            let (rows, longest) = (members.len(), input.ids.size()[1] as usize);
+            let head_layers = attribution.map_or(0, |h| h.layers());
+            self.base.meter.record(
+                started,
+                members.iter().map(|w| w.len()).sum(),
+                rows * longest,
+                self.base
+                    .flops(rows, longest, self.base.layers + head_layers),
+            );
         }
-        Ok(out)
+        Ok((entities, roles))
     }
 
     /// Writes the model folder (HF layout, `BertForTokenClassification` labels).
@@ -123,7 +156,39 @@ impl NerModel {
     }
 }
 
-fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
+/// Viterbi-decodes the first piece of every word of the batch's windows into `out`.
+pub fn decode(
+    tags: &TagSet,
+    logp: &Tensor,
+    batch: &[usize],
+    windows: &[&Window],
+    out: &mut [Vec<WordTag>],
+) -> Result<()> {
+    let (longest, n_tags) = (logp.size()[1] as usize, tags.len());
+    let flat = Vec::<f32>::try_from(logp.flatten(0, -1))?;
+    for (b, &i) in batch.iter().enumerate() {
+        let rows: Vec<Vec<f32>> = windows[i]
+            .firsts
+            .iter()
+            .map(|&pos| {
+                let at = (b * longest + pos) * n_tags;
+                flat[at..at + n_tags].to_vec()
+            })
+            .collect();
+        let path = tags.viterbi(&rows);
+        out[i] = path
+            .iter()
+            .zip(&rows)
+            .map(|(&tag, row)| WordTag {
+                tag,
+                prob: row[tag].exp(),
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
     let map = raw["id2label"]
         .as_object()
         .ok_or_else(|| Error::model(dir, "config.json has no id2label: not a token classifier"))?;

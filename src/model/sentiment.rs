@@ -88,6 +88,7 @@ impl SentimentModel {
     pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
         let mut out = vec![[0.0f32; 3]; windows.len()];
         for batch in plan_batches(windows, max_tokens) {
+            let started = std::time::Instant::now();
             let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
             let logits = tch::no_grad(|| self.logits(&members, false))?;
             let probs = (logits / self.temperature).softmax(-1, Kind::Float);
@@ -95,6 +96,13 @@ impl SentimentModel {
             for (b, &i) in batch.iter().enumerate() {
                 out[i].copy_from_slice(&flat[b * 3..b * 3 + 3]);
             }
+            let longest = members.iter().map(|w| w.len()).max().unwrap_or(0);
+            self.base.meter.record(
+                started,
+                members.iter().map(|w| w.len()).sum(),
+                members.len() * longest,
+                self.base.flops(members.len(), longest, self.base.layers),
+            );
         }
         Ok(out)
     }

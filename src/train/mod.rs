@@ -1,7 +1,9 @@
 //! Fine-tuning: data preparation per task, the training loop, checkpoints and the record
 //! of how a model was made (`training.json`).
 
+pub mod attribution;
 pub mod checkpoint;
+pub mod directed;
 pub mod fit;
 pub mod ner;
 pub mod schedule;

@@ -1,0 +1,247 @@
+//! Indirect (paraphrased) claims: `Officials said the plant would close` has content
+//! "the plant would close", cue "said" and speaker "Officials", with no quotation marks.
+//!
+//! Reads: the word `View` and role spans (source, cue, content) over its words, from the
+//! attribution head or from `rule_roles`, the rule baseline it is measured against.
+//! Writes: `FoundClaim`s of kind `Indirect`. Contents that are mostly quoted are left to
+//! the direct-quote rules, as are contents overlapping a direct claim.
+
+use crate::claims::attribution::resolve;
+use crate::claims::context::View;
+use crate::claims::lexicon::{is_cue, is_punct, is_subject_pronoun};
+use crate::claims::quotes::trim_content;
+use crate::claims::{roles, ClaimKind, FoundClaim};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Source,
+    Cue,
+    Content,
+}
+
+/// A code point range `[start, end)` of the normalised text with a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleSpan {
+    pub start: usize,
+    pub end: usize,
+    pub role: Role,
+}
+
+/// Fewest words an indirect content needs: shorter ones are mostly fragments.
+const MIN_CONTENT_WORDS: usize = 3;
+
+/// Indirect claims from role spans; `direct` holds the claims already found.
+pub fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
+    // Word ranges from here on.
+    let spans: Vec<RoleSpan> = spans
+        .iter()
+        .map(|s| RoleSpan {
+            start: v.word_at(s.start),
+            end: v.word_at(s.end),
+            ..*s
+        })
+        .filter(|s| s.start < s.end)
+        .collect();
+    let of = |role: Role| spans.iter().filter(move |s| s.role == role);
+    let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
+    let mut out = Vec::new();
+    for content in of(Role::Content) {
+        let words = content.start..content.end;
+        let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
+        let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
+        if 2 * quoted > words.len() || real < MIN_CONTENT_WORDS {
+            continue;
+        }
+        let Some((s, e)) = v
+            .span(content.start, content.end)
+            .and_then(|(s, e)| trim_content(v.chars, s, e))
+        else {
+            continue;
+        };
+        if direct.iter().any(|d| d.quote.0 < e && s < d.quote.1) {
+            continue;
+        }
+        let (first, last) = (sentence(content.start), sentence(content.end - 1));
+        let near = |span: &RoleSpan, to: (usize, usize)| {
+            let in_reach = (first..=last).contains(&sentence(span.start));
+            let distance = if span.end <= to.0 {
+                to.0 - span.end
+            } else {
+                span.start.saturating_sub(to.1)
+            };
+            in_reach.then_some(distance)
+        };
+        let closest = |role: Role, to: (usize, usize)| {
+            of(role)
+                .filter_map(|span| near(span, to).map(|d| (d, span.start, span.end)))
+                .min()
+                .map(|(_, start, end)| (start, end))
+        };
+        let cue = closest(Role::Cue, (content.start, content.end));
+        let speaker = closest(Role::Source, cue.unwrap_or((content.start, content.end)));
+        let entity = speaker.and_then(|m| resolve(v, m));
+        let clause: Vec<usize> = (v.sentence_words[first].0..v.sentence_words[last].1)
+            .filter(|&w| !v.is_quoted(w))
+            .collect();
+        let source = roles::source(v, &clause, speaker);
+        let text = |r: Option<(usize, usize)>| {
+            r.and_then(|(a, b)| v.span(a, b))
+                .map(|(s, e)| v.chars[s..e].iter().collect::<String>().to_lowercase())
+        };
+        let exclude: Vec<String> = [speaker, entity, source]
+            .into_iter()
+            .filter_map(text)
+            .collect();
+        let content_words: Vec<usize> = words.collect();
+        let target = roles::target(v, &content_words, &[], None, &exclude);
+        let span = |r: Option<(usize, usize)>| r.and_then(|(a, b)| v.span(a, b));
+        out.push(FoundClaim {
+            kind: ClaimKind::Indirect,
+            quote: (s, e),
+            speaker: span(speaker),
+            speaker_entity: span(entity),
+            cue: span(cue),
+            source: span(source),
+            target: span(target),
+            sentence: first,
+            last_sentence: last,
+            rule: None,
+        });
+    }
+    out
+}
+
+/// The rule baseline: in a sentence without quotation marks, `SUBJECT CUE [that] CLAUSE`
+/// (the subject a person or organisation entity or a pronoun right before the cue, the
+/// content the rest of the sentence) and `according to X, CLAUSE`.
+pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
+    let mut out = Vec::new();
+    for &(a, b) in &v.sentence_words {
+        if (a..b).any(|w| v.is_quoted(w)) {
+            continue;
+        }
+        let mut end = b;
+        while end > a && is_punct(v.word(end - 1)) {
+            end -= 1;
+        }
+        let push = |out: &mut Vec<RoleSpan>, source: (usize, usize), cue: (usize, usize), from| {
+            for ((a, b), role) in [
+                (source, Role::Source),
+                (cue, Role::Cue),
+                ((from, end), Role::Content),
+            ] {
+                if let Some((start, end)) = v.span(a, b) {
+                    out.push(RoleSpan { start, end, role });
+                }
+            }
+        };
+        if v.word(a) == "according" && v.word(a + 1) == "to" {
+            if let Some(comma) = (a + 2..end).find(|&w| v.word(w) == ",") {
+                push(&mut out, (a + 2, comma), (a, a + 2), comma + 1);
+            }
+            continue;
+        }
+        let Some(cue) = (a + 1..end.saturating_sub(1)).find(|&w| is_cue(v.word(w))) else {
+            continue;
+        };
+        let before = cue - 1;
+        let subject = if is_subject_pronoun(v.word(before)) {
+            Some((before, cue))
+        } else if v.is_agent(before) {
+            v.entity_words(before)
+        } else {
+            None
+        };
+        if let Some(subject) = subject {
+            let from = if v.word(cue + 1) == "that" {
+                cue + 2
+            } else {
+                cue + 1
+            };
+            push(&mut out, subject, (cue, cue + 1), from);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::quotes::find_quotes;
+    use crate::claims::EntityMention;
+    use crate::text::segment;
+
+    fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
+        let chars: Vec<char> = text.chars().collect();
+        let entities: Vec<EntityMention> = entities
+            .iter()
+            .map(|(name, label)| {
+                let at = text.find(name).expect("entity in text");
+                let start = text[..at].chars().count();
+                EntityMention {
+                    start,
+                    end: start + name.chars().count(),
+                    label: label.to_string(),
+                }
+            })
+            .collect();
+        let sentences = segment(&chars);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        let slice = |r: (usize, usize)| chars[r.0..r.1].iter().collect::<String>();
+        from_roles(&v, &rule_roles(&v), &[])
+            .into_iter()
+            .map(|c| (slice(c.quote), c.speaker_entity.map(slice)))
+            .collect()
+    }
+
+    #[test]
+    fn reported_speech_with_that() {
+        let got = claims(
+            "Acme Corp said that its profits would double next year.",
+            &[("Acme Corp", "ORG")],
+        );
+        assert_eq!(
+            got,
+            [(
+                "its profits would double next year".to_string(),
+                Some("Acme Corp".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn pronoun_subject_resolves_to_the_previous_person() {
+        let got = claims(
+            "Jane Smith spoke on Monday. She said the plant would close in May.",
+            &[("Jane Smith", "PER")],
+        );
+        assert_eq!(
+            got,
+            [(
+                "the plant would close in May".to_string(),
+                Some("Jane Smith".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn according_to_puts_the_source_first() {
+        let got = claims(
+            "According to Reuters, the deal is worth five billion dollars.",
+            &[("Reuters", "ORG")],
+        );
+        assert_eq!(
+            got,
+            [(
+                "the deal is worth five billion dollars".to_string(),
+                Some("Reuters".to_string())
+            )]
+        );
+    }
+
+    #[test]
+    fn quoted_sentences_are_left_to_the_direct_rules() {
+        assert!(claims("Acme said \"we will win the case.\"", &[("Acme", "ORG")]).is_empty());
+    }
+}

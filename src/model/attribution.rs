@@ -1,0 +1,198 @@
+//! The attribution head: source, cue and content tags for every word (PolNeAR's roles).
+//!
+//! It reads the output of an inner layer of the NER encoder (the trunk) and runs its own
+//! copies of the layers above, so NER and attribution share the encoder pass up to the
+//! branch and the trunk stays exactly the NER model. Reads: trunk hidden states.
+//! Writes: tag logits per piece.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rust_bert::bert::{BertConfig, BertLayer};
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+
+use crate::error::{Error, Result};
+use crate::model::encoder::{
+    fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
+};
+use crate::model::ner::labels_from_config;
+use crate::model::tags::TagSet;
+use crate::train::fit::sha256_file;
+
+/// The roles as BIO labels, `O` first.
+pub fn attribution_tags() -> TagSet {
+    let labels = [
+        "O",
+        "B-SOURCE",
+        "I-SOURCE",
+        "B-CUE",
+        "I-CUE",
+        "B-CONTENT",
+        "I-CONTENT",
+    ];
+    TagSet::from_labels(labels.iter().map(|s| s.to_string()).collect())
+        .expect("the attribution label set is valid")
+}
+
+pub struct AttributionModel {
+    pub vs: nn::VarStore,
+    layers: Vec<BertLayer>,
+    classifier: nn::Linear,
+    pub tags: TagSet,
+    /// The head reads the output of trunk layer `branch` (1-based).
+    pub branch: usize,
+    config: serde_json::Value,
+}
+
+impl AttributionModel {
+    fn build(
+        config: &BertConfig,
+        raw: serde_json::Value,
+        tags: TagSet,
+        branch: usize,
+        n_layers: usize,
+    ) -> Self {
+        let vs = nn::VarStore::new(tch::Device::Cpu);
+        let root = vs.root();
+        let layers = (0..n_layers)
+            .map(|i| BertLayer::new(&root / "layers" / i, config))
+            .collect();
+        let classifier = nn::linear(
+            &root / "classifier",
+            config.hidden_size,
+            tags.len() as i64,
+            Default::default(),
+        );
+        AttributionModel {
+            vs,
+            layers,
+            classifier,
+            tags,
+            branch,
+            config: raw,
+        }
+    }
+
+    /// A fresh head over the NER model folder `trunk`: its layers start as copies of the
+    /// trunk's layers `branch + 1 ..= branch + n_layers`, the classifier is random.
+    pub fn from_trunk(trunk: &Path, branch: usize, n_layers: usize) -> Result<Self> {
+        let (config, raw) = read_config(trunk)?;
+        let depth = config.num_hidden_layers as usize;
+        if branch == 0 || branch + n_layers > depth {
+            return Err(Error::Invalid(format!(
+                "cannot branch after layer {branch} with {n_layers} layers: the trunk has {depth}"
+            )));
+        }
+        let model = Self::build(&config, raw, attribution_tags(), branch, n_layers);
+        let trunk_weights = read_weights(&trunk.join(WEIGHTS_FILE), "")?;
+        let copied: HashMap<String, Tensor> = (0..n_layers)
+            .flat_map(|i| {
+                let from = format!("bert.encoder.layer.{}.", branch + i);
+                let to = format!("layers.{i}.");
+                trunk_weights
+                    .iter()
+                    .filter_map(move |(name, t)| {
+                        name.strip_prefix(&from)
+                            .map(|rest| (format!("{to}{rest}"), t.shallow_clone()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let filled = fill(&model.vs, &copied)?;
+        let layer_vars = (model.vs.variables().keys())
+            .filter(|n| n.starts_with("layers."))
+            .count();
+        if filled.len() != layer_vars {
+            return Err(Error::model(
+                trunk,
+                format!("holds {} of the {layer_vars} layer weights", filled.len()),
+            ));
+        }
+        Ok(model)
+    }
+
+    /// A trained head folder; `trunk` is the NER model folder it was trained on (checked).
+    pub fn load(dir: &Path, trunk: &Path) -> Result<Self> {
+        let (config, raw) = read_config(dir)?;
+        let extra = &raw["claimlink"];
+        let (Some(branch), Some(n_layers)) = (extra["branch"].as_u64(), extra["layers"].as_u64())
+        else {
+            return Err(Error::model(
+                dir,
+                "config.json lacks claimlink.branch/layers",
+            ));
+        };
+        let expected = extra["trunk_sha256"].as_str().unwrap_or_default();
+        let actual = sha256_file(&trunk.join(WEIGHTS_FILE))?;
+        if expected != actual {
+            return Err(Error::model(
+                dir,
+                format!(
+                    "was trained on another NER model than the one in {} (trunk checksum \
+                     differs): retrain it with `claimlink train attribution`",
+                    trunk.display()
+                ),
+            ));
+        }
+        let tags = TagSet::from_labels(labels_from_config(dir, &raw)?)?;
+        let model = Self::build(&config, raw, tags, branch as usize, n_layers as usize);
+        let weights = read_weights(&dir.join(WEIGHTS_FILE), "")?;
+        let filled = fill(&model.vs, &weights)?;
+        let total = model.vs.variables().len();
+        if filled.len() != total {
+            return Err(Error::model(
+                dir,
+                format!("weights hold {} of {total} tensors", filled.len()),
+            ));
+        }
+        Ok(model)
+    }
+
+    /// Encoder layers of the head's own.
+    pub fn layers(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// Tag logits `[batch, length, tags]` from the trunk's output at the branch.
+    pub fn logits(&self, branch_hidden: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        let blocked = (mask.ones_like() - mask).to_kind(Kind::Float) * -10000.0;
+        let blocked = blocked.unsqueeze(1).unsqueeze(1);
+        let mut hidden = branch_hidden.shallow_clone();
+        for layer in &self.layers {
+            hidden = layer
+                .forward_t(&hidden, Some(&blocked), None, None, train)
+                .hidden_state;
+        }
+        let hidden = if train {
+            hidden.dropout(0.1, true)
+        } else {
+            hidden
+        };
+        self.classifier.forward(&hidden)
+    }
+
+    /// Writes the head folder: `config.json` (the trunk's encoder configuration, the labels
+    /// and the branch) and `model.safetensors` in f16.
+    pub fn save(&self, dir: &Path, trunk: &Path) -> Result<()> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        write_weights(&self.vs, &dir.join(WEIGHTS_FILE), Kind::Half, |_| true)?;
+        let mut config = self.config.clone();
+        config["id2label"] = (self.tags.labels.iter().enumerate())
+            .map(|(i, l)| (i.to_string(), serde_json::Value::from(l.clone())))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        config["label2id"] = (self.tags.labels.iter().enumerate())
+            .map(|(i, l)| (l.clone(), serde_json::Value::from(i)))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        config["claimlink"] = serde_json::json!({
+            "task": "attribution",
+            "branch": self.branch,
+            "layers": self.layers.len(),
+            "trunk": "ner",
+            "trunk_sha256": sha256_file(&trunk.join(WEIGHTS_FILE))?,
+        });
+        write_json(&dir.join("config.json"), &config)
+    }
+}
