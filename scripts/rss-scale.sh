@@ -3,9 +3,11 @@
 # 2,000 and over 200,000 short articles (PolNeAR paragraphs cut to their first 12 words,
 # cycled; built outside git under target/throughput) and prints both peak RSS figures.
 # Short articles keep the 200,000-article run to minutes; every stage still runs on each.
+# Usage: scripts/rss-scale.sh [POLNEAR_DIR [claimlink bench options, e.g. --threads 1]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/polnear}
+shift || true
 work=target/throughput
 mkdir -p "$work"
 bin=target/release/claimlink
@@ -23,6 +25,6 @@ with open(out, "w") as f:
         f.write(json.dumps({"id": f"a{i}", "text": " ".join(p.split()[:12])}) + "\n")
 PY
   fi
-  "$bin" bench "$work/scale-$n.jsonl" -o "$work/scale-out.jsonl" --matmul-seconds 1 \
+  "$bin" bench "$work/scale-$n.jsonl" -o "$work/scale-out.jsonl" --matmul-seconds 1 "$@" \
     | grep -E "^claimlink bench|^peak RSS|^words/s|^articles/s"
 done

@@ -9,6 +9,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::claims::indirect::{Role, RoleSpan};
+use crate::companies::descriptors::{resolve_descriptors, NamedMention, Resolved, Word};
 use crate::companies::{link, KnowledgeBase, Linked};
 use crate::doc::{Article, CharIndex, Span};
 use crate::error::Result;
@@ -227,7 +228,8 @@ impl Pipeline {
         let mut entities = Vec::new();
         let mut mentions = Vec::new();
         let mut company_mentions = Vec::new();
-        for (sentence, word_tags) in p.sentences.iter().zip(&per_sentence) {
+        let mut named = Vec::new();
+        for (s, (sentence, word_tags)) in p.sentences.iter().zip(&per_sentence).enumerate() {
             for linked in self.sentence_entities(p, sentence, word_tags) {
                 let start = sentence.words[linked.start].0;
                 let end = sentence.words[linked.end - 1].1;
@@ -236,6 +238,13 @@ impl Pipeline {
                     end,
                     label: linked.label.clone(),
                 });
+                if let Some(entry) = linked.company {
+                    named.push(NamedMention {
+                        range: (start, end),
+                        sentence: s,
+                        entry,
+                    });
+                }
                 let company = linked.company.map(|c| self.companies.entry(c).name.clone());
                 if let Some(name) = &company {
                     company_mentions.push(CompanyMention {
@@ -260,6 +269,29 @@ impl Pipeline {
                 });
             }
         }
+        // "the startup", "the company": ORG mentions for the claim rules, company mentions
+        // for sentiment, and the company's name wherever a claim points at them.
+        let descriptors = self.descriptors(p, &named);
+        for d in &descriptors {
+            mentions.push(crate::claims::EntityMention {
+                start: d.range.0,
+                end: d.range.1,
+                label: "ORG".into(),
+            });
+            company_mentions.push(CompanyMention {
+                start: d.range.0,
+                end: d.range.1,
+                company: self.companies.entry(d.entry).name.clone(),
+            });
+        }
+        let referring: Vec<(Span, String)> = descriptors
+            .iter()
+            .filter_map(|d| {
+                let (s, e) = p.normalized.to_original(d.range.0, d.range.1)?;
+                let span = index.span(&article.text, s, e)?;
+                Some((span, self.companies.entry(d.entry).name.clone()))
+            })
+            .collect();
         let chars = &p.normalized.chars;
         let roles = match self.options.roles {
             Roles::Head => self.role_spans(p, role_tags, &lens),
@@ -269,7 +301,7 @@ impl Pipeline {
         let found = crate::claims::extract_all(chars, &p.sentences, &mentions, &roles);
         let mut claims =
             crate::claims::to_wire(&found, &article.text, &index, &p.normalized, &p.sentences);
-        canonicalise(&mut claims, &entities);
+        canonicalise(&mut claims, &entities, &referring);
         // The found claim behind each wire claim (to_wire drops quotes that do not map back).
         let sources: Vec<&crate::claims::FoundClaim> = claims
             .iter()
@@ -334,6 +366,23 @@ impl Pipeline {
         (Some(targets), ranges)
     }
 
+    /// Descriptor phrases of the article resolved to the companies named before them.
+    fn descriptors(&self, p: &Prepared, named: &[NamedMention]) -> Vec<Resolved> {
+        if named.is_empty() {
+            return Vec::new();
+        }
+        let words: Vec<Word> = (p.sentences.iter().enumerate())
+            .flat_map(|(s, sentence)| {
+                sentence.words.iter().map(move |&(a, b)| Word {
+                    lower: p.normalized.text(a, b).to_lowercase(),
+                    range: (a, b),
+                    sentence: s,
+                })
+            })
+            .collect();
+        resolve_descriptors(&self.companies, &words, named)
+    }
+
     /// The attribution head's role spans over the whole article (a content may run over
     /// several sentences), as normalised code point ranges.
     fn role_spans(
@@ -360,7 +409,8 @@ impl Pipeline {
             .iter()
             .flat_map(|s| s.words.iter().copied())
             .collect();
-        let path: Vec<usize> = tags.iter().flatten().map(|t| t.tag).collect();
+        let flat: Vec<&WordTag> = tags.iter().flatten().collect();
+        let path: Vec<usize> = flat.iter().map(|t| t.tag).collect();
         head.tags
             .spans(&path)
             .into_iter()
@@ -371,10 +421,12 @@ impl Pipeline {
                     "CONTENT" => Role::Content,
                     _ => return None,
                 };
+                let probs = flat.get(span.start..span.end)?;
                 Some(RoleSpan {
                     start: words.get(span.start)?.0,
                     end: words.get(span.end.checked_sub(1)?)?.1,
                     role,
+                    score: probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32,
                 })
             })
             .collect()
@@ -432,13 +484,24 @@ fn prepare(text: &str, markup: Markup, pieces: &WordPiecer, max_len: usize) -> P
 /// Speakers, targets and sources named by their company when the entity at the mention,
 /// or the entity the name was resolved to (a pronoun's antecedent), has one (a speaker
 /// "Azure" is Microsoft; "the company said" after "Nvidia Corp." is Nvidia).
-fn canonicalise(claims: &mut [crate::record::Claim], entities: &[Entity]) {
+/// `referring` holds descriptor phrases with the company each refers to.
+fn canonicalise(
+    claims: &mut [crate::record::Claim],
+    entities: &[Entity],
+    referring: &[(Span, String)],
+) {
     // Only a mention that is exactly an entity: "AMD's chief Lisa Su" is Lisa Su, not AMD.
     let company_at = |span: &Span| {
         entities
             .iter()
             .find(|e| e.start == span.start && e.end == span.end)
             .and_then(|e| e.company.clone())
+            .or_else(|| {
+                referring
+                    .iter()
+                    .find(|(d, _)| d.start == span.start && d.end == span.end)
+                    .map(|(_, company)| company.clone())
+            })
     };
     let company_named = |name: &str| {
         entities

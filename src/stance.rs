@@ -6,7 +6,7 @@
 //! the quote's own polarity, when the target is unknown), of each input target, and each
 //! company's aggregate over the claims about it and the sentences that mention it.
 
-use crate::claims::FoundClaim;
+use crate::claims::{ClaimKind, FoundClaim};
 use crate::model::sentiment::{best, target_window, SentimentModel};
 use crate::model::window::{encode_words, Window};
 use crate::record::{Record, Sentiment};
@@ -127,12 +127,16 @@ pub fn requests(
         };
         // The clause starts after the previous quote of the same sentence; the lead ends
         // before the sentence's first quote (its opening mark).
+        // An indirect claim's content is its own clause.
         let same_sentence = || claims.iter().filter(|c| c.sentence == claim.sentence);
-        let clause_start = same_sentence()
-            .filter(|c| c.quote.1 <= claim.quote.0)
-            .map(|c| c.quote.1 + 1)
-            .max()
-            .unwrap_or(sentence.start);
+        let clause_start = match claim.kind {
+            ClaimKind::Indirect => claim.quote.0,
+            ClaimKind::Direct => same_sentence()
+                .filter(|c| c.quote.1 <= claim.quote.0)
+                .map(|c| c.quote.1 + 1)
+                .max()
+                .unwrap_or(sentence.start),
+        };
         let lead_end = same_sentence()
             .map(|c| c.quote.0.saturating_sub(1))
             .min()

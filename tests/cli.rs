@@ -383,3 +383,129 @@ fn output_is_byte_identical_whatever_the_threads_and_batching() {
     );
     assert_eq!(reference, batched);
 }
+
+/// Claims of one JSONL article: (kind, quote, speaker name) per claim.
+fn claims_of(text: &str) -> Vec<(String, String, Option<String>)> {
+    let line = serde_json::json!({"id": "t", "text": text}).to_string();
+    let output = claimlink(&["run", "--quiet"], Some(line.as_bytes()));
+    assert_success(&output);
+    let records = stdout_lines(&output);
+    records[0]["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().expect("kind").to_string(),
+                c["quote"]["text"].as_str().expect("quote").to_string(),
+                c["speaker"]["name"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn reported_speech_becomes_an_indirect_claim_with_its_speaker() {
+    let claims = claims_of(
+        "The city council met on Tuesday. Mayor Karen Bass said the city would cut \
+         property taxes by five percent next year.",
+    );
+    let indirect: Vec<_> = claims.iter().filter(|c| c.0 == "indirect").collect();
+    assert_eq!(indirect.len(), 1, "{claims:?}");
+    assert!(
+        indirect[0]
+            .1
+            .starts_with("the city would cut property taxes"),
+        "{claims:?}"
+    );
+    assert_eq!(indirect[0].2.as_deref(), Some("Karen Bass"), "{claims:?}");
+}
+
+#[test]
+fn direct_and_indirect_claims_are_told_apart() {
+    let claims = claims_of(
+        "Acme Corp said on Monday that its sales had doubled in the third quarter. \
+         \"We have never seen demand like this,\" chief executive Jane Smith told Reuters.",
+    );
+    let kinds: Vec<&str> = claims.iter().map(|c| c.0.as_str()).collect();
+    assert!(
+        kinds.contains(&"direct") && kinds.contains(&"indirect"),
+        "{claims:?}"
+    );
+    let direct = claims.iter().find(|c| c.0 == "direct").expect("direct");
+    assert_eq!(direct.1, "We have never seen demand like this");
+    assert_eq!(direct.2.as_deref(), Some("Jane Smith"));
+}
+
+#[test]
+fn descriptors_refer_back_to_the_company_named_before() {
+    let claims = claims_of(
+        "OpenAI met Microsoft executives on Monday. \"Our models are the best in the \
+         world by a wide margin,\" the startup said in a statement.",
+    );
+    let direct = claims
+        .iter()
+        .find(|c| c.0 == "direct")
+        .expect("a direct claim");
+    assert_eq!(direct.2.as_deref(), Some("OpenAI"), "{claims:?}");
+}
+
+#[test]
+fn entities_are_the_same_with_and_without_the_attribution_head() {
+    // The head reads the NER encoder's inner layer: one encoder pass, NER unchanged.
+    let models = tempfile::tempdir().expect("tempdir");
+    for name in ["ner", "sentiment", "companies.json"] {
+        let from = project().join("models").join(name);
+        std::os::unix::fs::symlink(&from, models.path().join(name)).expect("symlink");
+    }
+    let path = corpus().join("microsoft-openai-briefing.txt");
+    let entities = |models: &std::path::Path| {
+        let output = claimlink(
+            &[
+                "run",
+                path.to_str().expect("utf-8"),
+                "--quiet",
+                "--models",
+                models.to_str().expect("utf-8"),
+            ],
+            None,
+        );
+        assert_success(&output);
+        stdout_lines(&output)[0]["entities"].clone()
+    };
+    assert!(project().join("models/attribution/config.json").is_file());
+    let with_head = entities(&project().join("models"));
+    let without = entities(models.path());
+    assert_eq!(with_head, without);
+    assert!(with_head.as_array().is_some_and(|e| e.len() > 20));
+}
+
+#[test]
+fn bench_prints_the_stage_table_against_the_matmul_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("bench.jsonl");
+    let output = claimlink(
+        &[
+            "bench",
+            "corpus",
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--matmul-seconds",
+            "0.2",
+        ],
+        None,
+    );
+    assert_success(&output);
+    let table = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "matmul bound",
+        "words/s",
+        "peak RSS",
+        "ner+attribution",
+        "sentiment",
+        "of bound",
+    ] {
+        assert!(table.contains(expected), "{expected} missing:\n{table}");
+    }
+    assert_eq!(read_lines(&out).len(), corpus_texts().len());
+}

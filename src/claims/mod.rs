@@ -115,6 +115,7 @@ pub fn extract_all(
     if !roles.is_empty() {
         let quotes = find_quotes(chars);
         let v = View::new(chars, sentences, entities, &quotes);
+        indirect::fill_direct_speakers(&v, roles, &mut found);
         let indirect = indirect::from_roles(&v, roles, &found);
         found.extend(indirect);
         found.sort_by_key(|f| f.quote);

@@ -66,7 +66,7 @@ pub struct KnowledgeBase {
     index: HashMap<String, Vec<Name>>,
 }
 
-fn words_of(text: &str) -> Vec<String> {
+pub fn words_of(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     tokenize(&chars, 0, chars.len())
         .into_iter()
