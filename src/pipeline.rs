@@ -9,6 +9,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::claims::indirect::{Role, RoleSpan};
+use crate::companies::acronyms::link_acronyms;
 use crate::companies::descriptors::{resolve_descriptors, NamedMention, Resolved, Word};
 use crate::companies::{link, KnowledgeBase, Linked};
 use crate::doc::{Article, CharIndex, Span};
@@ -269,6 +270,8 @@ impl Pipeline {
                 });
             }
         }
+        let original: Vec<char> = article.text.chars().collect();
+        link_acronyms(&original, &mut entities);
         // "the startup", "the company": ORG mentions for the claim rules, company mentions
         // for sentiment, and the company's name wherever a claim points at them.
         let descriptors = self.descriptors(p, &named);

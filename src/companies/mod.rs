@@ -1,5 +1,6 @@
 //! Companies: the knowledge base (data) and the linking of entity mentions to it.
 
+pub mod acronyms;
 pub mod descriptors;
 pub mod kb;
 pub mod resolve;
