@@ -139,6 +139,11 @@ pub fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<Fo
             Some(_) => tagged,
             None => rule_attribution(v, content.start, content.end).unwrap_or(tagged),
         };
+        // Content nobody is said to have said is not a claim. On PolNeAR dev this trades
+        // overlap F1 0.682 for 0.666 and raises quote+speaker F1 from 0.507 to 0.531.
+        if speaker.is_none() && cue.is_none() {
+            continue;
+        }
         let entity = speaker.and_then(|m| resolve(v, m));
         let clause: Vec<usize> = (v.sentence_words[first].0..v.sentence_words[last].1)
             .filter(|&w| !v.is_quoted(w))
