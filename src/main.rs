@@ -643,8 +643,8 @@ fn models_command(args: &ModelArgs) -> Result<ExitCode> {
             path.display(),
             size as f64 / (1024.0 * 1024.0),
             training["task"].as_str().unwrap_or("?"),
-            training["dev"]["f1"]
-                .as_f64()
+            (training["dev"]["f1"].as_f64())
+                .or_else(|| training["dev"]["macro_f1"].as_f64())
                 .map_or("?".into(), |f| format!("{f:.4}")),
             training["best_epoch"]
         );
