@@ -157,7 +157,9 @@ pub fn pack(sentences: &[Vec<EncodedWord>], max_len: usize, pieces: &WordPiecer)
 }
 
 /// Groups window indices into batches of similar length, each at most `max_tokens` padded
-/// pieces, in order of increasing length.
+/// pieces, in order of increasing length. A batch also ends where the next window is more
+/// than an eighth (at least 2 pieces) longer than its first, so short windows, where a few
+/// pieces are a large share, are not padded by a quarter.
 pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].len());
@@ -165,7 +167,9 @@ pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
     let mut current: Vec<usize> = Vec::new();
     for i in order {
         let longest = windows[i].len();
-        if !current.is_empty() && (current.len() + 1) * longest > max_tokens {
+        let shortest = current.first().map_or(longest, |&f| windows[f].len());
+        let too_uneven = longest > shortest + (shortest / 8).max(2);
+        if !current.is_empty() && ((current.len() + 1) * longest > max_tokens || too_uneven) {
             batches.push(std::mem::take(&mut current));
         }
         current.push(i);
