@@ -203,3 +203,42 @@ pub fn to_batch(windows: &[&Window]) -> Batch {
         mask: Tensor::from_slice(&mask).view(shape),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(len: usize) -> Window {
+        Window {
+            ids: vec![1; len],
+            casing: vec![0; len],
+            types: vec![0; len],
+            firsts: Vec::new(),
+            words: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn batches_group_similar_lengths_within_the_token_budget() {
+        let windows: Vec<Window> = [40, 10, 12, 13, 10, 11, 12, 12]
+            .into_iter()
+            .map(window)
+            .collect();
+        let refs: Vec<&Window> = windows.iter().collect();
+        let lens = |batches: Vec<Vec<usize>>| -> Vec<Vec<usize>> {
+            (batches.into_iter())
+                .map(|b| b.into_iter().map(|i| windows[i].len()).collect())
+                .collect()
+        };
+        // 10 allows up to 12; 13 starts a batch; 40 is far longer.
+        assert_eq!(
+            lens(plan_batches(&refs, 1000)),
+            [vec![10, 10, 11, 12, 12, 12], vec![13], vec![40]]
+        );
+        // The budget: at most 36 padded pieces, so three windows of 12.
+        assert_eq!(
+            lens(plan_batches(&refs, 36)),
+            [vec![10, 10, 11], vec![12, 12, 12], vec![13], vec![40]]
+        );
+    }
+}
