@@ -4,6 +4,7 @@
 # cycled; built outside git under target/throughput) and prints both peak RSS figures.
 # Short articles keep the 200,000-article run to minutes; every stage still runs on each.
 # Usage: scripts/rss-scale.sh [POLNEAR_DIR [claimlink bench options, e.g. --threads 1]]
+# SIZES="2000 20000" scripts/rss-scale.sh runs other corpus sizes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-../shared/data/polnear}
@@ -13,7 +14,7 @@ mkdir -p "$work"
 bin=target/release/claimlink
 [ -x "$bin" ] || cargo build --release --quiet
 [ -d "$data" ] || { echo "rss-scale: $data not found; pass the PolNeAR folder" >&2; exit 2; }
-for n in 2000 200000; do
+for n in ${SIZES:-2000 200000}; do
   if [ ! -s "$work/scale-$n.jsonl" ]; then
     python3 - "$data" "$work/scale-$n.jsonl" "$n" <<'PY'
 import itertools, json, pathlib, sys
