@@ -2,7 +2,8 @@
 //! per article.
 //!
 //! Stages, in order (each a module with one job):
-//! `io::read` → `text::normalize` → `text::segment` → `model::ner` → `record`, driven by
+//! `io::read` → `text::normalize` → `text::segment` → `model::ner` (+ `model::attribution`)
+//! → `companies` → `claims` → `stance` (`model::sentiment`) → `record`, driven by
 //! `pipeline` (one batch of articles) and `run` (a whole stream, in order, to `io::write`).
 
 pub mod bench;

@@ -1,4 +1,5 @@
-//! The pipeline over a batch of articles: normalise → segment → NER → record.
+//! The pipeline over a batch of articles: normalise → segment → NER and attribution roles
+//! (one encoder pass) → companies → claims → sentiment → record.
 //!
 //! CPU stages run per article on the rayon pool; the model sees the windows of all articles
 //! of the batch at once, sorted by length, which is where transformer throughput comes from.
