@@ -11,7 +11,7 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use tch::{Reduction, Tensor};
+use tch::Tensor;
 
 use crate::error::{Error, Result};
 use crate::eval::metrics::LabelledScores;
@@ -22,7 +22,7 @@ use crate::model::ner::NerModel;
 use crate::model::window::{encode_words, pack, Window};
 use crate::text::{segment, Markup, Normalized};
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, training_record, Schedule, Task};
+use crate::train::fit::{fit, token_loss, training_record, Schedule, Task};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AttributionTrainConfig {
@@ -230,21 +230,16 @@ impl Task for AttributionTask<'_> {
             Ok::<_, Error>(layers.swap_remove(self.head.branch - 1))
         })?;
         let logits = self.head.logits(&branch_hidden, &input.mask, true);
-        let (len, tags) = (logits.size()[1] as usize, logits.size()[2]);
-        let mut target = vec![-100i64; windows.len() * len];
-        for (row, &i) in batch.iter().enumerate() {
-            let (d, window, at) = &self.train.windows[i];
-            for (&pos, &w) in window.firsts.iter().zip(at) {
-                target[row * len + pos] = self.train.gold[*d][w] as i64;
-            }
-        }
-        let loss = logits.view([-1, tags]).cross_entropy_loss::<Tensor>(
-            &Tensor::from_slice(&target),
-            None,
-            Reduction::Mean,
-            -100,
-            0.0,
-        );
+        let rows: Vec<Vec<(usize, i64)>> = batch
+            .iter()
+            .map(|&i| {
+                let (d, window, at) = &self.train.windows[i];
+                (window.firsts.iter().zip(at))
+                    .map(|(&pos, &w)| (pos, self.train.gold[*d][w] as i64))
+                    .collect()
+            })
+            .collect();
+        let loss = token_loss(&logits, &rows);
         Ok((loss, windows.iter().map(|w| w.len()).sum()))
     }
 

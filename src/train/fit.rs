@@ -193,6 +193,26 @@ fn progress_bar(len: u64, epoch: usize, epochs: usize) -> indicatif::ProgressBar
     bar
 }
 
+/// Mean cross-entropy of token logits `[batch, length, tags]` over the labelled positions:
+/// `rows[b]` holds `(position, tag)` pairs of row `b` (first pieces of words); every other
+/// position (later pieces, specials, padding) is ignored.
+pub fn token_loss(logits: &Tensor, rows: &[Vec<(usize, i64)>]) -> Tensor {
+    let (len, tags) = (logits.size()[1] as usize, logits.size()[2]);
+    let mut target = vec![-100i64; rows.len() * len];
+    for (row, labels) in rows.iter().enumerate() {
+        for &(pos, tag) in labels {
+            target[row * len + pos] = tag;
+        }
+    }
+    logits.view([-1, tags]).cross_entropy_loss::<Tensor>(
+        &Tensor::from_slice(&target),
+        None,
+        tch::Reduction::Mean,
+        -100,
+        0.0,
+    )
+}
+
 /// Hex SHA-256 of a file, recorded beside trained weights. For a folder: of the lines
 /// `relative/path sha256`, one per file under it in path order.
 pub fn sha256_file(path: &Path) -> Result<String> {

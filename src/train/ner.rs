@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use tch::{Reduction, Tensor};
+use tch::Tensor;
 
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
@@ -19,7 +19,7 @@ use crate::model::tags::TagSet;
 use crate::model::window::{pack, EncodedWord, Window};
 use crate::model::wordpiece::casing;
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, training_record, Schedule, Task};
+use crate::train::fit::{fit, token_loss, training_record, Schedule, Task};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NerTrainConfig {
@@ -176,21 +176,16 @@ impl Task for NerTask<'_> {
     fn loss(&self, batch: &[usize]) -> Result<(Tensor, usize)> {
         let windows: Vec<&Window> = batch.iter().map(|&i| &self.train.windows[i].1).collect();
         let logits = self.model.logits(&windows, true)?;
-        let (len, tags) = (logits.size()[1] as usize, logits.size()[2]);
-        let mut target = vec![-100i64; windows.len() * len];
-        for (row, &i) in batch.iter().enumerate() {
-            let window = &self.train.windows[i].1;
-            for (&pos, &label) in window.firsts.iter().zip(&self.train.labels[i]) {
-                target[row * len + pos] = label;
-            }
-        }
-        let loss = logits.view([-1, tags]).cross_entropy_loss::<Tensor>(
-            &Tensor::from_slice(&target),
-            None,
-            Reduction::Mean,
-            -100,
-            0.0,
-        );
+        let rows: Vec<Vec<(usize, i64)>> = batch
+            .iter()
+            .map(|&i| {
+                let window = &self.train.windows[i].1;
+                (window.firsts.iter().copied())
+                    .zip(self.train.labels[i].iter().copied())
+                    .collect()
+            })
+            .collect();
+        let loss = token_loss(&logits, &rows);
         Ok((loss, windows.iter().map(|w| w.len()).sum()))
     }
 
