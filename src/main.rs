@@ -60,15 +60,8 @@ struct BenchArgs {
     /// Where the annotations go.
     #[arg(short, long, default_value = "target/bench/out.jsonl")]
     output: PathBuf,
-    /// How article text is marked up.
-    #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
-    markup: MarkupArg,
-    /// Articles per batch.
-    #[arg(long, default_value_t = 64)]
-    batch_articles: usize,
-    /// Most padded wordpieces per model batch.
-    #[arg(long, default_value_t = 4096)]
-    batch_tokens: usize,
+    #[command(flatten)]
+    batching: BatchArgs,
     /// Seconds spent measuring the matrix-multiply rate.
     #[arg(long, default_value_t = 3.0)]
     matmul_seconds: f64,
@@ -90,14 +83,9 @@ struct ModelArgs {
     threads: Option<usize>,
 }
 
+/// Markup and batching options shared by `run` and `bench`.
 #[derive(Args)]
-struct RunArgs {
-    /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
-    /// stdin. Default: stdin.
-    inputs: Vec<PathBuf>,
-    /// Write here (atomically, via OUTPUT.part) instead of stdout; - is stdout.
-    #[arg(short, long)]
-    output: Option<PathBuf>,
+struct BatchArgs {
     /// How article text is marked up.
     #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
     markup: MarkupArg,
@@ -107,6 +95,18 @@ struct RunArgs {
     /// Most padded wordpieces per model batch.
     #[arg(long, default_value_t = 4096)]
     batch_tokens: usize,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
+    /// stdin. Default: stdin.
+    inputs: Vec<PathBuf>,
+    /// Write here (atomically, via OUTPUT.part) instead of stdout; - is stdout.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    batching: BatchArgs,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     quiet: bool,
@@ -445,7 +445,9 @@ impl From<MarkupArg> for Markup {
 }
 
 fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args.model.pipeline(args.markup.into(), args.batch_tokens)?;
+    let pipeline = args
+        .model
+        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -457,7 +459,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
         &RunOptions {
             inputs,
             output,
-            batch_articles: args.batch_articles,
+            batch_articles: args.batching.batch_articles,
             progress: !args.quiet,
             resume: args.resume,
         },
@@ -491,7 +493,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
 
 fn bench_command(args: BenchArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let pipeline = args.model.pipeline(args.markup.into(), args.batch_tokens)?;
+    let pipeline = args
+        .model
+        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
     let startup = started.elapsed().as_secs_f64();
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -501,7 +505,7 @@ fn bench_command(args: BenchArgs) -> Result<ExitCode> {
         &RunOptions {
             inputs: args.inputs.clone(),
             output: Some(args.output.clone()),
-            batch_articles: args.batch_articles,
+            batch_articles: args.batching.batch_articles,
             progress: true,
             resume: false,
         },

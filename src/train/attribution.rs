@@ -22,7 +22,7 @@ use crate::model::ner::NerModel;
 use crate::model::window::{encode_words, pack, Window};
 use crate::text::{segment, Markup, Normalized};
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, token_loss, training_record, Schedule, Task};
+use crate::train::fit::{add_progress, fit, token_loss, training_record, Schedule, Task};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AttributionTrainConfig {
@@ -276,10 +276,11 @@ impl Task for AttributionTask<'_> {
         )?;
         record["data"]["train"]["articles"] = self.train.gold.len().into();
         record["data"]["dev"]["articles"] = self.dev.gold.len().into();
-        record["best_epoch"] = serde_json::json!(position.best_epoch);
-        record["dev"] = serde_json::json!(position.history.last());
-        record["dev_split"] = "polnear dev, exact word spans per role over whole articles".into();
-        record["history"] = serde_json::json!(position.history);
+        add_progress(
+            &mut record,
+            position,
+            "polnear dev, exact word spans per role over whole articles",
+        );
         write_json(&job.out.join("training.json"), &record)
     }
 }

@@ -193,6 +193,16 @@ fn progress_bar(len: u64, epoch: usize, epochs: usize) -> indicatif::ProgressBar
     bar
 }
 
+/// Adds the selection outcome to a `training_record` of a task that saves its best model
+/// as it goes: best epoch, the latest dev scores (those of the best epoch when saving),
+/// what the dev split is, and the history.
+pub fn add_progress(record: &mut serde_json::Value, position: &Position, dev_split: &str) {
+    record["best_epoch"] = serde_json::json!(position.best_epoch);
+    record["dev"] = serde_json::json!(position.history.last());
+    record["dev_split"] = dev_split.into();
+    record["history"] = serde_json::json!(position.history);
+}
+
 /// Mean cross-entropy of token logits `[batch, length, tags]` over the labelled positions:
 /// `rows[b]` holds `(position, tag)` pairs of row `b` (first pieces of words); every other
 /// position (later pieces, specials, padding) is ignored.

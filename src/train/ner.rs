@@ -19,7 +19,7 @@ use crate::model::tags::TagSet;
 use crate::model::window::{pack, EncodedWord, Window};
 use crate::model::wordpiece::casing;
 use crate::train::checkpoint::Position;
-use crate::train::fit::{fit, token_loss, training_record, Schedule, Task};
+use crate::train::fit::{add_progress, fit, token_loss, training_record, Schedule, Task};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct NerTrainConfig {
@@ -247,10 +247,10 @@ fn write_training_record(job: &NerTrainJob, position: &Position) -> Result<()> {
             ("valid", "conll2003/valid.txt", &job.valid),
         ],
     )?;
-    record["best_epoch"] = serde_json::json!(position.best_epoch);
-    record["dev"] = serde_json::json!(position.history.last());
-    record["dev_split"] =
-        "conll2003 valid, gold tokenisation (eval ner scores the full pipeline)".into();
-    record["history"] = serde_json::json!(position.history);
+    add_progress(
+        &mut record,
+        position,
+        "conll2003 valid, gold tokenisation (eval ner scores the full pipeline)",
+    );
     write_json(&job.out.join("training.json"), &record)
 }
