@@ -7,6 +7,7 @@
 //! matmul speed and nothing else cost time.
 
 use crate::model::meter::Usage;
+use crate::model::precision::Precision;
 use crate::run::RunSummary;
 
 pub struct BenchReport {
@@ -16,8 +17,9 @@ pub struct BenchReport {
     pub startup: f64,
     pub summary: RunSummary,
     pub stages: Vec<(&'static str, Usage)>,
-    /// Matrix-multiply GFLOP/s on the encoder's shapes.
+    /// Matrix-multiply GFLOP/s on the encoder's shapes, in the encoders' precision.
     pub bound_gflops: f64,
+    pub precision: Precision,
     pub peak_rss_kib: Option<u64>,
 }
 
@@ -48,7 +50,11 @@ impl BenchReport {
             ("error lines", s.errors.to_string()),
             (
                 "matmul bound",
-                format!("{:.1} GFLOP/s (f32, encoder shapes)", self.bound_gflops),
+                format!(
+                    "{:.1} GFLOP/s ({}, encoder shapes)",
+                    self.bound_gflops,
+                    self.precision.name()
+                ),
             ),
         ] {
             out += &format!("{name:<26} {value}\n");
@@ -121,6 +127,7 @@ mod tests {
             },
             stages: vec![("ner", usage)],
             bound_gflops: 36.0,
+            precision: Precision::Bf16,
             peak_rss_kib: Some(2048),
         };
         let table = report.table();
@@ -128,6 +135,7 @@ mod tests {
         // 18 GFLOP/s achieved of a 36 GFLOP/s bound; 10% padding.
         assert!(table.contains(" 50%"), "{table}");
         assert!(table.contains("10.0%"), "{table}");
+        assert!(table.contains("36.0 GFLOP/s (bf16"), "{table}");
         assert!(
             table.contains("peak RSS                   2 MiB"),
             "{table}"

@@ -18,6 +18,7 @@ use crate::error::Result;
 use crate::model::attribution::AttributionModel;
 use crate::model::meter::Usage;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
+use crate::model::precision::Precision;
 use crate::model::sentiment::SentimentModel;
 use crate::model::window::{encode_words, pack, EncodedWord, Window};
 use crate::model::wordpiece::WordPiecer;
@@ -33,6 +34,8 @@ pub struct Options {
     pub batch_tokens: usize,
     /// Where indirect claims come from.
     pub roles: Roles,
+    /// What the encoders compute in.
+    pub precision: Precision,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -52,6 +55,7 @@ impl Default for Options {
             markup: Markup::Markdown,
             batch_tokens: 4096,
             roles: Roles::Head,
+            precision: Precision::auto(),
         }
     }
 }
@@ -105,8 +109,16 @@ impl Pipeline {
         } else {
             None
         };
+        let ner = NerModel::load(&models.join("ner"), base)?;
+        ner.base.set_precision(options.precision);
+        if let Some(head) = &attribution {
+            head.set_precision(options.precision);
+        }
+        if let Some(model) = &sentiment {
+            model.base.set_precision(options.precision);
+        }
         Ok(Pipeline {
-            ner: NerModel::load(&models.join("ner"), base)?,
+            ner,
             attribution,
             companies,
             sentiment,

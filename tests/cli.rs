@@ -277,12 +277,28 @@ fn seed_claims_match_their_gold_labels() {
     )
     .expect("gold JSON");
     let path = corpus().join("microsoft-openai-briefing.txt");
-    let output = claimlink(&["run", path.to_str().expect("utf-8"), "--quiet"], None);
-    assert!(output.status.success());
-    let record = &stdout_lines(&output)[0];
+    // In both number formats, whichever `auto` picks on this machine.
+    for precision in ["f32", "bf16"] {
+        let output = claimlink(
+            &[
+                "run",
+                path.to_str().expect("utf-8"),
+                "--quiet",
+                "--precision",
+                precision,
+            ],
+            None,
+        );
+        assert!(output.status.success());
+        let record = &stdout_lines(&output)[0];
+        assert_seed_claims(record, &gold, precision);
+    }
+}
+
+fn assert_seed_claims(record: &serde_json::Value, gold: &serde_json::Value, precision: &str) {
     let claims = record["claims"].as_array().expect("claims");
     let gold_claims = gold["claims"].as_array().expect("gold claims");
-    assert_eq!(claims.len(), gold_claims.len(), "{claims:#?}");
+    assert_eq!(claims.len(), gold_claims.len(), "{precision}: {claims:#?}");
     for (claim, want) in claims.iter().zip(gold_claims) {
         assert_eq!(claim["quote"]["start"], want["quote"]["start"]);
         assert_eq!(claim["quote"]["end"], want["quote"]["end"]);
@@ -292,10 +308,18 @@ fn seed_claims_match_their_gold_labels() {
         assert_eq!(claim["cue"]["start"], want["cue"]["start"]);
         assert_eq!(
             claim["sentiment"]["label"], want["sentiment"],
-            "{}",
+            "{precision}: {}",
             claim["quote"]["text"]
         );
     }
+}
+
+#[test]
+fn an_unknown_precision_is_a_usage_error() {
+    let output = claimlink(&["run", "--precision", "f8"], Some(b""));
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("auto, f32 or bf16"), "{stderr}");
 }
 
 #[test]

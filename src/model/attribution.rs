@@ -17,6 +17,7 @@ use crate::model::encoder::{
     fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
 };
 use crate::model::ner::labels_from_config;
+use crate::model::precision::Precision;
 use crate::model::tags::TagSet;
 use crate::train::fit::sha256_file;
 
@@ -156,7 +157,7 @@ impl AttributionModel {
 
     /// Tag logits `[batch, length, tags]` from the trunk's output at the branch.
     pub fn logits(&self, branch_hidden: &Tensor, mask: &Tensor, train: bool) -> Tensor {
-        let blocked = (mask.ones_like() - mask).to_kind(Kind::Float) * -10000.0;
+        let blocked = (mask.ones_like() - mask).to_kind(branch_hidden.kind()) * -10000.0;
         let blocked = blocked.unsqueeze(1).unsqueeze(1);
         let mut hidden = branch_hidden.shallow_clone();
         for layer in &self.layers {
@@ -169,7 +170,12 @@ impl AttributionModel {
         } else {
             hidden
         };
-        self.classifier.forward(&hidden)
+        self.classifier.forward(&hidden.to_kind(Kind::Float))
+    }
+
+    /// Computes its layers in `precision` (the classifier stays f32); the trunk must match.
+    pub fn set_precision(&self, precision: Precision) {
+        precision.apply(self.vs.root() / "layers");
     }
 
     /// Writes the head folder: `config.json` (the trunk's encoder configuration, the labels

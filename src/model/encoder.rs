@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::io::write::part_path;
 use crate::model::meter::{encoder_flops, Meter};
+use crate::model::precision::Precision;
 use crate::model::wordpiece::WordPiecer;
 
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
@@ -67,14 +68,17 @@ impl Encoder {
         let _ = self.word_embeddings.set_requires_grad(false);
     }
 
-    /// Hidden states `[batch, length, hidden]` of the last layer.
+    /// Hidden states `[batch, length, hidden]` of the last layer, in f32.
     pub fn forward(&self, batch: &Batch, train: bool) -> Result<Tensor> {
-        self.forward_layers(batch, train)?
+        let last = self
+            .forward_layers(batch, train)?
             .pop()
-            .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))
+            .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))?;
+        Ok(last.to_kind(Kind::Float))
     }
 
-    /// Hidden states `[batch, length, hidden]` after each layer, first to last.
+    /// Hidden states `[batch, length, hidden]` after each layer, first to last, in the
+    /// encoder's precision.
     pub fn forward_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some(casing) = &self.casing {
@@ -185,6 +189,12 @@ impl EncoderModel {
             casing,
             max_len,
         })
+    }
+
+    /// Computes in `precision` from now on (the encoder; a task head's own layers stay f32).
+    pub fn set_precision(&self, precision: Precision) {
+        precision.apply(self.vs.root() / "bert");
+        precision.apply(self.vs.root() / "casing");
     }
 
     /// Matrix-multiply FLOPs of `layers` of this encoder over `rows` inputs of `len` pieces.

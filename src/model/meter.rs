@@ -83,9 +83,9 @@ pub fn encoder_flops(rows: usize, len: usize, layers: usize, hidden: usize, ffn:
 /// The machine's matrix-multiply rate in GFLOP/s on the encoder's own shapes: `rows`
 /// pieces through a projection (`hidden`→`hidden`), the feed-forward up (`hidden`→`ffn`)
 /// and down (`ffn`→`hidden`) matrices in the proportions a layer has them (4 : 1 : 1),
-/// f32, on the current libtorch threads, for about `seconds`.
-pub fn matmul_gflops(rows: i64, hidden: i64, ffn: i64, seconds: f64) -> f64 {
-    let opts = (tch::Kind::Float, tch::Device::Cpu);
+/// in `kind`, on the current libtorch threads, for about `seconds`.
+pub fn matmul_gflops(rows: i64, hidden: i64, ffn: i64, kind: tch::Kind, seconds: f64) -> f64 {
+    let opts = (kind, tch::Device::Cpu);
     let x = tch::Tensor::randn([rows, hidden], opts);
     let up_in = tch::Tensor::randn([rows, ffn], opts);
     let square = tch::Tensor::randn([hidden, hidden], opts);

@@ -102,7 +102,9 @@ impl NerModel {
                 let last = layers
                     .last()
                     .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))?;
-                let ner = self.classifier.forward(last).log_softmax(-1, Kind::Float);
+                let ner = (self.classifier)
+                    .forward(&last.to_kind(Kind::Float))
+                    .log_softmax(-1, Kind::Float);
                 let roles = match attribution {
                     Some(head) => {
                         let at = layers.get(head.branch - 1).ok_or_else(|| {

@@ -11,7 +11,7 @@ use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
-use crate::model::window::{encode_words, plan_batches, to_batch, Window};
+use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, Window};
 use crate::model::wordpiece::WordPiecer;
 
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
@@ -96,7 +96,7 @@ impl SentimentModel {
             for (b, &i) in batch.iter().enumerate() {
                 out[i].copy_from_slice(&flat[b * 3..b * 3 + 3]);
             }
-            let longest = members.iter().map(|w| w.len()).max().unwrap_or(0);
+            let longest = padded_len(members.iter().map(|w| w.len()).max().unwrap_or(0));
             self.base.meter.record(
                 started,
                 members.iter().map(|w| w.len()).sum(),

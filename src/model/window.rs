@@ -156,20 +156,29 @@ pub fn pack(sentences: &[Vec<EncodedWord>], max_len: usize, pieces: &WordPiecer)
     windows
 }
 
-/// Groups window indices into batches of similar length, each at most `max_tokens` padded
-/// pieces, in order of increasing length. A batch also ends where the next window is more
-/// than an eighth (at least 2 pieces) longer than its first, so short windows, where a few
-/// pieces are a large share, are not padded by a quarter.
+/// Windows are padded to a multiple of this many pieces, whatever batch they land in: a
+/// window's padded length then depends on the window alone, so its numbers do not depend
+/// on its batch-mates (in bf16 the order of a sum over padding shows in the result).
+pub const PAD_MULTIPLE: usize = 4;
+
+/// The padded length of a window of `len` pieces.
+pub fn padded_len(len: usize) -> usize {
+    len.div_ceil(PAD_MULTIPLE) * PAD_MULTIPLE
+}
+
+/// Groups window indices into batches of windows with the same padded length, each at most
+/// `max_tokens` padded pieces, in order of increasing length.
 pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].len());
     let mut batches: Vec<Vec<usize>> = Vec::new();
     let mut current: Vec<usize> = Vec::new();
     for i in order {
-        let longest = windows[i].len();
-        let shortest = current.first().map_or(longest, |&f| windows[f].len());
-        let too_uneven = longest > shortest + (shortest / 8).max(2);
-        if !current.is_empty() && ((current.len() + 1) * longest > max_tokens || too_uneven) {
+        let padded = padded_len(windows[i].len());
+        let other_length = current
+            .first()
+            .is_some_and(|&f| padded_len(windows[f].len()) != padded);
+        if !current.is_empty() && ((current.len() + 1) * padded > max_tokens || other_length) {
             batches.push(std::mem::take(&mut current));
         }
         current.push(i);
@@ -180,9 +189,9 @@ pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
     batches
 }
 
-/// Pads windows into one batch (pad id 0, mask 0).
+/// Pads windows into one batch (pad id 0, mask 0), to the padded length of the longest.
 pub fn to_batch(windows: &[&Window]) -> Batch {
-    let longest = windows.iter().map(|w| w.len()).max().unwrap_or(0);
+    let longest = padded_len(windows.iter().map(|w| w.len()).max().unwrap_or(0));
     let n = windows.len();
     let mut ids = vec![0i64; n * longest];
     let mut casing = vec![0i64; n * longest];
@@ -219,8 +228,8 @@ mod tests {
     }
 
     #[test]
-    fn batches_group_similar_lengths_within_the_token_budget() {
-        let windows: Vec<Window> = [40, 10, 12, 13, 10, 11, 12, 12]
+    fn batches_hold_one_padded_length_within_the_token_budget() {
+        let windows: Vec<Window> = [40, 10, 12, 13, 10, 11, 12, 12, 16, 7]
             .into_iter()
             .map(window)
             .collect();
@@ -230,15 +239,42 @@ mod tests {
                 .map(|b| b.into_iter().map(|i| windows[i].len()).collect())
                 .collect()
         };
-        // 10 allows up to 12; 13 starts a batch; 40 is far longer.
+        // 7 pads to 8, 10..=12 to 12, 13..=16 to 16, 40 stays.
         assert_eq!(
             lens(plan_batches(&refs, 1000)),
-            [vec![10, 10, 11, 12, 12, 12], vec![13], vec![40]]
+            [
+                vec![7],
+                vec![10, 10, 11, 12, 12, 12],
+                vec![13, 16],
+                vec![40]
+            ]
         );
-        // The budget: at most 36 padded pieces, so three windows of 12.
+        // The budget: at most 36 padded pieces, so three windows padded to 12.
         assert_eq!(
             lens(plan_batches(&refs, 36)),
-            [vec![10, 10, 11], vec![12, 12, 12], vec![13], vec![40]]
+            [
+                vec![7],
+                vec![10, 10, 11],
+                vec![12, 12, 12],
+                vec![13, 16],
+                vec![40]
+            ]
         );
+    }
+
+    #[test]
+    fn a_window_is_padded_to_the_same_length_whatever_its_batch() {
+        let windows: Vec<Window> = [9, 14, 11, 3, 12].into_iter().map(window).collect();
+        let refs: Vec<&Window> = windows.iter().collect();
+        for budget in [1, 24, 1000] {
+            for batch in plan_batches(&refs, budget) {
+                let members: Vec<&Window> = batch.iter().map(|&i| refs[i]).collect();
+                let padded = to_batch(&members).ids.size()[1] as usize;
+                for w in members {
+                    assert_eq!(padded, padded_len(w.len()), "budget {budget}");
+                }
+            }
+        }
+        assert_eq!((padded_len(12), padded_len(13)), (12, 16));
     }
 }
