@@ -381,8 +381,19 @@ fn tune_malloc() {
     }
 }
 
+/// Ends the process quietly, as Unix filters do, when the reader of stdout goes away
+/// (`claimlink run big.jsonl | head`); Rust ignores SIGPIPE, so printing would panic.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: resets one signal disposition; called before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
     tune_malloc();
+    restore_sigpipe();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,

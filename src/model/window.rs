@@ -2,7 +2,7 @@
 //!
 //! Consecutive sentences of one document share a window (up to `max_len` pieces), so each
 //! sentence is encoded with its neighbours as context at no extra cost; a longer sentence
-//! is cut at word boundaries. Batches group windows of similar length to cut padding.
+//! is cut at word boundaries. Batches group windows of one padded length to cut padding.
 
 use tch::Tensor;
 
