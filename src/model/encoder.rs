@@ -191,7 +191,7 @@ impl EncoderModel {
         })
     }
 
-    /// Computes in `precision` from now on (the encoder; a task head's own layers stay f32).
+    /// Computes the encoder in `precision` from now on; the task classifier on top stays f32.
     pub fn set_precision(&self, precision: Precision) {
         precision.apply(self.vs.root() / "bert");
         precision.apply(self.vs.root() / "casing");

@@ -42,8 +42,7 @@ impl Precision {
     }
 
     /// Casts the floating-point variables under `path` to this precision.
-    pub fn apply(self, path: nn::Path) {
-        let mut path = path;
+    pub fn apply(self, mut path: nn::Path) {
         match self {
             Precision::F32 => path.float(),
             Precision::Bf16 => path.bfloat16(),
