@@ -482,25 +482,14 @@ pub fn resolve(v: &View, mention: (usize, usize)) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
-    use crate::claims::EntityMention;
     use crate::text::segment;
 
     /// Lead or tail attribution of the first quote, as (speaker text, cue text).
     fn attribute(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
         let chars: Vec<char> = text.chars().collect();
-        let entities: Vec<EntityMention> = entities
-            .iter()
-            .map(|(name, label)| {
-                let at = text.find(name).expect("entity in text");
-                let start = text[..at].chars().count();
-                EntityMention {
-                    start,
-                    end: start + name.chars().count(),
-                    label: label.to_string(),
-                }
-            })
-            .collect();
+        let entities = mentions_in(text, entities);
         let sentences = segment(&chars);
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);

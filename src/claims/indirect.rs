@@ -254,24 +254,13 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
-    use crate::claims::EntityMention;
     use crate::text::segment;
 
     fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
         let chars: Vec<char> = text.chars().collect();
-        let entities: Vec<EntityMention> = entities
-            .iter()
-            .map(|(name, label)| {
-                let at = text.find(name).expect("entity in text");
-                let start = text[..at].chars().count();
-                EntityMention {
-                    start,
-                    end: start + name.chars().count(),
-                    label: label.to_string(),
-                }
-            })
-            .collect();
+        let entities = mentions_in(text, entities);
         let sentences = segment(&chars);
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);

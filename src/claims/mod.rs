@@ -37,6 +37,23 @@ pub struct EntityMention {
     pub label: String,
 }
 
+/// Test input: each `(name, label)` as a mention at the name's first occurrence in `text`.
+#[cfg(test)]
+pub(crate) fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<EntityMention> {
+    entities
+        .iter()
+        .map(|(name, label)| {
+            let at = text.find(name).expect("entity in text");
+            let start = text[..at].chars().count();
+            EntityMention {
+                start,
+                end: start + name.chars().count(),
+                label: label.to_string(),
+            }
+        })
+        .collect()
+}
+
 /// A claim in normalised code point ranges, end exclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundClaim {

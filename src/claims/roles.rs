@@ -126,7 +126,7 @@ pub fn target(
 mod tests {
     use super::*;
     use crate::claims::quotes::find_quotes;
-    use crate::claims::EntityMention;
+    use crate::claims::{mentions_in, EntityMention};
     use crate::text::segment;
 
     fn view_parts(
@@ -134,18 +134,8 @@ mod tests {
         orgs: &[&str],
     ) -> (Vec<char>, Vec<crate::text::Sentence>, Vec<EntityMention>) {
         let chars: Vec<char> = text.chars().collect();
-        let entities = orgs
-            .iter()
-            .map(|name| {
-                let at = text.find(name).expect("entity in text");
-                let start = text[..at].chars().count();
-                EntityMention {
-                    start,
-                    end: start + name.chars().count(),
-                    label: "ORG".into(),
-                }
-            })
-            .collect();
+        let orgs: Vec<(&str, &str)> = orgs.iter().map(|&name| (name, "ORG")).collect();
+        let entities = mentions_in(text, &orgs);
         (chars.clone(), segment(&chars), entities)
     }
 
