@@ -52,12 +52,17 @@ impl Usage {
 
 impl Meter {
     /// Records one batch of `rows` inputs padded to `longest` pieces, `real` of them input.
-    pub fn record(&self, started: Instant, real: usize, padded: usize, flops: u64) {
-        let nanos = started.elapsed().as_nanos() as u64;
+    pub fn record(&self, real: usize, padded: usize, flops: u64) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.real.fetch_add(real as u64, Ordering::Relaxed);
         self.padded.fetch_add(padded as u64, Ordering::Relaxed);
         self.flops.fetch_add(flops, Ordering::Relaxed);
+    }
+
+    /// Adds the wall time of one inference call (its batches may run side by side, so
+    /// their own times would add up to more than the call took).
+    pub fn time(&self, started: Instant) {
+        let nanos = started.elapsed().as_nanos() as u64;
         self.nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 
@@ -129,7 +134,7 @@ mod tests {
     #[test]
     fn usage_ratios() {
         let meter = Meter::default();
-        meter.record(Instant::now(), 75, 100, 1_000);
+        meter.record(75, 100, 1_000);
         let usage = meter.usage();
         assert!((usage.padding_ratio() - 0.25).abs() < 1e-9);
         assert_eq!(usage.batches, 1);

@@ -4,6 +4,7 @@ pub mod attribution;
 pub mod encoder;
 pub mod meter;
 pub mod ner;
+pub mod parallel;
 pub mod precision;
 pub mod sentiment;
 pub mod tags;

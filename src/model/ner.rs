@@ -12,6 +12,7 @@ use tch::{Kind, Tensor};
 use crate::error::{Error, Result};
 use crate::model::attribution::AttributionModel;
 use crate::model::encoder::EncoderModel;
+use crate::model::parallel::map_batches;
 use crate::model::tags::TagSet;
 use crate::model::window::{plan_batches, to_batch, Window};
 
@@ -88,51 +89,73 @@ impl NerModel {
         max_tokens: usize,
         attribution: Option<&AttributionModel>,
     ) -> Result<(Paths, Paths)> {
+        let started = Instant::now();
+        let batches = plan_batches(windows, max_tokens);
+        let decoded = map_batches(&(self, attribution), &batches, |&(model, head), batch| {
+            model.predict_batch(windows, batch, head)
+        })?;
         let mut entities: Vec<Vec<WordTag>> = vec![Vec::new(); windows.len()];
         let mut roles: Vec<Vec<WordTag>> = match attribution {
             Some(_) => vec![Vec::new(); windows.len()],
             None => Vec::new(),
         };
-        for batch in plan_batches(windows, max_tokens) {
-            let started = Instant::now();
-            let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
-            let input = to_batch(&members);
-            let (ner_logp, role_logp) = tch::no_grad(|| -> Result<(Tensor, Option<Tensor>)> {
-                let layers = self.base.encoder.forward_layers(&input, false)?;
-                let last = layers
-                    .last()
-                    .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))?;
-                let ner = (self.classifier)
-                    .forward(&last.to_kind(Kind::Float))
-                    .log_softmax(-1, Kind::Float);
-                let roles = match attribution {
-                    Some(head) => {
-                        let at = layers.get(head.branch - 1).ok_or_else(|| {
-                            Error::Invalid(format!("the trunk has no layer {}", head.branch))
-                        })?;
-                        Some(
-                            head.logits(at, &input.mask, false)
-                                .log_softmax(-1, Kind::Float),
-                        )
-                    }
-                    None => None,
-                };
-                Ok((ner, roles))
-            })?;
-            decode(&self.tags, &ner_logp, &batch, windows, &mut entities)?;
-            if let (Some(head), Some(logp)) = (attribution, role_logp) {
-                decode(&head.tags, &logp, &batch, windows, &mut roles)?;
+        for (batch, (ner, role)) in batches.iter().zip(decoded) {
+            for (&i, paths) in batch.iter().zip(ner) {
+                entities[i] = paths;
             }
-            let (rows, longest) = (members.len(), input.ids.size()[1] as usize);
-            let head_layers = attribution.map_or(0, |h| h.layers());
-            self.base.meter.record(
-                started,
-                members.iter().map(|w| w.len()).sum(),
-                rows * longest,
-                self.base
-                    .flops(rows, longest, self.base.layers + head_layers),
-            );
+            for (&i, paths) in batch.iter().zip(role) {
+                roles[i] = paths;
+            }
         }
+        self.base.meter.time(started);
+        Ok((entities, roles))
+    }
+
+    /// One batch through the encoder: the NER paths of its windows and, with a head, their
+    /// role paths (empty without one), in batch order.
+    fn predict_batch(
+        &self,
+        windows: &[&Window],
+        batch: &[usize],
+        attribution: Option<&AttributionModel>,
+    ) -> Result<(Paths, Paths)> {
+        let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
+        let input = to_batch(&members);
+        let (ner_logp, role_logp) = tch::no_grad(|| -> Result<(Tensor, Option<Tensor>)> {
+            let layers = self.base.encoder.forward_layers(&input, false)?;
+            let last = layers
+                .last()
+                .ok_or_else(|| Error::Invalid("the encoder has no layers".into()))?;
+            let ner = (self.classifier)
+                .forward(&last.to_kind(Kind::Float))
+                .log_softmax(-1, Kind::Float);
+            let roles = match attribution {
+                Some(head) => {
+                    let at = layers.get(head.branch - 1).ok_or_else(|| {
+                        Error::Invalid(format!("the trunk has no layer {}", head.branch))
+                    })?;
+                    Some(
+                        head.logits(at, &input.mask, false)
+                            .log_softmax(-1, Kind::Float),
+                    )
+                }
+                None => None,
+            };
+            Ok((ner, roles))
+        })?;
+        let entities = decode(&self.tags, &ner_logp, &members)?;
+        let roles = match (attribution, role_logp) {
+            (Some(head), Some(logp)) => decode(&head.tags, &logp, &members)?,
+            _ => Vec::new(),
+        };
+        let (rows, longest) = (members.len(), input.ids.size()[1] as usize);
+        let head_layers = attribution.map_or(0, |h| h.layers());
+        self.base.meter.record(
+            members.iter().map(|w| w.len()).sum(),
+            rows * longest,
+            self.base
+                .flops(rows, longest, self.base.layers + head_layers),
+        );
         Ok((entities, roles))
     }
 
@@ -158,36 +181,29 @@ impl NerModel {
     }
 }
 
-/// Viterbi-decodes the first piece of every word of the batch's windows into `out`.
-pub fn decode(
-    tags: &TagSet,
-    logp: &Tensor,
-    batch: &[usize],
-    windows: &[&Window],
-    out: &mut [Vec<WordTag>],
-) -> Result<()> {
+/// Viterbi-decodes the first piece of every word of a batch's windows, in batch order.
+pub fn decode(tags: &TagSet, logp: &Tensor, members: &[&Window]) -> Result<Paths> {
     let (longest, n_tags) = (logp.size()[1] as usize, tags.len());
     let flat = Vec::<f32>::try_from(logp.flatten(0, -1))?;
-    for (b, &i) in batch.iter().enumerate() {
-        let rows: Vec<Vec<f32>> = windows[i]
-            .firsts
-            .iter()
+    let path = |b: usize, window: &Window| -> Vec<WordTag> {
+        let rows: Vec<Vec<f32>> = (window.firsts.iter())
             .map(|&pos| {
                 let at = (b * longest + pos) * n_tags;
                 flat[at..at + n_tags].to_vec()
             })
             .collect();
-        let path = tags.viterbi(&rows);
-        out[i] = path
-            .iter()
-            .zip(&rows)
+        (tags.viterbi(&rows).iter().zip(&rows))
             .map(|(&tag, row)| WordTag {
                 tag,
                 prob: row[tag].exp(),
             })
-            .collect();
-    }
-    Ok(())
+            .collect()
+    };
+    Ok(members
+        .iter()
+        .enumerate()
+        .map(|(b, w)| path(b, w))
+        .collect())
 }
 
 pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {

@@ -11,6 +11,7 @@ use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
+use crate::model::parallel::map_batches;
 use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, Window};
 use crate::model::wordpiece::WordPiecer;
 
@@ -86,25 +87,34 @@ impl SentimentModel {
 
     /// Calibrated probabilities per window, in the order of `LABELS`.
     pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
+        let started = std::time::Instant::now();
+        let batches = plan_batches(windows, max_tokens);
+        let answers = map_batches(self, &batches, |model, batch| {
+            model.predict_batch(windows, batch)
+        })?;
         let mut out = vec![[0.0f32; 3]; windows.len()];
-        for batch in plan_batches(windows, max_tokens) {
-            let started = std::time::Instant::now();
-            let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
-            let logits = tch::no_grad(|| self.logits(&members, false))?;
-            let probs = (logits / self.temperature).softmax(-1, Kind::Float);
-            let flat = Vec::<f32>::try_from(probs.flatten(0, -1))?;
-            for (b, &i) in batch.iter().enumerate() {
-                out[i].copy_from_slice(&flat[b * 3..b * 3 + 3]);
+        for (batch, probs) in batches.iter().zip(answers) {
+            for (&i, p) in batch.iter().zip(probs) {
+                out[i] = p;
             }
-            let longest = padded_len(members.iter().map(|w| w.len()).max().unwrap_or(0));
-            self.base.meter.record(
-                started,
-                members.iter().map(|w| w.len()).sum(),
-                members.len() * longest,
-                self.base.flops(members.len(), longest, self.base.layers),
-            );
         }
+        self.base.meter.time(started);
         Ok(out)
+    }
+
+    /// Calibrated probabilities of one batch's windows, in batch order.
+    fn predict_batch(&self, windows: &[&Window], batch: &[usize]) -> Result<Vec<[f32; 3]>> {
+        let members: Vec<&Window> = batch.iter().map(|&i| windows[i]).collect();
+        let logits = tch::no_grad(|| self.logits(&members, false))?;
+        let probs = (logits / self.temperature).softmax(-1, Kind::Float);
+        let flat = Vec::<f32>::try_from(probs.flatten(0, -1))?;
+        let longest = padded_len(members.iter().map(|w| w.len()).max().unwrap_or(0));
+        self.base.meter.record(
+            members.iter().map(|w| w.len()).sum(),
+            members.len() * longest,
+            self.base.flops(members.len(), longest, self.base.layers),
+        );
+        Ok(flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect())
     }
 
     pub fn save(&self, dir: &Path) -> Result<()> {
