@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Markup;
+
 /// An article as read from the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
@@ -16,6 +18,9 @@ pub struct Article {
     pub source: Option<String>,
     /// Spans whose sentiment the user wants, as given (code points into `text`).
     pub targets: Option<Vec<(usize, usize)>>,
+    /// The markup of this article's text when its input says so (an `.html` file),
+    /// overriding the run's `--markup`.
+    pub markup: Option<Markup>,
 }
 
 impl Article {
@@ -28,6 +33,7 @@ impl Article {
             published: None,
             source: None,
             targets: None,
+            markup: None,
         }
     }
 }

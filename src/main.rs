@@ -12,6 +12,7 @@ use claimlink::eval::ner::eval_ner;
 use claimlink::eval::quotes::eval_quotes;
 use claimlink::eval::record::eval_record;
 use claimlink::eval::sentiment::eval_sentiment;
+use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
 use claimlink::model::meter::matmul_gflops;
 use claimlink::model::precision::Precision;
 use claimlink::pipeline::Roles;
@@ -80,7 +81,7 @@ struct ModelArgs {
     #[arg(long)]
     base_model: Option<PathBuf>,
     /// Threads for the CPU stages and for libtorch (default: all cores).
-    #[arg(long)]
+    #[arg(long, value_parser = at_least_one)]
     threads: Option<usize>,
 }
 
@@ -102,11 +103,24 @@ struct BatchArgs {
     #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
     markup: MarkupArg,
     /// Articles per batch (bounds memory; model batches are formed across them).
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, default_value_t = 64, value_parser = at_least_one)]
     batch_articles: usize,
     /// Most padded wordpieces per model batch.
-    #[arg(long, default_value_t = 4096)]
+    #[arg(long, default_value_t = 4096, value_parser = at_least_one)]
     batch_tokens: usize,
+    /// Most bytes of one article (a JSONL line or a whole file): a larger one becomes a
+    /// `too_large` error line, read past without being held in memory.
+    #[arg(long, default_value_t = DEFAULT_MAX_ARTICLE_BYTES, value_parser = at_least_one)]
+    max_article_bytes: usize,
+}
+
+/// A count that must be 1 or more (threads, batch sizes, byte limits).
+fn at_least_one(value: &str) -> std::result::Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 #[derive(Args)]
@@ -217,14 +231,36 @@ struct ScheduleArgs {
     /// Examples (NER: windows, sentiment: targets) per optimiser step.
     #[arg(long)]
     batch: Option<usize>,
+    /// Replace the model folder in models/ when --out is not given and one is there.
+    #[arg(long)]
+    force: bool,
 }
 
 impl ScheduleArgs {
-    fn apply(&self, schedule: &mut Schedule) {
+    /// Where the trained model goes: `--out` when given; else the default folder, which
+    /// holds a committed model and so is only replaced with `--force`.
+    fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
+        if let Some(out) = out {
+            return Ok(out.clone());
+        }
+        let default = PathBuf::from(default);
+        anyhow::ensure!(
+            self.force || !default.join("config.json").exists(),
+            "{} already holds a model: pass --out FOLDER to train into another folder, or \
+             --force to replace it",
+            default.display()
+        );
+        Ok(default)
+    }
+
+    /// Applies the overrides; refuses a schedule that would train nothing before any data
+    /// or model is loaded.
+    fn apply(&self, schedule: &mut Schedule) -> Result<()> {
         schedule.epochs = self.epochs.unwrap_or(schedule.epochs);
         schedule.lr = self.lr.unwrap_or(schedule.lr);
         schedule.seed = self.seed.unwrap_or(schedule.seed);
         schedule.batch = self.batch.unwrap_or(schedule.batch);
+        Ok(schedule.check()?)
     }
 }
 
@@ -245,9 +281,9 @@ struct TrainSentimentArgs {
     /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
     #[arg(long, default_value = "../shared/data")]
     data: PathBuf,
-    /// Where the trained model folder goes.
-    #[arg(long, default_value = "models/sentiment")]
-    out: PathBuf,
+    /// Where the trained model folder goes [default: models/sentiment, with --force].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/sentiment")]
     checkpoint: PathBuf,
@@ -265,9 +301,9 @@ struct TrainNerArgs {
     /// Folder holding conll2003/train.txt and conll2003/valid.txt.
     #[arg(long, default_value = "../shared/data")]
     data: PathBuf,
-    /// Where the trained model folder goes.
-    #[arg(long, default_value = "models/ner")]
-    out: PathBuf,
+    /// Where the trained model folder goes [default: models/ner, with --force].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/ner")]
     checkpoint: PathBuf,
@@ -285,9 +321,10 @@ struct TrainAttributionArgs {
     /// Folder holding polnear/train/ and polnear/dev/ (text/ and attributions/ in each).
     #[arg(long, default_value = "../shared/data")]
     data: PathBuf,
-    /// Where the trained head folder goes (the NER model is read from --models).
-    #[arg(long, default_value = "models/attribution")]
-    out: PathBuf,
+    /// Where the trained head folder goes (the NER model is read from --models)
+    /// [default: models/attribution, with --force].
+    #[arg(long)]
+    out: Option<PathBuf>,
     /// Checkpoint folder (resumable state, not for git).
     #[arg(long, default_value = "target/claimlink-train/attribution")]
     checkpoint: PathBuf,
@@ -398,10 +435,26 @@ fn main() -> ExitCode {
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("claimlink: error: {e:#}");
+            eprintln!("claimlink: error: {}", chain(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes, each said once: a cause whose text the message before it
+/// already includes (as "cannot write X: No space left") is not repeated.
+fn chain(error: &anyhow::Error) -> String {
+    let mut said = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if !said.contains(&text) {
+            if !said.is_empty() {
+                said.push_str(": ");
+            }
+            said.push_str(&text);
+        }
+    }
+    said
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -491,8 +544,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             batch_articles: args.batching.batch_articles,
             progress: !args.quiet,
             resume: args.resume,
+            max_article_bytes: args.batching.max_article_bytes,
         },
     )?;
+    for warning in &summary.warnings {
+        eprintln!("claimlink: warning: {warning}");
+    }
     if !args.quiet {
         let target = summary
             .output
@@ -504,8 +561,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
                 summary.resumed
             );
         }
+        let duplicates = match summary.duplicate_ids {
+            0 => String::new(),
+            n => format!(", {n} with an id already used"),
+        };
         eprintln!(
-            "claimlink: {} articles ({} error lines), {} words in {:.2} s ({:.0} words/s) → {target}",
+            "claimlink: {} articles ({} error lines{duplicates}), {} words in {:.2} s ({:.0} words/s) → {target}",
             summary.articles,
             summary.errors,
             summary.words,
@@ -537,6 +598,7 @@ fn bench_command(args: BenchArgs) -> Result<ExitCode> {
             batch_articles: args.batching.batch_articles,
             progress: true,
             resume: false,
+            max_article_bytes: args.batching.max_article_bytes,
         },
     )?;
     let peak_rss_kib = peak_rss_kib();
@@ -567,7 +629,7 @@ fn bench_command(args: BenchArgs) -> Result<ExitCode> {
 fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = NerTrainConfig::default();
-    args.schedule.apply(&mut config.schedule);
+    args.schedule.apply(&mut config.schedule)?;
     config.casing = !args.no_casing;
     let train = args.data.join("conll2003/train.txt");
     let valid = args.data.join("conll2003/valid.txt");
@@ -576,7 +638,7 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
         train,
         valid,
         base: args.model.base(),
-        out: args.out,
+        out: args.schedule.out(&args.out, "models/ner")?,
         checkpoint: args.checkpoint,
         config,
         resume: args.schedule.resume,
@@ -594,7 +656,7 @@ fn train_command(args: TrainNerArgs) -> Result<ExitCode> {
 fn train_attribution_command(args: TrainAttributionArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = AttributionTrainConfig::default();
-    args.schedule.apply(&mut config.schedule);
+    args.schedule.apply(&mut config.schedule)?;
     config.branch = args.branch.unwrap_or(config.branch);
     config.layers = args.layers.unwrap_or(config.layers);
     let (train, dev) = (
@@ -614,7 +676,7 @@ fn train_attribution_command(args: TrainAttributionArgs) -> Result<ExitCode> {
         dev,
         trunk: args.model.models().join("ner"),
         base: args.model.base(),
-        out: args.out,
+        out: args.schedule.out(&args.out, "models/attribution")?,
         checkpoint: args.checkpoint,
         config,
         resume: args.schedule.resume,
@@ -632,7 +694,7 @@ fn train_attribution_command(args: TrainAttributionArgs) -> Result<ExitCode> {
 fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     args.model.setup_threads();
     let mut config = SentimentTrainConfig::default();
-    args.schedule.apply(&mut config.schedule);
+    args.schedule.apply(&mut config.schedule)?;
     config.directed = args.directed;
     let train = args.data.join("newsmtsc/train.jsonl");
     let dev = args.data.join("newsmtsc/dev-rw.jsonl");
@@ -646,7 +708,7 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         dev,
         directed,
         base: args.model.base(),
-        out: args.out,
+        out: args.schedule.out(&args.out, "models/sentiment")?,
         checkpoint: args.checkpoint,
         config,
         resume: args.schedule.resume,

@@ -162,7 +162,7 @@ impl Pipeline {
         let (markup, max_len) = (self.options.markup, self.ner.base.max_len);
         let prepared: Vec<std::result::Result<Prepared, String>> = articles
             .par_iter()
-            .map(|a| guard(|| prepare(&a.text, markup, pieces, max_len)))
+            .map(|a| guard(|| prepare(&a.text, a.markup.unwrap_or(markup), pieces, max_len)))
             .collect();
         let windows: Vec<&Window> = prepared
             .iter()

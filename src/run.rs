@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::doc::Article;
 use crate::error::{Error, Result};
 use crate::io::read::{expand_inputs, items, Item};
-use crate::io::write::Sink;
+use crate::io::write::{ExpectedId, Sink};
 use crate::pipeline::Pipeline;
 use crate::record::{ErrorDetail, ErrorRecord, OutputLine, SCHEMA};
 
@@ -24,6 +24,9 @@ pub struct RunOptions {
     /// Continue an interrupted run into `output` (its `.part` file): lines already written
     /// are kept and their inputs skipped.
     pub resume: bool,
+    /// Most bytes of one article (a JSONL line or a whole file); larger ones become
+    /// `too_large` error lines.
+    pub max_article_bytes: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,13 +38,27 @@ pub struct RunSummary {
     pub output: Option<PathBuf>,
     /// Lines an interrupted run had already written (kept, not redone).
     pub resumed: usize,
+    /// Output lines whose id an earlier line of this run already had.
+    pub duplicate_ids: usize,
+    /// What was passed over while listing the inputs (cycles, files reached twice).
+    pub warnings: Vec<String>,
 }
 
 pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
-    let files = expand_inputs(&options.inputs)?;
+    let listing = expand_inputs(&options.inputs)?;
+    let files: Vec<PathBuf> = listing.inputs.iter().map(|i| i.path.clone()).collect();
+    let mut items = items(listing.inputs, options.max_article_bytes);
+    let mut ids = SeenIds::default();
     let (mut sink, done) = match &options.output {
-        Some(path) if options.resume => Sink::resume(path, &files)?,
+        Some(path) if options.resume => {
+            let mut expected = items.by_ref().map(|item| {
+                let id = expected_id(&item);
+                ids.insert(&id);
+                id
+            });
+            Sink::resume(path, &files, &mut expected)?
+        }
         Some(path) => (Sink::file(path, &files)?, 0),
         None if options.resume => {
             return Err(Error::Invalid(
@@ -53,11 +70,14 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let bar = progress_bar(options.progress);
     let mut summary = RunSummary {
         resumed: done,
+        duplicate_ids: ids.duplicates,
+        warnings: listing.warnings,
         ..RunSummary::default()
     };
     let mut batch: Vec<Item> = Vec::with_capacity(options.batch_articles);
-    for item in items(files).skip(done) {
-        batch.push(item?);
+    for item in items {
+        summary.duplicate_ids += usize::from(ids.insert(&expected_id(&item)));
+        batch.push(item);
         if batch.len() >= options.batch_articles.max(1) {
             write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
             bar.set_position(summary.articles as u64);
@@ -68,6 +88,34 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     summary.output = sink.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The id the output line of an item carries.
+fn expected_id(item: &Item) -> ExpectedId {
+    match &item.article {
+        Ok(article) => Some(article.id.clone()),
+        Err(e) => e.id.clone(),
+    }
+}
+
+/// Ids seen so far, kept as 64-bit hashes so a run of millions of articles stays small.
+#[derive(Default)]
+struct SeenIds {
+    hashes: std::collections::HashSet<u64>,
+    duplicates: usize,
+}
+
+impl SeenIds {
+    /// Records an id; true when it was seen before.
+    fn insert(&mut self, id: &ExpectedId) -> bool {
+        use std::hash::{Hash, Hasher};
+        let Some(id) = id else { return false };
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut hasher);
+        let again = !self.hashes.insert(hasher.finish());
+        self.duplicates += usize::from(again);
+        again
+    }
 }
 
 fn write_batch(

@@ -1,110 +1,281 @@
-//! Output: stdout, or a file written as `FILE.part` and renamed into place when the run
-//! finishes, so `FILE` is never half-written. Whole lines only: each line goes out in one
-//! write after the line before it is complete.
+//! Output: stdout, a device or pipe written directly, or a regular file written as
+//! `FILE.part` and renamed into place when the run finishes, so `FILE` is never
+//! half-written. Whole lines only: each line goes out in one write after the line before it
+//! is complete. Nothing that is an input is ever truncated, replaced or removed.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 pub struct Sink {
-    out: BufWriter<Box<dyn Write>>,
-    /// `(temporary, final)` paths when writing a file.
-    paths: Option<(PathBuf, PathBuf)>,
+    out: Out,
+    /// Where the lines go, for messages.
+    name: PathBuf,
+}
+
+enum Out {
+    Stdout(BufWriter<std::io::Stdout>),
+    /// A character device, FIFO or socket: written in place, never renamed.
+    Direct(BufWriter<File>),
+    /// A regular file: written to `part`, renamed onto `dest` at the end.
+    Part {
+        file: BufWriter<File>,
+        part: PathBuf,
+        dest: PathBuf,
+    },
+}
+
+/// Where `-o PATH` writes, decided before anything is created.
+enum Target {
+    /// Not a regular file: write into it as it is.
+    Direct(PathBuf),
+    /// A regular file or nothing yet: write `dest.part`, rename onto `dest`.
+    Part { dest: PathBuf, part: PathBuf },
 }
 
 impl Sink {
     pub fn stdout() -> Self {
         Sink {
-            out: BufWriter::new(Box::new(std::io::stdout())),
-            paths: None,
+            out: Out::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
+            name: PathBuf::from("standard output"),
         }
     }
 
-    /// Creates `path.part`; refuses to write over any of `inputs`.
+    /// Opens `path` for a fresh run; refuses to write over or beside any of `inputs`.
     pub fn file(path: &Path, inputs: &[PathBuf]) -> Result<Self> {
-        Self::open(path, inputs, false).map(|(sink, _)| sink)
+        Ok(match target(path, inputs)? {
+            Target::Direct(dest) => Self::direct(&dest)?,
+            Target::Part { dest, part } => {
+                if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+                }
+                // A link left at `.part` is replaced, never followed.
+                if std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_symlink()) {
+                    std::fs::remove_file(&part).map_err(|e| Error::write(&part, e))?;
+                }
+                let file = File::create(&part).map_err(|e| Error::write(&part, e))?;
+                Self::part(file, part, dest)
+            }
+        })
     }
 
-    /// Continues `path.part` left by an interrupted run: keeps its complete lines, cuts a
-    /// torn last line, and returns how many lines are done. Without a `.part` file this is
+    /// Continues `path.part` left by an interrupted run. Every complete line in it must be
+    /// a record whose `id` is that of the input item at the same position (`expected`
+    /// yields them in input order, and is advanced past the lines kept); otherwise nothing
+    /// is changed and the error names the first line that does not match. A torn last line
+    /// is cut. Returns the sink and how many lines are done; without a `.part` file this is
     /// a fresh start (0 lines done).
-    pub fn resume(path: &Path, inputs: &[PathBuf]) -> Result<(Self, usize)> {
-        Self::open(path, inputs, true)
+    pub fn resume(
+        path: &Path,
+        inputs: &[PathBuf],
+        expected: &mut dyn Iterator<Item = ExpectedId>,
+    ) -> Result<(Self, usize)> {
+        let (dest, part) = match target(path, inputs)? {
+            Target::Part { dest, part } => (dest, part),
+            Target::Direct(dest) => {
+                return Err(Error::Invalid(format!(
+                    "--resume needs a regular output file; {} is a device, pipe or socket",
+                    dest.display()
+                )))
+            }
+        };
+        if !std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_file()) {
+            return Ok((Self::file(path, inputs)?, 0));
+        }
+        let (keep, done) = verify_part(&part, expected)?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .map_err(|e| Error::write(&part, e))?;
+        // Append mode: after the cut, every write lands at the (new) end.
+        file.set_len(keep).map_err(|e| Error::write(&part, e))?;
+        Ok((Self::part(file, part, dest), done))
     }
 
-    fn open(path: &Path, inputs: &[PathBuf], resume: bool) -> Result<(Self, usize)> {
-        let same =
-            |input: &PathBuf| match (std::fs::canonicalize(input), std::fs::canonicalize(path)) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => false,
-            };
-        if inputs.iter().any(same) {
-            return Err(Error::Invalid(format!(
-                "output {} is also an input: claimlink never overwrites its input; choose another -o",
-                path.display()
-            )));
+    fn direct(dest: &Path) -> Result<Self> {
+        let file = OpenOptions::new()
+            .write(true)
+            .open(dest)
+            .map_err(|e| Error::write(dest, e))?;
+        Ok(Sink {
+            out: Out::Direct(BufWriter::with_capacity(1 << 16, file)),
+            name: dest.to_path_buf(),
+        })
+    }
+
+    fn part(file: File, part: PathBuf, dest: PathBuf) -> Self {
+        Sink {
+            name: part.clone(),
+            out: Out::Part {
+                file: BufWriter::with_capacity(1 << 20, file),
+                part,
+                dest,
+            },
         }
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        let tmp = part_path(path);
-        let mut done = 0;
-        let file = if resume && tmp.is_file() {
-            let bytes = std::fs::read(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            let keep = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            done = bytes[..keep].iter().filter(|&&b| b == b'\n').count();
-            // Append mode: after the cut, every write lands at the (new) end.
-            let file = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&tmp)
-                .map_err(|e| Error::io(&tmp, e))?;
-            file.set_len(keep as u64).map_err(|e| Error::io(&tmp, e))?;
-            file
-        } else {
-            File::create(&tmp).map_err(|e| Error::io(&tmp, e))?
-        };
-        let sink = Sink {
-            out: BufWriter::with_capacity(1 << 20, Box::new(file)),
-            paths: Some((tmp, path.to_path_buf())),
-        };
-        Ok((sink, done))
     }
 
     pub fn write_line(&mut self, line: &str) -> Result<()> {
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(line.as_bytes());
         buf.push(b'\n');
-        self.out.write_all(&buf).map_err(|e| self.error(e))
+        let written = match &mut self.out {
+            Out::Stdout(w) => w.write_all(&buf),
+            Out::Direct(w) => w.write_all(&buf),
+            Out::Part { file, .. } => file.write_all(&buf),
+        };
+        written.map_err(|e| Error::write(&self.name, e))
     }
 
     /// Pushes what was written so far to the OS (after every batch).
     pub fn flush(&mut self) -> Result<()> {
-        self.out.flush().map_err(|e| self.error(e))
+        let flushed = match &mut self.out {
+            Out::Stdout(w) => w.flush(),
+            Out::Direct(w) => w.flush(),
+            Out::Part { file, .. } => file.flush(),
+        };
+        flushed.map_err(|e| Error::write(&self.name, e))
     }
 
-    /// Flushes, syncs and moves the file into place; returns where the output went.
+    /// Flushes, syncs and moves the file into place; returns where the output went (`None`
+    /// for stdout).
     pub fn finish(mut self) -> Result<Option<PathBuf>> {
         self.flush()?;
-        let Some((tmp, dest)) = self.paths.take() else {
-            return Ok(None);
-        };
-        let out = std::mem::replace(&mut self.out, BufWriter::new(Box::new(std::io::sink())));
-        drop(out);
-        if let Ok(file) = File::open(&tmp) {
-            let _ = file.sync_all();
+        match self.out {
+            Out::Stdout(_) => Ok(None),
+            Out::Direct(_) => Ok(Some(self.name)),
+            Out::Part { file, part, dest } => {
+                let file = file
+                    .into_inner()
+                    .map_err(|e| Error::write(&part, e.into_error()))?;
+                file.sync_all().map_err(|e| Error::write(&part, e))?;
+                drop(file);
+                std::fs::rename(&part, &dest).map_err(|e| Error::write(&dest, e))?;
+                // The rename itself is durable once the folder is synced.
+                if let Some(dir) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    if let Ok(dir) = File::open(dir) {
+                        let _ = dir.sync_all();
+                    }
+                }
+                Ok(Some(dest))
+            }
         }
-        std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
-        Ok(Some(dest))
     }
+}
 
-    fn error(&self, e: std::io::Error) -> Error {
-        match &self.paths {
-            Some((tmp, _)) => Error::io(tmp, e),
-            None => Error::io("<stdout>", e),
+/// The id an output line must carry at one position: an article's id, or, for an input
+/// line that could not be read, the id it was known by (if any).
+pub type ExpectedId = Option<String>;
+
+/// Checks the complete lines of `part` against the ids the input gives, in order; returns
+/// the byte length of those lines and their number.
+fn verify_part(
+    part: &Path,
+    expected: &mut dyn Iterator<Item = ExpectedId>,
+) -> Result<(u64, usize)> {
+    let file = File::open(part).map_err(|e| Error::io(part, e))?;
+    let mut reader = BufReader::with_capacity(1 << 20, file);
+    let (mut keep, mut done) = (0u64, 0usize);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(part, e))?;
+        if n == 0 || line.last() != Some(&b'\n') {
+            break; // the end, or a torn last line to redo
         }
+        let number = done + 1;
+        let mismatch = |why: String| {
+            Error::Invalid(format!(
+                "cannot resume: line {number} of {} {why}; it was not left by a run over \
+                 these inputs. Nothing was changed: remove {0} to start over, or pass the \
+                 inputs that run had",
+                part.display()
+            ))
+        };
+        let found = match serde_json::from_slice::<serde_json::Value>(&line) {
+            Ok(serde_json::Value::Object(record)) if record.contains_key("schema") => record
+                .get("id")
+                .and_then(|id| id.as_str())
+                .map(str::to_string),
+            _ => return Err(mismatch("is not a claimlink record".into())),
+        };
+        let Some(wanted) = expected.next() else {
+            return Err(mismatch("is past the end of the input".into()));
+        };
+        if found != wanted {
+            return Err(mismatch(format!(
+                "has id {} where the input has {}",
+                quoted(&found),
+                quoted(&wanted)
+            )));
+        }
+        keep += n as u64;
+        done += 1;
     }
+    Ok((keep, done))
+}
+
+fn quoted(id: &Option<String>) -> String {
+    id.as_ref().map_or("no id".into(), |id| format!("{id:?}"))
+}
+
+/// Decides where `-o path` writes, refusing a folder and any path that is an input.
+fn target(path: &Path, inputs: &[PathBuf]) -> Result<Target> {
+    let dest = resolve_link(path);
+    let meta = std::fs::metadata(&dest).ok();
+    if meta.as_ref().is_some_and(|m| m.is_dir()) {
+        return Err(Error::Invalid(format!(
+            "output {} is a folder: give a file path for -o (or - for stdout)",
+            path.display()
+        )));
+    }
+    let is_input = |candidate: &Path| {
+        let Ok(candidate) = std::fs::canonicalize(candidate) else {
+            return false;
+        };
+        inputs
+            .iter()
+            .any(|input| std::fs::canonicalize(input).is_ok_and(|i| i == candidate))
+    };
+    if is_input(&dest) {
+        return Err(Error::Invalid(format!(
+            "output {} is also an input: claimlink never overwrites its input; choose another -o",
+            path.display()
+        )));
+    }
+    if meta.is_some_and(|m| !m.is_file()) {
+        return Ok(Target::Direct(dest));
+    }
+    let part = part_path(&dest);
+    if is_input(&part) {
+        return Err(Error::Invalid(format!(
+            "{} is an input, and claimlink writes its output there before renaming it to {}: \
+             choose another -o, or rename that input",
+            part.display(),
+            path.display()
+        )));
+    }
+    Ok(Target::Part { dest, part })
+}
+
+/// Follows a chain of links to the path they finally name (which need not exist), so the
+/// output replaces the link's target, not the link.
+fn resolve_link(path: &Path) -> PathBuf {
+    let mut current = path.to_path_buf();
+    // More than 40 hops is a loop; writing then fails with the OS's own message.
+    for _ in 0..40 {
+        let Ok(next) = std::fs::read_link(&current) else {
+            break;
+        };
+        current = match current.parent() {
+            Some(parent) if next.is_relative() => parent.join(next),
+            _ => next,
+        };
+    }
+    current
 }
 
 /// `out.jsonl` → `out.jsonl.part`.
@@ -117,6 +288,10 @@ pub fn part_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ids(list: &[&str]) -> Vec<ExpectedId> {
+        list.iter().map(|s| Some(s.to_string())).collect()
+    }
 
     #[test]
     fn file_appears_only_when_finished() {
@@ -135,15 +310,59 @@ mod tests {
     fn resume_keeps_whole_lines_and_cuts_a_torn_one() {
         let dir = tempfile::tempdir().expect("tempdir");
         let dest = dir.path().join("out.jsonl");
-        std::fs::write(part_path(&dest), "{\"a\":1}\n{\"b\":2}\n{\"c\":").expect("write");
-        let (mut sink, done) = Sink::resume(&dest, &[]).expect("resume");
+        std::fs::write(
+            part_path(&dest),
+            "{\"id\":\"a\",\"schema\":\"claimlink/1\"}\n{\"id\":\"b\",\"schema\":\"claimlink/1\"}\n{\"id\":",
+        )
+        .expect("write");
+        let mut expected = ids(&["a", "b", "c"]).into_iter();
+        let (mut sink, done) = Sink::resume(&dest, &[], &mut expected).expect("resume");
         assert_eq!(done, 2);
-        sink.write_line("{\"c\":3}").expect("write");
+        assert_eq!(
+            expected.next(),
+            Some(Some("c".into())),
+            "only kept lines consumed"
+        );
+        sink.write_line("{\"id\":\"c\"}").expect("write");
         sink.finish().expect("finish");
         assert_eq!(
             std::fs::read_to_string(&dest).expect("read"),
-            "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n"
+            "{\"id\":\"a\",\"schema\":\"claimlink/1\"}\n{\"id\":\"b\",\"schema\":\"claimlink/1\"}\n{\"id\":\"c\"}\n"
         );
+    }
+
+    #[test]
+    fn resume_refuses_a_part_from_other_input_and_leaves_it_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("out.jsonl");
+        let left = "{\"id\":\"a\",\"schema\":\"claimlink/1\"}\n{\"id\":\"x\",\"schema\":\"claimlink/1\"}\n";
+        std::fs::write(part_path(&dest), left).expect("write");
+        let mut expected = ids(&["a", "b"]).into_iter();
+        let err = Sink::resume(&dest, &[], &mut expected)
+            .err()
+            .expect("mismatch refused")
+            .to_string();
+        assert!(err.contains("line 2") && err.contains("\"x\""), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(part_path(&dest)).expect("read"),
+            left
+        );
+    }
+
+    #[test]
+    fn resume_refuses_garbage_lines_and_extra_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dest = dir.path().join("out.jsonl");
+        std::fs::write(part_path(&dest), "garbage\n").expect("write");
+        let err = Sink::resume(&dest, &[], &mut ids(&["a"]).into_iter()).err();
+        assert!(err.expect("refused").to_string().contains("line 1"));
+        std::fs::write(
+            part_path(&dest),
+            "{\"id\":\"a\",\"schema\":\"claimlink/1\"}\n",
+        )
+        .expect("write");
+        let err = Sink::resume(&dest, &[], &mut std::iter::empty()).err();
+        assert!(err.expect("refused").to_string().contains("past the end"));
     }
 
     #[test]
@@ -153,5 +372,39 @@ mod tests {
         std::fs::write(&input, "{}\n").expect("write");
         assert!(Sink::file(&input, std::slice::from_ref(&input)).is_err());
         assert_eq!(std::fs::read_to_string(&input).expect("read"), "{}\n");
+    }
+
+    #[test]
+    fn refuses_when_the_part_file_is_an_input() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let input = dir.path().join("x.part");
+        std::fs::write(&input, "{}\n").expect("write");
+        let err = Sink::file(&dir.path().join("x"), std::slice::from_ref(&input)).err();
+        assert!(err.expect("refused").to_string().contains("is an input"));
+        assert_eq!(std::fs::read_to_string(&input).expect("read"), "{}\n");
+    }
+
+    #[test]
+    fn a_folder_is_refused_and_gets_no_part_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(Sink::file(dir.path(), &[]).is_err());
+        assert!(!part_path(dir.path()).exists());
+    }
+
+    #[test]
+    fn a_link_is_kept_and_its_target_written() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.jsonl");
+        let link = dir.path().join("link.jsonl");
+        std::fs::write(&real, "old\n").expect("write");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        let mut sink = Sink::file(&link, &[]).expect("create");
+        sink.write_line("new").expect("write");
+        sink.finish().expect("finish");
+        assert!(std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).expect("read"), "new\n");
     }
 }

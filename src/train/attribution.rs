@@ -221,6 +221,10 @@ impl Task for AttributionTask<'_> {
         self.train.windows.len()
     }
 
+    fn dev_examples(&self) -> usize {
+        self.dev.windows.len()
+    }
+
     fn loss(&self, batch: &[usize]) -> Result<(Tensor, usize)> {
         let windows: Vec<&Window> = batch.iter().map(|&i| &self.train.windows[i].1).collect();
         let input = crate::model::window::to_batch(&windows);

@@ -28,6 +28,26 @@ pub struct Schedule {
     pub checkpoint_every: usize,
 }
 
+impl Schedule {
+    /// Refuses settings that would train nothing or diverge at once.
+    pub fn check(&self) -> Result<()> {
+        let bad = |what: &str| Err(Error::Invalid(format!("training schedule: {what}")));
+        if self.epochs == 0 {
+            return bad("--epochs must be at least 1");
+        }
+        if self.batch == 0 {
+            return bad("--batch must be at least 1");
+        }
+        if !(self.lr.is_finite() && self.lr > 0.0) {
+            return bad("--lr must be a positive number");
+        }
+        if !(0.0..1.0).contains(&self.warmup_ratio) {
+            return bad("the warm-up ratio must be in [0, 1)");
+        }
+        Ok(())
+    }
+}
+
 /// What the loop needs from a task.
 pub trait Task {
     /// Name for log lines ("ner", "sentiment").
@@ -35,6 +55,8 @@ pub trait Task {
     fn var_store(&self) -> &nn::VarStore;
     /// Number of training examples.
     fn examples(&self) -> usize;
+    /// Number of dev examples the model is selected on.
+    fn dev_examples(&self) -> usize;
     /// The epoch's example order; the default is a seeded shuffle.
     fn order(&self, rng: &mut SplitMix) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.examples()).collect();
@@ -61,6 +83,15 @@ pub fn fit<T: Task>(
     checkpoint_dir: &Path,
     resume: bool,
 ) -> Result<Position> {
+    schedule.check()?;
+    for (count, what) in [(task.examples(), "training"), (task.dev_examples(), "dev")] {
+        if count == 0 {
+            return Err(Error::Invalid(format!(
+                "train {}: the {what} data has no examples; check the files given with --data",
+                task.name()
+            )));
+        }
+    }
     tch::manual_seed(schedule.seed as i64);
     let checkpoint = Checkpoint::new(checkpoint_dir);
     let mut position = Position {

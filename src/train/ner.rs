@@ -173,6 +173,10 @@ impl Task for NerTask<'_> {
         self.train.windows.len()
     }
 
+    fn dev_examples(&self) -> usize {
+        self.valid.windows.len()
+    }
+
     fn loss(&self, batch: &[usize]) -> Result<(Tensor, usize)> {
         let windows: Vec<&Window> = batch.iter().map(|&i| &self.train.windows[i].1).collect();
         let logits = self.model.logits(&windows, true)?;

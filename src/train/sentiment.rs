@@ -146,6 +146,10 @@ impl Task for SentimentTask<'_> {
         self.train.windows.len()
     }
 
+    fn dev_examples(&self) -> usize {
+        self.dev.windows.len()
+    }
+
     /// Shuffled, then sorted by length within runs of 50 batches to cut padding, then the
     /// batches shuffled again.
     fn order(&self, rng: &mut SplitMix) -> Vec<usize> {
