@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
-use crate::io::read::{expand_inputs, items, Item};
+use crate::io::read::{expand_inputs, items, BytesRead, Item};
 use crate::io::write::{ExpectedId, Sink};
 use crate::pipeline::Pipeline;
 use crate::record::{ErrorDetail, ErrorRecord, OutputLine, SCHEMA};
@@ -48,7 +48,9 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
     let listing = expand_inputs(&options.inputs)?;
     let files: Vec<PathBuf> = listing.inputs.iter().map(|i| i.path.clone()).collect();
-    let mut items = items(listing.inputs, options.max_article_bytes);
+    let total_bytes = listing.total_bytes();
+    let read = BytesRead::default();
+    let mut items = items(listing.inputs, options.max_article_bytes, read.clone());
     let mut ids = SeenIds::default();
     let (mut sink, done) = match &options.output {
         Some(path) if options.resume => {
@@ -67,7 +69,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         }
         None => (Sink::stdout(), 0),
     };
-    let bar = progress_bar(options.progress);
+    let bar = progress_bar(options.progress, total_bytes);
     let mut summary = RunSummary {
         resumed: done,
         duplicate_ids: ids.duplicates,
@@ -79,8 +81,10 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         summary.duplicate_ids += usize::from(ids.insert(&expected_id(&item)));
         batch.push(item);
         if batch.len() >= options.batch_articles.max(1) {
+            bar.set_position(read.get());
             write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
-            bar.set_position(summary.articles as u64);
+            bar.set_position(read.get());
+            bar.set_message(format!("{} articles", summary.articles));
         }
     }
     write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
@@ -171,16 +175,26 @@ fn error_line(id: Option<String>, kind: &str, message: String, item: &Item) -> O
     })
 }
 
-fn progress_bar(wanted: bool) -> indicatif::ProgressBar {
+/// A bar over the bytes of the inputs with an ETA when their size is known, else a
+/// spinner; only on a terminal.
+fn progress_bar(wanted: bool, total_bytes: Option<u64>) -> indicatif::ProgressBar {
     if !wanted || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {pos} articles, {per_sec}, {elapsed} elapsed",
-    ) {
+    let (bar, template) = match total_bytes {
+        Some(total) => (
+            indicatif::ProgressBar::new(total),
+            "{bar:30} {bytes}/{total_bytes} read, {msg}, {elapsed} elapsed, ETA {eta}",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} {bytes} read, {msg}, {elapsed} elapsed",
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
+    bar.set_message("0 articles");
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }

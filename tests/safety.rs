@@ -424,3 +424,21 @@ fn duplicate_ids_are_counted_in_the_summary_line() {
         stderr(&output)
     );
 }
+
+#[test]
+fn bench_without_an_output_leaves_no_files_behind() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let corpus = corpus();
+    let output = run_in(
+        dir.path(),
+        &[
+            "bench",
+            corpus.to_str().expect("utf-8"),
+            "--matmul-seconds",
+            "0.1",
+        ],
+    );
+    assert_success(&output);
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
+    assert!(left.is_empty(), "bench wrote into its working folder: {left:?}");
+}

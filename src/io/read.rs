@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
@@ -63,6 +65,44 @@ pub struct Listing {
     pub inputs: Vec<Input>,
     /// Things skipped on purpose, for the user to see (cycles, files reached twice).
     pub warnings: Vec<String>,
+}
+
+impl Listing {
+    /// The size of all inputs in bytes as stored (compressed ones compressed); `None` when
+    /// one is stdin, whose size is not known ahead.
+    pub fn total_bytes(&self) -> Option<u64> {
+        self.inputs.iter().try_fold(0u64, |sum, input| {
+            if input.path.as_os_str() == "-" {
+                return None;
+            }
+            let size = std::fs::metadata(&input.path).map_or(0, |m| m.len());
+            Some(sum + size)
+        })
+    }
+}
+
+/// Bytes read from the inputs so far, as stored (before decompression), for progress.
+#[derive(Debug, Clone, Default)]
+pub struct BytesRead(Arc<AtomicU64>);
+
+impl BytesRead {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// A reader that adds what it reads to a `BytesRead`.
+struct Counting<R> {
+    inner: R,
+    count: BytesRead,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.0.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Lists the inputs behind the arguments, in order. Folders are walked in name order,
@@ -250,15 +290,16 @@ fn unique_ids(inputs: &mut [Input]) {
     }
 }
 
-/// Streams the items of the given inputs; `max_bytes` bounds one article.
-pub fn items(inputs: Vec<Input>, max_bytes: usize) -> impl Iterator<Item = Item> {
+/// Streams the items of the given inputs; `max_bytes` bounds one article; what is read
+/// is added to `read`.
+pub fn items(inputs: Vec<Input>, max_bytes: usize, read: BytesRead) -> impl Iterator<Item = Item> {
     inputs
         .into_iter()
         .flat_map(move |input| -> Box<dyn Iterator<Item = Item>> {
             if let Some(problem) = &input.problem {
                 return Box::new(std::iter::once(unreadable(&input, 1, problem.clone())));
             }
-            let reader = match open(&input.path) {
+            let reader = match open(&input.path, &read) {
                 Ok(reader) => reader,
                 Err(e) => return Box::new(std::iter::once(unreadable(&input, 1, e.to_string()))),
             };
@@ -288,13 +329,18 @@ fn display(path: &Path) -> String {
 }
 
 /// Opens a file (or stdin), decompressing gzip or zstd content found by its magic bytes.
-fn open(path: &Path) -> Result<Box<dyn BufRead>> {
-    let raw: Box<dyn Read> = if path.as_os_str() == "-" {
+fn open(path: &Path, read: &BytesRead) -> Result<Box<dyn BufRead>> {
+    let inner: Box<dyn Read> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
         Box::new(File::open(path).map_err(|e| Error::io(path, e))?)
     };
-    let mut reader = BufReader::with_capacity(1 << 20, raw);
+    let raw = Counting {
+        inner,
+        count: read.clone(),
+    };
+    // Small reads, so the bytes counted for progress follow what was really taken.
+    let mut reader = BufReader::with_capacity(64 << 10, raw);
     let magic = reader.fill_buf().map_err(|e| Error::io(path, e))?;
     Ok(if magic.starts_with(&[0x1f, 0x8b]) {
         Box::new(BufReader::with_capacity(
