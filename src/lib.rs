@@ -9,6 +9,7 @@
 pub mod bench;
 pub mod claims;
 pub mod companies;
+pub mod digest;
 pub mod doc;
 pub mod error;
 pub mod eval;

@@ -440,5 +440,8 @@ fn bench_without_an_output_leaves_no_files_behind() {
     );
     assert_success(&output);
     let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list").collect();
-    assert!(left.is_empty(), "bench wrote into its working folder: {left:?}");
+    assert!(
+        left.is_empty(),
+        "bench wrote into its working folder: {left:?}"
+    );
 }

@@ -321,14 +321,6 @@ impl QuoteScores {
         self.end_to_end.add(count(both));
     }
 
-    pub fn speaker_accuracy(&self) -> f64 {
-        self.speaker_right as f64 / self.matched.max(1) as f64
-    }
-
-    pub fn cue_accuracy(&self) -> f64 {
-        self.cue_right as f64 / self.matched.max(1) as f64
-    }
-
     /// The report table.
     pub fn table(&self, title: &str) -> String {
         let mut out = Counts::header(title, 22);

@@ -12,14 +12,13 @@ use rust_bert::bert::{BertConfig, BertLayer};
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
+use crate::digest::sha256_file;
 use crate::error::{Error, Result};
 use crate::model::encoder::{
     fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
 };
-use crate::model::ner::labels_from_config;
 use crate::model::precision::Precision;
-use crate::model::tags::TagSet;
-use crate::train::fit::sha256_file;
+use crate::model::tags::{labels_from_config, TagSet};
 
 /// The roles as BIO labels, `O` first.
 pub fn attribution_tags() -> TagSet {

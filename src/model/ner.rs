@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::attribution::AttributionModel;
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
-use crate::model::tags::TagSet;
+use crate::model::tags::{labels_from_config, TagSet};
 use crate::model::window::{plan_batches, to_batch, Window};
 
 /// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
@@ -204,24 +204,6 @@ pub fn decode(tags: &TagSet, logp: &Tensor, members: &[&Window]) -> Result<Paths
         .enumerate()
         .map(|(b, w)| path(b, w))
         .collect())
-}
-
-pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
-    let map = raw["id2label"]
-        .as_object()
-        .ok_or_else(|| Error::model(dir, "config.json has no id2label: not a token classifier"))?;
-    let mut labels: Vec<(usize, String)> = Vec::with_capacity(map.len());
-    for (id, label) in map {
-        let id: usize = id
-            .parse()
-            .map_err(|_| Error::model(dir, format!("id2label key {id:?} is not a number")))?;
-        let label = label
-            .as_str()
-            .ok_or_else(|| Error::model(dir, format!("id2label[{id}] is not a string")))?;
-        labels.push((id, label.to_string()));
-    }
-    labels.sort();
-    Ok(labels.into_iter().map(|(_, l)| l).collect())
 }
 
 /// Spreads window predictions back over sentences: `lens[s]` words in sentence `s`.

@@ -1,7 +1,28 @@
 //! BIO tag sets and constrained decoding: the decoder never emits `I-X` after anything but
 //! `B-X` or `I-X`, so every output is a valid entity sequence.
 
+use std::path::Path;
+
 use crate::error::{Error, Result};
+
+/// The labels of a token classifier's `config.json` (`id2label`), in id order.
+pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
+    let map = raw["id2label"]
+        .as_object()
+        .ok_or_else(|| Error::model(dir, "config.json has no id2label: not a token classifier"))?;
+    let mut labels: Vec<(usize, String)> = Vec::with_capacity(map.len());
+    for (id, label) in map {
+        let id: usize = id
+            .parse()
+            .map_err(|_| Error::model(dir, format!("id2label key {id:?} is not a number")))?;
+        let label = label
+            .as_str()
+            .ok_or_else(|| Error::model(dir, format!("id2label[{id}] is not a string")))?;
+        labels.push((id, label.to_string()));
+    }
+    labels.sort();
+    Ok(labels.into_iter().map(|(_, l)| l).collect())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tag {
