@@ -36,6 +36,14 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// A line ends at a newline or at U+2029, which normalisation puts for a paragraph break
+/// where the original had room for one character only ("# Title\ntext").
+pub fn is_line_break(c: char) -> bool {
+    c == '\n' || c == PARAGRAPH_SEPARATOR
+}
+
+const PARAGRAPH_SEPARATOR: char = '\u{2029}';
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\u{ad}'
 }
@@ -56,11 +64,12 @@ fn lines(chars: &[char]) -> Vec<Range> {
     let mut out: Vec<Range> = Vec::new();
     let mut start = 0;
     for i in 0..=chars.len() {
-        if i < chars.len() && chars[i] != '\n' {
+        if i < chars.len() && !is_line_break(chars[i]) {
             continue;
         }
         let line = (start, i);
         start = i + 1;
+        let paragraph_ends = chars.get(i) == Some(&PARAGRAPH_SEPARATOR);
         let Some(first) = chars[line.0..line.1]
             .iter()
             .position(|c| !c.is_whitespace())
@@ -81,6 +90,9 @@ fn lines(chars: &[char]) -> Vec<Range> {
         match out.last_mut() {
             Some(last) if continues => last.1 = line.1,
             _ => out.push(line),
+        }
+        if paragraph_ends {
+            out.push((i, i));
         }
     }
     out.retain(|&(s, e)| e > s);
