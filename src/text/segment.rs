@@ -5,6 +5,8 @@
 //! model was trained on: punctuation apart, clitics apart ("Microsoft 's", "does n't"),
 //! hyphenated words, numbers and abbreviations ("U.S.", "Inc.") whole.
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// A `[start, end)` range of normalised code points.
 pub type Range = (usize, usize);
 
@@ -99,13 +101,17 @@ fn lines(chars: &[char]) -> Vec<Range> {
     out
 }
 
-/// Words of `chars[start..end]`.
+/// Words of `chars[start..end]`. A word never ends inside a grapheme cluster (`e` +
+/// combining acute, emoji ZWJ sequences, flags) nor before a joiner or other invisible
+/// format character, which Unicode word boundaries (UAX #29, WB4) skip over.
 pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
+    let clusters = Clusters::new(chars, start, end);
     let mut words = Vec::new();
     let mut i = start;
     while i < end {
         let c = chars[i];
-        if c.is_whitespace() || c.is_control() || c == '\u{200b}' || c == '\u{feff}' {
+        // A mark or joiner with no word before it belongs to the space it follows.
+        if c.is_whitespace() || c.is_control() || c == '\u{200b}' || c == '\u{feff}' || is_glue(c) {
             i += 1;
             continue;
         }
@@ -114,10 +120,64 @@ pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
         } else {
             punct_end(chars, i, end)
         };
+        let j = clusters.end_at_or_after(j);
         split_clitic(chars, i, j, &mut words);
         i = j;
     }
     words
+}
+
+/// Grapheme cluster starts of a line, when it has any non-ASCII character.
+struct Clusters {
+    start: usize,
+    end: usize,
+    /// `starts[k]`: a cluster starts at `start + k`. Empty for ASCII lines (every character
+    /// is a cluster, "\r\n" aside, which is never inside a word).
+    starts: Vec<bool>,
+}
+
+impl Clusters {
+    fn new(chars: &[char], start: usize, end: usize) -> Self {
+        let line = &chars[start..end];
+        let mut starts = Vec::new();
+        if !line.iter().all(char::is_ascii) {
+            let text: String = line.iter().collect();
+            starts = vec![false; line.len()];
+            let mut k = 0;
+            for g in text.graphemes(true) {
+                starts[k] = true;
+                k += g.chars().count();
+            }
+        }
+        Clusters { start, end, starts }
+    }
+
+    /// The first cluster boundary at or after `j`.
+    fn end_at_or_after(&self, mut j: usize) -> usize {
+        while j < self.end && self.starts.get(j - self.start) == Some(&false) {
+            j += 1;
+        }
+        j
+    }
+}
+
+/// Characters that continue the character before them: combining marks, ZWJ, variation
+/// selectors, emoji modifiers (grapheme extenders), and invisible format characters
+/// (ZWNJ, word joiner, direction marks and isolates).
+fn is_glue(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    if matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{061c}' | '\u{180e}')
+    {
+        return true;
+    }
+    // Grapheme-extending: "a" followed by it is one cluster.
+    let mut buf = [0u8; 5];
+    buf[0] = b'a';
+    let n = c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..=n]).is_ok_and(|s| s.graphemes(true).nth(1).is_none())
 }
 
 /// End of the word starting at `i`: letters and digits, joined by inner hyphens, periods
@@ -126,7 +186,7 @@ fn word_end(chars: &[char], i: usize, end: usize) -> usize {
     let mut j = i;
     while j < end {
         let c = chars[j];
-        if is_word_char(c) {
+        if is_word_char(c) || is_glue(c) {
             j += 1;
             continue;
         }
@@ -184,6 +244,9 @@ fn punct_end(chars: &[char], i: usize, end: usize) -> usize {
         while j < end && chars[j] == c {
             j += 1;
         }
+    }
+    while j < end && is_glue(chars[j]) {
+        j += 1;
     }
     j
 }
@@ -344,6 +407,38 @@ mod tests {
     fn curly_apostrophes_and_names() {
         assert_eq!(words("OpenAI’s O'Neill"), vec!["OpenAI", "’s", "O'Neill"]);
         assert_eq!(words("Mr. J. Smith"), vec!["Mr.", "J.", "Smith"]);
+    }
+
+    /// Issue 11 item 14: `Ame` was cut from `Ame\u{301}lie`, `Reu` from `Reu\u{2060}ters`.
+    #[test]
+    fn words_never_end_inside_a_grapheme_or_before_a_joiner() {
+        assert_eq!(
+            words("Ame\u{301}lie Dupont"),
+            vec!["Ame\u{301}lie", "Dupont"]
+        );
+        assert_eq!(
+            words("Reu\u{2060}ters said"),
+            vec!["Reu\u{2060}ters", "said"]
+        );
+        // ZWNJ inside a Persian word, ZWJ inside an emoji, a variation selector, a flag.
+        assert_eq!(
+            words("\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}"),
+            vec!["\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}"]
+        );
+        assert_eq!(
+            words("a \u{1f469}\u{200d}\u{1f4bb} b"),
+            vec!["a", "\u{1f469}\u{200d}\u{1f4bb}", "b"]
+        );
+        assert_eq!(
+            words("Apple\u{fe0f}'s \u{1f1fa}\u{1f1f8}!"),
+            vec!["Apple\u{fe0f}", "'s", "\u{1f1fa}\u{1f1f8}", "!"]
+        );
+        // A mark or a direction mark with nothing before it is not a word of its own.
+        assert_eq!(words("x \u{301}\u{200f}y"), vec!["x", "y"]);
+        assert_eq!(
+            words("\u{201c}\u{301}Hi\u{200d}\u{201d}"),
+            vec!["\u{201c}\u{301}", "Hi\u{200d}", "\u{201d}"]
+        );
     }
 
     #[test]
