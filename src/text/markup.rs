@@ -46,17 +46,15 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
             Event::End(TagEnd::TableCell) => out.split(Break::Space),
             Event::Rule => out.split(Break::Paragraph),
             Event::HardBreak => out.split(Break::Line),
-            Event::Text(t) | Event::Code(t) => {
+            Event::Text(t) => {
                 let piece = align(&t, &src, start, end);
-                if code_blocks > 0 || html.hiding() {
-                    for &(_, at, _) in &piece {
-                        out.hide(at);
-                    }
-                } else {
-                    for (c, at, end) in piece {
-                        out.text(c, at, end);
-                    }
-                }
+                keep(&piece, code_blocks > 0 || html.hiding(), &mut out);
+            }
+            Event::Code(t) => {
+                // A code span's range includes its backticks.
+                let fence = src[start..end].iter().take_while(|&&c| c == '`').count();
+                let piece = align(&t, &src, start + fence, end.saturating_sub(fence));
+                keep(&piece, code_blocks > 0 || html.hiding(), &mut out);
             }
             Event::Html(t) | Event::InlineHtml(t) => {
                 let piece: Vec<(char, usize)> = align(&t, &src, start, end)
@@ -69,6 +67,17 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
         }
     }
     (out.chars, out.origin, out.ends)
+}
+
+/// Puts an event's text into the output, or hides it.
+fn keep(piece: &[(char, usize, usize)], hidden: bool, out: &mut Assembler) {
+    for &(c, at, end) in piece {
+        if hidden {
+            out.hide(at);
+        } else {
+            out.text(c, at, end);
+        }
+    }
 }
 
 fn is_block(tag: &Tag) -> bool {
@@ -126,16 +135,23 @@ fn align(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize
     let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(source.len());
     let mut cursor = 0;
     for c in text.chars() {
-        if cursor >= source.len() {
+        let Some(&here) = source.get(cursor) else {
             break;
-        }
-        let found = source[cursor..].iter().position(|&s| s == c);
-        let k = found.map_or(cursor, |f| cursor + f);
+        };
+        // A line ending the parser turned into a space stays where it was.
+        let k = if here == c || (here.is_whitespace() && c.is_whitespace()) {
+            cursor
+        } else {
+            let found = source[cursor..].iter().position(|&s| s == c);
+            found.map_or(cursor, |f| cursor + f)
+        };
         out.push((c, start + k, start + k + 1));
         cursor = k + 1;
     }
+    // A decoded entity's last character reaches over the rest of it.
     if let Some(last) = out.last_mut() {
-        if !source.contains(&last.0) {
+        let from = source[last.1 - start];
+        if from != last.0 || from == '&' {
             last.2 = end;
         }
     }
@@ -273,7 +289,11 @@ mod tests {
     fn blocks_are_paragraphs_even_without_blank_lines() {
         assert_eq!(plain("# Title\nlower text"), "Title\u{2029}lower text");
         let (chars, _, _) = normalize("# Title\nlower text");
-        assert_eq!(crate::text::segment(&chars).len(), 2, "a heading never joins the next line");
+        assert_eq!(
+            crate::text::segment(&chars).len(),
+            2,
+            "a heading never joins the next line"
+        );
         assert_eq!(plain("- one\n- two"), "one\n\ntwo");
         assert_eq!(plain("<p>one</p><p>two</p>"), "one\n\ntwo");
         assert_eq!(plain("| a | b |\n|---|---|\n| c | d |"), "a b\n\nc d");
@@ -282,6 +302,20 @@ mod tests {
     #[test]
     fn wrapped_lines_keep_their_newline() {
         assert_eq!(plain("one\ntwo  \nthree"), "one\ntwo\nthree");
+    }
+
+    #[test]
+    /// Found by tests/fuzz.rs: a code span's line ending (now a space) was matched to a
+    /// later space of the span, and the characters after it to the wrong places.
+    #[test]
+    fn code_spans_over_line_endings_stay_aligned() {
+        let text = "`\r\"according to`";
+        let (chars, origin, _) = normalize(text);
+        assert_eq!(chars.iter().collect::<String>(), " \"according to");
+        assert_eq!(origin, (1..15).collect::<Vec<_>>());
+        let (_, origin, ends) = normalize("AT&amp;T and &amp;");
+        assert_eq!((origin[2], ends[2]), (2, 7), "& spans &amp;");
+        assert_eq!((origin[9], ends[9]), (13, 18));
     }
 
     #[test]

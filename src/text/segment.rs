@@ -120,8 +120,8 @@ pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
         } else {
             punct_end(chars, i, end)
         };
-        let j = clusters.end_at_or_after(j);
-        split_clitic(chars, i, j, &mut words);
+        let j = clusters.word_end(chars, j);
+        split_clitic(chars, i, j, &clusters, &mut words);
         i = j;
     }
     words
@@ -152,9 +152,14 @@ impl Clusters {
         Clusters { start, end, starts }
     }
 
-    /// The first cluster boundary at or after `j`.
-    fn end_at_or_after(&self, mut j: usize) -> usize {
-        while j < self.end && self.starts.get(j - self.start) == Some(&false) {
+    fn is_start(&self, k: usize) -> bool {
+        self.starts.get(k - self.start) != Some(&false)
+    }
+
+    /// The first cluster boundary at or after `j` that no joiner or mark follows.
+    fn word_end(&self, chars: &[char], mut j: usize) -> usize {
+        while j < self.end && (self.starts.get(j - self.start) == Some(&false) || is_glue(chars[j]))
+        {
             j += 1;
         }
         j
@@ -253,16 +258,20 @@ fn punct_end(chars: &[char], i: usize, end: usize) -> usize {
 
 /// Pushes `[i, j)`, splitting a trailing clitic: "Microsoft's" → "Microsoft" + "'s",
 /// "doesn't" → "does" + "n't".
-fn split_clitic(chars: &[char], i: usize, j: usize, words: &mut Vec<Range>) {
+fn split_clitic(chars: &[char], i: usize, j: usize, clusters: &Clusters, words: &mut Vec<Range>) {
     if j - i >= 3 {
         if let Some(a) = (i + 1..j).rev().find(|&k| is_apostrophe(chars[k])) {
             let tail: String = chars[a + 1..j].iter().collect::<String>().to_lowercase();
-            if tail == "t" && a >= i + 2 && chars[a - 1].eq_ignore_ascii_case(&'n') {
+            if tail == "t"
+                && a >= i + 2
+                && chars[a - 1].eq_ignore_ascii_case(&'n')
+                && clusters.is_start(a - 1)
+            {
                 words.push((i, a - 1));
                 words.push((a - 1, j));
                 return;
             }
-            if CLITICS.contains(&tail.as_str()) {
+            if CLITICS.contains(&tail.as_str()) && clusters.is_start(a) {
                 words.push((i, a));
                 words.push((a, j));
                 return;
@@ -435,6 +444,10 @@ mod tests {
         );
         // A mark or a direction mark with nothing before it is not a word of its own.
         assert_eq!(words("x \u{301}\u{200f}y"), vec!["x", "y"]);
+        // Found by tests/fuzz.rs: a clitic split inside a cluster (a prepended sign).
+        assert_eq!(words("\u{11941}'m"), vec!["\u{11941}'m"]);
+        // Found by tests/fuzz.rs: a joiner after an abbreviation's period.
+        assert_eq!(words("Mr.\u{2060} Smith"), vec!["Mr.\u{2060}", "Smith"]);
         assert_eq!(
             words("\u{201c}\u{301}Hi\u{200d}\u{201d}"),
             vec!["\u{201c}\u{301}", "Hi\u{200d}", "\u{201d}"]
