@@ -298,25 +298,15 @@ fn hide_all(piece: &[(char, usize)], out: &mut impl Sink) {
 }
 
 fn starts_with(piece: &[(char, usize)], i: usize, s: &str) -> bool {
-    let mut k = i;
-    for c in s.chars() {
-        if piece.get(k).map(|p| p.0) != Some(c) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..)
+        .zip(s.chars())
+        .all(|(k, c)| piece.get(k).map(|p| p.0) == Some(c))
 }
 
 fn starts_with_ignore_case(piece: &[(char, usize)], i: usize, s: &str) -> bool {
-    let mut k = i;
-    for c in s.chars() {
-        if !piece.get(k).is_some_and(|p| p.0.eq_ignore_ascii_case(&c)) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..)
+        .zip(s.chars())
+        .all(|(k, c)| piece.get(k).is_some_and(|p| p.0.eq_ignore_ascii_case(&c)))
 }
 
 /// `&name;`, `&#123;` or `&#x1F;` at `i`: the decoded text and the index after `;`.

@@ -304,7 +304,6 @@ mod tests {
         assert_eq!(plain("one\ntwo  \nthree"), "one\ntwo\nthree");
     }
 
-    #[test]
     /// Found by tests/fuzz.rs: a code span's line ending (now a space) was matched to a
     /// later space of the span, and the characters after it to the wrong places.
     #[test]
