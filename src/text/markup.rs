@@ -118,6 +118,9 @@ fn is_block_end(tag: &TagEnd) -> bool {
     )
 }
 
+/// How far ahead `align` looks for a character the parser moved.
+const LOOKAHEAD: usize = 64;
+
 /// Pairs each character of an event's text with its original `[offset, end)` within
 /// `src[start..end]`. Usually the text is the source; where the parser decoded an entity,
 /// a character not found ahead takes the next unused offset, and the last character
@@ -142,7 +145,11 @@ fn align(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize
         let k = if here == c || (here.is_whitespace() && c.is_whitespace()) {
             cursor
         } else {
-            let found = source[cursor..].iter().position(|&s| s == c);
+            // Looked for nearby only: a long span of decoded characters stays linear.
+            let found = source[cursor..]
+                .iter()
+                .take(LOOKAHEAD)
+                .position(|&s| s == c);
             found.map_or(cursor, |f| cursor + f)
         };
         out.push((c, start + k, start + k + 1));
