@@ -44,4 +44,9 @@ fn thousands_of_quote_marks_and_deep_markup() {
     check(&"[".repeat(5000));
     check(&"**a** [b](c) ".repeat(2000));
     check(&"<b>".repeat(3000));
+    // Markdown that the parser rewrites or hides, at length: decoded characters in a code
+    // span (aligned within a bounded look-ahead), entities, comments, scripts, fences.
+    check(&format!("`{}`", "\0\r".repeat(20_000)));
+    check(&"&amp;&eacute;&#0;".repeat(3000));
+    check(&"<!-- a --> <script>b</script> ```\nc\n".repeat(2000));
 }

@@ -120,12 +120,12 @@ pub fn trim_content(chars: &[char], start: usize, end: usize) -> Option<(usize, 
         .then_some((s, e))
 }
 
-/// Non-blank lines as `[start, end)` ranges.
+/// Non-blank lines as `[start, end)` ranges (a line ends as in `text::segment`).
 pub fn paragraphs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..=chars.len() {
-        if i == chars.len() || chars[i] == '\n' {
+        if i == chars.len() || crate::text::segment::is_line_break(chars[i]) {
             if chars[start..i].iter().any(|c| !c.is_whitespace()) {
                 out.push((start, i));
             }

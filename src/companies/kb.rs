@@ -1,8 +1,12 @@
 //! The company knowledge base: a JSON data file users can edit (`models/companies.json`).
 //!
 //! Reads: entries `{name, kind, aliases, products, descriptors, ambiguous?}`. Provides
-//! case-sensitive whole-word matching of names, aliases and products over a sentence's
-//! words, each match naming the company it refers to (a product refers to its owner).
+//! whole-word matching of names, aliases and products over a sentence's words, each match
+//! naming the company it refers to (a product refers to its owner). Matching is exact, or
+//! case-insensitive when the words are written all in capitals or in title case ("APPLE",
+//! "Open Ai"): such a match resolves an entity the NER model found but never creates one,
+//! since in a headline any common word is capitalised too ("TARGET", "SQUARE DEAL").
+//! Lowercase words never match a capitalised name.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -42,9 +46,59 @@ struct File {
 #[derive(Debug, Clone)]
 struct Name {
     words: Vec<String>,
+    /// `words` lowercased without invisible characters, for case variants.
+    folded: Vec<String>,
     entry: usize,
     product: bool,
     ambiguous: bool,
+}
+
+impl Name {
+    /// How `words` (as long as the name) spell this name, if they do.
+    fn spelled_by(&self, words: &[&str]) -> Option<Spelling> {
+        if self.words.len() != words.len() {
+            return None;
+        }
+        if self.words.iter().zip(words).all(|(a, b)| *a == visible(b)) {
+            return Some(Spelling::Exact);
+        }
+        let variant = words.iter().all(|w| is_capitals(w) || is_title_case(w))
+            && self.folded.iter().zip(words).all(|(a, b)| *a == fold(b));
+        variant.then_some(Spelling::CaseVariant)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Spelling {
+    Exact,
+    CaseVariant,
+}
+
+/// Invisible characters that do not change a word: soft hyphen, zero-width space and
+/// joiners, word joiner, direction marks, byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+/// The word without its invisible characters ("Reu\u{2060}ters" is "Reuters").
+fn visible(word: &str) -> String {
+    word.chars().filter(|&c| !is_invisible(c)).collect()
+}
+
+/// The key case variants compare by.
+fn fold(word: &str) -> String {
+    visible(word).to_lowercase()
+}
+
+/// "APPLE", "AT&T", "365": no lowercase letter.
+fn is_capitals(word: &str) -> bool {
+    !word.chars().any(char::is_lowercase)
+}
+
+/// "Apple", "Inc.": a capital, then no capital.
+fn is_title_case(word: &str) -> bool {
+    let mut chars = word.chars();
+    chars.next().is_some_and(char::is_uppercase) && !chars.any(char::is_uppercase)
 }
 
 /// A name found in a word sequence: words `[start, end)`.
@@ -55,14 +109,15 @@ pub struct Match {
     pub entry: usize,
     /// The words name a product of the entry, not the entry itself.
     pub product: bool,
-    /// The name is also a common word.
+    /// The name is also a common word, or the words are a case variant of the name: the
+    /// match names the company of an entity found, never an entity of its own.
     pub ambiguous: bool,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct KnowledgeBase {
     entries: Vec<Entry>,
-    /// Names by their first word.
+    /// Names by their first word, lowercased.
     index: HashMap<String, Vec<Name>>,
 }
 
@@ -93,11 +148,13 @@ impl KnowledgeBase {
                 .chain(entry.products.iter().map(|p| (p, true)));
             for (name, product) in names {
                 let words = words_of(name);
-                let Some(first) = words.first().cloned() else {
+                let folded: Vec<String> = words.iter().map(|w| fold(w)).collect();
+                let Some(first) = folded.first().cloned() else {
                     continue;
                 };
                 index.entry(first).or_default().push(Name {
                     words,
+                    folded,
                     entry: i,
                     product,
                     ambiguous: entry.ambiguous.contains(name),
@@ -122,25 +179,29 @@ impl KnowledgeBase {
         self.entries.is_empty()
     }
 
-    /// Longest names first, left to right, without overlaps.
+    /// Longest names first (an exact spelling before a case variant of the same length),
+    /// left to right, without overlaps.
     pub fn find(&self, words: &[&str]) -> Vec<Match> {
         let mut found = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let hit = self.index.get(words[i]).and_then(|names| {
-                names.iter().find(|n| {
-                    n.words.len() <= words.len() - i
-                        && n.words.iter().zip(&words[i..]).all(|(a, b)| a == b)
-                })
+            let hit = self.index.get(&fold(words[i])).and_then(|names| {
+                names
+                    .iter()
+                    .filter_map(|n| {
+                        let span = words.get(i..i + n.words.len())?;
+                        Some((n, n.spelled_by(span)?))
+                    })
+                    .min_by_key(|(n, spelling)| (std::cmp::Reverse(n.words.len()), *spelling))
             });
             match hit {
-                Some(name) => {
+                Some((name, spelling)) => {
                     found.push(Match {
                         start: i,
                         end: i + name.words.len(),
                         entry: name.entry,
                         product: name.product,
-                        ambiguous: name.ambiguous,
+                        ambiguous: name.ambiguous || spelling == Spelling::CaseVariant,
                     });
                     i += name.words.len();
                 }
@@ -194,10 +255,49 @@ mod tests {
     }
 
     #[test]
-    fn matching_is_case_sensitive_and_flags_common_words() {
+    fn lowercase_never_matches_and_common_words_are_flagged() {
         let kb = kb();
         assert!(kb.find(&["the", "information"]).is_empty());
+        assert!(kb.find(&["snap"]).is_empty());
         let snap = kb.find(&["Snap"]);
         assert!(snap[0].ambiguous);
+    }
+
+    /// Issue 11 item 15: the all-caps headline word "APPLE" was not Apple.
+    #[test]
+    fn capitals_and_title_case_match_as_variants_that_never_create_entities() {
+        let kb = kb();
+        let names = |words: &[&str]| -> Vec<(usize, usize, String, bool)> {
+            kb.find(words)
+                .iter()
+                .map(|m| (m.start, m.end, kb.entry(m.entry).name.clone(), m.ambiguous))
+                .collect()
+        };
+        assert_eq!(
+            names(&["MICROSOFT", "CORP.", "AND", "SNAP"]),
+            vec![
+                (0, 2, "Microsoft".into(), true),
+                (3, 4, "Snap".into(), true)
+            ]
+        );
+        assert_eq!(
+            names(&["The", "INFORMATION", "said"]),
+            vec![(0, 2, "The Information".into(), true)]
+        );
+        // Exact spellings keep winning and stay unambiguous.
+        assert_eq!(
+            names(&["Microsoft"]),
+            vec![(0, 1, "Microsoft".into(), false)]
+        );
+        // Mixed case inside a word is neither capitals nor title case.
+        assert!(names(&["MicroSoft", "mICROSOFT", "microsoft"]).is_empty());
+        // Invisible characters do not change a word (issue 11 item 14's "Reu\u{2060}ters").
+        assert_eq!(
+            names(&["Micro\u{2060}soft", "MICRO\u{ad}SOFT"]),
+            vec![
+                (0, 1, "Microsoft".into(), false),
+                (1, 2, "Microsoft".into(), true)
+            ]
+        );
     }
 }

@@ -113,6 +113,8 @@ mod tests {
             entry("OpenAI", Kind::Company, &["ChatGPT"], &[]),
             entry("The Information", Kind::Publication, &[], &[]),
             entry("Snap", Kind::Company, &[], &["Snap"]),
+            entry("Apple", Kind::Company, &["iPhone"], &["Apple"]),
+            entry("Target", Kind::Company, &[], &["Target"]),
         ])
     }
 
@@ -181,6 +183,31 @@ mod tests {
             ]
         );
         assert_eq!(linked[1].score, None);
+    }
+
+    /// Issue 11 item 15: all-caps and title-case spellings of knowledge-base names link
+    /// the entities the model found; capitalised common words make no entity by themselves.
+    #[test]
+    fn headline_capitals_link_found_entities_only() {
+        let kb = kb();
+        let words = [
+            "APPLE", "AND", "SNAP", "MISS", "TARGET", "ON", "IPHONE", "SALES",
+        ];
+        let linked = link(&kb, &words, vec![ner(0, 1), ner(2, 3), ner(6, 7)]);
+        assert_eq!(
+            names(&kb, &words, &linked),
+            vec![
+                ("APPLE".into(), Some("Apple".into())),
+                ("SNAP".into(), Some("Snap".into())),
+                ("IPHONE".into(), Some("Apple".into()))
+            ]
+        );
+        let words = ["Openai", "rival", "Iphone", "maker", "OPENAI"];
+        let linked = link(&kb, &words, vec![ner(0, 1)]);
+        assert_eq!(
+            names(&kb, &words, &linked),
+            vec![("Openai".into(), Some("OpenAI".into()))]
+        );
     }
 
     #[test]

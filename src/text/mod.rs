@@ -1,5 +1,7 @@
 //! Text preparation: normalisation with an offset map, then sentences and words.
 
+mod html;
+mod markup;
 pub mod normalize;
 pub mod segment;
 

@@ -1,8 +1,9 @@
-//! Markdown / light HTML → plain text, keeping an alignment back to the original.
+//! Markdown / HTML → plain text, keeping an alignment back to the original.
 //!
 //! Reads: the article text as given. Writes: `Normalized`, whose every code point knows the
 //! code point of the original it came from (like tokenizers' `NormalizedString`), so every
-//! span found in the normalised text is reported against the original.
+//! span found in the normalised text is reported against the original. The markdown
+//! parsing itself is in `text::markup` (CommonMark) and `text::html`.
 
 /// Plain text plus, per code point, the original code point offset it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -10,6 +11,9 @@ pub struct Normalized {
     pub chars: Vec<char>,
     /// `origin[i]` is the original code point offset of `chars[i]`.
     pub origin: Vec<usize>,
+    /// `ends[i]` is the original end of `chars[i]`: `origin[i] + 1`, or past the whole
+    /// entity it was decoded from (`&eacute;` → `é`), never beyond `origin[i + 1]`.
+    pub ends: Vec<usize>,
     /// Code point length of the original text.
     pub original_len: usize,
 }
@@ -17,7 +21,8 @@ pub struct Normalized {
 /// Which markup the input may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Markup {
-    /// Markdown emphasis, links, list markers and headings, simple HTML tags and entities.
+    /// CommonMark (emphasis, links, lists, headings, code, tables) and the HTML in it:
+    /// tags, entities, comments, scripts and styles. Covers `.html` input too.
     #[default]
     Markdown,
     /// Text taken as it is.
@@ -29,10 +34,12 @@ impl Normalized {
     pub fn plain(text: &str) -> Self {
         let chars: Vec<char> = text.chars().collect();
         let origin = (0..chars.len()).collect();
+        let ends = (1..=chars.len()).collect();
         let original_len = chars.len();
         Normalized {
             chars,
             origin,
+            ends,
             original_len,
         }
     }
@@ -40,7 +47,15 @@ impl Normalized {
     pub fn new(text: &str, markup: Markup) -> Self {
         match markup {
             Markup::Plain => Self::plain(text),
-            Markup::Markdown => normalize_markdown(text),
+            Markup::Markdown => {
+                let (chars, origin, ends) = super::markup::normalize(text);
+                Normalized {
+                    chars,
+                    origin,
+                    ends,
+                    original_len: text.chars().count(),
+                }
+            }
         }
     }
 
@@ -57,7 +72,7 @@ impl Normalized {
         if start >= end || end > self.chars.len() {
             return None;
         }
-        Some((self.origin[start], self.origin[end - 1] + 1))
+        Some((self.origin[start], self.ends[end - 1]))
     }
 
     /// Normalised range covering the original range `[start, end)`; `None` when markup
@@ -73,257 +88,6 @@ impl Normalized {
     }
 }
 
-struct Builder {
-    chars: Vec<char>,
-    origin: Vec<usize>,
-}
-
-impl Builder {
-    fn push(&mut self, c: char, at: usize) {
-        self.chars.push(c);
-        self.origin.push(at);
-    }
-}
-
-fn normalize_markdown(text: &str) -> Normalized {
-    let src: Vec<char> = text.chars().collect();
-    let mut out = Builder {
-        chars: Vec::with_capacity(src.len()),
-        origin: Vec::with_capacity(src.len()),
-    };
-    let mut i = 0;
-    let mut line_start = true;
-    while i < src.len() {
-        if line_start {
-            i = skip_line_marker(&src, i);
-            line_start = false;
-            if i >= src.len() {
-                break;
-            }
-        }
-        let c = src[i];
-        if c == '\n' {
-            out.push(c, i);
-            i += 1;
-            line_start = true;
-            continue;
-        }
-        if c == '\\' && i + 1 < src.len() && is_markdown_escapable(src[i + 1]) {
-            out.push(src[i + 1], i + 1);
-            i += 2;
-            continue;
-        }
-        if c == '*' || (c == '_' && src.get(i + 1) == Some(&'_')) {
-            let run = run_length(&src, i, c);
-            if is_emphasis_delimiter(&src, i, run) {
-                i += run;
-                continue;
-            }
-        }
-        if c == '[' || (c == '!' && src.get(i + 1) == Some(&'[')) {
-            let open = if c == '!' { i + 1 } else { i };
-            if let Some((close, after)) = find_link(&src, open) {
-                // Keep the link text (re-normalised for nested emphasis), drop the target.
-                let inner: String = src[open + 1..close].iter().collect();
-                let nested = normalize_markdown(&inner);
-                for (ch, o) in nested.chars.iter().zip(&nested.origin) {
-                    out.push(*ch, open + 1 + o);
-                }
-                i = after;
-                continue;
-            }
-        }
-        if c == '<' {
-            if let Some((end, block)) = find_html_tag(&src, i) {
-                if block {
-                    out.push('\n', i);
-                }
-                i = end;
-                continue;
-            }
-        }
-        if c == '&' {
-            if let Some((decoded, end)) = decode_entity(&src, i) {
-                out.push(decoded, i);
-                i = end;
-                continue;
-            }
-        }
-        out.push(c, i);
-        i += 1;
-    }
-    Normalized {
-        chars: out.chars,
-        origin: out.origin,
-        original_len: src.len(),
-    }
-}
-
-fn run_length(src: &[char], i: usize, c: char) -> usize {
-    src[i..].iter().take_while(|&&x| x == c).count()
-}
-
-/// A `*`/`__` run opens or closes emphasis when it touches a non-space on one side.
-fn is_emphasis_delimiter(src: &[char], i: usize, run: usize) -> bool {
-    let before = i.checked_sub(1).map(|j| src[j]);
-    let after = src.get(i + run).copied();
-    let touches = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
-    // "5 * 3" is arithmetic, not emphasis.
-    touches(before) || touches(after)
-}
-
-fn is_markdown_escapable(c: char) -> bool {
-    "\\`*_{}[]()#+-.!<>|".contains(c)
-}
-
-/// Skips a list marker (`- `, `* `, `+ `, `12. `), heading `#`s or `>` quote at a line start,
-/// along with leading spaces. Returns the index of the first content character.
-fn skip_line_marker(src: &[char], start: usize) -> usize {
-    let mut i = start;
-    while i < src.len() && (src[i] == ' ' || src[i] == '\t') {
-        i += 1;
-    }
-    let spaced = |j: usize| j < src.len() && (src[j] == ' ' || src[j] == '\t');
-    let mut j = i;
-    match src.get(i) {
-        Some('-' | '*' | '+') if spaced(i + 1) => j = i + 2,
-        Some('#') => {
-            let hashes = run_length(src, i, '#');
-            if hashes <= 6 && spaced(i + hashes) {
-                j = i + hashes + 1;
-            }
-        }
-        Some('>') if spaced(i + 1) => j = i + 2,
-        Some(d) if d.is_ascii_digit() => {
-            let digits = src[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits <= 3
-                && matches!(src.get(i + digits), Some('.' | ')'))
-                && spaced(i + digits + 1)
-            {
-                j = i + digits + 2;
-            }
-        }
-        _ => {}
-    }
-    if j == i {
-        return i;
-    }
-    while j < src.len() && (src[j] == ' ' || src[j] == '\t') {
-        j += 1;
-    }
-    j
-}
-
-/// `[text](target)` on one line: returns (index of `]`, index after `)`).
-fn find_link(src: &[char], open: usize) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    let mut close = None;
-    for (j, &c) in src.iter().enumerate().skip(open) {
-        match c {
-            '\n' => return None,
-            '[' => depth += 1,
-            ']' => {
-                depth -= 1;
-                if depth == 0 {
-                    close = Some(j);
-                    break;
-                }
-            }
-            _ => {}
-        }
-    }
-    let close = close?;
-    if close == open + 1 || src.get(close + 1) != Some(&'(') {
-        return None;
-    }
-    let mut depth = 0usize;
-    for (j, &c) in src.iter().enumerate().skip(close + 1) {
-        match c {
-            '\n' => return None,
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some((close, j + 1));
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// An HTML tag such as `<b>`, `</p>` or `<br/>`: returns (index after `>`, is block-level).
-fn find_html_tag(src: &[char], open: usize) -> Option<(usize, bool)> {
-    let mut j = open + 1;
-    if src.get(j) == Some(&'/') {
-        j += 1;
-    }
-    let name_start = j;
-    while j < src.len() && src[j].is_ascii_alphanumeric() {
-        j += 1;
-    }
-    if j == name_start || !src[name_start].is_ascii_alphabetic() {
-        return None;
-    }
-    let name: String = src[name_start..j]
-        .iter()
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let end = src[j..]
-        .iter()
-        .take(500)
-        .position(|&c| c == '>' || c == '<' || c == '\n')?;
-    if src[j + end] != '>' {
-        return None;
-    }
-    let block = matches!(
-        name.as_str(),
-        "p" | "br"
-            | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "tr"
-            | "blockquote"
-    );
-    Some((j + end + 1, block))
-}
-
-fn decode_entity(src: &[char], amp: usize) -> Option<(char, usize)> {
-    let semi = src[amp..].iter().take(10).position(|&c| c == ';')? + amp;
-    let name: String = src[amp + 1..semi].iter().collect();
-    let c = match name.as_str() {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => ' ',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "mdash" => '—',
-        "ndash" => '–',
-        _ => {
-            let code = if let Some(hex) = name.strip_prefix("#x").or(name.strip_prefix("#X")) {
-                u32::from_str_radix(hex, 16).ok()?
-            } else {
-                name.strip_prefix('#')?.parse().ok()?
-            };
-            char::from_u32(code)?
-        }
-    };
-    Some((c, semi + 1))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,13 +100,13 @@ mod tests {
     }
 
     /// Every normalised character must come from the same character in the original,
-    /// except characters that markup decoding produced.
+    /// except characters that entity decoding produced and the line breaks markup stands for.
     fn assert_aligned(text: &str) {
         let orig: Vec<char> = text.chars().collect();
         let n = Normalized::new(text, Markup::Markdown);
         for (c, &o) in n.chars.iter().zip(&n.origin) {
             assert!(o < orig.len());
-            if orig[o] != '&' && orig[o] != '<' && orig[o] != '\\' {
+            if orig[o] != '&' && !c.is_whitespace() {
                 assert_eq!(orig[o], *c, "char {c:?} maps to {:?}", orig[o]);
             }
         }
@@ -382,13 +146,62 @@ mod tests {
 
     #[test]
     fn keeps_arithmetic_and_headings_text() {
-        assert_eq!(normal("# Title\n5 * 3 = 15"), "Title\n5 * 3 = 15");
+        // A heading is a paragraph of its own: one original newline becomes U+2029.
+        assert_eq!(normal("# Title\n5 * 3 = 15"), "Title\u{2029}5 * 3 = 15");
         assert_eq!(normal("1. First point"), "First point");
     }
 
     #[test]
     fn decodes_entities_and_drops_tags() {
-        assert_eq!(normal("<p>AT&amp;T &#8220;hi&#8221;</p>"), "\nAT&T “hi”\n");
+        assert_eq!(normal("<p>AT&amp;T &#8220;hi&#8221;</p>"), "AT&T “hi”");
+        assert_eq!(normal("x <b>AT&amp;T</b> y"), "x AT&T y");
+    }
+
+    /// Issue 11 item 13: code, comments, scripts and styles produced claims.
+    #[test]
+    fn code_comments_scripts_and_styles_never_reach_the_text() {
+        let text = "Intro.\n\n```\ncode said \"fenced\"\n```\n\n    indented \"quote\"\n\n\
+                    A <!-- comment \"said\" --> B.\n\n<script>var s = \"said\";</script>\n\n\
+                    <style>p { content: \"x\" }</style>\n\nEnd.";
+        let plain = normal(text);
+        for hidden in [
+            "code", "fenced", "indented", "comment", "var", "content", "\"",
+        ] {
+            assert!(!plain.contains(hidden), "{hidden:?} in {plain:?}");
+        }
+        assert!(
+            plain.contains("Intro.") && plain.contains("End."),
+            "{plain:?}"
+        );
+        assert_aligned(text);
+    }
+
+    /// Issue 11 item 13: "Caf&eacute;" stayed an entity.
+    #[test]
+    fn named_entities_decode_everywhere() {
+        assert_eq!(
+            normal("Caf&eacute; and <b>Caf&eacute;</b>"),
+            "Café and Café"
+        );
+        let n = Normalized::new("Caf&eacute; Z", Markup::Markdown);
+        assert_eq!(n.to_original(0, 4), Some((0, 11)));
+    }
+
+    /// Issue 11 item 13: `**` and a heading ended up inside a claim.
+    #[test]
+    fn emphasis_marks_and_headings_stay_out_of_sentences() {
+        let text = "## Outlook\n**Acme** said **demand** was *weak*.";
+        assert_eq!(normal(text), "Outlook\n\nAcme said demand was weak.");
+        let n = Normalized::new(text, Markup::Markdown);
+        assert_eq!(crate::text::segment(&n.chars).len(), 2);
+    }
+
+    #[test]
+    fn html_blocks_become_paragraphs() {
+        assert_eq!(
+            normal("<div><p>One.</p><p>two</p>three<br>four</div>"),
+            "One.\n\ntwo\n\nthree\nfour"
+        );
     }
 
     #[test]
@@ -402,5 +215,6 @@ mod tests {
         let n = Normalized::new("**x**", Markup::Plain);
         assert_eq!(n.chars.iter().collect::<String>(), "**x**");
         assert_eq!(n.origin, vec![0, 1, 2, 3, 4]);
+        assert_eq!(n.ends, vec![1, 2, 3, 4, 5]);
     }
 }

@@ -5,6 +5,8 @@
 //! model was trained on: punctuation apart, clitics apart ("Microsoft 's", "does n't"),
 //! hyphenated words, numbers and abbreviations ("U.S.", "Inc.") whole.
 
+use unicode_segmentation::UnicodeSegmentation;
+
 /// A `[start, end)` range of normalised code points.
 pub type Range = (usize, usize);
 
@@ -36,6 +38,14 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
+/// A line ends at a newline or at U+2029, which normalisation puts for a paragraph break
+/// where the original had room for one character only ("# Title\ntext").
+pub fn is_line_break(c: char) -> bool {
+    c == '\n' || c == PARAGRAPH_SEPARATOR
+}
+
+const PARAGRAPH_SEPARATOR: char = '\u{2029}';
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '\u{ad}'
 }
@@ -56,11 +66,12 @@ fn lines(chars: &[char]) -> Vec<Range> {
     let mut out: Vec<Range> = Vec::new();
     let mut start = 0;
     for i in 0..=chars.len() {
-        if i < chars.len() && chars[i] != '\n' {
+        if i < chars.len() && !is_line_break(chars[i]) {
             continue;
         }
         let line = (start, i);
         start = i + 1;
+        let paragraph_ends = chars.get(i) == Some(&PARAGRAPH_SEPARATOR);
         let Some(first) = chars[line.0..line.1]
             .iter()
             .position(|c| !c.is_whitespace())
@@ -82,18 +93,25 @@ fn lines(chars: &[char]) -> Vec<Range> {
             Some(last) if continues => last.1 = line.1,
             _ => out.push(line),
         }
+        if paragraph_ends {
+            out.push((i, i));
+        }
     }
     out.retain(|&(s, e)| e > s);
     out
 }
 
-/// Words of `chars[start..end]`.
+/// Words of `chars[start..end]`. A word never ends inside a grapheme cluster (`e` +
+/// combining acute, emoji ZWJ sequences, flags) nor before a joiner or other invisible
+/// format character, which Unicode word boundaries (UAX #29, WB4) skip over.
 pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
+    let clusters = Clusters::new(chars, start, end);
     let mut words = Vec::new();
     let mut i = start;
     while i < end {
         let c = chars[i];
-        if c.is_whitespace() || c.is_control() || c == '\u{200b}' || c == '\u{feff}' {
+        // A mark or joiner with no word before it belongs to the space it follows.
+        if c.is_whitespace() || c.is_control() || c == '\u{200b}' || c == '\u{feff}' || is_glue(c) {
             i += 1;
             continue;
         }
@@ -102,10 +120,69 @@ pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
         } else {
             punct_end(chars, i, end)
         };
-        split_clitic(chars, i, j, &mut words);
+        let j = clusters.word_end(chars, j);
+        split_clitic(chars, i, j, &clusters, &mut words);
         i = j;
     }
     words
+}
+
+/// Grapheme cluster starts of a line, when it has any non-ASCII character.
+struct Clusters {
+    start: usize,
+    end: usize,
+    /// `starts[k]`: a cluster starts at `start + k`. Empty for ASCII lines (every character
+    /// is a cluster, "\r\n" aside, which is never inside a word).
+    starts: Vec<bool>,
+}
+
+impl Clusters {
+    fn new(chars: &[char], start: usize, end: usize) -> Self {
+        let line = &chars[start..end];
+        let mut starts = Vec::new();
+        if !line.iter().all(char::is_ascii) {
+            let text: String = line.iter().collect();
+            starts = vec![false; line.len()];
+            let mut k = 0;
+            for g in text.graphemes(true) {
+                starts[k] = true;
+                k += g.chars().count();
+            }
+        }
+        Clusters { start, end, starts }
+    }
+
+    fn is_start(&self, k: usize) -> bool {
+        self.starts.get(k - self.start) != Some(&false)
+    }
+
+    /// The first cluster boundary at or after `j` that no joiner or mark follows.
+    fn word_end(&self, chars: &[char], mut j: usize) -> usize {
+        while j < self.end && (self.starts.get(j - self.start) == Some(&false) || is_glue(chars[j]))
+        {
+            j += 1;
+        }
+        j
+    }
+}
+
+/// Characters that continue the character before them: combining marks, ZWJ, variation
+/// selectors, emoji modifiers (grapheme extenders), and invisible format characters
+/// (ZWNJ, word joiner, direction marks and isolates).
+fn is_glue(c: char) -> bool {
+    if c.is_ascii() {
+        return false;
+    }
+    if matches!(c, '\u{200c}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206f}' | '\u{061c}' | '\u{180e}')
+    {
+        return true;
+    }
+    // Grapheme-extending: "a" followed by it is one cluster.
+    let mut buf = [0u8; 5];
+    buf[0] = b'a';
+    let n = c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..=n]).is_ok_and(|s| s.graphemes(true).nth(1).is_none())
 }
 
 /// End of the word starting at `i`: letters and digits, joined by inner hyphens, periods
@@ -114,7 +191,7 @@ fn word_end(chars: &[char], i: usize, end: usize) -> usize {
     let mut j = i;
     while j < end {
         let c = chars[j];
-        if is_word_char(c) {
+        if is_word_char(c) || is_glue(c) {
             j += 1;
             continue;
         }
@@ -173,21 +250,28 @@ fn punct_end(chars: &[char], i: usize, end: usize) -> usize {
             j += 1;
         }
     }
+    while j < end && is_glue(chars[j]) {
+        j += 1;
+    }
     j
 }
 
 /// Pushes `[i, j)`, splitting a trailing clitic: "Microsoft's" → "Microsoft" + "'s",
 /// "doesn't" → "does" + "n't".
-fn split_clitic(chars: &[char], i: usize, j: usize, words: &mut Vec<Range>) {
+fn split_clitic(chars: &[char], i: usize, j: usize, clusters: &Clusters, words: &mut Vec<Range>) {
     if j - i >= 3 {
         if let Some(a) = (i + 1..j).rev().find(|&k| is_apostrophe(chars[k])) {
             let tail: String = chars[a + 1..j].iter().collect::<String>().to_lowercase();
-            if tail == "t" && a >= i + 2 && chars[a - 1].eq_ignore_ascii_case(&'n') {
+            if tail == "t"
+                && a >= i + 2
+                && chars[a - 1].eq_ignore_ascii_case(&'n')
+                && clusters.is_start(a - 1)
+            {
                 words.push((i, a - 1));
                 words.push((a - 1, j));
                 return;
             }
-            if CLITICS.contains(&tail.as_str()) {
+            if CLITICS.contains(&tail.as_str()) && clusters.is_start(a) {
                 words.push((i, a));
                 words.push((a, j));
                 return;
@@ -332,6 +416,42 @@ mod tests {
     fn curly_apostrophes_and_names() {
         assert_eq!(words("OpenAI’s O'Neill"), vec!["OpenAI", "’s", "O'Neill"]);
         assert_eq!(words("Mr. J. Smith"), vec!["Mr.", "J.", "Smith"]);
+    }
+
+    /// Issue 11 item 14: `Ame` was cut from `Ame\u{301}lie`, `Reu` from `Reu\u{2060}ters`.
+    #[test]
+    fn words_never_end_inside_a_grapheme_or_before_a_joiner() {
+        assert_eq!(
+            words("Ame\u{301}lie Dupont"),
+            vec!["Ame\u{301}lie", "Dupont"]
+        );
+        assert_eq!(
+            words("Reu\u{2060}ters said"),
+            vec!["Reu\u{2060}ters", "said"]
+        );
+        // ZWNJ inside a Persian word, ZWJ inside an emoji, a variation selector, a flag.
+        assert_eq!(
+            words("\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}"),
+            vec!["\u{645}\u{6cc}\u{200c}\u{62e}\u{648}\u{627}\u{647}\u{645}"]
+        );
+        assert_eq!(
+            words("a \u{1f469}\u{200d}\u{1f4bb} b"),
+            vec!["a", "\u{1f469}\u{200d}\u{1f4bb}", "b"]
+        );
+        assert_eq!(
+            words("Apple\u{fe0f}'s \u{1f1fa}\u{1f1f8}!"),
+            vec!["Apple\u{fe0f}", "'s", "\u{1f1fa}\u{1f1f8}", "!"]
+        );
+        // A mark or a direction mark with nothing before it is not a word of its own.
+        assert_eq!(words("x \u{301}\u{200f}y"), vec!["x", "y"]);
+        // Found by tests/fuzz.rs: a clitic split inside a cluster (a prepended sign).
+        assert_eq!(words("\u{11941}'m"), vec!["\u{11941}'m"]);
+        // Found by tests/fuzz.rs: a joiner after an abbreviation's period.
+        assert_eq!(words("Mr.\u{2060} Smith"), vec!["Mr.\u{2060}", "Smith"]);
+        assert_eq!(
+            words("\u{201c}\u{301}Hi\u{200d}\u{201d}"),
+            vec!["\u{201c}\u{301}", "Hi\u{200d}", "\u{201d}"]
+        );
     }
 
     #[test]
