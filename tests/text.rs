@@ -59,7 +59,11 @@ fn code_comments_scripts_and_styles_make_no_claims() {
         .filter(|c| c["kind"] == "direct")
         .filter_map(|c| c["quote"]["text"].as_str())
         .collect();
-    assert_eq!(direct, vec!["We have never seen demand like this"], "{claims:?}");
+    assert_eq!(
+        direct,
+        vec!["We have never seen demand like this"],
+        "{claims:?}"
+    );
     for (entity, _) in entities(&record) {
         assert!(!entity.contains('<') && !entity.contains('&'), "{entity:?}");
     }

@@ -52,7 +52,8 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
             }
             Event::Code(t) => {
                 // A code span's range includes its backticks.
-                let fence = src[start..end].iter().take_while(|&&c| c == '`').count();
+                let span = src.get(start..end).unwrap_or(&[]);
+                let fence = span.iter().take_while(|&&c| c == '`').count();
                 let piece = align(&t, &src, start + fence, end.saturating_sub(fence));
                 keep(&piece, code_blocks > 0 || html.hiding(), &mut out);
             }
