@@ -3,12 +3,12 @@
 //!
 //! Reads: the article text. Writes: characters and their original code point offsets,
 //! strictly increasing. Text, link text, image alt text and inline code are kept; markup,
-//! link targets, code blocks, HTML comments and `<script>`/`<style>` contents are not.
+//! link targets, fenced code blocks, HTML comments and `<script>`/`<style>` contents are not.
 //! Block boundaries become a blank line and `<br>`/hard breaks a line break, mapped onto
 //! the original newlines (or onto the markup they replace), so sentences and paragraphs
 //! stay apart; newlines of the original between two kept characters are kept.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 use super::html::{Break, Scanner, Sink};
 
@@ -26,9 +26,15 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         let (start, end) = (char_at(range.start), char_at(range.end));
         match event {
-            Event::Start(Tag::CodeBlock(_)) => {
+            // Only fenced code is code: news text indented by four spaces (a CommonMark
+            // indented code block) is still text and must not vanish.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
                 code_blocks += 1;
                 out.hide_range(start, end);
+                out.split(Break::Paragraph);
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                html.end_block();
                 out.split(Break::Paragraph);
             }
             Event::End(TagEnd::CodeBlock) => {
