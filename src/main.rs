@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::bench::{peak_rss_kib, BenchReport};
-use claimlink::eval::business::eval_business;
+use claimlink::eval::business::{eval_business, gold_texts};
 use claimlink::eval::ner::eval_ner;
 use claimlink::eval::quotes::eval_quotes;
 use claimlink::eval::record::eval_record;
@@ -512,8 +512,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Business { gold, data, model }) => {
+            // The gold and its texts are checked before the models load.
+            let docs = gold_texts(&gold, &data)?;
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
-            let report = eval_business(&pipeline, &gold, &data)?;
+            let report = eval_business(&pipeline, &docs)?;
             println!(
                 "eval business: {} ({} documents, {:.1} s)",
                 gold.display(),
