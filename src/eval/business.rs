@@ -428,32 +428,33 @@ impl BusinessScores {
 
     /// The report table.
     pub fn table(&self) -> String {
-        let mut out = Counts::header("business quotes", 24);
-        out += &self.quotes.row("quote overlap", 24);
-        out += &self.target.row("target company", 24);
-        let mut accuracy = |name: &str, t: &Tally, what: &str| {
-            out += &format!(
-                "{name:<24} {:>9.4}   ({} of {} {what})\n",
+        const W: usize = 26;
+        let mut out = Counts::header("business quotes", W);
+        let accuracy = |name: &str, t: &Tally, what: &str| {
+            format!(
+                "{name:<W$} {:>9.4}   ({} of {} {what})\n",
                 t.accuracy(),
                 t.right,
                 t.total
-            );
+            )
         };
-        accuracy(
+        out += &self.quotes.row("quote overlap", W);
+        out += &accuracy(
             "  recall, one-line",
             &self.one_line_recall,
             "gold quotes with no line break in or around them",
         );
-        accuracy("speaker accuracy", &self.speaker, "matched quotes");
-        accuracy(
+        out += &self.target.row("target company", W);
+        out += &accuracy("speaker accuracy", &self.speaker, "matched quotes");
+        for (shape, t) in &self.speaker_by_shape {
+            out += &accuracy(&format!("  speaker, {shape}"), t, "matched");
+        }
+        out += &accuracy(
             "affiliation accuracy",
             &self.affiliation,
             "matched quotes with a gold affiliation; the record has no affiliation field, \
              so only organisation speakers can be right",
         );
-        for (shape, t) in &self.speaker_by_shape {
-            accuracy(&format!("  speaker, {shape}"), t, "matched");
-        }
         out += &format!("{} documents\n", self.documents);
         out
     }
