@@ -525,7 +525,7 @@ mod tests {
     use crate::companies::kb::{Entry, Kind};
 
     const TEXT: &str =
-        "\" Northwind is the jewel of the group , \" said Ann Lee , an analyst at Contoso .\n\
+        "\" Northwind is the best buy in the sector , \" said Ann Lee , an analyst at Contoso .\n\
                         \" Prices will rise , \" a Fabrikam spokesman said .\n";
 
     fn at(piece: &str) -> CharRange {
@@ -547,7 +547,7 @@ mod tests {
     fn gold() -> Vec<GoldClaim> {
         vec![
             GoldClaim {
-                quote: at("Northwind is the jewel of the group ,"),
+                quote: at("Northwind is the best buy in the sector ,"),
                 speaker: Some(at("Ann Lee")),
                 title: Some(at("analyst")),
                 affiliation: named("Contoso Ltd", "Contoso"),
@@ -596,7 +596,7 @@ mod tests {
     fn right_quote_speaker_and_target_score_fully() {
         let chars: Vec<char> = TEXT.chars().collect();
         let predicted = vec![Predicted {
-            quote: range(at("Northwind is the jewel of the group")),
+            quote: range(at("Northwind is the best buy in the sector")),
             speaker: Some(range(at("Ann Lee"))),
             speaker_texts: vec!["Ann Lee".into()],
             speaker_is_organisation: false,
@@ -619,7 +619,7 @@ mod tests {
     #[test]
     fn a_pronoun_named_after_the_speaker_is_right_and_another_name_is_not() {
         let chars: Vec<char> = TEXT.chars().collect();
-        let quote = range(at("Northwind is the jewel"));
+        let quote = range(at("Northwind is the best buy"));
         let score = |texts: &[&str]| {
             let predicted = vec![Predicted {
                 quote,
@@ -641,7 +641,7 @@ mod tests {
         let chars: Vec<char> = TEXT.chars().collect();
         let predicted = vec![
             Predicted {
-                quote: range(at("Northwind is the jewel")),
+                quote: range(at("Northwind is the best buy")),
                 speaker: Some(range(at("Contoso"))),
                 speaker_texts: vec!["Contoso".into()],
                 speaker_is_organisation: true,
