@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::bench::{peak_rss_kib, BenchReport};
+use claimlink::eval::business::{eval_business, gold_texts};
 use claimlink::eval::ner::eval_ner;
 use claimlink::eval::quotes::eval_quotes;
 use claimlink::eval::record::eval_record;
@@ -184,6 +185,18 @@ enum EvalCommand {
         /// Where indirect claims come from: the attribution head, or the rule baseline.
         #[arg(long, value_enum, default_value_t = RolesArg::Head)]
         roles: RolesArg,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+    /// Direct quotes in business news with speaker, affiliation and target company, on
+    /// the project's own dev set (texts rebuilt from the data folder, hashes checked).
+    Business {
+        /// Gold JSONL of ids and offsets, e.g. gold/business-quotes-dev.jsonl
+        #[arg(long)]
+        gold: PathBuf,
+        /// Folder the gold's `file` paths are relative to.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
         #[command(flatten)]
         model: PipelineArgs,
     },
@@ -496,6 +509,20 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             );
             print!("{}", report.scores.table("direct quotes"));
             print!("{}", report.indirect.table("indirect claims"));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Business { gold, data, model }) => {
+            // The gold and its texts are checked before the models load.
+            let docs = gold_texts(&gold, &data)?;
+            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let report = eval_business(&pipeline, &docs)?;
+            println!(
+                "eval business: {} ({} documents, {:.1} s)",
+                gold.display(),
+                report.scores.documents,
+                report.seconds
+            );
+            print!("{}", report.scores.table());
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Ner { gold, model }) => {

@@ -126,6 +126,11 @@ impl Pipeline {
         })
     }
 
+    /// The company knowledge base the pipeline links mentions with.
+    pub fn companies(&self) -> &KnowledgeBase {
+        &self.companies
+    }
+
     /// What each model stage has done so far: the shared encoder pass with the NER and
     /// attribution heads, and the sentiment model.
     pub fn usage(&self) -> Vec<(&'static str, Usage)> {

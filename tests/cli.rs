@@ -533,3 +533,85 @@ fn bench_prints_the_stage_table_against_the_matmul_bound() {
     }
     assert_eq!(read_lines(&out).len(), corpus_texts().len());
 }
+
+/// A data folder holding a two-document CoNLL file, and the text of its document 1 as
+/// `eval business` rebuilds it (tokens joined by spaces, one line per sentence).
+fn business_data(dir: &std::path::Path) -> String {
+    let conll = "-DOCSTART- -X- O O\n\nMarkets O O O\nopen O O O\n. O O O\n\n\
+                 -DOCSTART- -X- O O\n\n\" O O O\nSales O O O\nwill O O O\nrise O O O\n, O O O\n\
+                 \" O O O\nsaid O O O\nAnn O O B-PER\nLee O O I-PER\n, O O O\nan O O O\n\
+                 analyst O O O\nat O O O\nContoso O O B-ORG\n. O O O\n";
+    std::fs::create_dir_all(dir.join("conll2003")).expect("data dir");
+    std::fs::write(dir.join("conll2003/train.txt"), conll).expect("conll");
+    "\" Sales will rise , \" said Ann Lee , an analyst at Contoso .\n".to_string()
+}
+
+fn business_gold(dir: &std::path::Path, sha: &str) -> std::path::PathBuf {
+    let line = serde_json::json!({
+        "doc": 1, "file": "conll2003/train.txt", "text_sha256": sha,
+        "claims": [{"quote": {"start": 2, "end": 19}, "speaker": {"start": 27, "end": 34},
+                    "title": {"start": 40, "end": 47},
+                    "affiliation": {"name": "Contoso", "mention": {"start": 51, "end": 58}},
+                    "target": null, "cue": {"start": 22, "end": 26}, "shape": "apposition"}]
+    });
+    let path = dir.join("gold.jsonl");
+    std::fs::write(&path, format!("{line}\n")).expect("gold");
+    path
+}
+
+fn eval_business(gold: &std::path::Path, data: &std::path::Path) -> std::process::Output {
+    claimlink(
+        &[
+            "eval",
+            "business",
+            "--gold",
+            gold.to_str().expect("utf-8"),
+            "--data",
+            data.to_str().expect("utf-8"),
+        ],
+        None,
+    )
+}
+
+#[test]
+fn eval_business_scores_a_hand_made_document_rebuilt_from_the_data_folder() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = business_data(dir.path());
+    let sha = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+    let output = eval_business(&business_gold(dir.path(), &sha), dir.path());
+    assert_success(&output);
+    let table = String::from_utf8_lossy(&output.stdout);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("quote overlap"))
+        .expect("quote row");
+    let counts: Vec<&str> = row.split_whitespace().rev().take(3).collect();
+    // fn, fp, tp: the one quote is found where the gold puts it.
+    assert_eq!(counts, ["0", "0", "1"], "{table}");
+    assert!(table.contains("affiliation accuracy"), "{table}");
+}
+
+#[test]
+fn eval_business_refuses_a_changed_text_naming_the_doc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    business_data(dir.path());
+    let output = eval_business(&business_gold(dir.path(), &"0".repeat(64)), dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("doc 1") && stderr.contains("text_sha256"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn eval_business_refuses_an_empty_gold_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    business_data(dir.path());
+    let gold = dir.path().join("empty.jsonl");
+    std::fs::write(&gold, "").expect("gold");
+    let output = eval_business(&gold, dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no documents"));
+}

@@ -1,5 +1,6 @@
 //! Scoring against gold files.
 
+pub mod business;
 pub mod conll;
 pub mod metrics;
 pub mod ner;

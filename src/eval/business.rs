@@ -1,0 +1,744 @@
+//! `claimlink eval business`: direct quotes in business news, with speaker, affiliation
+//! and target company, against the project's own dev set (`gold/business-quotes-dev.jsonl`,
+//! its guide in `gold/README.md`).
+//!
+//! Reads: the gold JSONL (one line per CoNLL document: `doc`, `file`, `text_sha256`,
+//! `claims`), the CoNLL files it names under the data folder (texts are rebuilt exactly as
+//! `eval ner` builds them and checked against the hash, so no data-set text lives in the
+//! project), and runs the real pipeline (`Pipeline::annotate`, plain markup) on them.
+//! Writes: `BusinessScores`.
+//!
+//! Scores: direct claims matched one-to-one to gold quotes by overlap (largest first);
+//! on matched quotes, speaker accuracy (the predicted speaker mention overlaps the gold
+//! speaker span, or its name or text equals the gold speaker's text, or, when the gold
+//! speaker is an organisation, names the same company) and affiliation accuracy (the
+//! record has no affiliation yet: a prediction counts only when its speaker is itself an
+//! organisation naming the gold affiliation); target precision and recall over all
+//! predicted and gold claims (a target is right on a matched quote whose gold target
+//! names the same company, see `Names::same`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Deserialize;
+
+use crate::companies::KnowledgeBase;
+use crate::doc::Article;
+use crate::error::{Error, Result};
+use crate::eval::conll::{read_conll, ConllDocument};
+use crate::eval::metrics::Counts;
+use crate::eval::ner::document_text;
+use crate::model::tags::TagSet;
+use crate::pipeline::Pipeline;
+use crate::record::{Claim, ClaimKind, Record};
+
+/// A code point range `[start, end)` in the gold file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct CharRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl CharRange {
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.start.max(start) < self.end.min(end)
+    }
+}
+
+/// An organisation by canonical name, with where the text names it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GoldNamed {
+    pub name: String,
+    pub mention: Option<CharRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GoldClaim {
+    pub quote: CharRange,
+    pub speaker: Option<CharRange>,
+    #[serde(default)]
+    pub title: Option<CharRange>,
+    #[serde(default)]
+    pub affiliation: Option<GoldNamed>,
+    #[serde(default)]
+    pub target: Option<GoldNamed>,
+    #[serde(default)]
+    pub cue: Option<CharRange>,
+    /// How the attribution names the speaker (`apposition`, `premodifier`, ...).
+    #[serde(default)]
+    pub shape: Option<String>,
+}
+
+impl GoldClaim {
+    /// The speaker is the organisation itself (its span is the affiliation's mention).
+    fn speaker_is_organisation(&self) -> bool {
+        self.shape.as_deref() == Some("organisation")
+            || matches!((&self.speaker, &self.affiliation),
+                (Some(s), Some(GoldNamed { mention: Some(m), .. })) if s == m)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GoldDoc {
+    pub doc: usize,
+    pub file: String,
+    pub text_sha256: String,
+    pub claims: Vec<GoldClaim>,
+}
+
+/// Reads the gold JSONL; refuses a file without documents.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldDoc>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut docs = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let doc: GoldDoc = serde_json::from_str(line).map_err(|e| Error::Data {
+            path: path.to_path_buf(),
+            line: n + 1,
+            message: format!("not a gold document line ({e})"),
+        })?;
+        docs.push((n + 1, doc));
+    }
+    if docs.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} holds no documents: expected one JSON line per document \
+             ({{\"doc\", \"file\", \"text_sha256\", \"claims\"}}), see gold/README.md",
+            path.display()
+        )));
+    }
+    Ok(docs.into_iter().map(|(_, d)| d).collect())
+}
+
+fn sha256_hex(text: &str) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// Checks that `text` is the one the gold was made on and that every span fits in it.
+pub fn check_text(doc: &GoldDoc, text: &str, gold_path: &Path, line: usize) -> Result<()> {
+    let fail = |message: String| Error::Data {
+        path: gold_path.to_path_buf(),
+        line,
+        message,
+    };
+    if sha256_hex(text) != doc.text_sha256 {
+        return Err(fail(format!(
+            "doc {} of {}: text_sha256 does not match the rebuilt text (another version \
+             of the data set, or a changed text builder)",
+            doc.doc, doc.file
+        )));
+    }
+    let len = text.chars().count();
+    for (k, claim) in doc.claims.iter().enumerate() {
+        let named = |n: &Option<GoldNamed>| n.as_ref().and_then(|n| n.mention);
+        let spans = [
+            Some(claim.quote),
+            claim.speaker,
+            claim.title,
+            claim.cue,
+            named(&claim.affiliation),
+            named(&claim.target),
+        ];
+        if let Some(bad) = spans
+            .iter()
+            .flatten()
+            .find(|r| r.start >= r.end || r.end > len)
+        {
+            return Err(fail(format!(
+                "doc {} claim {k}: span {}..{} is empty or outside the text ({len} characters)",
+                doc.doc, bad.start, bad.end
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Company names compared as the scorer compares them: lower case, punctuation and
+/// legal suffixes dropped, knowledge-base aliases mapped to their canonical name; two
+/// names are the same when equal or when one's words run inside the other's
+/// ("PTT" and "Koninklijke PTT Nederland").
+#[derive(Debug, Default)]
+pub struct Names {
+    canonical: HashMap<String, String>,
+}
+
+const LEGAL: &[&str] = &[
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "ltd",
+    "plc",
+    "ag",
+    "nv",
+    "sa",
+    "ab",
+    "oy",
+    "gmbh",
+    "llc",
+    "bv",
+    "spa",
+    "the",
+];
+
+fn words(name: &str) -> Vec<String> {
+    let cleaned: String = name
+        .replace("'s", "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '&' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .to_lowercase();
+    cleaned
+        .split_whitespace()
+        .filter(|w| !LEGAL.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+impl Names {
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        let mut canonical = HashMap::new();
+        for i in 0..kb.len() {
+            let entry = kb.entry(i);
+            let name = words(&entry.name).join(" ");
+            for alias in entry.aliases.iter().chain([&entry.name]) {
+                canonical.insert(words(alias).join(" "), name.clone());
+            }
+        }
+        Names { canonical }
+    }
+
+    fn key(&self, name: &str) -> Vec<String> {
+        let joined = words(name).join(" ");
+        match self.canonical.get(&joined) {
+            Some(c) => c.split(' ').map(str::to_string).collect(),
+            None => words(name),
+        }
+    }
+
+    pub fn same(&self, a: &str, b: &str) -> bool {
+        let (a, b) = (self.key(a), self.key(b));
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        let (short, long) = if a.len() <= b.len() {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        long.windows(short.len()).any(|w| w == short.as_slice())
+    }
+}
+
+/// A predicted direct claim as the scorer sees it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Predicted {
+    pub quote: (usize, usize),
+    pub speaker: Option<(usize, usize)>,
+    /// The speaker's name and mention text.
+    pub speaker_texts: Vec<String>,
+    /// The speaker is an organisation (its mention is an ORG entity).
+    pub speaker_is_organisation: bool,
+    pub target: Option<String>,
+}
+
+impl Predicted {
+    pub fn from_record(record: &Record) -> Vec<Predicted> {
+        record
+            .claims
+            .iter()
+            .filter(|c| c.kind == ClaimKind::Direct)
+            .map(|c| Predicted::from_claim(c, record))
+            .collect()
+    }
+
+    fn from_claim(c: &Claim, record: &Record) -> Predicted {
+        let mention = c.speaker.as_ref().and_then(|s| s.mention.as_ref());
+        let speaker_is_organisation = mention.is_some_and(|m| {
+            record
+                .entities
+                .iter()
+                .any(|e| e.label == "ORG" && e.start < m.end && m.start < e.end)
+        });
+        Predicted {
+            quote: (c.quote.start, c.quote.end),
+            speaker: mention.map(|m| (m.start, m.end)),
+            speaker_texts: c
+                .speaker
+                .iter()
+                .flat_map(|s| {
+                    [
+                        Some(s.name.clone()),
+                        s.mention.as_ref().map(|m| m.text.clone()),
+                    ]
+                })
+                .flatten()
+                .collect(),
+            speaker_is_organisation,
+            target: c.target.as_ref().map(|t| t.name.clone()),
+        }
+    }
+}
+
+/// Right and total of one accuracy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub right: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    fn add(&mut self, right: bool) {
+        self.right += usize::from(right);
+        self.total += 1;
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        self.right as f64 / self.total.max(1) as f64
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BusinessScores {
+    pub documents: usize,
+    /// Direct claims against gold quotes, overlap-matched one-to-one.
+    pub quotes: Counts,
+    /// Matched quotes whose speaker is right.
+    pub speaker: Tally,
+    /// Speaker accuracy per gold speaker shape.
+    pub speaker_by_shape: BTreeMap<String, Tally>,
+    /// Matched quotes whose gold has an affiliation.
+    pub affiliation: Tally,
+    /// Right targets, predicted targets (fp), gold targets missed (fn).
+    pub target: Counts,
+    /// Gold quotes found, among those with no line break in them or between them and
+    /// their marks: CoNLL texts put each sentence on its own line, which splits quotes
+    /// that real paragraphs keep on one line.
+    pub one_line_recall: Tally,
+}
+
+fn text_of(chars: &[char], r: CharRange) -> String {
+    chars[r.start.min(chars.len())..r.end.min(chars.len())]
+        .iter()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl BusinessScores {
+    /// Scores the predictions of one document.
+    pub fn add(
+        &mut self,
+        chars: &[char],
+        gold: &[GoldClaim],
+        predicted: &[Predicted],
+        names: &Names,
+    ) {
+        self.documents += 1;
+        let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+        for (i, p) in predicted.iter().enumerate() {
+            for (j, g) in gold.iter().enumerate() {
+                let o = p
+                    .quote
+                    .1
+                    .min(g.quote.end)
+                    .saturating_sub(p.quote.0.max(g.quote.start));
+                if o > 0 {
+                    pairs.push((o, i, j));
+                }
+            }
+        }
+        pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let (mut used_p, mut used_g) = (vec![false; predicted.len()], vec![false; gold.len()]);
+        let mut matched = 0;
+        let mut target_right = 0;
+        for (_, i, j) in pairs {
+            if used_p[i] || used_g[j] {
+                continue;
+            }
+            used_p[i] = true;
+            used_g[j] = true;
+            matched += 1;
+            let (p, g) = (&predicted[i], &gold[j]);
+            let speaker = self.speaker_right(chars, g, p, names);
+            self.speaker.add(speaker);
+            let shape = g.shape.clone().unwrap_or_else(|| "none".into());
+            self.speaker_by_shape.entry(shape).or_default().add(speaker);
+            if let Some(affiliation) = &g.affiliation {
+                // No affiliation field yet: only an organisation speaker names one.
+                let right = p.speaker_is_organisation
+                    && p.speaker_texts
+                        .iter()
+                        .any(|t| names.same(t, &affiliation.name));
+                self.affiliation.add(right);
+            }
+            if let (Some(pt), Some(gt)) = (&p.target, &g.target) {
+                target_right += usize::from(names.same(pt, &gt.name));
+            }
+        }
+        for (j, g) in gold.iter().enumerate() {
+            let around =
+                &chars[g.quote.start.saturating_sub(2)..(g.quote.end + 2).min(chars.len())];
+            if !around.contains(&'\n') {
+                self.one_line_recall.add(used_g[j]);
+            }
+        }
+        self.quotes.add(Counts {
+            tp: matched,
+            fp: predicted.len() - matched,
+            fn_: gold.len() - matched,
+        });
+        let predicted_targets = predicted.iter().filter(|p| p.target.is_some()).count();
+        let gold_targets = gold.iter().filter(|g| g.target.is_some()).count();
+        self.target.add(Counts {
+            tp: target_right,
+            fp: predicted_targets - target_right,
+            fn_: gold_targets - target_right,
+        });
+    }
+
+    fn speaker_right(&self, chars: &[char], g: &GoldClaim, p: &Predicted, names: &Names) -> bool {
+        let Some(gold) = g.speaker else {
+            return p.speaker.is_none() && p.speaker_texts.is_empty();
+        };
+        if p.speaker.is_some_and(|(s, e)| gold.overlaps(s, e)) {
+            return true;
+        }
+        // A pronoun mention resolved to the name ("he" named "Ann Lee") is right, and so is
+        // a longer or shorter form of the same name ("Lee", "Sir Ann Lee").
+        let gold_text = text_of(chars, gold);
+        if p.speaker_texts.iter().any(|t| names.same(t, &gold_text)) {
+            return true;
+        }
+        match (&g.affiliation, g.speaker_is_organisation()) {
+            (Some(a), true) => p.speaker_texts.iter().any(|t| names.same(t, &a.name)),
+            _ => false,
+        }
+    }
+
+    /// The report table.
+    pub fn table(&self) -> String {
+        const W: usize = 26;
+        let mut out = Counts::header("business quotes", W);
+        let accuracy = |name: &str, t: &Tally, what: &str| {
+            format!(
+                "{name:<W$} {:>9.4}   ({} of {} {what})\n",
+                t.accuracy(),
+                t.right,
+                t.total
+            )
+        };
+        out += &self.quotes.row("quote overlap", W);
+        out += &accuracy(
+            "  recall, one-line",
+            &self.one_line_recall,
+            "gold quotes with no line break in or around them",
+        );
+        out += &self.target.row("target company", W);
+        out += &accuracy("speaker accuracy", &self.speaker, "matched quotes");
+        for (shape, t) in &self.speaker_by_shape {
+            out += &accuracy(&format!("  speaker, {shape}"), t, "matched");
+        }
+        out += &accuracy(
+            "affiliation accuracy",
+            &self.affiliation,
+            "matched quotes with a gold affiliation; the record has no affiliation field, \
+             so only organisation speakers can be right",
+        );
+        out += &format!("{} documents\n", self.documents);
+        out
+    }
+}
+
+pub struct BusinessEval {
+    pub scores: BusinessScores,
+    pub seconds: f64,
+}
+
+/// Rebuilds the gold documents' texts from `data`, checking each against its hash.
+pub fn gold_texts(gold_path: &Path, data: &Path) -> Result<Vec<(GoldDoc, String)>> {
+    let docs = read_gold(gold_path)?;
+    let tags = TagSet::conll();
+    let mut files: HashMap<String, Vec<ConllDocument>> = HashMap::new();
+    let mut out = Vec::with_capacity(docs.len());
+    for (n, doc) in docs.into_iter().enumerate() {
+        if !files.contains_key(&doc.file) {
+            let path: PathBuf = data.join(&doc.file);
+            files.insert(doc.file.clone(), read_conll(&path)?);
+        }
+        let conll = files.get(&doc.file).map(Vec::as_slice).unwrap_or_default();
+        let Some(source) = conll.get(doc.doc) else {
+            return Err(Error::Data {
+                path: gold_path.to_path_buf(),
+                line: n + 1,
+                message: format!(
+                    "doc {} is out of range: {} has {} documents",
+                    doc.doc,
+                    data.join(&doc.file).display(),
+                    conll.len()
+                ),
+            });
+        };
+        let (text, _) = document_text(doc.doc, source, &tags);
+        check_text(&doc, &text, gold_path, n + 1)?;
+        out.push((doc, text));
+    }
+    Ok(out)
+}
+
+/// Runs the pipeline on the texts of `gold_texts` and scores it.
+pub fn eval_business(pipeline: &Pipeline, docs: &[(GoldDoc, String)]) -> Result<BusinessEval> {
+    let names = Names::new(pipeline.companies());
+    let started = Instant::now();
+    let mut scores = BusinessScores::default();
+    for chunk in docs.chunks(16) {
+        let articles: Vec<Article> = chunk
+            .iter()
+            .map(|(d, text)| Article::new(format!("{}#{}", d.file, d.doc), text.clone()))
+            .collect();
+        for (result, (doc, text)) in pipeline.annotate(&articles)?.into_iter().zip(chunk) {
+            let annotated = result.map_err(Error::Invalid)?;
+            let chars: Vec<char> = text.chars().collect();
+            let predicted = Predicted::from_record(&annotated.record);
+            scores.add(&chars, &doc.claims, &predicted, &names);
+        }
+    }
+    Ok(BusinessEval {
+        scores,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::companies::kb::{Entry, Kind};
+
+    const TEXT: &str =
+        "\" Northwind is the best buy in the sector , \" said Ann Lee , an analyst at Contoso .\n\
+                        \" Prices will rise , \" a Fabrikam spokesman said .\n";
+
+    fn at(piece: &str) -> CharRange {
+        let b = TEXT.find(piece).expect("piece in text");
+        let start = TEXT[..b].chars().count();
+        CharRange {
+            start,
+            end: start + piece.chars().count(),
+        }
+    }
+
+    fn named(name: &str, mention: &str) -> Option<GoldNamed> {
+        Some(GoldNamed {
+            name: name.into(),
+            mention: Some(at(mention)),
+        })
+    }
+
+    fn gold() -> Vec<GoldClaim> {
+        vec![
+            GoldClaim {
+                quote: at("Northwind is the best buy in the sector ,"),
+                speaker: Some(at("Ann Lee")),
+                title: Some(at("analyst")),
+                affiliation: named("Contoso Ltd", "Contoso"),
+                target: named("Northwind Traders", "Northwind"),
+                cue: Some(at("said")),
+                shape: Some("apposition".into()),
+            },
+            GoldClaim {
+                quote: at("Prices will rise ,"),
+                speaker: Some(at("spokesman")),
+                title: Some(at("spokesman")),
+                affiliation: named("Fabrikam", "Fabrikam"),
+                target: None,
+                cue: None,
+                shape: Some("descriptor".into()),
+            },
+        ]
+    }
+
+    fn names() -> Names {
+        Names::new(&KnowledgeBase::new(vec![Entry {
+            name: "Northwind Traders".into(),
+            kind: Kind::Company,
+            aliases: vec!["NWT".into()],
+            products: vec![],
+            descriptors: vec![],
+            ambiguous: vec![],
+        }]))
+    }
+
+    fn range(r: CharRange) -> (usize, usize) {
+        (r.start, r.end)
+    }
+
+    #[test]
+    fn names_match_by_alias_suffix_and_contained_words() {
+        let n = names();
+        assert!(n.same("NWT", "Northwind Traders"));
+        assert!(n.same("Contoso", "Contoso Ltd"));
+        assert!(n.same("PTT", "Koninklijke PTT Nederland"));
+        assert!(!n.same("Fabrikam", "Contoso"));
+        assert!(!n.same("", "Contoso"));
+    }
+
+    #[test]
+    fn right_quote_speaker_and_target_score_fully() {
+        let chars: Vec<char> = TEXT.chars().collect();
+        let predicted = vec![Predicted {
+            quote: range(at("Northwind is the best buy in the sector")),
+            speaker: Some(range(at("Ann Lee"))),
+            speaker_texts: vec!["Ann Lee".into()],
+            speaker_is_organisation: false,
+            target: Some("NWT".into()),
+        }];
+        let mut s = BusinessScores::default();
+        s.add(&chars, &gold(), &predicted, &names());
+        assert_eq!((s.quotes.tp, s.quotes.fp, s.quotes.fn_), (1, 0, 1));
+        assert_eq!(s.speaker, Tally { right: 1, total: 1 });
+        assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (1, 0, 0));
+        // A person speaker gives no affiliation in today's record.
+        assert_eq!(s.affiliation, Tally { right: 0, total: 1 });
+        assert_eq!(
+            s.speaker_by_shape["apposition"],
+            Tally { right: 1, total: 1 }
+        );
+        assert_eq!(s.one_line_recall, Tally { right: 1, total: 2 });
+    }
+
+    #[test]
+    fn a_pronoun_named_after_the_speaker_is_right_and_another_name_is_not() {
+        let chars: Vec<char> = TEXT.chars().collect();
+        let quote = range(at("Northwind is the best buy"));
+        let score = |texts: &[&str]| {
+            let predicted = vec![Predicted {
+                quote,
+                speaker: Some((0, 1)),
+                speaker_texts: texts.iter().map(|t| t.to_string()).collect(),
+                ..Predicted::default()
+            }];
+            let mut s = BusinessScores::default();
+            s.add(&chars, &gold()[..1], &predicted, &names());
+            s.speaker.right
+        };
+        assert_eq!(score(&["Lee", "he"]), 1);
+        assert_eq!(score(&["Dr Ann Lee", "she"]), 1);
+        assert_eq!(score(&["Bo Kim", "he"]), 0);
+    }
+
+    #[test]
+    fn organisation_speaker_counts_for_affiliation_not_for_a_named_person() {
+        let chars: Vec<char> = TEXT.chars().collect();
+        let predicted = vec![
+            Predicted {
+                quote: range(at("Northwind is the best buy")),
+                speaker: Some(range(at("Contoso"))),
+                speaker_texts: vec!["Contoso".into()],
+                speaker_is_organisation: true,
+                target: Some("Contoso".into()),
+            },
+            Predicted {
+                quote: range(at("Prices will rise")),
+                speaker: Some(range(at("Fabrikam"))),
+                speaker_texts: vec!["Fabrikam".into()],
+                speaker_is_organisation: true,
+                target: None,
+            },
+        ];
+        let mut s = BusinessScores::default();
+        s.add(&chars, &gold(), &predicted, &names());
+        assert_eq!(s.quotes.tp, 2);
+        // Contoso is not Ann Lee; Fabrikam's span misses "spokesman" and the gold
+        // speaker is a person, so both speakers are wrong.
+        assert_eq!(s.speaker, Tally { right: 0, total: 2 });
+        assert_eq!(s.affiliation, Tally { right: 2, total: 2 });
+        // The speaker's own company is not the target.
+        assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (0, 1, 1));
+    }
+
+    #[test]
+    fn a_prediction_outside_every_gold_quote_is_a_false_positive() {
+        let chars: Vec<char> = TEXT.chars().collect();
+        let predicted = vec![Predicted {
+            quote: range(at("an analyst at Contoso")),
+            target: Some("Northwind".into()),
+            ..Predicted::default()
+        }];
+        let mut s = BusinessScores::default();
+        s.add(&chars, &gold(), &predicted, &names());
+        assert_eq!((s.quotes.tp, s.quotes.fp, s.quotes.fn_), (0, 1, 2));
+        assert_eq!(s.speaker.total, 0);
+        assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (0, 1, 1));
+    }
+
+    fn doc(sha: String) -> GoldDoc {
+        GoldDoc {
+            doc: 4,
+            file: "conll2003/train.txt".into(),
+            text_sha256: sha,
+            claims: gold(),
+        }
+    }
+
+    #[test]
+    fn check_text_refuses_a_changed_text_naming_the_doc() {
+        let path = Path::new("gold.jsonl");
+        assert!(check_text(&doc(sha256_hex(TEXT)), TEXT, path, 1).is_ok());
+        let err = check_text(
+            &doc(sha256_hex(TEXT)),
+            &TEXT.replace("rise", "fall"),
+            path,
+            3,
+        )
+        .expect_err("hash differs");
+        let message = err.to_string();
+        assert!(
+            message.contains("doc 4") && message.contains("text_sha256"),
+            "{message}"
+        );
+        assert!(message.contains("gold.jsonl:3"), "{message}");
+    }
+
+    #[test]
+    fn check_text_refuses_a_span_past_the_end() {
+        let mut d = doc(sha256_hex(TEXT));
+        d.claims[1].speaker = Some(CharRange {
+            start: 5,
+            end: 10_000,
+        });
+        let err = check_text(&d, TEXT, Path::new("g.jsonl"), 1).expect_err("span outside");
+        assert!(err.to_string().contains("claim 1"), "{err}");
+    }
+
+    #[test]
+    fn read_gold_refuses_an_empty_file() {
+        let dir = std::env::temp_dir().join(format!("claimlink-business-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("empty.jsonl");
+        std::fs::write(&path, "\n \n").expect("write");
+        let err = read_gold(&path).expect_err("empty gold");
+        assert!(err.to_string().contains("no documents"), "{err}");
+        std::fs::write(
+            &path,
+            format!(
+                "{}\n",
+                serde_json::json!({
+                    "doc": 0, "file": "f", "text_sha256": "00", "claims": []
+                })
+            ),
+        )
+        .expect("write");
+        assert_eq!(read_gold(&path).expect("one doc").len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
