@@ -340,13 +340,14 @@ proptest! {
         check_text(&text, if markdown { Markup::Markdown } else { Markup::Plain });
     }
 
-    /// Code, comments, scripts and styles never reach the text, whatever is in them.
+    /// Fenced code, comments, scripts, styles and preformatted blocks never reach the text,
+    /// whatever is in them. (An indented paragraph is text: see `text::markup`.)
     #[test]
     fn hidden_content_stays_hidden(
         before in "[A-Za-z ,.]{0,40}",
         inside in prop::collection::vec(fragment(), 0..20),
         after in "[A-Za-z ,.]{0,40}",
-        how in 0usize..7,
+        how in 0usize..6,
     ) {
         // One line: a line break would end a comment's or a fence's line early.
         // The marker has a digit, which `before` and `after` cannot.
@@ -357,7 +358,6 @@ proptest! {
             2 => format!(" <!-- {} --> ", without(&inside, "--")),
             3 => format!(" <script>{}</script> ", inside.to_lowercase().replace("</script", "")),
             4 => format!("\n\n<style>\n{}\n</style>\n\n", inside.to_lowercase().replace("</style", "")),
-            5 => format!("\n\n    {}\n\n", inside),
             _ => format!("\n\n<pre>{}</pre>\n\n", inside.to_lowercase().replace("</pre", "")),
         };
         let text = format!("{before}{wrapped}{after}");

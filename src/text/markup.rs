@@ -21,6 +21,7 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
     let mut out = Assembler::new(&src);
     let mut html = Scanner::default();
     let mut code_blocks = 0usize;
+    let mut indented = false;
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
@@ -36,9 +37,11 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
                 html.end_block();
                 out.split(Break::Paragraph);
+                indented = true;
             }
             Event::End(TagEnd::CodeBlock) => {
                 code_blocks = code_blocks.saturating_sub(1);
+                indented = false;
                 out.split(Break::Paragraph);
             }
             Event::Start(tag) if is_block(&tag) => {
@@ -52,6 +55,9 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
             Event::End(TagEnd::TableCell) => out.split(Break::Space),
             Event::Rule => out.split(Break::Paragraph),
             Event::HardBreak => out.split(Break::Line),
+            // CommonMark parses no markup inside an indented block; its HTML (tags,
+            // comments, entities) is still read as HTML.
+            Event::Text(t) if indented => html.feed(&html_piece(&t, &src, start, end), &mut out),
             Event::Text(t) => {
                 let piece = align(&t, &src, start, end);
                 keep(&piece, code_blocks > 0 || html.hiding(), &mut out);
@@ -64,16 +70,19 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
                 keep(&piece, code_blocks > 0 || html.hiding(), &mut out);
             }
             Event::Html(t) | Event::InlineHtml(t) => {
-                let piece: Vec<(char, usize)> = align(&t, &src, start, end)
-                    .into_iter()
-                    .map(|(c, at, _)| (c, at))
-                    .collect();
-                html.feed(&piece, &mut out);
+                html.feed(&html_piece(&t, &src, start, end), &mut out)
             }
             _ => {}
         }
     }
     (out.chars, out.origin, out.ends)
+}
+
+/// An event's text with the original offset of each character, for the HTML scanner.
+fn html_piece(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize)> {
+    (align(text, src, start, end).into_iter())
+        .map(|(c, at, _)| (c, at))
+        .collect()
 }
 
 /// Puts an event's text into the output, or hides it.
