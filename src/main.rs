@@ -146,9 +146,10 @@ enum EvalCommand {
         #[command(flatten)]
         model: PipelineArgs,
     },
-    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC file.
+    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC or SEntFiN file.
     Sentiment {
-        /// NewsMTSC JSONL, e.g. ../shared/data/newsmtsc/dev-rw.jsonl
+        /// NewsMTSC or SEntFiN JSONL (told apart by their fields), e.g.
+        /// ../shared/data/newsmtsc/dev-rw.jsonl or ../shared/data/sentfin/dev.jsonl
         #[arg(long)]
         gold: PathBuf,
         #[command(flatten)]
@@ -254,6 +255,10 @@ struct TrainSentimentArgs {
     /// Also train on the polar examples of directed-sentiment/train.txt.
     #[arg(long)]
     directed: bool,
+    /// Also train on SEntFiN (sentfin/train.jsonl, financial headlines) and select on the
+    /// mean macro-F1 of NewsMTSC dev-rw and sentfin/dev.jsonl.
+    #[arg(long)]
+    sentfin: bool,
     #[command(flatten)]
     schedule: ScheduleArgs,
     #[command(flatten)]
@@ -448,7 +453,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Eval(EvalCommand::Sentiment { gold, model }) => {
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
             let report = eval_sentiment(&pipeline, &gold)?;
-            println!("eval sentiment: {}", gold.display());
+            println!(
+                "eval sentiment: {} ({})",
+                gold.display(),
+                report.format.name()
+            );
             print!("{}", report.confusion.table());
             println!(
                 "ECE (15 bins) {:.4}; targets without an answer: {}",
@@ -641,10 +650,18 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     if args.directed {
         require_files(&[&directed], "directed-sentiment")?;
     }
+    config.sentfin = args.sentfin;
+    let sentfin_train = args.data.join("sentfin/train.jsonl");
+    let sentfin_dev = args.data.join("sentfin/dev.jsonl");
+    if args.sentfin {
+        require_files(&[&sentfin_train, &sentfin_dev], "sentfin")?;
+    }
     let job = SentimentTrainJob {
         train,
         dev,
         directed,
+        sentfin_train,
+        sentfin_dev,
         base: args.model.base(),
         out: args.out,
         checkpoint: args.checkpoint,
@@ -653,7 +670,7 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     };
     let position = train_sentiment(&job)?;
     println!(
-        "train sentiment: best dev-rw macro-F1 {:.4} at epoch {}; model in {}",
+        "train sentiment: best dev selection score (macro-F1, the mean over dev sets with --sentfin) {:.4} at epoch {}; model in {}",
         position.best_score,
         position.best_epoch.unwrap_or(0),
         job.out.display()
