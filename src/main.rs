@@ -107,6 +107,20 @@ struct BatchArgs {
     /// Most padded wordpieces per model batch.
     #[arg(long, default_value_t = 4096)]
     batch_tokens: usize,
+    /// Also write the sentiment toward its company on each company entity mention.
+    #[arg(long)]
+    mention_sentiment: bool,
+}
+
+impl BatchArgs {
+    fn options(&self) -> Options {
+        Options {
+            markup: self.markup.into(),
+            batch_tokens: self.batch_tokens,
+            mention_sentiment: self.mention_sentiment,
+            ..Options::default()
+        }
+    }
 }
 
 #[derive(Args)]
@@ -483,9 +497,7 @@ impl From<MarkupArg> for Markup {
 }
 
 fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args
-        .model
-        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -531,9 +543,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
 
 fn bench_command(args: BenchArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let pipeline = args
-        .model
-        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
     let startup = started.elapsed().as_secs_f64();
     if let Some(dir) = args.output.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
