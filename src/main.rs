@@ -273,6 +273,9 @@ struct TrainSentimentArgs {
     /// mean macro-F1 of NewsMTSC dev-rw and sentfin/dev.jsonl.
     #[arg(long)]
     sentfin: bool,
+    /// Start from this trained sentiment model folder instead of the base encoder.
+    #[arg(long)]
+    init: Option<PathBuf>,
     #[command(flatten)]
     schedule: ScheduleArgs,
     #[command(flatten)]
@@ -661,6 +664,14 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         require_files(&[&directed], "directed-sentiment")?;
     }
     config.sentfin = args.sentfin;
+    if let Some(init) = &args.init {
+        anyhow::ensure!(
+            init.join("config.json").is_file(),
+            "{} is not a model folder (no config.json): pass --init with a trained sentiment model",
+            init.display()
+        );
+    }
+    config.init = args.init.clone();
     let sentfin_train = args.data.join("sentfin/train.jsonl");
     let sentfin_dev = args.data.join("sentfin/dev.jsonl");
     if args.sentfin {

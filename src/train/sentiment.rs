@@ -34,6 +34,10 @@ pub struct SentimentTrainConfig {
     /// Also train on SEntFiN train and select on its dev too.
     #[serde(default)]
     pub sentfin: bool,
+    /// Start from this trained sentiment model instead of the base encoder (a second,
+    /// lower-rate pass); its checksum goes in training.json.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<PathBuf>,
 }
 
 impl Default for SentimentTrainConfig {
@@ -53,6 +57,7 @@ impl Default for SentimentTrainConfig {
             casing: true,
             directed: false,
             sentfin: false,
+            init: None,
         }
     }
 }
@@ -235,7 +240,15 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     let cfg = &job.config;
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
-    let mut model = SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?;
+    let mut model = match &cfg.init {
+        Some(dir) => {
+            let mut model = SentimentModel::load(dir, &job.base)?;
+            // Selection and calibration start from raw logits, as from the base encoder.
+            model.temperature = 1.0;
+            model
+        }
+        None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
+    };
     model.base.encoder.freeze_word_embeddings();
     let mut examples = read_newsmtsc(&job.train)?;
     if cfg.directed {
@@ -319,6 +332,13 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
             "sentfin_dev",
             "sentfin/dev.jsonl",
             job.sentfin_dev.as_path(),
+        ));
+    }
+    if let Some(dir) = &cfg.init {
+        data.push((
+            "init",
+            "sentiment model the run started from",
+            dir.as_path(),
         ));
     }
     let mut record = training_record("sentiment", cfg, &job.base, &data)?;
