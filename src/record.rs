@@ -98,10 +98,11 @@ pub struct Claim {
 pub struct Company {
     pub name: String,
     pub mentions: usize,
-    /// The article's sentiment toward the company over its judged mentions (see
-    /// `stance::aggregate`).
+    /// The article's sentiment toward the company over its mentions and the claims about
+    /// it (see `stance::aggregate`).
     pub sentiment: Option<Sentiment>,
-    /// How many of the company's mentions were judged negative, neutral and positive.
+    /// How many of the company's mentions and claims about it were judged negative,
+    /// neutral and positive.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_counts: Option<LabelCounts>,
 }

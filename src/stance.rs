@@ -5,7 +5,8 @@
 //! input named. Writes: `sentiment` of each claim (toward its target; toward nothing, i.e.
 //! the quote's own polarity, when the target is unknown), of each input target, of each
 //! company mention (the mention marked in its sentence; on the record's entities only when
-//! asked), and each company's aggregate over its mentions (`aggregate`).
+//! asked), and each company's aggregate over its mentions and the claims about it
+//! (`aggregate`).
 
 use crate::claims::{ClaimKind, FoundClaim};
 use crate::model::sentiment::{best, target_window, SentimentModel, LABELS};
@@ -195,9 +196,10 @@ fn sentiment(probs: &[f32; 3]) -> Sentiment {
 }
 
 /// Writes the model's answers into the record: claims, input targets, and each company's
-/// aggregate over its mentions; with `mention_sentiment` also each company entity's own.
+/// aggregate over its mentions and the claims about it; with `mention_sentiment` also each
+/// company entity's own.
 pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])], mention_sentiment: bool) {
-    let mut per_company: Vec<(&str, Vec<[f32; 3]>)> = Vec::new();
+    let mut per_company: Vec<(String, Vec<[f32; 3]>)> = Vec::new();
     for (slot, probs) in answers {
         match slot {
             Slot::Target(i) => {
@@ -213,13 +215,14 @@ pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])], mention_sentimen
                     let mut s = sentiment(probs);
                     s.toward = Some(if *toward_target { "target" } else { "quote" });
                     c.sentiment = Some(s);
+                    // A claim about a company is said of it: one more answer toward it.
+                    if let (true, Some(target)) = (*toward_target, &c.target) {
+                        push(&mut per_company, &target.name, probs);
+                    }
                 }
             }
             Slot::Mention { company, entity } => {
-                match per_company.iter_mut().find(|(name, _)| name == company) {
-                    Some((_, all)) => all.push(*probs),
-                    None => per_company.push((company, vec![*probs])),
-                }
+                push(&mut per_company, company, probs);
                 let entity = entity.and_then(|i| record.entities.get_mut(i));
                 if let (true, Some(entity)) = (mention_sentiment, entity) {
                     entity.sentiment = Some(sentiment(probs));
@@ -236,7 +239,15 @@ pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])], mention_sentimen
     }
 }
 
-/// A company's sentiment in an article from the answers at its mentions. Each mention
+fn push(per_company: &mut Vec<(String, Vec<[f32; 3]>)>, name: &str, probs: &[f32; 3]) {
+    match per_company.iter_mut().find(|(n, _)| n == name) {
+        Some((_, all)) => all.push(*probs),
+        None => per_company.push((name.to_string(), vec![*probs])),
+    }
+}
+
+/// A company's sentiment in an article from the answers at its mentions and the claims
+/// about it. Each mention
 /// counts for its most probable label. Most mentions of a company are neutral (a name in a
 /// sentence about something else), so a majority vote would call almost every company
 /// neutral; what the article says about it is in its polar mentions: the label is the
