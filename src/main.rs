@@ -120,6 +120,20 @@ struct BatchArgs {
     /// `too_large` error line, read past without being held in memory.
     #[arg(long, default_value_t = DEFAULT_MAX_ARTICLE_BYTES, value_parser = at_least_one)]
     max_article_bytes: usize,
+    /// Also write the sentiment toward its company on each company entity mention.
+    #[arg(long)]
+    mention_sentiment: bool,
+}
+
+impl BatchArgs {
+    fn options(&self) -> Options {
+        Options {
+            markup: self.markup.into(),
+            batch_tokens: self.batch_tokens,
+            mention_sentiment: self.mention_sentiment,
+            ..Options::default()
+        }
+    }
 }
 
 /// A count that must be 1 or more (threads, batch sizes, byte limits).
@@ -168,9 +182,10 @@ enum EvalCommand {
         #[command(flatten)]
         model: PipelineArgs,
     },
-    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC file.
+    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC or SEntFiN file.
     Sentiment {
-        /// NewsMTSC JSONL, e.g. ../shared/data/newsmtsc/dev-rw.jsonl
+        /// NewsMTSC or SEntFiN JSONL (told apart by their fields), e.g.
+        /// ../shared/data/newsmtsc/dev-rw.jsonl or ../shared/data/sentfin/dev.jsonl
         #[arg(long)]
         gold: PathBuf,
         #[command(flatten)]
@@ -316,6 +331,13 @@ struct TrainSentimentArgs {
     /// Also train on the polar examples of directed-sentiment/train.txt.
     #[arg(long)]
     directed: bool,
+    /// Also train on SEntFiN (sentfin/train.jsonl, financial headlines) and select on the
+    /// mean macro-F1 of NewsMTSC dev-rw and sentfin/dev.jsonl.
+    #[arg(long)]
+    sentfin: bool,
+    /// Start from this trained sentiment model folder instead of the base encoder.
+    #[arg(long)]
+    init: Option<PathBuf>,
     #[command(flatten)]
     schedule: ScheduleArgs,
     #[command(flatten)]
@@ -549,7 +571,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Eval(EvalCommand::Sentiment { gold, model }) => {
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
             let report = eval_sentiment(&pipeline, &gold)?;
-            println!("eval sentiment: {}", gold.display());
+            println!(
+                "eval sentiment: {} ({})",
+                gold.display(),
+                report.format.name()
+            );
             print!("{}", report.confusion.table());
             println!(
                 "ECE (15 bins) {:.4}; targets without an answer: {}",
@@ -575,9 +601,7 @@ impl From<MarkupArg> for Markup {
 }
 
 fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args
-        .model
-        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -631,9 +655,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
 
 fn bench_command(args: BenchArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let pipeline = args
-        .model
-        .pipeline(args.batching.markup.into(), args.batching.batch_tokens)?;
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
     let startup = started.elapsed().as_secs_f64();
     let scratch =
         std::env::temp_dir().join(format!("claimlink-bench-{}.jsonl", std::process::id()));
@@ -754,10 +776,26 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     if args.directed {
         require_files(&[&directed], "directed-sentiment")?;
     }
+    config.sentfin = args.sentfin;
+    if let Some(init) = &args.init {
+        anyhow::ensure!(
+            init.join("config.json").is_file(),
+            "{} is not a model folder (no config.json): pass --init with a trained sentiment model",
+            init.display()
+        );
+    }
+    config.init = args.init.clone();
+    let sentfin_train = args.data.join("sentfin/train.jsonl");
+    let sentfin_dev = args.data.join("sentfin/dev.jsonl");
+    if args.sentfin {
+        require_files(&[&sentfin_train, &sentfin_dev], "sentfin")?;
+    }
     let job = SentimentTrainJob {
         train,
         dev,
         directed,
+        sentfin_train,
+        sentfin_dev,
         base: args.model.base(),
         out: args.schedule.out(&args.out, "models/sentiment")?,
         checkpoint: args.checkpoint,
@@ -766,7 +804,7 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
     };
     let position = train_sentiment(&job)?;
     println!(
-        "train sentiment: best dev-rw macro-F1 {:.4} at epoch {}; model in {}",
+        "train sentiment: best dev selection score (macro-F1, the mean over dev sets with --sentfin) {:.4} at epoch {}; model in {}",
         position.best_score,
         position.best_epoch.unwrap_or(0),
         job.out.display()

@@ -36,6 +36,9 @@ pub struct Options {
     pub roles: Roles,
     /// What the encoders compute in.
     pub precision: Precision,
+    /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
+    /// the company aggregates are built from those answers either way.
+    pub mention_sentiment: bool,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -56,6 +59,7 @@ impl Default for Options {
             batch_tokens: 4096,
             roles: Roles::Head,
             precision: Precision::auto(),
+            mention_sentiment: false,
         }
     }
 }
@@ -224,7 +228,11 @@ impl Pipeline {
                         .zip(probs.by_ref())
                         .map(|(r, p)| (r.slot, p))
                         .collect();
-                    stance::apply(&mut annotated.record, &answers);
+                    stance::apply(
+                        &mut annotated.record,
+                        &answers,
+                        self.options.mention_sentiment,
+                    );
                     annotated
                 })
             })
@@ -245,6 +253,8 @@ impl Pipeline {
         );
         let index = CharIndex::new(&article.text);
         let mut entities = Vec::new();
+        // The normalised range of each entity, for the sentiment toward its company.
+        let mut entity_ranges = Vec::new();
         let mut mentions = Vec::new();
         let mut company_mentions = Vec::new();
         let mut named = Vec::new();
@@ -265,13 +275,6 @@ impl Pipeline {
                     });
                 }
                 let company = linked.company.map(|c| self.companies.entry(c).name.clone());
-                if let Some(name) = &company {
-                    company_mentions.push(CompanyMention {
-                        start,
-                        end,
-                        company: name.clone(),
-                    });
-                }
                 let Some((s, e)) = p.normalized.to_original(start, end) else {
                     continue;
                 };
@@ -285,11 +288,24 @@ impl Pipeline {
                     end: located.end,
                     score: linked.score.map(round3),
                     company,
+                    sentiment: None,
                 });
+                entity_ranges.push((start, end));
             }
         }
         let original: Vec<char> = article.text.chars().collect();
         link_acronyms(&original, &mut entities);
+        // After acronym linking, so "AWS" defined as "Amazon Web Services (AWS)" counts too.
+        for (i, (entity, &(start, end))) in entities.iter().zip(&entity_ranges).enumerate() {
+            if let Some(name) = &entity.company {
+                company_mentions.push(CompanyMention {
+                    start,
+                    end,
+                    company: name.clone(),
+                    entity: Some(i),
+                });
+            }
+        }
         // "the startup", "the company": ORG mentions for the claim rules, company mentions
         // for sentiment, and the company's name wherever a claim points at them.
         let descriptors = self.descriptors(p, &named);
@@ -303,6 +319,7 @@ impl Pipeline {
                 start: d.range.0,
                 end: d.range.1,
                 company: self.companies.entry(d.entry).name.clone(),
+                entity: None,
             });
         }
         let referring: Vec<(Span, String)> = descriptors
@@ -554,6 +571,7 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
                 name: name.clone(),
                 mentions: 1,
                 sentiment: None,
+                sentiment_counts: None,
             }),
         }
     }

@@ -43,6 +43,10 @@ pub struct Entity {
     pub score: Option<f32>,
     /// The canonical company this mention refers to, when known.
     pub company: Option<String>,
+    /// Sentiment toward the company at this mention (the mention marked in its sentence);
+    /// written with `--mention-sentiment`, on company mentions only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment: Option<Sentiment>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -94,7 +98,21 @@ pub struct Claim {
 pub struct Company {
     pub name: String,
     pub mentions: usize,
+    /// The article's sentiment toward the company over its mentions and the claims about
+    /// it (see `stance::aggregate`).
     pub sentiment: Option<Sentiment>,
+    /// How many of the company's mentions and claims about it were judged negative,
+    /// neutral and positive.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sentiment_counts: Option<LabelCounts>,
+}
+
+/// Mentions per sentiment label.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct LabelCounts {
+    pub negative: usize,
+    pub neutral: usize,
+    pub positive: usize,
 }
 
 /// Written in place of a record for an input line that could not be processed.

@@ -3,13 +3,15 @@
 //!
 //! Reads: the article's sentences, its claims, its company mentions and the targets the
 //! input named. Writes: `sentiment` of each claim (toward its target; toward nothing, i.e.
-//! the quote's own polarity, when the target is unknown), of each input target, and each
-//! company's aggregate over the claims about it and the sentences that mention it.
+//! the quote's own polarity, when the target is unknown), of each input target, of each
+//! company mention (the mention marked in its sentence; on the record's entities only when
+//! asked), and each company's aggregate over its mentions and the claims about it
+//! (`aggregate`).
 
 use crate::claims::{ClaimKind, FoundClaim};
-use crate::model::sentiment::{best, target_window, SentimentModel};
+use crate::model::sentiment::{best, target_window, SentimentModel, LABELS};
 use crate::model::window::{encode_words, Window};
-use crate::record::{Record, Sentiment};
+use crate::record::{LabelCounts, Record, Sentiment};
 use crate::text::{Normalized, Sentence};
 
 /// Where an answer goes.
@@ -19,8 +21,12 @@ pub enum Slot {
     Target(usize),
     /// `record.claims[i]`; `toward_target` is false for the quote's own polarity.
     Claim { index: usize, toward_target: bool },
-    /// The aggregate of the named company.
-    Company(String),
+    /// A mention of `company`: `record.entities[entity]`, or a descriptor ("the startup")
+    /// that is no entity.
+    Mention {
+        company: String,
+        entity: Option<usize>,
+    },
 }
 
 pub struct Request {
@@ -33,6 +39,8 @@ pub struct CompanyMention {
     pub start: usize,
     pub end: usize,
     pub company: String,
+    /// Its index in `record.entities` (None for a descriptor).
+    pub entity: Option<usize>,
 }
 
 /// Model input for one claim: the clause of its sentence that leads up to the quote (from
@@ -151,16 +159,13 @@ pub fn requests(
             },
         });
     }
-    // One sentence per company and sentence, the first mention marked.
-    let mut seen: Vec<(usize, &str)> = Vec::new();
+    // Every mention on its own, marked in its sentence: two companies (or two mentions of
+    // one) in a sentence can be judged differently ("Apple beat estimates while Samsung
+    // missed").
     for mention in mentions {
         let Some(s) = sentence_at(mention.start, mention.end) else {
             continue;
         };
-        if seen.contains(&(s, mention.company.as_str())) {
-            continue;
-        }
-        seen.push((s, mention.company.as_str()));
         let window = target_window(
             &normalized.chars,
             &sentences[s].words,
@@ -171,7 +176,10 @@ pub fn requests(
         if let Some(window) = window {
             out.push(Request {
                 window,
-                slot: Slot::Company(mention.company.clone()),
+                slot: Slot::Mention {
+                    company: mention.company.clone(),
+                    entity: mention.entity,
+                },
             });
         }
     }
@@ -187,9 +195,11 @@ fn sentiment(probs: &[f32; 3]) -> Sentiment {
     }
 }
 
-/// Writes the model's answers into the record; companies average their answers.
-pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])]) {
-    let mut sums: Vec<(String, [f32; 3], usize)> = Vec::new();
+/// Writes the model's answers into the record: claims, input targets, and each company's
+/// aggregate over its mentions and the claims about it; with `mention_sentiment` also each
+/// company entity's own.
+pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])], mention_sentiment: bool) {
+    let mut per_company: Vec<(String, Vec<[f32; 3]>)> = Vec::new();
     for (slot, probs) in answers {
         match slot {
             Slot::Target(i) => {
@@ -205,30 +215,96 @@ pub fn apply(record: &mut Record, answers: &[(Slot, [f32; 3])]) {
                     let mut s = sentiment(probs);
                     s.toward = Some(if *toward_target { "target" } else { "quote" });
                     c.sentiment = Some(s);
+                    // A claim about a company is said of it: one more answer toward it.
                     if let (true, Some(target)) = (*toward_target, &c.target) {
-                        add(&mut sums, &target.name, probs);
+                        push(&mut per_company, &target.name, probs);
                     }
                 }
             }
-            Slot::Company(name) => add(&mut sums, name, probs),
+            Slot::Mention { company, entity } => {
+                push(&mut per_company, company, probs);
+                let entity = entity.and_then(|i| record.entities.get_mut(i));
+                if let (true, Some(entity)) = (mention_sentiment, entity) {
+                    entity.sentiment = Some(sentiment(probs));
+                }
+            }
         }
     }
     for company in &mut record.companies {
-        if let Some((_, sum, n)) = sums.iter().find(|(name, _, _)| *name == company.name) {
-            let mean = sum.map(|x| x / *n as f32);
-            company.sentiment = Some(sentiment(&mean));
+        if let Some((_, all)) = per_company.iter().find(|(name, _)| *name == company.name) {
+            let (counts, overall) = aggregate(all);
+            company.sentiment = Some(overall);
+            company.sentiment_counts = Some(counts);
         }
     }
 }
 
-fn add(sums: &mut Vec<(String, [f32; 3], usize)>, name: &str, probs: &[f32; 3]) {
-    match sums.iter_mut().find(|(n, _, _)| n == name) {
-        Some((_, sum, n)) => {
-            for k in 0..3 {
-                sum[k] += probs[k];
-            }
-            *n += 1;
+fn push(per_company: &mut Vec<(String, Vec<[f32; 3]>)>, name: &str, probs: &[f32; 3]) {
+    match per_company.iter_mut().find(|(n, _)| n == name) {
+        Some((_, all)) => all.push(*probs),
+        None => per_company.push((name.to_string(), vec![*probs])),
+    }
+}
+
+/// A company's sentiment in an article from the answers at its mentions and the claims
+/// about it. Each mention
+/// counts for its most probable label. Most mentions of a company are neutral (a name in a
+/// sentence about something else), so a majority vote would call almost every company
+/// neutral; what the article says about it is in its polar mentions: the label is the
+/// polar label with more mentions, neutral when there are none or as many of each. The
+/// score is the mean probability of that label over all the mentions.
+pub fn aggregate(answers: &[[f32; 3]]) -> (LabelCounts, Sentiment) {
+    let mut counts = LabelCounts::default();
+    let mut mean = [0.0f32; 3];
+    for probs in answers {
+        // Indices into LABELS: negative, neutral, positive.
+        match (0..3).fold(0, |b, i| if probs[i] > probs[b] { i } else { b }) {
+            0 => counts.negative += 1,
+            2 => counts.positive += 1,
+            _ => counts.neutral += 1,
         }
-        None => sums.push((name.to_string(), *probs, 1)),
+        for k in 0..3 {
+            mean[k] += probs[k] / answers.len() as f32;
+        }
+    }
+    let label = match counts.negative.cmp(&counts.positive) {
+        std::cmp::Ordering::Greater => 0,
+        std::cmp::Ordering::Less => 2,
+        std::cmp::Ordering::Equal => 1,
+    };
+    let overall = Sentiment {
+        label: LABELS[label].to_string(),
+        score: (mean[label] * 1000.0).round() / 1000.0,
+        toward: None,
+    };
+    (counts, overall)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEG: [f32; 3] = [0.8, 0.15, 0.05];
+    const NEU: [f32; 3] = [0.1, 0.8, 0.1];
+    const POS: [f32; 3] = [0.05, 0.15, 0.8];
+
+    #[test]
+    fn polar_mentions_decide_a_companys_label_and_neutral_ones_do_not_drown_them() {
+        let (counts, s) = aggregate(&[NEU, NEG, NEU, NEU, NEG, POS, NEU]);
+        assert_eq!(
+            counts,
+            LabelCounts {
+                negative: 2,
+                neutral: 4,
+                positive: 1
+            }
+        );
+        assert_eq!(s.label, "negative");
+        // Mean probability of "negative" over all seven mentions.
+        let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
+        assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
+        assert_eq!(aggregate(&[POS, NEU]).1.label, "positive");
+        assert_eq!(aggregate(&[POS, NEG, NEU]).1.label, "neutral", "a tie");
+        assert_eq!(aggregate(&[NEU, NEU]).1.label, "neutral");
     }
 }

@@ -51,6 +51,7 @@ mod tests {
             end: start + text.chars().count(),
             score: Some(0.9),
             company: company.map(str::to_string),
+            sentiment: None,
         }
     }
 

@@ -8,4 +8,5 @@ pub mod newsmtsc;
 pub mod polnear;
 pub mod quotes;
 pub mod record;
+pub mod sentfin;
 pub mod sentiment;

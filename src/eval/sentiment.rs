@@ -1,17 +1,81 @@
-//! `claimlink eval sentiment`: runs the pipeline on NewsMTSC sentences with their targets
-//! passed as input `targets` (the way users pass known targets) and scores the returned
-//! labels: per-class P/R/F1, macro-F1, accuracy, confusion matrix, and calibration (ECE).
+//! `claimlink eval sentiment`: runs the pipeline on NewsMTSC sentences or SEntFiN headlines
+//! with their targets passed as input `targets` (the way users pass known targets) and
+//! scores the returned labels: per-class P/R/F1, macro-F1, accuracy, confusion matrix, and
+//! calibration (ECE). The format is told by the fields of the first line.
 
 use std::path::Path;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{expected_calibration_error, Confusion};
-use crate::eval::newsmtsc::read_newsmtsc;
+use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
+use crate::eval::sentfin::read_sentfin;
 use crate::model::sentiment::LABELS;
 use crate::pipeline::Pipeline;
 
+/// The gold formats `eval sentiment` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GoldFormat {
+    /// `{"sentence_normalized", "targets": [{"from", "to", "polarity"}]}`
+    NewsMtsc,
+    /// `{"title", "entities": [{"text", "sentiment"}]}`
+    SentFin,
+}
+
+impl GoldFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            GoldFormat::NewsMtsc => "NewsMTSC",
+            GoldFormat::SentFin => "SEntFiN",
+        }
+    }
+}
+
+/// Reads a NewsMTSC or SEntFiN file, told apart by the first line's fields. A file without
+/// a single target is an error: scores over nothing would read as a model that is wrong.
+pub fn read_sentiment_gold(path: &Path) -> Result<(GoldFormat, Vec<TargetExample>)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let Some((n, first)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
+        return Err(Error::Invalid(format!(
+            "{} is empty: pass a NewsMTSC (e.g. newsmtsc/dev-rw.jsonl) or SEntFiN \
+             (e.g. sentfin/dev.jsonl) file with at least one target",
+            path.display()
+        )));
+    };
+    let value: serde_json::Value = serde_json::from_str(first).map_err(|e| Error::Data {
+        path: path.to_path_buf(),
+        line: n + 1,
+        message: format!("not valid JSON: {e}"),
+    })?;
+    let format = if value.get("sentence_normalized").is_some() {
+        GoldFormat::NewsMtsc
+    } else if value.get("title").is_some() && value.get("entities").is_some() {
+        GoldFormat::SentFin
+    } else {
+        return Err(Error::Data {
+            path: path.to_path_buf(),
+            line: n + 1,
+            message: "neither NewsMTSC (\"sentence_normalized\", \"targets\") nor SEntFiN \
+                      (\"title\", \"entities\")"
+                .into(),
+        });
+    };
+    let examples = match format {
+        GoldFormat::NewsMtsc => read_newsmtsc(path)?,
+        GoldFormat::SentFin => read_sentfin(path)?,
+    };
+    if examples.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} holds no targets to score ({} format): nothing to evaluate",
+            path.display(),
+            format.name()
+        )));
+    }
+    Ok((format, examples))
+}
+
 pub struct SentimentEval {
+    pub format: GoldFormat,
     pub confusion: Confusion,
     pub ece: f64,
     /// Targets the pipeline returned no sentiment for (counted as wrong: neutral).
@@ -25,7 +89,7 @@ pub fn eval_sentiment(pipeline: &Pipeline, gold: &Path) -> Result<SentimentEval>
                 .into(),
         ));
     }
-    let examples = read_newsmtsc(gold)?;
+    let (format, examples) = read_sentiment_gold(gold)?;
     let mut confusion = Confusion::new(&LABELS);
     let (mut confidence, mut correct, mut unanswered) = (Vec::new(), Vec::new(), 0);
     for (c, chunk) in examples.chunks(64).enumerate() {
@@ -62,8 +126,49 @@ pub fn eval_sentiment(pipeline: &Pipeline, gold: &Path) -> Result<SentimentEval>
         }
     }
     Ok(SentimentEval {
+        format,
         ece: expected_calibration_error(&confidence, &correct, 15),
         confusion,
         unanswered,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gold(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("gold.jsonl");
+        std::fs::write(&path, text).expect("write");
+        (dir, path)
+    }
+
+    #[test]
+    fn the_format_is_told_by_the_first_lines_fields() {
+        let (_d, path) = gold(
+            "\n{\"title\": \"Wipro slips\", \"entities\": [{\"text\": \"Wipro\", \"sentiment\": \"negative\"}]}\n",
+        );
+        let (format, examples) = read_sentiment_gold(&path).expect("SEntFiN");
+        assert_eq!(format, GoldFormat::SentFin);
+        assert_eq!(examples[0].target, (0, 5));
+        let (_d, path) = gold(
+            r#"{"sentence_normalized": "Trump won.", "targets": [{"from": 0, "to": 5, "polarity": 6.0}]}"#,
+        );
+        let (format, examples) = read_sentiment_gold(&path).expect("NewsMTSC");
+        assert_eq!(format, GoldFormat::NewsMtsc);
+        assert_eq!(examples[0].label, 2);
+        let (_d, path) = gold(r#"{"text": "x"}"#);
+        let error = read_sentiment_gold(&path).expect_err("unknown format");
+        assert!(error.to_string().contains("gold.jsonl:1:"), "{error}");
+    }
+
+    #[test]
+    fn empty_gold_is_an_error_not_zero_scores() {
+        for text in ["", "\n \n", r#"{"title": "Quiet day", "entities": []}"#] {
+            let (_d, path) = gold(text);
+            let error = read_sentiment_gold(&path).expect_err("nothing to score");
+            assert!(error.to_string().contains("gold.jsonl"), "{error}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! `claimlink train sentiment`: fine-tunes the base encoder for target-dependent sentiment
-//! on NewsMTSC train, selects on dev-rw by macro-F1, then fits a softmax temperature on
-//! dev-rw so that scores are usable confidences (ECE before/after goes in training.json).
+//! on NewsMTSC train (political news), with `sentfin` also on SEntFiN train (financial
+//! headlines), selects by macro-F1 on dev-rw (the mean of dev-rw's and SEntFiN dev's with
+//! `sentfin`), then fits a softmax temperature on the same dev sets so that scores are usable
+//! confidences (ECE before/after goes in training.json).
 
 use std::path::PathBuf;
 
@@ -10,6 +12,7 @@ use tch::Tensor;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{expected_calibration_error, Confusion};
 use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
+use crate::eval::sentfin::read_sentfin;
 use crate::model::encoder::write_json;
 use crate::model::sentiment::{target_window, SentimentModel, LABELS};
 use crate::model::window::Window;
@@ -28,6 +31,13 @@ pub struct SentimentTrainConfig {
     /// Also train on the polar examples of directed-sentiment/train.txt.
     #[serde(default)]
     pub directed: bool,
+    /// Also train on SEntFiN train and select on its dev too.
+    #[serde(default)]
+    pub sentfin: bool,
+    /// Start from this trained sentiment model instead of the base encoder (a second,
+    /// lower-rate pass); its checksum goes in training.json.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<PathBuf>,
 }
 
 impl Default for SentimentTrainConfig {
@@ -46,6 +56,8 @@ impl Default for SentimentTrainConfig {
             max_len: 160,
             casing: true,
             directed: false,
+            sentfin: false,
+            init: None,
         }
     }
 }
@@ -55,6 +67,9 @@ pub struct SentimentTrainJob {
     pub dev: PathBuf,
     /// directed-sentiment/train.txt, read when `config.directed` is set.
     pub directed: PathBuf,
+    /// sentfin/train.jsonl and sentfin/dev.jsonl, read when `config.sentfin` is set.
+    pub sentfin_train: PathBuf,
+    pub sentfin_dev: PathBuf,
     pub base: PathBuf,
     pub out: PathBuf,
     pub checkpoint: PathBuf,
@@ -126,11 +141,18 @@ fn score(logits: &[[f32; 3]], labels: &[usize], temperature: f32) -> (Confusion,
     (confusion, nll / labels.len().max(1) as f64, ece)
 }
 
+/// A named dev set.
+struct Dev {
+    name: &'static str,
+    data: Prepared,
+}
+
 struct SentimentTask<'a> {
     job: &'a SentimentTrainJob,
     model: SentimentModel,
     train: Prepared,
-    dev: Prepared,
+    /// Selection uses the mean macro-F1 over these, so no domain is traded away unseen.
+    dev: Vec<Dev>,
 }
 
 impl Task for SentimentTask<'_> {
@@ -146,8 +168,11 @@ impl Task for SentimentTask<'_> {
         self.train.windows.len()
     }
 
+    /// The smallest dev set's size: selecting on an empty one would mean nothing.
     fn dev_examples(&self) -> usize {
-        self.dev.windows.len()
+        (self.dev.iter().map(|d| d.data.windows.len()))
+            .min()
+            .unwrap_or(0)
     }
 
     /// Shuffled, then sorted by length within runs of 50 batches to cut padding, then the
@@ -173,15 +198,29 @@ impl Task for SentimentTask<'_> {
     }
 
     fn evaluate(&self) -> Result<(f64, serde_json::Value)> {
-        let logits = dev_logits(&self.model, &self.dev)?;
-        let (confusion, nll, ece) = score(&logits, &self.dev.labels, 1.0);
-        let summary = serde_json::json!({
-            "macro_f1": confusion.macro_f1(),
-            "accuracy": confusion.accuracy(),
-            "nll": nll,
-            "ece": ece,
-        });
-        Ok((confusion.macro_f1(), summary))
+        let mut summary = serde_json::Map::new();
+        let mut total = 0.0;
+        for dev in &self.dev {
+            let logits = dev_logits(&self.model, &dev.data)?;
+            let (confusion, nll, ece) = score(&logits, &dev.data.labels, 1.0);
+            total += confusion.macro_f1();
+            let scores = serde_json::json!({
+                "macro_f1": confusion.macro_f1(),
+                "accuracy": confusion.accuracy(),
+                "nll": nll,
+                "ece": ece,
+            });
+            // The first dev set (dev-rw) keeps the top-level fields older records have.
+            if summary.is_empty() {
+                if let serde_json::Value::Object(fields) = &scores {
+                    summary.extend(fields.clone());
+                }
+            }
+            summary.insert(dev.name.to_string(), scores);
+        }
+        let selection = total / self.dev.len().max(1) as f64;
+        summary.insert("selection_score".into(), selection.into());
+        Ok((selection, serde_json::Value::Object(summary)))
     }
 
     fn save_best(&self, _position: &Position) -> Result<()> {
@@ -208,7 +247,15 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     let cfg = &job.config;
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
-    let mut model = SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?;
+    let mut model = match &cfg.init {
+        Some(dir) => {
+            let mut model = SentimentModel::load(dir, &job.base)?;
+            // Selection and calibration start from raw logits, as from the base encoder.
+            model.temperature = 1.0;
+            model
+        }
+        None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
+    };
     model.base.encoder.freeze_word_embeddings();
     let mut examples = read_newsmtsc(&job.train)?;
     if cfg.directed {
@@ -219,13 +266,28 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
         );
         examples.extend(extra);
     }
+    let mut dev = vec![Dev {
+        name: "newsmtsc_dev_rw",
+        data: prepare(&read_newsmtsc(&job.dev)?, &model),
+    }];
+    if cfg.sentfin {
+        let extra = read_sentfin(&job.sentfin_train)?;
+        eprintln!("train sentiment: {} SEntFiN targets added", extra.len());
+        examples.extend(extra);
+        dev.push(Dev {
+            name: "sentfin_dev",
+            data: prepare(&read_sentfin(&job.sentfin_dev)?, &model),
+        });
+    }
     let train = prepare(&examples, &model);
-    let dev = prepare(&read_newsmtsc(&job.dev)?, &model);
     eprintln!(
-        "train sentiment: {} train targets ({} skipped: no word under the target), {} dev targets",
+        "train sentiment: {} train targets ({} skipped: no word under the target), dev targets {}",
         train.windows.len(),
         train.skipped,
-        dev.windows.len()
+        dev.iter()
+            .map(|d| format!("{} {}", d.name, d.data.windows.len()))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let task = SentimentTask {
         job,
@@ -235,13 +297,22 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     };
     let position = fit(&task, &cfg.schedule, config, &job.checkpoint, job.resume)?;
 
-    // Calibrate the best model (as saved) on dev, then record how it was made.
+    // Calibrate the best model (as saved) on all dev sets together (one temperature serves
+    // both domains), then record how it was made.
     let mut best = SentimentModel::load(&job.out, &job.base)?;
     best.temperature = 1.0;
-    let logits = dev_logits(&best, &task.dev)?;
-    let temperature = fit_temperature(&logits, &task.dev.labels);
-    let (confusion, nll_before, ece_before) = score(&logits, &task.dev.labels, 1.0);
-    let (_, nll_after, ece_after) = score(&logits, &task.dev.labels, temperature);
+    let mut logits = Vec::new();
+    let mut labels = Vec::new();
+    let mut per_dev = Vec::new();
+    for dev in &task.dev {
+        let dev_logits = dev_logits(&best, &dev.data)?;
+        per_dev.push((dev.name, dev_logits.clone(), dev.data.labels.clone()));
+        logits.extend(dev_logits);
+        labels.extend(dev.data.labels.iter().copied());
+    }
+    let temperature = fit_temperature(&logits, &labels);
+    let (_, nll_before, ece_before) = score(&logits, &labels, 1.0);
+    let (_, nll_after, ece_after) = score(&logits, &labels, temperature);
     best.temperature = f64::from(temperature);
     best.save(&job.out)?;
     eprintln!(
@@ -258,18 +329,53 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
             job.directed.as_path(),
         ));
     }
+    if cfg.sentfin {
+        data.push((
+            "sentfin_train",
+            "sentfin/train.jsonl",
+            job.sentfin_train.as_path(),
+        ));
+        data.push((
+            "sentfin_dev",
+            "sentfin/dev.jsonl",
+            job.sentfin_dev.as_path(),
+        ));
+    }
+    if let Some(dir) = &cfg.init {
+        data.push((
+            "init",
+            "sentiment model the run started from",
+            dir.as_path(),
+        ));
+    }
     let mut record = training_record("sentiment", cfg, &job.base, &data)?;
     record["best_epoch"] = serde_json::json!(position.best_epoch);
-    record["dev"] = serde_json::json!({
+    // Top-level scores are dev-rw's (the first dev set), as in records before SEntFiN.
+    let (macro_f1, accuracy) = per_dev.first().map_or((0.0, 0.0), |(_, l, g)| {
+        let (confusion, _, _) = score(l, g, temperature);
+        (confusion.macro_f1(), confusion.accuracy())
+    });
+    let mut dev_record = serde_json::json!({
         "split": "newsmtsc dev-rw",
-        "macro_f1": confusion.macro_f1(),
-        "accuracy": confusion.accuracy(),
+        "macro_f1": macro_f1,
+        "accuracy": accuracy,
         "temperature": temperature,
         "ece_before": ece_before,
         "ece_after": ece_after,
         "nll_before": nll_before,
         "nll_after": nll_after,
+        "calibrated_on": per_dev.iter().map(|d| d.0).collect::<Vec<_>>(),
     });
+    for (name, dev_logits, dev_labels) in &per_dev {
+        let (confusion, nll, ece) = score(dev_logits, dev_labels, temperature);
+        dev_record[*name] = serde_json::json!({
+            "macro_f1": confusion.macro_f1(),
+            "accuracy": confusion.accuracy(),
+            "nll": nll,
+            "ece": ece,
+        });
+    }
+    record["dev"] = dev_record;
     record["history"] = serde_json::json!(position.history);
     write_json(&job.out.join("training.json"), &record)?;
     Ok(position)
