@@ -29,6 +29,7 @@ use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
 use crate::eval::metrics::Counts;
 use crate::eval::ner::document_text;
+use crate::eval::quotes::speaker_texts;
 use crate::model::tags::TagSet;
 use crate::pipeline::Pipeline;
 use crate::record::{Claim, ClaimKind, Record};
@@ -272,17 +273,7 @@ impl Predicted {
         Predicted {
             quote: (c.quote.start, c.quote.end),
             speaker: mention.map(|m| (m.start, m.end)),
-            speaker_texts: c
-                .speaker
-                .iter()
-                .flat_map(|s| {
-                    [
-                        Some(s.name.clone()),
-                        s.mention.as_ref().map(|m| m.text.clone()),
-                    ]
-                })
-                .flatten()
-                .collect(),
+            speaker_texts: speaker_texts(c),
             speaker_is_organisation,
             target: c.target.as_ref().map(|t| t.name.clone()),
         }

@@ -15,6 +15,45 @@ pub struct TargetExample {
 }
 
 pub fn read_newsmtsc(path: &Path) -> Result<Vec<TargetExample>> {
+    read_examples(path, |value, fail| {
+        let sentence = value["sentence_normalized"]
+            .as_str()
+            .ok_or_else(|| fail("no \"sentence_normalized\" string".into()))?;
+        let targets = value["targets"]
+            .as_array()
+            .ok_or_else(|| fail("no \"targets\" array".into()))?;
+        targets
+            .iter()
+            .map(|target| {
+                let (Some(from), Some(to), Some(polarity)) = (
+                    target["from"].as_u64(),
+                    target["to"].as_u64(),
+                    target["polarity"].as_f64(),
+                ) else {
+                    return Err(fail("a target lacks from, to or polarity".into()));
+                };
+                let label = match polarity as i64 {
+                    2 => 0,
+                    4 => 1,
+                    6 => 2,
+                    _ => return Err(fail(format!("polarity {polarity} is not 2, 4 or 6"))),
+                };
+                Ok(TargetExample {
+                    sentence: sentence.to_string(),
+                    target: (from as usize, to as usize),
+                    label,
+                })
+            })
+            .collect()
+    })
+}
+
+/// The target examples of a JSONL gold file: `parse` turns each non-blank line's JSON into
+/// examples, given a function that makes an error naming the file and line.
+pub fn read_examples(
+    path: &Path,
+    parse: impl Fn(&serde_json::Value, &dyn Fn(String) -> Error) -> Result<Vec<TargetExample>>,
+) -> Result<Vec<TargetExample>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
@@ -28,32 +67,7 @@ pub fn read_newsmtsc(path: &Path) -> Result<Vec<TargetExample>> {
         };
         let value: serde_json::Value =
             serde_json::from_str(line).map_err(|e| fail(format!("not valid JSON: {e}")))?;
-        let sentence = value["sentence_normalized"]
-            .as_str()
-            .ok_or_else(|| fail("no \"sentence_normalized\" string".into()))?;
-        let targets = value["targets"]
-            .as_array()
-            .ok_or_else(|| fail("no \"targets\" array".into()))?;
-        for target in targets {
-            let (Some(from), Some(to), Some(polarity)) = (
-                target["from"].as_u64(),
-                target["to"].as_u64(),
-                target["polarity"].as_f64(),
-            ) else {
-                return Err(fail("a target lacks from, to or polarity".into()));
-            };
-            let label = match polarity as i64 {
-                2 => 0,
-                4 => 1,
-                6 => 2,
-                _ => return Err(fail(format!("polarity {polarity} is not 2, 4 or 6"))),
-            };
-            out.push(TargetExample {
-                sentence: sentence.to_string(),
-                target: (from as usize, to as usize),
-                label,
-            });
-        }
+        out.extend(parse(&value, &fail)?);
     }
     Ok(out)
 }

@@ -91,17 +91,7 @@ impl Predicted {
                 Predicted {
                     quote: (c.quote.start, c.quote.end),
                     speaker: mention.map(|m| (m.start, m.end)),
-                    speaker_texts: c
-                        .speaker
-                        .iter()
-                        .flat_map(|s| {
-                            [
-                                Some(s.name.clone()),
-                                s.mention.as_ref().map(|m| m.text.clone()),
-                            ]
-                        })
-                        .flatten()
-                        .collect(),
+                    speaker_texts: speaker_texts(c),
                     cue: c.cue.as_ref().map(|c| (c.start, c.end)),
                 }
             })
@@ -398,6 +388,19 @@ pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
         indirect,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// The texts a predicted speaker goes by: its name and its mention's text.
+pub(crate) fn speaker_texts(claim: &Claim) -> Vec<String> {
+    (claim.speaker.iter())
+        .flat_map(|s| {
+            [
+                Some(s.name.clone()),
+                s.mention.as_ref().map(|m| m.text.clone()),
+            ]
+        })
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]

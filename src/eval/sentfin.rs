@@ -10,24 +10,12 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::eval::newsmtsc::TargetExample;
+use crate::error::Result;
+use crate::eval::newsmtsc::{read_examples, TargetExample};
 use crate::model::sentiment::LABELS;
 
 pub fn read_sentfin(path: &Path) -> Result<Vec<TargetExample>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let fail = |message: String| Error::Data {
-            path: path.to_path_buf(),
-            line: n + 1,
-            message,
-        };
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| fail(format!("not valid JSON: {e}")))?;
+    read_examples(path, |value, fail| {
         let title = value["title"]
             .as_str()
             .ok_or_else(|| fail("no \"title\" string".into()))?;
@@ -35,27 +23,29 @@ pub fn read_sentfin(path: &Path) -> Result<Vec<TargetExample>> {
             .as_array()
             .ok_or_else(|| fail("no \"entities\" array".into()))?;
         let chars: Vec<char> = title.chars().collect();
-        for entity in entities {
-            let (Some(name), Some(sentiment)) =
-                (entity["text"].as_str(), entity["sentiment"].as_str())
-            else {
-                return Err(fail("an entity lacks \"text\" or \"sentiment\"".into()));
-            };
-            let label = LABELS.iter().position(|l| *l == sentiment).ok_or_else(|| {
-                fail(format!(
-                    "sentiment {sentiment:?} is not negative, neutral or positive"
-                ))
-            })?;
-            let target = locate(&chars, name)
-                .ok_or_else(|| fail(format!("entity {name:?} does not occur in the title")))?;
-            out.push(TargetExample {
-                sentence: title.to_string(),
-                target,
-                label,
-            });
-        }
-    }
-    Ok(out)
+        entities
+            .iter()
+            .map(|entity| {
+                let (Some(name), Some(sentiment)) =
+                    (entity["text"].as_str(), entity["sentiment"].as_str())
+                else {
+                    return Err(fail("an entity lacks \"text\" or \"sentiment\"".into()));
+                };
+                let label = LABELS.iter().position(|l| *l == sentiment).ok_or_else(|| {
+                    fail(format!(
+                        "sentiment {sentiment:?} is not negative, neutral or positive"
+                    ))
+                })?;
+                let target = locate(&chars, name)
+                    .ok_or_else(|| fail(format!("entity {name:?} does not occur in the title")))?;
+                Ok(TargetExample {
+                    sentence: title.to_string(),
+                    target,
+                    label,
+                })
+            })
+            .collect()
+    })
 }
 
 /// Code point range of `needle` in `chars`: the first occurrence at word boundaries, else
