@@ -27,7 +27,7 @@ use crate::companies::KnowledgeBase;
 use crate::doc::Article;
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
-use crate::eval::metrics::Counts;
+use crate::eval::metrics::{match_by_overlap, Counts};
 use crate::eval::ner::document_text;
 use crate::eval::quotes::speaker_texts;
 use crate::model::tags::TagSet;
@@ -336,30 +336,15 @@ impl BusinessScores {
         names: &Names,
     ) {
         self.documents += 1;
-        let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, p) in predicted.iter().enumerate() {
-            for (j, g) in gold.iter().enumerate() {
-                let o = p
-                    .quote
-                    .1
-                    .min(g.quote.end)
-                    .saturating_sub(p.quote.0.max(g.quote.start));
-                if o > 0 {
-                    pairs.push((o, i, j));
-                }
-            }
-        }
-        pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let (mut used_p, mut used_g) = (vec![false; predicted.len()], vec![false; gold.len()]);
-        let mut matched = 0;
+        let ranges: Vec<(usize, usize)> = predicted.iter().map(|p| p.quote).collect();
+        let gold_ranges: Vec<(usize, usize)> =
+            gold.iter().map(|g| (g.quote.start, g.quote.end)).collect();
+        let pairs = match_by_overlap(&ranges, &gold_ranges);
+        let matched = pairs.len();
+        let mut found = vec![false; gold.len()];
         let mut target_right = 0;
-        for (_, i, j) in pairs {
-            if used_p[i] || used_g[j] {
-                continue;
-            }
-            used_p[i] = true;
-            used_g[j] = true;
-            matched += 1;
+        for &(i, j) in &pairs {
+            found[j] = true;
             let (p, g) = (&predicted[i], &gold[j]);
             let speaker = self.speaker_right(chars, g, p, names);
             self.speaker.add(speaker);
@@ -381,7 +366,7 @@ impl BusinessScores {
             let around =
                 &chars[g.quote.start.saturating_sub(2)..(g.quote.end + 2).min(chars.len())];
             if !around.contains(&'\n') {
-                self.one_line_recall.add(used_g[j]);
+                self.one_line_recall.add(found[j]);
             }
         }
         self.quotes.add(Counts {

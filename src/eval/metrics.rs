@@ -55,6 +55,40 @@ impl Counts {
     }
 }
 
+/// Characters two `[start, end)` ranges share.
+pub fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
+    a.1.min(b.1).saturating_sub(a.0.max(b.0))
+}
+
+/// One-to-one matching of predicted to gold ranges, largest overlaps first (ties by
+/// predicted, then gold position): the matched `(predicted, gold)` index pairs, in the
+/// order they were matched.
+pub fn match_by_overlap(
+    predicted: &[(usize, usize)],
+    gold: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, &p) in predicted.iter().enumerate() {
+        for (j, &g) in gold.iter().enumerate() {
+            let o = overlap(p, g);
+            if o > 0 {
+                pairs.push((o, i, j));
+            }
+        }
+    }
+    pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let (mut used_p, mut used_g) = (vec![false; predicted.len()], vec![false; gold.len()]);
+    let mut matched = Vec::new();
+    for (_, i, j) in pairs {
+        if !used_p[i] && !used_g[j] {
+            used_p[i] = true;
+            used_g[j] = true;
+            matched.push((i, j));
+        }
+    }
+    matched
+}
+
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0

@@ -23,7 +23,7 @@ use crate::claims::lexicon::is_cue;
 use crate::claims::quotes::trim_content;
 use crate::doc::Article;
 use crate::error::{Error, Result};
-use crate::eval::metrics::Counts;
+use crate::eval::metrics::{match_by_overlap, overlap, Counts};
 use crate::eval::polnear::{read_split, Attribution, Fragment};
 use crate::pipeline::Pipeline;
 use crate::record::{Claim, ClaimKind};
@@ -201,10 +201,6 @@ pub fn gold_quotes(chars: &[char], attributions: &[Attribution]) -> Gold {
     gold
 }
 
-fn overlap(a: Fragment, b: Fragment) -> usize {
-    a.1.min(b.1).saturating_sub(a.0.max(b.0))
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuoteScores {
     pub exact: Counts,
@@ -267,24 +263,10 @@ impl QuoteScores {
             .iter()
             .filter(|p| gold.quotes.iter().any(|g| g.range == p.quote))
             .count();
-        let mut pairs: Vec<(usize, usize, usize)> = Vec::new();
-        for (i, p) in counted.iter().enumerate() {
-            for (j, g) in gold.quotes.iter().enumerate() {
-                let o = overlap(g.range, p.quote);
-                if o > 0 {
-                    pairs.push((o, i, j));
-                }
-            }
-        }
-        pairs.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let (mut used_p, mut used_g) = (vec![false; counted.len()], vec![false; gold.quotes.len()]);
+        let ranges: Vec<Fragment> = counted.iter().map(|p| p.quote).collect();
+        let gold_ranges: Vec<Fragment> = gold.quotes.iter().map(|g| g.range).collect();
         let (mut matched, mut both) = (0, 0);
-        for (_, i, j) in pairs {
-            if used_p[i] || used_g[j] {
-                continue;
-            }
-            used_p[i] = true;
-            used_g[j] = true;
+        for (i, j) in match_by_overlap(&ranges, &gold_ranges) {
             matched += 1;
             let (p, g) = (counted[i], &gold.quotes[j]);
             let speaker = fits(chars, &g.sources, p.speaker, &p.speaker_texts);
