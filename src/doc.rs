@@ -1,11 +1,15 @@
-//! The document model: an article as read, and located spans into its original text.
+//! The document model: an article as read, the `Document` the stages annotate, and the
+//! typed ranges they share.
 //!
-//! Every offset is a Unicode code point offset into `Article::text` exactly as given,
-//! start inclusive, end exclusive.
+//! Two coordinate systems meet here, each with its own type so they cannot be confused:
+//! `CharRange` is a code point range of the *normalised* text (what every stage reads),
+//! `WordRange` a range of word indices. Offsets into the original `Article::text` appear
+//! only in `Span`, made by `Record::from_document`, the one place that converts.
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::Markup;
+use crate::claims::FoundClaim;
+use crate::text::{segment, Markup, Normalized, Sentence};
 
 /// An article as read from the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +48,224 @@ pub struct Span {
     pub text: String,
     pub start: usize,
     pub end: usize,
+}
+
+/// A code point range `[start, end)` of the normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct CharRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A range `[start, end)` of word indices (into a sentence's or an article's words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct WordRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+macro_rules! range_methods {
+    ($t:ty) => {
+        impl $t {
+            pub const fn new(start: usize, end: usize) -> Self {
+                Self { start, end }
+            }
+
+            pub fn len(&self) -> usize {
+                self.end.saturating_sub(self.start)
+            }
+
+            pub fn is_empty(&self) -> bool {
+                self.end <= self.start
+            }
+
+            /// Whether the two ranges share at least one position.
+            pub fn overlaps(&self, other: Self) -> bool {
+                self.start < other.end && other.start < self.end
+            }
+
+            /// Whether `other` lies inside this range.
+            pub fn covers(&self, other: Self) -> bool {
+                self.start <= other.start && other.end <= self.end
+            }
+        }
+    };
+}
+range_methods!(CharRange);
+range_methods!(WordRange);
+
+/// The entity types of the NER model (CoNLL-2003's four).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EntityLabel {
+    #[serde(rename = "PER")]
+    Person,
+    #[serde(rename = "ORG")]
+    Organisation,
+    #[serde(rename = "LOC")]
+    Location,
+    #[serde(rename = "MISC")]
+    Misc,
+}
+
+impl EntityLabel {
+    /// The label as the model's configuration and the output name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntityLabel::Person => "PER",
+            EntityLabel::Organisation => "ORG",
+            EntityLabel::Location => "LOC",
+            EntityLabel::Misc => "MISC",
+        }
+    }
+
+    /// The label named `name` ("PER", "ORG", "LOC", "MISC").
+    pub fn parse(name: &str) -> Option<Self> {
+        [Self::Person, Self::Organisation, Self::Location, Self::Misc]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+    }
+
+    /// A person or an organisation: who can say something.
+    pub fn is_agent(self) -> bool {
+        matches!(self, EntityLabel::Person | EntityLabel::Organisation)
+    }
+}
+
+/// The sentiment model's probabilities of negative, neutral and positive.
+pub type Probs = [f32; 3];
+
+/// Where a mention comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    /// A named entity (the NER model's, or a knowledge-base name it missed): one of the
+    /// record's `entities`.
+    Entity,
+    /// A descriptor phrase ("the startup") resolved to a company named before it: used by
+    /// the claim rules and for sentiment, never written as an entity.
+    Descriptor,
+}
+
+/// A mention of a person, organisation, place or thing in the normalised text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    pub range: CharRange,
+    pub label: EntityLabel,
+    pub kind: MentionKind,
+    /// The NER model's mean tag probability; `None` for a name only the knowledge base found
+    /// and for descriptors.
+    pub score: Option<f32>,
+    /// The canonical name of the company it refers to, when known.
+    pub company: Option<String>,
+    /// Sentiment toward the mention's company at this mention (the mention marked in its
+    /// sentence), when a sentiment model ran.
+    pub sentiment: Option<Probs>,
+}
+
+/// The part a span plays in an attribution (PolNeAR's source, cue and content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Who is said to have said it (PolNeAR's "source").
+    Speaker,
+    Cue,
+    Content,
+}
+
+/// A span of the normalised text with its attribution role.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RoleSpan {
+    pub range: CharRange,
+    pub role: Role,
+    /// The tagger's mean probability over the span's words (1 for rules).
+    pub score: f32,
+}
+
+/// A span of the original text the input asked the sentiment of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputTarget {
+    /// Code points into the original text, as given.
+    pub start: usize,
+    pub end: usize,
+    /// Where it is in the normalised text; `None` when markup removal left nothing of it.
+    pub range: Option<CharRange>,
+    pub sentiment: Option<Probs>,
+}
+
+/// One article as the stages see it: the normalised text with its sentences, and what each
+/// stage has added (mentions, attribution role spans, claims, sentiment). Stages are
+/// functions over `&mut Document`; `Record::from_document` turns it into the wire format.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub id: String,
+    /// The article text exactly as given: record offsets point into it.
+    pub text: String,
+    pub normalized: Normalized,
+    pub sentences: Vec<Sentence>,
+    /// Entities in text order, then descriptors in text order.
+    pub mentions: Vec<Mention>,
+    /// Attribution role spans (speaker, cue, content) behind indirect claims.
+    pub roles: Vec<RoleSpan>,
+    pub claims: Vec<FoundClaim>,
+    /// The input's targets, when it named any.
+    pub targets: Option<Vec<InputTarget>>,
+}
+
+impl Document {
+    /// Normalises and segments `article`; `markup` applies unless the article says otherwise.
+    pub fn new(article: &Article, markup: Markup) -> Self {
+        let normalized = Normalized::new(&article.text, article.markup.unwrap_or(markup));
+        let sentences = segment(&normalized.chars);
+        let targets = article.targets.as_ref().map(|given| {
+            let len = article.text.chars().count();
+            (given.iter())
+                .filter(|&&(start, end)| start < end && end <= len)
+                .map(|&(start, end)| InputTarget {
+                    start,
+                    end,
+                    range: normalized.from_original(start, end),
+                    sentiment: None,
+                })
+                .collect()
+        });
+        Document {
+            id: article.id.clone(),
+            text: article.text.clone(),
+            normalized,
+            sentences,
+            mentions: Vec::new(),
+            roles: Vec::new(),
+            claims: Vec::new(),
+            targets,
+        }
+    }
+
+    /// The normalised code points.
+    pub fn chars(&self) -> &[char] {
+        &self.normalized.chars
+    }
+
+    /// The normalised text of `range`.
+    pub fn text_of(&self, range: CharRange) -> String {
+        let chars = self.chars();
+        chars[range.start.min(chars.len())..range.end.min(chars.len())]
+            .iter()
+            .collect()
+    }
+
+    /// Number of words over all sentences.
+    pub fn word_count(&self) -> usize {
+        self.sentences.iter().map(|s| s.words.len()).sum()
+    }
+
+    /// The index of the sentence a range starts in (or overlaps, when it starts between
+    /// sentences).
+    pub fn sentence_at(&self, range: CharRange) -> Option<usize> {
+        (self.sentences.iter()).position(|s| s.start < range.end && range.start < s.end)
+    }
+
+    /// The record entities: mentions that are entities, in order.
+    pub fn entities(&self) -> impl Iterator<Item = &Mention> {
+        (self.mentions.iter()).filter(|m| m.kind == MentionKind::Entity)
+    }
 }
 
 /// Maps code point offsets to byte offsets of one text, so spans can be sliced.

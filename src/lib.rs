@@ -14,13 +14,16 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod io;
+pub mod mentions;
 pub mod model;
 pub mod pipeline;
 pub mod record;
 pub mod run;
-pub mod stance;
+pub mod sentiment;
 pub mod text;
 pub mod train;
 
+pub use doc::{Article, Document};
 pub use error::{Error, Result};
 pub use pipeline::{Options, Pipeline};
+pub use record::Record;

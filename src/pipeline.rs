@@ -1,31 +1,34 @@
-//! The pipeline over a batch of articles: normalise → segment → NER and attribution roles
-//! (one encoder pass) → companies → claims → sentiment → record.
+//! The pipeline over a batch of articles, as a table of contents: text (normalise,
+//! segment) → one encoder pass (NER and attribution tags) → mentions → claims →
+//! sentiment → record. Each stage is a function over `&mut Document` in its own module;
+//! the model stages are split into predicting (here, over the windows of the whole
+//! batch at once, sorted by length, which is where transformer throughput comes from) and
+//! setting the annotations (in the stage's module).
 //!
-//! CPU stages run per article on the rayon pool; the model sees the windows of all articles
-//! of the batch at once, sorted by length, which is where transformer throughput comes from.
+//! CPU stages run per article on the rayon pool. An article whose processing panics gets
+//! an error of its own; the others are unaffected.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::claims::indirect::{Role, RoleSpan};
-use crate::companies::acronyms::link_acronyms;
-use crate::companies::descriptors::{resolve_descriptors, NamedMention, Resolved, Word};
-use crate::companies::{link, KnowledgeBase, Linked};
-use crate::doc::{Article, CharIndex, Span};
+use crate::claims::{self, Indirect};
+use crate::companies::KnowledgeBase;
+use crate::doc::{Article, Document};
 use crate::error::Result;
-use crate::model::attribution::AttributionModel;
+use crate::mentions;
+use crate::model::attribution::{role_spans, AttributionModel};
 use crate::model::meter::Usage;
 use crate::model::ner::{per_sentence, NerModel, WordTag};
 use crate::model::precision::Precision;
 use crate::model::sentiment::SentimentModel;
+use crate::model::tags::TagSet;
 use crate::model::window::{encode_words, pack, EncodedWord, Window};
 use crate::model::wordpiece::WordPiecer;
-use crate::record::{Company, Entity, Record, Target, SCHEMA};
-use crate::stance::{self, CompanyMention, Request, Slot};
-use crate::text::segment::Range;
-use crate::text::{segment, Markup, Normalized, Sentence};
+use crate::record::Record;
+use crate::sentiment::{self, Request};
+use crate::text::Markup;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -71,12 +74,17 @@ pub struct Annotated {
     pub words: usize,
 }
 
-/// What an article looks like after the CPU stages.
+/// An article's outcome: its annotations, or why it could not be processed.
+pub type Outcome = std::result::Result<Annotated, String>;
+
+/// A document and the model windows its sentences were packed into.
 struct Prepared {
-    normalized: Normalized,
-    sentences: Vec<Sentence>,
+    doc: Document,
     windows: Vec<Window>,
 }
+
+/// A model's tag of every word of every sentence of one document.
+type SentenceTags = Vec<Vec<WordTag>>;
 
 pub struct Pipeline {
     ner: NerModel,
@@ -161,428 +169,153 @@ impl Pipeline {
         self.sentiment.is_some()
     }
 
-    /// Annotates articles; an article whose processing panics gets an `Err` with the
-    /// reason, the others are unaffected.
-    pub fn annotate(
-        &self,
-        articles: &[Article],
-    ) -> Result<Vec<std::result::Result<Annotated, String>>> {
-        let pieces = &self.ner.base.pieces;
-        let (markup, max_len) = (self.options.markup, self.ner.base.max_len);
+    /// Annotates articles, in order.
+    pub fn annotate(&self, articles: &[Article]) -> Result<Vec<Outcome>> {
+        let (markup, pieces) = (self.options.markup, &self.ner.base.pieces);
+        let max_len = self.ner.base.max_len;
         let prepared: Vec<std::result::Result<Prepared, String>> = articles
             .par_iter()
-            .map(|a| guard(|| prepare(&a.text, a.markup.unwrap_or(markup), pieces, max_len)))
+            .map(|a| guard(|| prepare(a, markup, pieces, max_len)))
             .collect();
-        let windows: Vec<&Window> = prepared
-            .iter()
-            .flat_map(|p| p.iter().flat_map(|p| p.windows.iter()))
+        let tags = self.tag_words(&prepared)?;
+        let stages = self.cpu_stages();
+        let mut docs: Vec<std::result::Result<Document, String>> = (prepared.into_par_iter())
+            .zip(tags)
+            .map(|(p, (ner, roles))| p.and_then(|p| guard(|| stages.run(p.doc, &ner, &roles))))
             .collect();
-        let head = self
-            .attribution
-            .as_ref()
-            .filter(|_| self.options.roles == Roles::Head);
-        let (entities, roles) = self
-            .ner
-            .predict_with(&windows, self.options.batch_tokens, head)?;
-        let (mut entities, mut roles) = (entities.into_iter(), roles.into_iter());
-        let mut assembled = Vec::with_capacity(articles.len());
-        for (article, prepared) in articles.iter().zip(&prepared) {
-            assembled.push(match prepared {
-                Ok(p) => {
-                    let n = p.windows.len();
-                    let tags: Vec<Vec<WordTag>> = entities.by_ref().take(n).collect();
-                    let role_tags: Vec<Vec<WordTag>> = roles.by_ref().take(n).collect();
-                    guard(|| self.assemble(article, p, &tags, &role_tags))
-                }
-                Err(e) => Err(e.clone()),
-            });
-        }
-        self.add_sentiment(assembled)
-    }
-
-    /// Runs the sentiment model on every article's requests at once and files the answers.
-    fn add_sentiment(
-        &self,
-        assembled: Vec<std::result::Result<(Annotated, Vec<Request>), String>>,
-    ) -> Result<Vec<std::result::Result<Annotated, String>>> {
-        let windows: Vec<&Window> = assembled
-            .iter()
-            .flat_map(|a| {
-                a.iter()
-                    .flat_map(|(_, requests)| requests.iter().map(|r| &r.window))
-            })
-            .collect();
-        let probs = match &self.sentiment {
-            Some(model) if !windows.is_empty() => {
-                model.predict(&windows, self.options.batch_tokens)?
-            }
-            _ => Vec::new(),
-        };
-        let mut probs = probs.into_iter();
-        Ok(assembled
-            .into_iter()
-            .map(|a| {
-                a.map(|(mut annotated, requests)| {
-                    let answers: Vec<(Slot, [f32; 3])> = requests
-                        .into_iter()
-                        .zip(probs.by_ref())
-                        .map(|(r, p)| (r.slot, p))
-                        .collect();
-                    stance::apply(
-                        &mut annotated.record,
-                        &answers,
-                        self.options.mention_sentiment,
-                    );
-                    annotated
+        self.add_sentiment(&mut docs)?;
+        let mention_sentiment = self.options.mention_sentiment;
+        Ok(docs
+            .into_par_iter()
+            .map(|doc| {
+                let doc = doc?;
+                guard(|| Annotated {
+                    record: Record::from_document(&doc, mention_sentiment),
+                    words: doc.word_count(),
                 })
             })
             .collect())
     }
 
-    fn assemble(
+    /// One encoder pass over the windows of every article: each article's NER tags and
+    /// attribution tags (empty without the head) per sentence.
+    fn tag_words(
         &self,
-        article: &Article,
-        p: &Prepared,
-        tags: &[Vec<WordTag>],
-        role_tags: &[Vec<WordTag>],
-    ) -> (Annotated, Vec<Request>) {
-        let lens: Vec<usize> = p.sentences.iter().map(|s| s.words.len()).collect();
-        let per_sentence = per_sentence(
-            p.windows.iter().zip(tags).map(|(w, t)| (w, t.as_slice())),
-            &lens,
-        );
-        let index = CharIndex::new(&article.text);
-        let mut entities = Vec::new();
-        // The normalised range of each entity, for the sentiment toward its company.
-        let mut entity_ranges = Vec::new();
-        let mut mentions = Vec::new();
-        let mut company_mentions = Vec::new();
-        let mut named = Vec::new();
-        for (s, (sentence, word_tags)) in p.sentences.iter().zip(&per_sentence).enumerate() {
-            for linked in self.sentence_entities(p, sentence, word_tags) {
-                let start = sentence.words[linked.start].0;
-                let end = sentence.words[linked.end - 1].1;
-                mentions.push(crate::claims::EntityMention {
-                    start,
-                    end,
-                    label: linked.label.clone(),
-                });
-                if let Some(entry) = linked.company {
-                    named.push(NamedMention {
-                        range: (start, end),
-                        sentence: s,
-                        entry,
-                    });
-                }
-                let company = linked.company.map(|c| self.companies.entry(c).name.clone());
-                let Some((s, e)) = p.normalized.to_original(start, end) else {
-                    continue;
-                };
-                let Some(located) = index.span(&article.text, s, e) else {
-                    continue;
-                };
-                entities.push(Entity {
-                    text: located.text,
-                    label: linked.label,
-                    start: located.start,
-                    end: located.end,
-                    score: linked.score.map(round3),
-                    company,
-                    sentiment: None,
-                });
-                entity_ranges.push((start, end));
-            }
-        }
-        let original: Vec<char> = article.text.chars().collect();
-        link_acronyms(&original, &mut entities);
-        // After acronym linking, so "AWS" defined as "Amazon Web Services (AWS)" counts too.
-        for (i, (entity, &(start, end))) in entities.iter().zip(&entity_ranges).enumerate() {
-            if let Some(name) = &entity.company {
-                company_mentions.push(CompanyMention {
-                    start,
-                    end,
-                    company: name.clone(),
-                    entity: Some(i),
-                });
-            }
-        }
-        // "the startup", "the company": ORG mentions for the claim rules, company mentions
-        // for sentiment, and the company's name wherever a claim points at them.
-        let descriptors = self.descriptors(p, &named);
-        for d in &descriptors {
-            mentions.push(crate::claims::EntityMention {
-                start: d.range.0,
-                end: d.range.1,
-                label: "ORG".into(),
-            });
-            company_mentions.push(CompanyMention {
-                start: d.range.0,
-                end: d.range.1,
-                company: self.companies.entry(d.entry).name.clone(),
-                entity: None,
-            });
-        }
-        let referring: Vec<(Span, String)> = descriptors
-            .iter()
-            .filter_map(|d| {
-                let (s, e) = p.normalized.to_original(d.range.0, d.range.1)?;
-                let span = index.span(&article.text, s, e)?;
-                Some((span, self.companies.entry(d.entry).name.clone()))
-            })
+        prepared: &[std::result::Result<Prepared, String>],
+    ) -> Result<Vec<(SentenceTags, SentenceTags)>> {
+        let windows: Vec<&Window> = (prepared.iter().flatten())
+            .flat_map(|p| p.windows.iter())
             .collect();
-        let chars = &p.normalized.chars;
-        let roles = match self.options.roles {
-            Roles::Head => self.role_spans(p, role_tags, &lens),
-            Roles::Rules => crate::claims::rule_roles(chars, &p.sentences, &mentions),
-            Roles::Off => Vec::new(),
-        };
-        let found = crate::claims::extract_all(chars, &p.sentences, &mentions, &roles);
-        let mut claims =
-            crate::claims::to_wire(&found, &article.text, &index, &p.normalized, &p.sentences);
-        canonicalise(&mut claims, &entities, &referring);
-        // The found claim behind each wire claim (to_wire drops quotes that do not map back).
-        let sources: Vec<&crate::claims::FoundClaim> = claims
-            .iter()
-            .filter_map(|c| {
-                found.iter().find(|f| {
-                    p.normalized.to_original(f.quote.0, f.quote.1)
-                        == Some((c.quote.start, c.quote.end))
-                })
-            })
-            .collect();
-        let (targets, target_ranges) = self.input_targets(article, p, &index);
-        let requests = match (&self.sentiment, sources.len() == claims.len()) {
-            (Some(model), true) => stance::requests(
-                model,
-                &p.normalized,
-                &p.sentences,
-                &sources,
-                &company_mentions,
-                &target_ranges,
-            ),
-            _ => Vec::new(),
-        };
-        let annotated = Annotated {
-            record: Record {
-                id: article.id.clone(),
-                schema: SCHEMA,
-                companies: company_counts(&entities),
-                entities,
-                claims,
-                targets,
-            },
-            words: lens.iter().sum(),
-        };
-        (annotated, requests)
-    }
-
-    /// The input's targets as record entries (sentiment filled later) and their normalised
-    /// ranges (`None` where markup removal left nothing of a target).
-    fn input_targets(
-        &self,
-        article: &Article,
-        p: &Prepared,
-        index: &CharIndex,
-    ) -> (Option<Vec<Target>>, Vec<Option<Range>>) {
-        let Some(given) = &article.targets else {
-            return (None, Vec::new());
-        };
-        let mut targets = Vec::with_capacity(given.len());
-        let mut ranges = Vec::with_capacity(given.len());
-        for &(start, end) in given {
-            let Some(span) = index.span(&article.text, start, end) else {
+        let head = (self.attribution.as_ref()).filter(|_| self.options.roles == Roles::Head);
+        let (entities, roles) = self
+            .ner
+            .predict_with(&windows, self.options.batch_tokens, head)?;
+        let (mut entities, mut roles) = (entities.into_iter(), roles.into_iter());
+        let mut out = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            let Ok(p) = p else {
+                out.push(Default::default());
                 continue;
             };
-            targets.push(Target {
-                text: span.text,
-                start,
-                end,
-                sentiment: None,
-            });
-            ranges.push(p.normalized.from_original(start, end));
+            let n = p.windows.len();
+            let entities: SentenceTags = entities.by_ref().take(n).collect();
+            let roles: SentenceTags = roles.by_ref().take(n).collect();
+            let by_sentence = |tags: &SentenceTags| {
+                let lens: Vec<usize> = p.doc.sentences.iter().map(|s| s.words.len()).collect();
+                per_sentence(p.windows.iter().zip(tags.iter().map(Vec::as_slice)), &lens)
+            };
+            let roles = if roles.len() == n && head.is_some() {
+                by_sentence(&roles)
+            } else {
+                Vec::new()
+            };
+            out.push((by_sentence(&entities), roles));
         }
-        (Some(targets), ranges)
+        Ok(out)
     }
 
-    /// Descriptor phrases of the article resolved to the companies named before them.
-    fn descriptors(&self, p: &Prepared, named: &[NamedMention]) -> Vec<Resolved> {
-        if named.is_empty() {
-            return Vec::new();
+    fn cpu_stages(&self) -> CpuStages<'_> {
+        CpuStages {
+            ner: &self.ner.tags,
+            head: self.attribution.as_ref().map(|head| &head.tags),
+            companies: &self.companies,
+            roles: self.options.roles,
         }
-        let words: Vec<Word> = (p.sentences.iter().enumerate())
-            .flat_map(|(s, sentence)| {
-                sentence.words.iter().map(move |&(a, b)| Word {
-                    lower: p.normalized.text(a, b).to_lowercase(),
-                    range: (a, b),
-                    sentence: s,
-                })
-            })
-            .collect();
-        resolve_descriptors(&self.companies, &words, named)
     }
 
-    /// The attribution head's role spans over the whole article (a content may run over
-    /// several sentences), as normalised code point ranges.
-    fn role_spans(
-        &self,
-        p: &Prepared,
-        role_tags: &[Vec<WordTag>],
-        lens: &[usize],
-    ) -> Vec<RoleSpan> {
-        let Some(head) = &self.attribution else {
-            return Vec::new();
+    /// Sentiment stage: the requests of every document through the model at once, and the
+    /// answers filed back. A document whose requests cannot be built becomes an error.
+    fn add_sentiment(&self, docs: &mut [std::result::Result<Document, String>]) -> Result<()> {
+        let Some(model) = &self.sentiment else {
+            return Ok(());
         };
-        if role_tags.len() != p.windows.len() {
-            return Vec::new();
-        }
-        let tags = per_sentence(
-            p.windows
-                .iter()
-                .zip(role_tags)
-                .map(|(w, t)| (w, t.as_slice())),
-            lens,
-        );
-        let words: Vec<Range> = p
-            .sentences
-            .iter()
-            .flat_map(|s| s.words.iter().copied())
-            .collect();
-        let flat: Vec<&WordTag> = tags.iter().flatten().collect();
-        let path: Vec<usize> = flat.iter().map(|t| t.tag).collect();
-        head.tags
-            .spans(&path)
-            .into_iter()
-            .filter_map(|span| {
-                let role = match head.tags.types[span.kind].as_str() {
-                    "SOURCE" => Role::Source,
-                    "CUE" => Role::Cue,
-                    "CONTENT" => Role::Content,
-                    _ => return None,
+        let (pieces, max_len) = (&model.base.pieces, model.base.max_len);
+        let requests: Vec<Vec<Request>> = (docs.par_iter_mut())
+            .map(|slot| {
+                let built = match slot {
+                    Ok(doc) => guard(|| sentiment::requests(pieces, max_len, doc)),
+                    Err(_) => Ok(Vec::new()),
                 };
-                let probs = flat.get(span.start..span.end)?;
-                Some(RoleSpan {
-                    start: words.get(span.start)?.0,
-                    end: words.get(span.end.checked_sub(1)?)?.1,
-                    role,
-                    score: probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32,
+                built.unwrap_or_else(|e| {
+                    *slot = Err(e);
+                    Vec::new()
                 })
             })
-            .collect()
-    }
-
-    /// The NER model's entities of one sentence, linked to the company knowledge base.
-    fn sentence_entities(
-        &self,
-        p: &Prepared,
-        sentence: &Sentence,
-        tags: &[WordTag],
-    ) -> Vec<Linked> {
-        let path: Vec<usize> = tags.iter().map(|t| t.tag).collect();
-        let ner: Vec<Linked> = self
-            .ner
-            .tags
-            .spans(&path)
-            .into_iter()
-            .map(|span| {
-                let probs = &tags[span.start..span.end];
-                Linked {
-                    start: span.start,
-                    end: span.end,
-                    label: self.ner.tags.types[span.kind].clone(),
-                    score: Some(probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32),
-                    company: None,
-                }
-            })
             .collect();
-        let words: Vec<String> = sentence
-            .words
-            .iter()
-            .map(|&(s, e)| p.normalized.text(s, e))
-            .collect();
-        let words: Vec<&str> = words.iter().map(String::as_str).collect();
-        link(&self.companies, &words, ner)
-    }
-}
-
-fn prepare(text: &str, markup: Markup, pieces: &WordPiecer, max_len: usize) -> Prepared {
-    let normalized = Normalized::new(text, markup);
-    let sentences = segment(&normalized.chars);
-    let encoded: Vec<Vec<EncodedWord>> = sentences
-        .iter()
-        .map(|s| encode_words(&normalized.chars, &s.words, pieces))
-        .collect();
-    let windows = pack(&encoded, max_len, pieces);
-    Prepared {
-        normalized,
-        sentences,
-        windows,
-    }
-}
-
-/// Speakers, targets and sources named by their company when the entity at the mention,
-/// or the entity the name was resolved to (a pronoun's antecedent), has one (a speaker
-/// "Azure" is Microsoft; "the company said" after "Nvidia Corp." is Nvidia).
-/// `referring` holds descriptor phrases with the company each refers to.
-fn canonicalise(
-    claims: &mut [crate::record::Claim],
-    entities: &[Entity],
-    referring: &[(Span, String)],
-) {
-    // Only a mention that is exactly an entity: "AMD's chief Lisa Su" is Lisa Su, not AMD.
-    let company_at = |span: &Span| {
-        entities
-            .iter()
-            .find(|e| e.start == span.start && e.end == span.end)
-            .and_then(|e| e.company.clone())
-            .or_else(|| {
-                referring
-                    .iter()
-                    .find(|(d, _)| d.start == span.start && d.end == span.end)
-                    .map(|(_, company)| company.clone())
-            })
-    };
-    let company_named = |name: &str| {
-        entities
-            .iter()
-            .find(|e| e.text == name && e.company.is_some())
-            .and_then(|e| e.company.clone())
-    };
-    for claim in claims {
-        for named in [&mut claim.speaker, &mut claim.target, &mut claim.source]
-            .into_iter()
-            .flatten()
-        {
-            let company =
-                company_named(&named.name).or_else(|| named.mention.as_ref().and_then(company_at));
-            if let Some(company) = company {
-                named.name = company;
+        let windows: Vec<&Window> = requests.iter().flatten().map(|r| &r.window).collect();
+        if windows.is_empty() {
+            return Ok(());
+        }
+        let mut probs = model
+            .predict(&windows, self.options.batch_tokens)?
+            .into_iter();
+        for (doc, requests) in docs.iter_mut().zip(&requests) {
+            let answers: Vec<_> = (requests.iter().map(|r| r.slot))
+                .zip(probs.by_ref())
+                .collect();
+            if let Ok(doc) = doc {
+                sentiment::apply(doc, answers);
             }
         }
+        Ok(())
     }
 }
 
-/// Companies mentioned, most mentioned first (then by first mention).
-fn company_counts(entities: &[Entity]) -> Vec<Company> {
-    let mut companies: Vec<Company> = Vec::new();
-    for name in entities.iter().filter_map(|e| e.company.as_ref()) {
-        match companies.iter_mut().find(|c| &c.name == name) {
-            Some(c) => c.mentions += 1,
-            None => companies.push(Company {
-                name: name.clone(),
-                mentions: 1,
-                sentiment: None,
-                sentiment_counts: None,
-            }),
-        }
-    }
-    // Stable: ties keep the order of first mention.
-    companies.sort_by_key(|c| std::cmp::Reverse(c.mentions));
-    companies
+/// Text stage: the normalised, segmented document and its model windows.
+fn prepare(article: &Article, markup: Markup, pieces: &WordPiecer, max_len: usize) -> Prepared {
+    let doc = Document::new(article, markup);
+    let encoded: Vec<Vec<EncodedWord>> = (doc.sentences.iter())
+        .map(|s| encode_words(doc.chars(), &s.words, pieces))
+        .collect();
+    let windows = pack(&encoded, max_len, pieces);
+    Prepared { doc, windows }
 }
 
-/// Scores are written with three decimals: more is noise, and lines stay short.
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
+/// What the CPU stages after the encoder pass read of the pipeline (shared by the rayon
+/// workers; the models themselves are not).
+struct CpuStages<'a> {
+    ner: &'a TagSet,
+    /// The attribution head's tag set, when it is installed.
+    head: Option<&'a TagSet>,
+    companies: &'a KnowledgeBase,
+    roles: Roles,
+}
+
+impl CpuStages<'_> {
+    /// Mentions, role spans and claims of one document.
+    fn run(&self, mut doc: Document, ner: &SentenceTags, roles: &SentenceTags) -> Document {
+        mentions::annotate(&mut doc, self.ner, self.companies, ner);
+        let indirect = match (self.roles, self.head) {
+            (Roles::Rules, _) => Indirect::Rules,
+            (Roles::Head, Some(head)) if !roles.is_empty() => {
+                doc.roles = role_spans(head, &doc, roles);
+                Indirect::FromRoles
+            }
+            _ => Indirect::FromRoles,
+        };
+        claims::annotate(&mut doc, indirect);
+        doc
+    }
 }
 
 /// Runs `f`, turning a panic into an error message so one article cannot end a run.

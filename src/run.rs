@@ -165,7 +165,7 @@ fn write_batch(
 fn error_line(id: Option<String>, kind: &str, message: String, item: &Item) -> OutputLine {
     OutputLine::Error(ErrorRecord {
         id,
-        schema: SCHEMA,
+        schema: SCHEMA.to_string(),
         error: ErrorDetail {
             kind: kind.to_string(),
             message,

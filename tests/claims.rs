@@ -5,38 +5,27 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use claimlink::claims::{extract_with, to_wire, ClaimOptions, EntityMention};
-use claimlink::doc::CharIndex;
+use claimlink::claims::{annotate_with, mentions_in, ClaimOptions, Indirect};
+use claimlink::doc::{CharRange, EntityLabel, Mention, MentionKind};
 use claimlink::eval::polnear::read_split;
 use claimlink::eval::quotes::{gold_quotes, Predicted, QuoteScores};
 use claimlink::record::Claim;
-use claimlink::text::{segment, Markup, Normalized};
+use claimlink::text::Markup;
+use claimlink::{Article, Document, Record};
 
-/// Claims of `text` (markdown) with the given entities (`(name, label)`, first match).
+/// Claims of `text` (markdown) with the given entities (`(name, label)`, first match in the
+/// normalised text), by the direct-quote rules.
 fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<Claim> {
-    let normalized = Normalized::new(text, Markup::Markdown);
-    let plain: String = normalized.chars.iter().collect();
-    let mentions: Vec<EntityMention> = entities
-        .iter()
-        .map(|(name, label)| {
-            let at = plain.find(name).expect("entity in text");
-            let start = plain[..at].chars().count();
-            EntityMention {
-                start,
-                end: start + name.chars().count(),
-                label: label.to_string(),
-            }
-        })
-        .collect();
-    let sentences = segment(&normalized.chars);
-    let found = extract_with(
-        &normalized.chars,
-        &sentences,
-        &mentions,
-        &ClaimOptions::default(),
+    let mut doc = Document::new(&Article::new("t", text), Markup::Markdown);
+    let plain: String = doc.chars().iter().collect();
+    doc.mentions = mentions_in(&plain, entities);
+    assert_eq!(
+        doc.mentions.len(),
+        entities.len(),
+        "every entity is in the text"
     );
-    let index = CharIndex::new(text);
-    to_wire(&found, text, &index, &normalized, &sentences)
+    annotate_with(&mut doc, Indirect::FromRoles, &ClaimOptions::default());
+    Record::from_document(&doc, false).claims
 }
 
 /// (quote, speaker name, speaker mention, cue, source, target) as texts.
@@ -239,7 +228,7 @@ fn titles_in_quotes_are_not_claims() {
 }
 
 /// Entities per article id from a `claimlink run` output file.
-fn cached_entities(path: &str) -> HashMap<String, Vec<EntityMention>> {
+fn cached_entities(path: &str) -> HashMap<String, Vec<Mention>> {
     let text = std::fs::read_to_string(path).expect("cache file");
     text.lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -248,10 +237,18 @@ fn cached_entities(path: &str) -> HashMap<String, Vec<EntityMention>> {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|e| EntityMention {
-                    start: e["start"].as_u64().unwrap_or(0) as usize,
-                    end: e["end"].as_u64().unwrap_or(0) as usize,
-                    label: e["label"].as_str().unwrap_or("").to_string(),
+                .filter_map(|e| {
+                    Some(Mention {
+                        range: CharRange::new(
+                            e["start"].as_u64()? as usize,
+                            e["end"].as_u64()? as usize,
+                        ),
+                        label: EntityLabel::parse(e["label"].as_str()?)?,
+                        kind: MentionKind::Entity,
+                        score: None,
+                        company: None,
+                        sentiment: None,
+                    })
                 })
                 .collect();
             (record["id"].as_str().unwrap_or("").to_string(), entities)
@@ -287,14 +284,13 @@ fn polnear_from_cached_entities() {
         .ok()
         .map(|p| std::fs::File::create(p).expect("dump file"));
     for doc in &docs {
-        let normalized = Normalized::plain(&doc.text);
-        let chars = &normalized.chars;
-        let sentences = segment(chars);
-        let mentions = entities.get(&doc.name).cloned().unwrap_or_default();
-        let found = extract_with(chars, &sentences, &mentions, &options);
-        let index = CharIndex::new(&doc.text);
-        let wire = to_wire(&found, &doc.text, &index, &normalized, &sentences);
+        let mut annotated = Document::new(&Article::new(&doc.name, &doc.text), Markup::Plain);
+        annotated.mentions = entities.get(&doc.name).cloned().unwrap_or_default();
+        annotate_with(&mut annotated, Indirect::FromRoles, &options);
+        let found = &annotated.claims;
+        let wire = Record::from_document(&annotated, false).claims;
         let predicted = Predicted::from_claims(&wire);
+        let chars = annotated.chars();
         let gold = gold_quotes(chars, &doc.attributions);
         scores.add(chars, &gold, &predicted);
         if let Some(out) = dump.as_mut() {

@@ -12,7 +12,7 @@
 //! ```
 
 use claimlink::claims::quotes::{find_quotes, paragraphs};
-use claimlink::doc::CharIndex;
+use claimlink::doc::{CharIndex, CharRange};
 use claimlink::io::read::parse_line;
 use claimlink::text::{segment, Markup, Normalized};
 use proptest::prelude::*;
@@ -262,13 +262,16 @@ fn check_text(text: &str, markup: Markup) {
         );
     }
     let original_span = |s: usize, e: usize| {
-        let (os, oe) = n.to_original(s, e).expect("a non-empty range maps back");
+        let (os, oe) = n
+            .to_original(CharRange::new(s, e))
+            .expect("a non-empty range maps back");
         assert!(os < oe && oe <= original.len());
         assert!(
             index.span(text, os, oe).is_some(),
             "{os}..{oe} slices the original"
         );
-        let (ns, ne) = n.from_original(os, oe).expect("and forward again");
+        let back = n.from_original(os, oe).expect("and forward again");
+        let (ns, ne) = (back.start, back.end);
         assert!(ns <= s && e <= ne, "{s}..{e} → {os}..{oe} → {ns}..{ne}");
     };
     let normalized: String = n.chars.iter().collect();
@@ -284,7 +287,8 @@ fn check_text(text: &str, markup: Markup) {
         assert!(sentence.start < sentence.end && sentence.end <= len);
         assert!(previous_end <= sentence.start, "sentences in order, apart");
         previous_end = sentence.end;
-        for &(s, e) in &sentence.words {
+        for &word in &sentence.words {
+            let (s, e) = (word.start, word.end);
             assert!(sentence.start <= s && s < e && e <= sentence.end);
             assert!(
                 boundaries[s] && boundaries[e],

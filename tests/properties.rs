@@ -15,9 +15,10 @@ fn check(text: &str) {
         );
         for sentence in segment(&normalized.chars) {
             assert!(sentence.start < sentence.end && sentence.end <= normalized.len());
-            for &(s, e) in &sentence.words {
-                assert!(sentence.start <= s && s < e && e <= sentence.end);
-                let (os, oe) = normalized.to_original(s, e).expect("maps back");
+            for &word in &sentence.words {
+                assert!(sentence.start <= word.start && !word.is_empty());
+                assert!(word.end <= sentence.end);
+                let (os, oe) = normalized.to_original(word).expect("maps back");
                 assert!(os < oe && oe <= original_len);
             }
         }

@@ -23,6 +23,7 @@ use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
+use crate::doc::{EntityLabel, WordRange};
 
 /// How a quote got its attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +38,21 @@ pub enum How {
     Previous,
 }
 
-/// Word ranges `[a, b)` of the speaker mention and the cue.
+/// The words of the speaker mention and of the cue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Attribution {
-    pub speaker: Option<(usize, usize)>,
-    pub cue: Option<(usize, usize)>,
+    pub speaker: Option<WordRange>,
+    pub cue: Option<WordRange>,
     pub how: How,
+}
+
+/// Positions `[a, b)` in a word sequence `seq` (the lead or tail of a quote): indices into
+/// `seq`, not word indices; `words` converts.
+type SeqRange = (usize, usize);
+
+/// The word range of positions `r` of `seq`.
+fn words(seq: &[usize], r: SeqRange) -> WordRange {
+    WordRange::new(seq[r.0], seq[r.1 - 1] + 1)
 }
 
 /// Words a speaker noun phrase may contain although they are stop words elsewhere.
@@ -63,7 +73,7 @@ pub fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
     if !is_cue(w) || v.entity_of[seq[i]].is_some() {
         return 0;
     }
-    let sentence_initial = v.sentence_words[v.sentence_of[seq[i]]].0 == seq[i];
+    let sentence_initial = v.sentence_words[v.sentence_of[seq[i]]].start == seq[i];
     if v.is_capitalized(seq[i]) && !sentence_initial {
         return 0;
     }
@@ -91,7 +101,7 @@ fn contiguous(seq: &[usize], a: usize, b: usize) -> bool {
 
 /// The noun phrase ending just before `end` (after adjuncts): a pronoun, an entity, or a
 /// short common noun phrase. Positions in `seq`.
-fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
+fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
     let mut end = strip_back(v, seq, end);
     if end > 0 && v.word(seq[end - 1]) == ")" {
         let open = (end.saturating_sub(8)..end - 1)
@@ -104,9 +114,9 @@ fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
     if is_subject_pronoun(w) && w != "who" {
         return Some((h, end));
     }
-    if let Some((ea, _)) = v.entity_words(seq[h]) {
+    if let Some(entity) = v.entity_words(seq[h]) {
         let mut a = h;
-        while a > 0 && seq[a - 1] >= ea && seq[a - 1] + 1 == seq[a] {
+        while a > 0 && seq[a - 1] >= entity.start && seq[a - 1] + 1 == seq[a] {
             a -= 1;
         }
         return Some((a, end));
@@ -133,7 +143,7 @@ fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
 }
 
 /// The noun phrase starting at `start`: `said Geoff Garin, a pollster` → Geoff Garin.
-fn np_starting_at(v: &View, seq: &[usize], start: usize) -> Option<(usize, usize)> {
+fn np_starting_at(v: &View, seq: &[usize], start: usize) -> Option<SeqRange> {
     let first = *seq.get(start)?;
     let w = v.word(first);
     if is_subject_pronoun(w) && w != "who" {
@@ -162,7 +172,7 @@ fn np_starting_at(v: &View, seq: &[usize], start: usize) -> Option<(usize, usize
 /// The subject of the clause ending at `end`: walking back over comma-separated
 /// segments, the first person, organisation or subject pronoun of the nearest segment
 /// that has one (`After X spoke, Microsoft told staff to say` → Microsoft).
-fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)> {
+fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
     let end = end.min(seq.len());
     let mut bounds: Vec<usize> = vec![0];
     bounds.extend((0..end).filter(|&p| v.word(seq[p]) == ",").map(|p| p + 1));
@@ -186,8 +196,8 @@ fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<(usize, usize)>
             let w = v.word(seq[p]);
             if v.is_agent(seq[p]) && (p == start || v.entity_of[seq[p - 1]] != v.entity_of[seq[p]])
             {
-                let (_, eb) = v.entity_words(seq[p])?;
-                let b = (p..stop).take_while(|&q| seq[q] < eb).count() + p;
+                let entity = v.entity_words(seq[p])?;
+                let b = (p..stop).take_while(|&q| seq[q] < entity.end).count() + p;
                 return Some((p, b));
             }
             (is_subject_pronoun(w) && w != "who").then_some((p, p + 1))
@@ -219,10 +229,10 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
         .rev()
         .map(|i| (i, cue_len(v, seq, i)))
         .find(|&(_, n)| n > 0)?;
-    let cue = Some((seq[c], seq[c + len - 1] + 1));
-    let attribution = |speaker: Option<(usize, usize)>| {
+    let cue = Some(words(seq, (c, c + len)));
+    let attribution = |speaker: Option<SeqRange>| {
         Some(Attribution {
-            speaker: speaker.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
+            speaker: speaker.map(|r| words(seq, r)),
             cue,
             how: How::Lead,
         })
@@ -242,9 +252,9 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
         // "he said, adding ...": the subject of the cue before, else of the clause.
         from_lead(v, &seq[..c])
             .and_then(|a| a.speaker)
-            .and_then(|(a, b)| {
-                let pa = seq.iter().position(|&w| w == a)?;
-                Some((pa, pa + (b - a)))
+            .and_then(|speaker| {
+                let pa = seq.iter().position(|&w| w == speaker.start)?;
+                Some((pa, pa + speaker.len()))
             })
             .or_else(|| clause_subject(v, seq, c))
     } else if participle {
@@ -285,8 +295,13 @@ pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
     let end = rest.len();
     let last = rest[end - 1];
     let speaker = if v.is_agent(last) {
-        let (ea, _) = v.entity_words(last)?;
-        let a = end - rest.iter().rev().take_while(|&&w| w >= ea).count();
+        let entity = v.entity_words(last)?;
+        let a = end
+            - rest
+                .iter()
+                .rev()
+                .take_while(|&&w| w >= entity.start)
+                .count();
         Some((a, end))
     } else {
         clause_subject(v, rest, end).or_else(|| {
@@ -302,8 +317,8 @@ pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
         .filter(|&p| is_verb_like(v.word(rest[p])) || v.word(rest[p]).ends_with("ing"));
     let speaker = speaker?;
     Some(Attribution {
-        speaker: Some((rest[speaker.0], rest[speaker.1 - 1] + 1)),
-        cue: verb.map(|p| (rest[p], rest[p] + 1)),
+        speaker: Some(words(rest, speaker)),
+        cue: verb.map(|p| words(rest, (p, p + 1))),
         how: How::Lead,
     })
 }
@@ -321,10 +336,10 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         k += 1;
     }
     let first = v.word(*seq.get(k)?);
-    let found = |speaker: Option<(usize, usize)>, cue: Option<(usize, usize)>| {
+    let found = |speaker: Option<SeqRange>, cue: Option<SeqRange>| {
         Some(Attribution {
-            speaker: speaker.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
-            cue: cue.map(|(a, b)| (seq[a], seq[b - 1] + 1)),
+            speaker: speaker.map(|r| words(seq, r)),
+            cue: cue.map(|r| words(seq, r)),
             how: How::Tail,
         })
     };
@@ -351,7 +366,11 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         return found(np, Some((k, k + n)));
     }
     // "..., beamed Donald Hartley": a verb not in the list, before a person.
-    if is_verb_like(first) && seq.get(k + 1).is_some_and(|&w| v.label(w) == Some("PER")) {
+    if is_verb_like(first)
+        && seq
+            .get(k + 1)
+            .is_some_and(|&w| v.label(w) == Some(EntityLabel::Person))
+    {
         return found(np_starting_at(v, seq, k + 1), Some((k, k + 1)));
     }
     let limit = (k + 30).min(seq.len());
@@ -403,11 +422,11 @@ fn person_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
     if matches!(v.word(w), "he" | "she") {
         return Some(k + 1);
     }
-    if v.label(w) != Some("PER") {
+    if v.label(w) != Some(EntityLabel::Person) {
         return None;
     }
-    let (_, eb) = v.entity_words(w)?;
-    Some(k + seq[k..].iter().take_while(|&&x| x < eb).count())
+    let entity = v.entity_words(w)?;
+    Some(k + seq[k..].iter().take_while(|&&x| x < entity.end).count())
 }
 
 /// Is `seq[start..end]` a speaker noun phrase: short, contiguous, no clause words, a
@@ -442,16 +461,16 @@ fn trim_parenthetical(v: &View, seq: &[usize], k: usize, end: usize) -> usize {
 
 /// The entity a speaker mention refers to: a person or organisation inside it, or for a
 /// pronoun the nearest one before it in the same or the previous sentence, outside
-/// quotes. Word range.
-pub fn resolve(v: &View, mention: (usize, usize)) -> Option<(usize, usize)> {
-    let (a, b) = mention;
-    let inside = |label: &str| {
+/// quotes.
+pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
+    let (a, b) = (mention.start, mention.end);
+    let inside = |label: EntityLabel| {
         (a..b)
             .rev()
             .find(|&w| v.label(w) == Some(label))
             .and_then(|w| v.entity_words(w))
     };
-    if let Some(found) = inside("PER").or_else(|| inside("ORG")) {
+    if let Some(found) = inside(EntityLabel::Person).or_else(|| inside(EntityLabel::Organisation)) {
         return Some(found);
     }
     if b != a + 1 {
@@ -472,7 +491,7 @@ pub fn resolve(v: &View, mention: (usize, usize)) -> Option<(usize, usize)> {
         return None;
     }
     let sentence = v.sentence_of[a];
-    let first = v.sentence_words[sentence.saturating_sub(1)].0;
+    let first = v.sentence_words[sentence.saturating_sub(1)].start;
     (first..a)
         .rev()
         .find(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
@@ -498,15 +517,15 @@ mod tests {
         let lead: Vec<usize> = v
             .unquoted_words(s)
             .into_iter()
-            .filter(|&w| v.words[w].0 < q.open)
+            .filter(|&w| v.words[w].start < q.open)
             .collect();
-        let tail: Vec<usize> = (v.word_at(q.close)..v.sentence_words[s].1)
+        let tail: Vec<usize> = (v.word_at(q.close)..v.sentence_words[s].end)
             .take_while(|&w| !v.is_quoted(w))
             .collect();
         let a = from_tail(&v, &tail).or_else(|| from_lead(&v, &lead));
-        let text_of = |r: Option<(usize, usize)>| {
-            r.and_then(|(a, b)| v.span(a, b))
-                .map(|(s, e)| chars[s..e].iter().collect::<String>())
+        let text_of = |r: Option<WordRange>| {
+            r.and_then(|r| v.span(r))
+                .map(|r| chars[r.start..r.end].iter().collect::<String>())
         };
         (
             text_of(a.and_then(|a| a.speaker)),

@@ -6,18 +6,18 @@
 //! code point ranges, end exclusive.
 
 use crate::claims::quotes::{paragraphs, Quote};
-use crate::claims::EntityMention;
+use crate::doc::{CharRange, EntityLabel, Mention, WordRange};
 use crate::text::Sentence;
 
 pub struct View<'a> {
     pub chars: &'a [char],
-    pub entities: &'a [EntityMention],
+    pub entities: &'a [Mention],
     /// Every word of every sentence, in text order.
-    pub words: Vec<(usize, usize)>,
+    pub words: Vec<CharRange>,
     pub lower: Vec<String>,
     pub sentence_of: Vec<usize>,
-    /// `[first, last + 1)` word of each sentence.
-    pub sentence_words: Vec<(usize, usize)>,
+    /// The words of each sentence.
+    pub sentence_words: Vec<WordRange>,
     pub paragraph_of_sentence: Vec<usize>,
     pub entity_of: Vec<Option<usize>>,
     /// The quote whose marks enclose the word (marks included).
@@ -28,7 +28,7 @@ impl<'a> View<'a> {
     pub fn new(
         chars: &'a [char],
         sentences: &[Sentence],
-        entities: &'a [EntityMention],
+        entities: &'a [Mention],
         quotes: &[Quote],
     ) -> Self {
         let mut words = Vec::new();
@@ -36,17 +36,22 @@ impl<'a> View<'a> {
         let mut sentence_words = Vec::with_capacity(sentences.len());
         for (s, sentence) in sentences.iter().enumerate() {
             let first = words.len();
-            for &(a, b) in &sentence.words {
-                if a < b && b <= chars.len() {
-                    words.push((a, b));
+            for &word in &sentence.words {
+                if !word.is_empty() && word.end <= chars.len() {
+                    words.push(word);
                     sentence_of.push(s);
                 }
             }
-            sentence_words.push((first, words.len()));
+            sentence_words.push(WordRange::new(first, words.len()));
         }
         let lower = words
             .iter()
-            .map(|&(a, b)| chars[a..b].iter().collect::<String>().to_lowercase())
+            .map(|w| {
+                chars[w.start..w.end]
+                    .iter()
+                    .collect::<String>()
+                    .to_lowercase()
+            })
             .collect();
         let paras = paragraphs(chars);
         let paragraph_of_sentence = sentences
@@ -56,7 +61,7 @@ impl<'a> View<'a> {
         // Per code point: the entity and the quote that cover it (linear in the text).
         let mut entity_at: Vec<Option<usize>> = vec![None; chars.len()];
         for (i, e) in entities.iter().enumerate() {
-            for slot in entity_at.iter_mut().take(e.end).skip(e.start) {
+            for slot in entity_at.iter_mut().take(e.range.end).skip(e.range.start) {
                 slot.get_or_insert(i);
             }
         }
@@ -68,9 +73,9 @@ impl<'a> View<'a> {
         }
         let entity_of = words
             .iter()
-            .map(|&(a, b)| entity_at[a..b].iter().find_map(|&e| e))
+            .map(|w| entity_at[w.start..w.end].iter().find_map(|&e| e))
             .collect();
-        let quote_of = words.iter().map(|&(a, _)| quote_at[a]).collect();
+        let quote_of = words.iter().map(|w| quote_at[w.start]).collect();
         View {
             chars,
             entities,
@@ -90,38 +95,43 @@ impl<'a> View<'a> {
 
     /// The first word starting at or after `pos`.
     pub fn word_at(&self, pos: usize) -> usize {
-        self.words.partition_point(|&(a, _)| a < pos)
+        self.words.partition_point(|w| w.start < pos)
     }
 
     /// The sentence holding code point `pos` (or the last one starting before it).
     pub fn sentence_at(&self, pos: usize) -> usize {
-        let w = self.words.partition_point(|&(a, _)| a <= pos);
+        let w = self.words.partition_point(|w| w.start <= pos);
         w.checked_sub(1)
             .and_then(|w| self.sentence_of.get(w).copied())
             .unwrap_or(0)
     }
 
-    /// Code point range of words `[a, b)`.
-    pub fn span(&self, a: usize, b: usize) -> Option<(usize, usize)> {
-        let first = self.words.get(a)?;
-        let last = self.words.get(b.checked_sub(1)?)?;
-        (a < b).then_some((first.0, last.1))
+    /// The word range covering code points `range` (the words starting inside it).
+    pub fn words_in(&self, range: CharRange) -> WordRange {
+        WordRange::new(self.word_at(range.start), self.word_at(range.end))
     }
 
-    pub fn label(&self, w: usize) -> Option<&str> {
+    /// Code point range of `words`.
+    pub fn span(&self, words: WordRange) -> Option<CharRange> {
+        let first = self.words.get(words.start)?;
+        let last = self.words.get(words.end.checked_sub(1)?)?;
+        (!words.is_empty()).then_some(CharRange::new(first.start, last.end))
+    }
+
+    pub fn label(&self, w: usize) -> Option<EntityLabel> {
         let e = self.entity_of.get(w).copied().flatten()?;
-        self.entities.get(e).map(|e| e.label.as_str())
+        self.entities.get(e).map(|e| e.label)
     }
 
     /// A person or organisation entity.
     pub fn is_agent(&self, w: usize) -> bool {
-        matches!(self.label(w), Some("PER" | "ORG"))
+        self.label(w).is_some_and(EntityLabel::is_agent)
     }
 
     pub fn is_capitalized(&self, w: usize) -> bool {
         self.words
             .get(w)
-            .and_then(|&(a, _)| self.chars.get(a))
+            .and_then(|r| self.chars.get(r.start))
             .is_some_and(|c| c.is_uppercase())
     }
 
@@ -129,8 +139,8 @@ impl<'a> View<'a> {
         self.quote_of.get(w).copied().flatten().is_some()
     }
 
-    /// Words `[first, last + 1)` of the entity holding word `w`.
-    pub fn entity_words(&self, w: usize) -> Option<(usize, usize)> {
+    /// The words of the entity holding word `w`.
+    pub fn entity_words(&self, w: usize) -> Option<WordRange> {
         let e = self.entity_of.get(w).copied().flatten()?;
         let mut a = w;
         while a > 0 && self.entity_of[a - 1] == Some(e) {
@@ -140,13 +150,13 @@ impl<'a> View<'a> {
         while b < self.words.len() && self.entity_of[b] == Some(e) {
             b += 1;
         }
-        Some((a, b))
+        Some(WordRange::new(a, b))
     }
 
     /// The words of sentence `s` that are not inside a quote.
     pub fn unquoted_words(&self, s: usize) -> Vec<usize> {
-        let (a, b) = self.sentence_words.get(s).copied().unwrap_or((0, 0));
-        (a..b).filter(|&w| !self.is_quoted(w)).collect()
+        let r = self.sentence_words.get(s).copied().unwrap_or_default();
+        (r.start..r.end).filter(|&w| !self.is_quoted(w)).collect()
     }
 }
 
@@ -161,11 +171,7 @@ mod tests {
         let text = "Acme said \"we win.\"\n\nThen Bo left.";
         let chars: Vec<char> = text.chars().collect();
         let sentences = segment(&chars);
-        let entities = vec![EntityMention {
-            start: 0,
-            end: 4,
-            label: "ORG".into(),
-        }];
+        let entities = crate::claims::mentions_in(text, &[("Acme", "ORG")]);
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);
         assert_eq!(v.word(0), "acme");

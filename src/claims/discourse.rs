@@ -10,6 +10,7 @@ use crate::claims::attribution::{from_colon, from_lead, from_tail, Attribution, 
 use crate::claims::context::View;
 use crate::claims::lexicon::is_subject_pronoun;
 use crate::claims::quotes::Quote;
+use crate::doc::WordRange;
 
 /// Lead and tail words of a quote and the sentences it spans.
 pub struct Parts {
@@ -28,12 +29,12 @@ pub fn parts(v: &View, q: &Quote) -> Parts {
     let mut lead: Vec<usize> = v
         .unquoted_words(first)
         .into_iter()
-        .filter(|&w| v.words[w].0 < q.open)
+        .filter(|&w| v.words[w].start < q.open)
         .collect();
     if let Some(p) = lead.iter().rposition(|&w| ends(w)) {
         lead.drain(..=p);
     }
-    let end = v.sentence_words.get(last).map_or(0, |s| s.1);
+    let end = v.sentence_words.get(last).map_or(0, |s| s.end);
     let tail = (v.word_at(q.close)..end)
         .take_while(|&w| !v.is_quoted(w))
         .collect();
@@ -52,9 +53,9 @@ pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution>
         return None;
     }
     let next = p.last + 1;
-    let &(a, b) = v.sentence_words.get(next)?;
+    let WordRange { start: a, end: b } = *v.sentence_words.get(next)?;
     let same_paragraph = v.paragraph_of_sentence.get(next) == v.paragraph_of_sentence.get(p.last);
-    if !same_paragraph || v.words.get(a).is_none_or(|w| w.0 < q.close) {
+    if !same_paragraph || v.words.get(a).is_none_or(|w| w.start < q.close) {
         return None;
     }
     let tail: Vec<usize> = (a..b).take_while(|&w| !v.is_quoted(w)).collect();
@@ -86,9 +87,9 @@ pub fn colon_lead(v: &View, p: &Parts) -> Option<Attribution> {
 }
 
 /// The subject opening sentence `s` when it is a narrative sentence (no quote): a
-/// person or organisation, or a personal pronoun. Word range.
-fn narrative_subject(v: &View, s: usize) -> Option<(usize, usize)> {
-    let &(a, b) = v.sentence_words.get(s)?;
+/// person or organisation, or a personal pronoun.
+fn narrative_subject(v: &View, s: usize) -> Option<WordRange> {
+    let WordRange { start: a, end: b } = *v.sentence_words.get(s)?;
     if (a..b).any(|w| v.is_quoted(w)) {
         return None;
     }
@@ -98,7 +99,7 @@ fn narrative_subject(v: &View, s: usize) -> Option<(usize, usize)> {
     }
     let w = v.word(first);
     (is_subject_pronoun(w) && !matches!(w, "who" | "i" | "you" | "it"))
-        .then_some((first, first + 1))
+        .then_some(WordRange::new(first, first + 1))
 }
 
 /// For a quote that opens its sentence with no attribution of its own: the subject of the
@@ -121,8 +122,8 @@ pub fn previous(
     let opens_paragraph = v
         .sentence_words
         .get(p.first)
-        .is_some_and(|&(a, _)| a == 0 || para(v.sentence_of[a - 1]) != pi)
-        && quotes[i].open == v.words.get(v.sentence_words[p.first].0).map_or(0, |w| w.0);
+        .is_some_and(|r| r.start == 0 || para(v.sentence_of[r.start - 1]) != pi)
+        && quotes[i].open == (v.words.get(v.sentence_words[p.first].start)).map_or(0, |w| w.start);
     let before = p.first.checked_sub(1);
     let adjacent = before.is_some_and(|b| para(b) == pi || (para(b) + 1 == pi && opens_paragraph));
     if let Some(subject) = before
@@ -151,23 +152,14 @@ pub fn previous(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
-    use crate::claims::EntityMention;
     use crate::text::segment;
 
     fn with_view<T>(text: &str, people: &[&str], f: impl FnOnce(&View, &[Quote]) -> T) -> T {
         let chars: Vec<char> = text.chars().collect();
-        let entities: Vec<EntityMention> = people
-            .iter()
-            .map(|name| {
-                let at = text[..text.find(name).expect("in text")].chars().count();
-                EntityMention {
-                    start: at,
-                    end: at + name.chars().count(),
-                    label: "PER".into(),
-                }
-            })
-            .collect();
+        let people: Vec<(&str, &str)> = people.iter().map(|&name| (name, "PER")).collect();
+        let entities = mentions_in(text, &people);
         let sentences = segment(&chars);
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);
@@ -189,8 +181,8 @@ mod tests {
             let first = from_tail(v, &all[0].tail);
             let found = vec![first, None];
             let a = previous(v, quotes, &all, &found, 1).expect("attributed");
-            let (s, _) = a.speaker.expect("speaker");
-            assert_eq!(v.word(s), "he");
+            let speaker = a.speaker.expect("speaker");
+            assert_eq!(v.word(speaker.start), "he");
         });
     }
 

@@ -73,7 +73,7 @@ fn is_headline_lead(v: &View, lead: &[usize]) -> bool {
     };
     let opens_paragraph = lead.first().is_some_and(|&w| {
         let s = v.sentence_of[w];
-        v.sentence_words[s].0 == w
+        v.sentence_words[s].start == w
             && (s == 0 || v.paragraph_of_sentence[s - 1] != v.paragraph_of_sentence[s])
     });
     v.word(colon) == ":"
@@ -106,10 +106,10 @@ pub fn keep(
     }
     match a.map(|a| (a.how, a.cue)) {
         Some((How::Tail | How::Colon, _)) => true,
-        Some((How::Lead, Some((_, cue_end)))) => {
+        Some((How::Lead, Some(cue))) => {
             let between: Vec<&str> = lead
                 .iter()
-                .filter(|&&w| w >= cue_end)
+                .filter(|&&w| w >= cue.end)
                 .map(|&w| v.word(w))
                 .collect();
             // `said that the plan was "unacceptable"`: the cue governs the clause. (Such

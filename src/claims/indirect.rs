@@ -10,23 +10,15 @@ use crate::claims::attribution::{from_lead, from_tail, resolve};
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_cue, is_punct, is_subject_pronoun};
 use crate::claims::quotes::trim_content;
-use crate::claims::{roles, ClaimKind, FoundClaim};
+use crate::claims::{lowercase_texts, roles, ClaimKind, FoundClaim};
+use crate::doc::{Role, RoleSpan, WordRange};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    Source,
-    Cue,
-    Content,
-}
-
-/// A code point range `[start, end)` of the normalised text with a role.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RoleSpan {
-    pub start: usize,
-    pub end: usize,
-    pub role: Role,
-    /// The tagger's mean probability over the span's words (1 for rules).
-    pub score: f32,
+/// A role span over the words of the `View`.
+#[derive(Debug, Clone, Copy)]
+struct RoleWords {
+    words: WordRange,
+    role: Role,
+    score: f32,
 }
 
 /// Least mean tag probability of a tagged content. Measured on PolNeAR dev (indirect
@@ -39,17 +31,16 @@ const MIN_CONTENT_SCORE: f32 = 0.45;
 /// Fewest words an indirect content needs: shorter ones are mostly fragments.
 const MIN_CONTENT_WORDS: usize = 3;
 
-/// Indirect claims from role spans; `direct` holds the claims already found.
 /// Role spans as word ranges of the `View`.
-fn in_words(v: &View, spans: &[RoleSpan]) -> Vec<RoleSpan> {
+fn in_words(v: &View, spans: &[RoleSpan]) -> Vec<RoleWords> {
     spans
         .iter()
-        .map(|s| RoleSpan {
-            start: v.word_at(s.start),
-            end: v.word_at(s.end),
-            ..*s
+        .map(|s| RoleWords {
+            words: v.words_in(s.range),
+            role: s.role,
+            score: s.score,
         })
-        .filter(|s| s.start < s.end)
+        .filter(|s| !s.words.is_empty())
         .collect()
 }
 
@@ -58,131 +49,117 @@ fn in_words(v: &View, spans: &[RoleSpan]) -> Vec<RoleSpan> {
 pub fn fill_direct_speakers(v: &View, spans: &[RoleSpan], claims: &mut [FoundClaim]) {
     let spans = in_words(v, spans);
     for claim in claims.iter_mut().filter(|c| c.speaker.is_none()) {
-        let quote = (v.word_at(claim.quote.0), v.word_at(claim.quote.1));
+        let quote = v.words_in(claim.quote);
         let nearest = |role: Role| {
             (spans.iter())
                 .filter(|s| s.role == role)
                 .filter(|s| {
-                    (claim.sentence..=claim.last_sentence).contains(&v.sentence_of[s.start])
+                    (claim.sentence..=claim.last_sentence).contains(&v.sentence_of[s.words.start])
                 })
-                .filter(|s| s.end <= quote.0 || quote.1 <= s.start)
-                .min_by_key(|s| {
-                    if s.end <= quote.0 {
-                        quote.0 - s.end
-                    } else {
-                        s.start - quote.1
-                    }
-                })
-                .map(|s| (s.start, s.end))
+                .filter(|s| !s.words.overlaps(quote))
+                .min_by_key(|s| gap(s.words, quote))
+                .map(|s| s.words)
         };
-        let Some(speaker) = nearest(Role::Source) else {
+        let Some(speaker) = nearest(Role::Speaker) else {
             continue;
         };
-        claim.speaker = v.span(speaker.0, speaker.1);
-        claim.speaker_entity = resolve(v, speaker).and_then(|(a, b)| v.span(a, b));
+        claim.speaker = v.span(speaker);
+        claim.speaker_entity = resolve(v, speaker).and_then(|r| v.span(r));
         if claim.cue.is_none() {
-            claim.cue = nearest(Role::Cue).and_then(|(a, b)| v.span(a, b));
+            claim.cue = nearest(Role::Cue).and_then(|r| v.span(r));
         }
+    }
+}
+
+/// Words between two ranges (0 when they touch or overlap).
+fn gap(a: WordRange, b: WordRange) -> usize {
+    if a.end <= b.start {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
     }
 }
 
 pub fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
-    // Word ranges from here on.
     let spans = in_words(v, spans);
-    let of = |role: Role| spans.iter().filter(move |s| s.role == role);
-    let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
-    let mut out = Vec::new();
-    for content in of(Role::Content).filter(|c| c.score >= MIN_CONTENT_SCORE) {
-        let words = content.start..content.end;
-        let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
-        let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
-        if 2 * quoted > words.len() || real < MIN_CONTENT_WORDS {
-            continue;
-        }
-        let Some((s, e)) = v
-            .span(content.start, content.end)
-            .and_then(|(s, e)| trim_content(v.chars, s, e))
-        else {
-            continue;
-        };
-        if direct.iter().any(|d| d.quote.0 < e && s < d.quote.1) {
-            continue;
-        }
-        let (first, last) = (sentence(content.start), sentence(content.end - 1));
-        let near = |span: &RoleSpan, to: (usize, usize)| {
-            let in_reach = (first..=last).contains(&sentence(span.start));
-            let distance = if span.end <= to.0 {
-                to.0 - span.end
-            } else {
-                span.start.saturating_sub(to.1)
-            };
-            in_reach.then_some(distance)
-        };
-        let closest = |role: Role, to: (usize, usize)| {
-            of(role)
-                .filter_map(|span| near(span, to).map(|d| (d, span.start, span.end)))
-                .min()
-                .map(|(_, start, end)| (start, end))
-        };
-        let tagged_cue = closest(Role::Cue, (content.start, content.end));
-        let tagged = (
-            closest(
-                Role::Source,
-                tagged_cue.unwrap_or((content.start, content.end)),
-            ),
-            tagged_cue,
-        );
-        // The tagged source first, the direct-quote rules when there is none: on PolNeAR
-        // dev (first-epoch head) speaker accuracy 0.702, against 0.685 rules first and
-        // 0.674 tagged only.
-        let (speaker, cue) = match tagged.0 {
-            Some(_) => tagged,
-            None => rule_attribution(v, content.start, content.end).unwrap_or(tagged),
-        };
-        // Content nobody is said to have said is not a claim. On PolNeAR dev this trades
-        // overlap F1 0.682 for 0.666 and raises quote+speaker F1 from 0.507 to 0.531.
-        if speaker.is_none() && cue.is_none() {
-            continue;
-        }
-        let entity = speaker.and_then(|m| resolve(v, m));
-        let clause: Vec<usize> = (v.sentence_words[first].0..v.sentence_words[last].1)
-            .filter(|&w| !v.is_quoted(w))
-            .collect();
-        let source = roles::source(v, &clause, speaker);
-        let text = |r: Option<(usize, usize)>| {
-            r.and_then(|(a, b)| v.span(a, b))
-                .map(|(s, e)| v.chars[s..e].iter().collect::<String>().to_lowercase())
-        };
-        let exclude: Vec<String> = [speaker, entity, source]
-            .into_iter()
-            .filter_map(text)
-            .collect();
-        let content_words: Vec<usize> = words.collect();
-        let target = roles::target(v, &content_words, &[], None, &exclude);
-        let span = |r: Option<(usize, usize)>| r.and_then(|(a, b)| v.span(a, b));
-        out.push(FoundClaim {
-            kind: ClaimKind::Indirect,
-            quote: (s, e),
-            speaker: span(speaker),
-            speaker_entity: span(entity),
-            cue: span(cue),
-            source: span(source),
-            target: span(target),
-            sentence: first,
-            last_sentence: last,
-            rule: None,
-        });
-    }
-    out
+    (spans.iter())
+        .filter(|c| c.role == Role::Content && c.score >= MIN_CONTENT_SCORE)
+        .filter_map(|content| indirect_claim(v, &spans, content.words, direct))
+        .collect()
 }
 
-/// Speaker and cue of content words `[start, end)` by the direct-quote rules: the words
-/// of its sentence after it (`..., officials said.`), else before it (`Officials said`).
-fn rule_attribution(v: &View, start: usize, end: usize) -> Option<SpeakerCue> {
-    let sentence = *v.sentence_of.get(start)?;
-    let (first, last) = *v.sentence_words.get(sentence)?;
-    let tail: Vec<usize> = (end..last).filter(|&w| !v.is_quoted(w)).collect();
-    let lead: Vec<usize> = (first..start).filter(|&w| !v.is_quoted(w)).collect();
+/// The claim of one tagged content, unless it is mostly quoted, too short, overlaps a
+/// direct claim, or nobody is said to have said it.
+fn indirect_claim(
+    v: &View,
+    spans: &[RoleWords],
+    content: WordRange,
+    direct: &[FoundClaim],
+) -> Option<FoundClaim> {
+    let words = content.start..content.end;
+    let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
+    let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
+    if 2 * quoted > words.len() || real < MIN_CONTENT_WORDS {
+        return None;
+    }
+    let quote = v.span(content).and_then(|r| trim_content(v.chars, r))?;
+    if direct.iter().any(|d| d.quote.overlaps(quote)) {
+        return None;
+    }
+    let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
+    let (first, last) = (sentence(content.start), sentence(content.end - 1));
+    // The tagged span of `role` nearest to `to` within the content's sentences.
+    let closest = |role: Role, to: WordRange| {
+        (spans.iter())
+            .filter(|s| s.role == role && (first..=last).contains(&sentence(s.words.start)))
+            .map(|s| (gap(s.words, to), s.words))
+            .min()
+            .map(|(_, words)| words)
+    };
+    let tagged_cue = closest(Role::Cue, content);
+    let tagged = (
+        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
+        tagged_cue,
+    );
+    // The tagged speaker first, the direct-quote rules when there is none: on PolNeAR
+    // dev (first-epoch head) speaker accuracy 0.702, against 0.685 rules first and
+    // 0.674 tagged only.
+    let (speaker, cue) = match tagged.0 {
+        Some(_) => tagged,
+        None => rule_attribution(v, content).unwrap_or(tagged),
+    };
+    // Content nobody is said to have said is not a claim. On PolNeAR dev this trades
+    // overlap F1 0.682 for 0.666 and raises quote+speaker F1 from 0.507 to 0.531.
+    if speaker.is_none() && cue.is_none() {
+        return None;
+    }
+    let entity = speaker.and_then(|m| resolve(v, m));
+    let clause: Vec<usize> = (v.sentence_words[first].start..v.sentence_words[last].end)
+        .filter(|&w| !v.is_quoted(w))
+        .collect();
+    let source = roles::source(v, &clause, speaker);
+    let exclude = lowercase_texts(v, &[speaker, entity, source]);
+    let content_words: Vec<usize> = words.collect();
+    let target = roles::target(v, &content_words, &[], None, &exclude);
+    let span = |r: Option<WordRange>| r.and_then(|r| v.span(r));
+    Some(FoundClaim {
+        speaker: span(speaker),
+        speaker_entity: span(entity),
+        cue: span(cue),
+        source: span(source),
+        target: span(target),
+        ..FoundClaim::new(ClaimKind::Indirect, quote, first, last)
+    })
+}
+
+/// Speaker and cue of content words by the direct-quote rules: the words of its sentence
+/// after it (`..., officials said.`), else before it (`Officials said`).
+fn rule_attribution(v: &View, content: WordRange) -> Option<SpeakerCue> {
+    let sentence = *v.sentence_of.get(content.start)?;
+    let all = *v.sentence_words.get(sentence)?;
+    let unquoted = |r: std::ops::Range<usize>| r.filter(|&w| !v.is_quoted(w)).collect::<Vec<_>>();
+    let tail = unquoted(content.end..all.end);
+    let lead = unquoted(all.start..content.start);
     let found = (!tail.is_empty())
         .then(|| from_tail(v, &tail))
         .flatten()
@@ -191,14 +168,14 @@ fn rule_attribution(v: &View, start: usize, end: usize) -> Option<SpeakerCue> {
 }
 
 /// Word ranges of a speaker mention and a cue.
-type SpeakerCue = (Option<(usize, usize)>, Option<(usize, usize)>);
+type SpeakerCue = (Option<WordRange>, Option<WordRange>);
 
 /// The rule baseline: in a sentence without quotation marks, `SUBJECT CUE [that] CLAUSE`
 /// (the subject a person or organisation entity or a pronoun right before the cue, the
 /// content the rest of the sentence) and `according to X, CLAUSE`.
 pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
     let mut out = Vec::new();
-    for &(a, b) in &v.sentence_words {
+    for &WordRange { start: a, end: b } in &v.sentence_words {
         if (a..b).any(|w| v.is_quoted(w)) {
             continue;
         }
@@ -206,16 +183,15 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
         while end > a && is_punct(v.word(end - 1)) {
             end -= 1;
         }
-        let push = |out: &mut Vec<RoleSpan>, source: (usize, usize), cue: (usize, usize), from| {
-            for ((a, b), role) in [
-                (source, Role::Source),
+        let push = |out: &mut Vec<RoleSpan>, speaker: WordRange, cue: WordRange, from| {
+            for (words, role) in [
+                (speaker, Role::Speaker),
                 (cue, Role::Cue),
-                ((from, end), Role::Content),
+                (WordRange::new(from, end), Role::Content),
             ] {
-                if let Some((start, end)) = v.span(a, b) {
+                if let Some(range) = v.span(words) {
                     out.push(RoleSpan {
-                        start,
-                        end,
+                        range,
                         role,
                         score: 1.0,
                     });
@@ -224,7 +200,8 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
         };
         if v.word(a) == "according" && v.word(a + 1) == "to" {
             if let Some(comma) = (a + 2..end).find(|&w| v.word(w) == ",") {
-                push(&mut out, (a + 2, comma), (a, a + 2), comma + 1);
+                let speaker = WordRange::new(a + 2, comma);
+                push(&mut out, speaker, WordRange::new(a, a + 2), comma + 1);
             }
             continue;
         }
@@ -233,7 +210,7 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
         };
         let before = cue - 1;
         let subject = if is_subject_pronoun(v.word(before)) {
-            Some((before, cue))
+            Some(WordRange::new(before, cue))
         } else if v.is_agent(before) {
             v.entity_words(before)
         } else {
@@ -245,7 +222,7 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
             } else {
                 cue + 1
             };
-            push(&mut out, subject, (cue, cue + 1), from);
+            push(&mut out, subject, WordRange::new(cue, cue + 1), from);
         }
     }
     out
@@ -256,6 +233,7 @@ mod tests {
     use super::*;
     use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
+    use crate::doc::CharRange;
     use crate::text::segment;
 
     fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
@@ -264,7 +242,7 @@ mod tests {
         let sentences = segment(&chars);
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);
-        let slice = |r: (usize, usize)| chars[r.0..r.1].iter().collect::<String>();
+        let slice = |r: CharRange| chars[r.start..r.end].iter().collect::<String>();
         from_roles(&v, &rule_roles(&v), &[])
             .into_iter()
             .map(|c| (slice(c.quote), c.speaker_entity.map(slice)))

@@ -6,6 +6,7 @@
 //! cues of PolNeAR `train` attributions whose content is in quotation marks (said 45%,
 //! told, wrote, added, says, called, saying, according to, tweeted, ...).
 
+use crate::doc::EntityLabel;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -188,11 +189,12 @@ pub fn is_subject_pronoun(word: &str) -> bool {
 }
 
 /// Which entity labels a pronoun may refer to.
-pub fn antecedent_labels(word: &str) -> &'static [&'static str] {
+pub fn antecedent_labels(word: &str) -> &'static [EntityLabel] {
+    use EntityLabel::{Organisation, Person};
     match word {
-        "he" | "she" | "him" | "her" | "his" | "i" => &["PER"],
-        "it" | "its" => &["ORG"],
-        "they" | "them" | "their" | "we" => &["ORG", "PER"],
+        "he" | "she" | "him" | "her" | "his" | "i" => &[Person],
+        "it" | "its" => &[Organisation],
+        "they" | "them" | "their" | "we" => &[Organisation, Person],
         _ => &[],
     }
 }
@@ -224,8 +226,8 @@ mod tests {
 
     #[test]
     fn pronouns_point_to_labels() {
-        assert_eq!(antecedent_labels("she"), &["PER"]);
-        assert_eq!(antecedent_labels("it"), &["ORG"]);
+        assert_eq!(antecedent_labels("she"), &[EntityLabel::Person]);
+        assert_eq!(antecedent_labels("it"), &[EntityLabel::Organisation]);
         assert!(antecedent_labels("who").is_empty());
     }
 }

@@ -17,65 +17,172 @@ pub mod lexicon;
 pub mod quotes;
 pub mod roles;
 
-use crate::doc::{CharIndex, Span};
-use crate::record::{Claim, Named, SentenceRange};
-use crate::text::{Normalized, Sentence};
+use crate::doc::{
+    CharRange, Document, EntityLabel, Mention, MentionKind, Probs, RoleSpan, WordRange,
+};
+use crate::text::Sentence;
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
 
 pub use attribution::How;
 use context::View;
-use quotes::find_quotes;
+use quotes::{find_quotes, Quote};
 
-pub use crate::record::ClaimKind;
+pub use crate::record::{ClaimKind, Toward};
 
-/// An entity the NER stage found: normalised range, label PER/ORG/LOC/MISC.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EntityMention {
-    pub start: usize,
-    pub end: usize,
-    pub label: String,
-}
-
-/// Test input: each `(name, label)` as a mention at the name's first occurrence in `text`.
-#[cfg(test)]
-pub(crate) fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<EntityMention> {
+/// Test input: each `(name, label)` as an entity mention at the name's first occurrence in
+/// `text`.
+pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
     entities
         .iter()
-        .map(|(name, label)| {
-            let at = text.find(name).expect("entity in text");
+        .filter_map(|(name, label)| {
+            let at = text.find(name)?;
             let start = text[..at].chars().count();
-            EntityMention {
-                start,
-                end: start + name.chars().count(),
-                label: label.to_string(),
-            }
+            Some(Mention {
+                range: CharRange::new(start, start + name.chars().count()),
+                label: EntityLabel::parse(label)?,
+                kind: MentionKind::Entity,
+                score: None,
+                company: None,
+                sentiment: None,
+            })
         })
         .collect()
 }
 
-/// A claim in normalised code point ranges, end exclusive.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The sentiment model's answer for a claim.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimSentiment {
+    pub probs: Probs,
+    pub toward: Toward,
+}
+
+/// The companies a claim's speaker, source and target name, when they name one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimCompanies {
+    pub speaker: Option<String>,
+    pub source: Option<String>,
+    pub target: Option<String>,
+}
+
+/// A claim in normalised code point ranges.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FoundClaim {
     pub kind: ClaimKind,
-    pub quote: (usize, usize),
+    pub quote: CharRange,
     /// The phrase that attributes the quote: a name, a pronoun, or a noun phrase such as
     /// "a spokesperson" (what PolNeAR calls the source of an attribution).
-    pub speaker: Option<(usize, usize)>,
+    pub speaker: Option<CharRange>,
     /// The person or organisation the speaker phrase refers to: an entity inside it, or
     /// for a pronoun the nearest fitting entity before it.
-    pub speaker_entity: Option<(usize, usize)>,
-    pub cue: Option<(usize, usize)>,
+    pub speaker_entity: Option<CharRange>,
+    pub cue: Option<CharRange>,
     /// The publication the quote was reported through.
-    pub source: Option<(usize, usize)>,
+    pub source: Option<CharRange>,
     /// The organisation the quoted predicate is about.
-    pub target: Option<(usize, usize)>,
+    pub target: Option<CharRange>,
     /// Index of the sentence where the quote opens.
     pub sentence: usize,
     /// Index of the sentence where it closes.
     pub last_sentence: usize,
     /// Which rule attributed the quote (for error analysis).
     pub rule: Option<How>,
+    /// Set by `name_companies`.
+    pub companies: ClaimCompanies,
+    /// Set by the sentiment stage.
+    pub sentiment: Option<ClaimSentiment>,
+}
+
+impl FoundClaim {
+    /// A claim with a quote and nothing else known yet.
+    pub fn new(kind: ClaimKind, quote: CharRange, sentence: usize, last_sentence: usize) -> Self {
+        FoundClaim {
+            kind,
+            quote,
+            speaker: None,
+            speaker_entity: None,
+            cue: None,
+            source: None,
+            target: None,
+            sentence,
+            last_sentence,
+            rule: None,
+            companies: ClaimCompanies::default(),
+            sentiment: None,
+        }
+    }
+}
+
+/// How indirect claims are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indirect {
+    /// From the role spans already in the document (the attribution head's).
+    FromRoles,
+    /// From role spans found by the rule baseline (`indirect::rule_roles`), written into
+    /// the document first.
+    Rules,
+}
+
+/// The claims stage: direct claims by the rules, then indirect ones from role spans, in text
+/// order, with the companies their speakers, sources and targets name.
+pub fn annotate(doc: &mut Document, indirect: Indirect) {
+    annotate_with(doc, indirect, &ClaimOptions::default());
+}
+
+/// `annotate` with other settings of the direct-quote rules (for measuring them).
+pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOptions) {
+    let chars = &doc.normalized.chars;
+    let quotes = find_quotes(chars);
+    let v = View::new(chars, &doc.sentences, &doc.mentions, &quotes);
+    let mut found = direct_claims(&v, &quotes, options);
+    if indirect == Indirect::Rules {
+        doc.roles = indirect::rule_roles(&v);
+    }
+    if !doc.roles.is_empty() {
+        indirect::fill_direct_speakers(&v, &doc.roles, &mut found);
+        let more = indirect::from_roles(&v, &doc.roles, &found);
+        found.extend(more);
+        found.sort_by_key(|f| f.quote);
+    }
+    doc.claims = found;
+    name_companies(doc);
+}
+
+/// Speakers, targets and sources named by their company when the name is a company entity
+/// of the article, or when the mention (or the entity the name was resolved to, a pronoun's
+/// antecedent) is exactly a company mention: a speaker "Azure" is Microsoft; "the company
+/// said" after "Nvidia Corp." is Nvidia; "AMD's chief Lisa Su" is Lisa Su, not AMD.
+pub fn name_companies(doc: &mut Document) {
+    let company_at = |range: CharRange| {
+        (doc.mentions.iter())
+            .filter(|m| m.range == range)
+            .find_map(|m| m.company.clone())
+    };
+    let company_named = |name: &str| {
+        doc.entities()
+            .find(|m| m.company.is_some() && doc.text_of(m.range) == name)
+            .and_then(|m| m.company.clone())
+    };
+    let company = |mention: Option<CharRange>, entity: Option<CharRange>| {
+        let mention = mention?;
+        company_named(&name_of(doc, entity.unwrap_or(mention))).or_else(|| company_at(mention))
+    };
+    let companies: Vec<ClaimCompanies> = (doc.claims.iter())
+        .map(|c| ClaimCompanies {
+            speaker: company(c.speaker, c.speaker_entity),
+            source: company(c.source, None),
+            target: company(c.target, None),
+        })
+        .collect();
+    for (claim, companies) in doc.claims.iter_mut().zip(companies) {
+        claim.companies = companies;
+    }
+}
+
+/// The text of `range` with its white space runs as single spaces: how a name is written.
+pub fn name_of(doc: &Document, range: CharRange) -> String {
+    let text = doc.text_of(range);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Settings of the rules, for measuring them; `Default` is what the pipeline runs.
@@ -120,57 +227,30 @@ impl Default for ClaimOptions {
     }
 }
 
-/// Direct claims by the rules, then indirect ones from role spans (the attribution head's,
-/// or `indirect::rule_roles`), in text order.
-pub fn extract_all(
-    chars: &[char],
-    sentences: &[Sentence],
-    entities: &[EntityMention],
-    roles: &[indirect::RoleSpan],
-) -> Vec<FoundClaim> {
-    let mut found = extract_claims(chars, sentences, entities);
-    if !roles.is_empty() {
-        let quotes = find_quotes(chars);
-        let v = View::new(chars, sentences, entities, &quotes);
-        indirect::fill_direct_speakers(&v, roles, &mut found);
-        let indirect = indirect::from_roles(&v, roles, &found);
-        found.extend(indirect);
-        found.sort_by_key(|f| f.quote);
-    }
-    found
-}
-
-/// Role spans by the rule baseline (`indirect::rule_roles`), for comparing with the head.
-pub fn rule_roles(
-    chars: &[char],
-    sentences: &[Sentence],
-    entities: &[EntityMention],
-) -> Vec<indirect::RoleSpan> {
-    let quotes = find_quotes(chars);
-    indirect::rule_roles(&View::new(chars, sentences, entities, &quotes))
-}
-
-/// The claims of an article, with the pipeline's settings.
-pub fn extract_claims(
-    chars: &[char],
-    sentences: &[Sentence],
-    entities: &[EntityMention],
-) -> Vec<FoundClaim> {
-    extract_with(chars, sentences, entities, &ClaimOptions::default())
-}
-
+/// The direct claims of an article with the given rule settings (for measuring them).
 pub fn extract_with(
     chars: &[char],
     sentences: &[Sentence],
-    entities: &[EntityMention],
+    entities: &[Mention],
     options: &ClaimOptions,
 ) -> Vec<FoundClaim> {
     let quotes = find_quotes(chars);
     let v = View::new(chars, sentences, entities, &quotes);
+    direct_claims(&v, &quotes, options)
+}
+
+/// Role spans by the rule baseline (`indirect::rule_roles`), for comparing with the head.
+pub fn rule_roles(chars: &[char], sentences: &[Sentence], entities: &[Mention]) -> Vec<RoleSpan> {
+    let quotes = find_quotes(chars);
+    indirect::rule_roles(&View::new(chars, sentences, entities, &quotes))
+}
+
+fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) -> Vec<FoundClaim> {
+    let chars = v.chars;
     if quotes.is_empty() || v.words.is_empty() {
         return Vec::new();
     }
-    let parts: Vec<Parts> = quotes.iter().map(|q| parts(&v, q)).collect();
+    let parts: Vec<Parts> = quotes.iter().map(|q| parts(v, q)).collect();
     let mut found: Vec<Option<Attribution>> = quotes
         .iter()
         .zip(&parts)
@@ -178,12 +258,12 @@ pub fn extract_with(
             // A period inside the closing mark ends the sentence: what follows is rarely
             // its attribution unless it is short (`"We won." he said.`).
             let ended = chars.get(q.end) == Some(&'.') && p.tail.len() > 6;
-            from_tail(&v, &p.tail)
+            from_tail(v, &p.tail)
                 .filter(|_| !ended)
-                .or_else(|| from_lead(&v, &p.lead))
-                .or_else(|| from_colon(&v, &p.lead))
-                .or_else(|| next_sentence_tail(&v, q, p))
-                .or_else(|| colon_lead(&v, p))
+                .or_else(|| from_lead(v, &p.lead))
+                .or_else(|| from_colon(v, &p.lead))
+                .or_else(|| next_sentence_tail(v, q, p))
+                .or_else(|| colon_lead(v, p))
         })
         .collect();
     for i in 0..quotes.len() {
@@ -198,11 +278,11 @@ pub fn extract_with(
                 });
         }
         if found[i].is_none() && options.inherit {
-            found[i] = previous(&v, &quotes, &parts, &found, i);
+            found[i] = previous(v, quotes, &parts, &found, i);
         }
     }
     let mut out = Vec::with_capacity(quotes.len());
-    let mut last_entity: Option<((usize, usize), usize)> = None;
+    let mut last_entity: Option<(WordRange, usize)> = None;
     let long: Vec<bool> = quotes
         .iter()
         .map(|q| filter::word_count(chars, q) >= options.min_words)
@@ -211,12 +291,13 @@ pub fn extract_with(
         let cue = a.and_then(|a| a.cue);
         let shared = cue.is_some()
             && (0..quotes.len()).any(|j| j != i && long[j] && found[j].and_then(|a| a.cue) == cue);
-        if !filter::keep(&v, q, &p.lead, &p.tail, a.as_ref(), shared, options) {
+        if !filter::keep(v, q, &p.lead, &p.tail, a.as_ref(), shared, options) {
             continue;
         }
         let speaker = a.and_then(|a| a.speaker);
-        let mut entity = speaker.and_then(|m| resolve(&v, m));
-        if entity.is_none() && speaker.is_some_and(|(a, b)| b == a + 1 && !v.is_agent(a)) {
+        let mut entity = speaker.and_then(|m| resolve(v, m));
+        // A one-word speaker that is no entity ("he") after a named one nearby is them.
+        if entity.is_none() && speaker.is_some_and(|m| m.len() == 1 && !v.is_agent(m.start)) {
             entity = last_entity
                 .filter(|&(_, s)| p.first.saturating_sub(s) <= 3)
                 .map(|(e, _)| e);
@@ -224,162 +305,85 @@ pub fn extract_with(
         if let Some(e) = entity {
             last_entity = Some((e, p.last));
         }
-        // A colon attribution's sentence is part of the quote's context.
-        let colon = a.is_some_and(|a| a.how == How::Colon);
-        let from = if colon {
-            p.first.saturating_sub(1)
-        } else {
-            p.first
-        };
-        let mut unquoted: Vec<usize> = (from..=p.last).flat_map(|s| v.unquoted_words(s)).collect();
-        unquoted.dedup();
-        let source = roles::source(&v, &unquoted, speaker);
-        let text = |r: Option<(usize, usize)>| {
-            r.and_then(|(a, b)| v.span(a, b))
-                .map(|(s, e)| chars[s..e].iter().collect::<String>().to_lowercase())
-        };
-        let exclude: Vec<String> = [speaker, entity, source]
-            .into_iter()
-            .filter_map(text)
-            .collect();
-        let target = roles::target(&v, &p.lead, &p.tail, cue, &exclude);
-        let span = |r: Option<(usize, usize)>| r.and_then(|(a, b)| v.span(a, b));
-        out.push(FoundClaim {
-            kind: ClaimKind::Direct,
-            quote: (q.start, q.end),
-            speaker: span(speaker),
-            speaker_entity: span(entity),
-            cue: span(cue),
-            source: span(source),
-            target: span(target),
-            sentence: p.first,
-            last_sentence: p.last,
-            rule: a.map(|a| a.how),
-        });
+        out.push(direct_claim(v, q, p, a.as_ref(), entity));
     }
     out
 }
 
-/// Record claims with original offsets. A claim whose quote does not map back is
-/// dropped; a speaker, cue, source or target that does not map back becomes `None`.
-pub fn to_wire(
-    found: &[FoundClaim],
-    text: &str,
-    index: &CharIndex,
-    normalized: &Normalized,
-    sentences: &[Sentence],
-) -> Vec<Claim> {
-    let span = |r: (usize, usize)| -> Option<Span> {
-        let (s, e) = normalized.to_original(r.0, r.1)?;
-        index.span(text, s, e)
+/// A kept quote with its attribution: the source and target rules run on the words around.
+fn direct_claim(
+    v: &View,
+    q: &Quote,
+    p: &Parts,
+    a: Option<&Attribution>,
+    entity: Option<WordRange>,
+) -> FoundClaim {
+    let (speaker, cue) = (a.and_then(|a| a.speaker), a.and_then(|a| a.cue));
+    // A colon attribution's sentence is part of the quote's context.
+    let colon = a.is_some_and(|a| a.how == How::Colon);
+    let from = if colon {
+        p.first.saturating_sub(1)
+    } else {
+        p.first
     };
-    let name_of = |r: (usize, usize)| -> Option<String> {
-        let chars = normalized.chars.get(r.0..r.1)?;
-        let name: String = chars.iter().collect();
-        Some(name.split_whitespace().collect::<Vec<_>>().join(" "))
-    };
-    let named = |mention: Option<(usize, usize)>, entity: Option<(usize, usize)>| {
-        let m = span(mention?)?;
-        let name = entity
-            .and_then(name_of)
-            .or_else(|| mention.and_then(name_of))?;
-        Some(Named {
-            name,
-            mention: Some(m),
-        })
-    };
-    let mut out = Vec::with_capacity(found.len());
-    for f in found {
-        let Some(quote) = span(f.quote) else {
-            continue;
-        };
-        let sentence = sentences
-            .get(f.sentence)
-            .zip(sentences.get(f.last_sentence))
-            .and_then(|(a, b)| normalized.to_original(a.start, b.end))
-            .map(|(start, end)| SentenceRange { start, end });
-        out.push(Claim {
-            id: format!("c{}", out.len() + 1),
-            kind: f.kind,
-            quote,
-            speaker: named(f.speaker, f.speaker_entity),
-            cue: f.cue.and_then(span),
-            source: named(f.source, None),
-            target: named(f.target, None),
-            sentiment: None,
-            sentence,
-        });
+    let mut unquoted: Vec<usize> = (from..=p.last).flat_map(|s| v.unquoted_words(s)).collect();
+    unquoted.dedup();
+    let source = roles::source(v, &unquoted, speaker);
+    let exclude = lowercase_texts(v, &[speaker, entity, source]);
+    let target = roles::target(v, &p.lead, &p.tail, cue, &exclude);
+    let span = |r: Option<WordRange>| r.and_then(|r| v.span(r));
+    FoundClaim {
+        speaker: span(speaker),
+        speaker_entity: span(entity),
+        cue: span(cue),
+        source: span(source),
+        target: span(target),
+        rule: a.map(|a| a.how),
+        ..FoundClaim::new(
+            ClaimKind::Direct,
+            CharRange::new(q.start, q.end),
+            p.first,
+            p.last,
+        )
     }
-    out
+}
+
+/// The lowercased texts of the given word ranges (for keeping a target apart from them).
+fn lowercase_texts(v: &View, ranges: &[Option<WordRange>]) -> Vec<String> {
+    (ranges.iter().flatten())
+        .filter_map(|&r| v.span(r))
+        .map(|r| {
+            v.chars[r.start..r.end]
+                .iter()
+                .collect::<String>()
+                .to_lowercase()
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::doc::Article;
     use crate::text::{segment, Markup};
-
-    #[test]
-    fn wire_offsets_point_into_the_original_markdown() {
-        let text = "**Acme** said \"we *win* big,\" per [Reuters](#).";
-        let normalized = Normalized::new(text, Markup::Markdown);
-        let sentences = segment(&normalized.chars);
-        let plain: String = normalized.chars.iter().collect();
-        let find = |name: &str| {
-            let at = plain[..plain.find(name).expect("in text")].chars().count();
-            (at, at + name.chars().count())
-        };
-        let entities = [("Acme", "ORG"), ("Reuters", "ORG")].map(|(name, label)| {
-            let (start, end) = find(name);
-            EntityMention {
-                start,
-                end,
-                label: label.into(),
-            }
-        });
-        let found = extract_claims(&normalized.chars, &sentences, &entities);
-        let index = CharIndex::new(text);
-        let claims = to_wire(&found, text, &index, &normalized, &sentences);
-        assert_eq!(claims.len(), 1);
-        let c = &claims[0];
-        let slice = |s: &Span| {
-            text.chars()
-                .skip(s.start)
-                .take(s.end - s.start)
-                .collect::<String>()
-        };
-        assert_eq!(c.quote.text, "we *win* big");
-        assert_eq!(slice(&c.quote), c.quote.text);
-        let speaker = c.speaker.as_ref().expect("speaker");
-        assert_eq!(speaker.name, "Acme");
-        assert_eq!(speaker.mention.as_ref().map(slice).as_deref(), Some("Acme"));
-        assert_eq!(c.source.as_ref().map(|s| s.name.as_str()), Some("Reuters"));
-        assert_eq!(c.kind, ClaimKind::Direct);
-        assert_eq!(c.id, "c1");
-    }
-
-    #[test]
-    fn a_quote_that_does_not_map_back_is_dropped() {
-        let text = "x";
-        let normalized = Normalized::plain(text);
-        let found = FoundClaim {
-            kind: ClaimKind::Direct,
-            quote: (0, 5),
-            speaker: None,
-            speaker_entity: None,
-            cue: None,
-            source: None,
-            target: None,
-            sentence: 0,
-            last_sentence: 0,
-            rule: None,
-        };
-        let index = CharIndex::new(text);
-        assert!(to_wire(&[found], text, &index, &normalized, &[]).is_empty());
-    }
 
     #[test]
     fn no_quotes_no_claims() {
         let chars: Vec<char> = "Nothing quoted here.".chars().collect();
-        assert!(extract_claims(&chars, &segment(&chars), &[]).is_empty());
+        let options = ClaimOptions::default();
+        assert!(extract_with(&chars, &segment(&chars), &[], &options).is_empty());
+    }
+
+    #[test]
+    fn a_descriptor_speaker_is_named_by_its_company() {
+        let text = "Acme Corp. grew. \"We will win,\" the company said.";
+        let mut doc = Document::new(&Article::new("a", text), Markup::Plain);
+        doc.mentions = mentions_in(text, &[("Acme Corp.", "ORG"), ("the company", "ORG")]);
+        doc.mentions[0].company = Some("Acme".into());
+        doc.mentions[1].kind = MentionKind::Descriptor;
+        doc.mentions[1].company = Some("Acme".into());
+        annotate(&mut doc, Indirect::FromRoles);
+        assert_eq!(doc.claims.len(), 1);
+        assert_eq!(doc.claims[0].companies.speaker.as_deref(), Some("Acme"));
     }
 }

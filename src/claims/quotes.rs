@@ -17,6 +17,8 @@
 //! starts with an opening mark; each paragraph's piece is then its own `Quote`, and the
 //! pieces share a `group`. A mark with no partner costs at most its own quote.
 
+use crate::doc::CharRange;
+
 /// A quotation found in normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Quote {
@@ -68,7 +70,9 @@ pub fn find_quotes(chars: &[char]) -> Vec<Quote> {
         let first_of_paragraph = out.len();
         let (mut found, dangling) = pair_doubles(chars, ps, pe);
         if let (Some(open), true) = (dangling, next_opens) {
-            if let Some((s, e)) = trim_content(chars, open.end, pe) {
+            if let Some(CharRange { start: s, end: e }) =
+                trim_content(chars, CharRange::new(open.end, pe))
+            {
                 found.push(Quote {
                     start: s,
                     end: e,
@@ -99,8 +103,8 @@ pub fn find_quotes(chars: &[char]) -> Vec<Quote> {
 
 /// `[start, end)` inside the marks without surrounding spaces and without one comma or
 /// period just inside the closing mark; `None` when nothing with a letter or digit is left.
-pub fn trim_content(chars: &[char], start: usize, end: usize) -> Option<(usize, usize)> {
-    let (mut s, mut e) = (start, end.min(chars.len()));
+pub fn trim_content(chars: &[char], range: CharRange) -> Option<CharRange> {
+    let (mut s, mut e) = (range.start, range.end.min(chars.len()));
     while s < e && chars[s].is_whitespace() {
         s += 1;
     }
@@ -117,7 +121,7 @@ pub fn trim_content(chars: &[char], start: usize, end: usize) -> Option<(usize, 
     chars[s..e]
         .iter()
         .any(|c| c.is_alphanumeric())
-        .then_some((s, e))
+        .then_some(CharRange::new(s, e))
 }
 
 /// Non-blank lines as `[start, end)` ranges (a line ends as in `text::segment`).
@@ -184,7 +188,9 @@ fn pair_doubles(chars: &[char], ps: usize, pe: usize) -> (Vec<Quote>, Option<Mar
         let outer = same == Some(0) || (same.is_none() && stack.len() == 1);
         if outer {
             let o = stack[0];
-            if let Some((s, e)) = trim_content(chars, o.end, mark.start) {
+            if let Some(CharRange { start: s, end: e }) =
+                trim_content(chars, CharRange::new(o.end, mark.start))
+            {
                 quotes.push(Quote {
                     start: s,
                     end: e,
@@ -324,8 +330,8 @@ fn single_quotes(chars: &[char], ps: usize, pe: usize, doubles: &[Quote]) -> Vec
             .copied()
             .find(|&j| chars[j - 1] != 's')
             .or(closers.first().copied());
-        match close.and_then(|c| trim_content(chars, i + 1, c).map(|r| (c, r))) {
-            Some((c, (s, e))) => {
+        match close.and_then(|c| trim_content(chars, CharRange::new(i + 1, c)).map(|r| (c, r))) {
+            Some((c, CharRange { start: s, end: e })) => {
                 out.push(Quote {
                     start: s,
                     end: e,
@@ -479,10 +485,16 @@ mod tests {
     #[test]
     fn trims_trailing_comma_or_period_but_not_ellipsis() {
         let chars: Vec<char> = "x ab, y".chars().collect();
-        assert_eq!(trim_content(&chars, 1, 5), Some((2, 4)));
+        assert_eq!(
+            trim_content(&chars, CharRange::new(1, 5)),
+            Some(CharRange::new(2, 4))
+        );
         let chars: Vec<char> = "wait...".chars().collect();
-        assert_eq!(trim_content(&chars, 0, 7), Some((0, 7)));
+        assert_eq!(
+            trim_content(&chars, CharRange::new(0, 7)),
+            Some(CharRange::new(0, 7))
+        );
         let chars: Vec<char> = " , ".chars().collect();
-        assert_eq!(trim_content(&chars, 0, 3), None);
+        assert_eq!(trim_content(&chars, CharRange::new(0, 3)), None);
     }
 }

@@ -10,34 +10,35 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_determiner, is_report_noun};
+use crate::doc::{EntityLabel, WordRange};
 
 /// The organisation entity starting at `seq[i]` (after an optional determiner).
-fn org_at(v: &View, seq: &[usize], i: usize) -> Option<(usize, usize)> {
+fn org_at(v: &View, seq: &[usize], i: usize) -> Option<WordRange> {
     let mut i = i;
     if seq.get(i).is_some_and(|&w| is_determiner(v.word(w))) && v.label(seq[i]).is_none() {
         i += 1;
     }
     let w = *seq.get(i)?;
-    if v.label(w) != Some("ORG") {
+    if v.label(w) != Some(EntityLabel::Organisation) {
         return None;
     }
-    v.entity_words(w).filter(|&(a, _)| a == w)
+    v.entity_words(w).filter(|r| r.start == w)
 }
 
 /// `per The Information`: a run of capitalised words, when the model missed the name.
-fn capitalised_at(v: &View, seq: &[usize], i: usize) -> Option<(usize, usize)> {
+fn capitalised_at(v: &View, seq: &[usize], i: usize) -> Option<WordRange> {
     let a = *seq.get(i)?;
     let n = seq[i..]
         .iter()
         .enumerate()
         .take_while(|&(k, &w)| k < 6 && w == a + k && v.is_capitalized(w))
         .count();
-    (n > 0).then_some((a, a + n))
+    (n > 0).then_some(WordRange::new(a, a + n))
 }
 
 /// The publication named in the unquoted words `seq`, other than the speaker's words.
-pub fn source(v: &View, seq: &[usize], speaker: Option<(usize, usize)>) -> Option<(usize, usize)> {
-    let not_speaker = |r: (usize, usize)| speaker.is_none_or(|(a, b)| r.1 <= a || b <= r.0);
+pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<WordRange> {
+    let not_speaker = |r: WordRange| speaker.is_none_or(|s| !s.overlaps(r));
     for i in 0..seq.len() {
         let w = v.word(seq[i]);
         let prev = i.checked_sub(1).map(|p| v.word(seq[p]));
@@ -62,16 +63,16 @@ pub fn source(v: &View, seq: &[usize], speaker: Option<(usize, usize)>) -> Optio
             }
             "per" => org_at(v, seq, i + 1).or_else(|| capitalised_at(v, seq, i + 1)),
             "according" if seq.get(i + 1).is_some_and(|&n| v.word(n) == "to") => {
-                org_at(v, seq, i + 2).filter(|&(_, b)| {
+                org_at(v, seq, i + 2).filter(|r| {
                     seq.iter()
-                        .position(|&x| x == b)
+                        .position(|&x| x == r.end)
                         .is_some_and(|p| is_report_noun(v.word(seq[p])))
                 })
             }
             "reported" | "reports" if prev.is_some() => {
                 let end = seq[i - 1] + 1;
                 v.entity_words(seq[i - 1])
-                    .filter(|&(a, b)| b == end && v.label(a) == Some("ORG"))
+                    .filter(|r| r.end == end && v.label(r.start) == Some(EntityLabel::Organisation))
             }
             _ => None,
         };
@@ -88,19 +89,24 @@ pub fn target(
     v: &View,
     lead: &[usize],
     tail: &[usize],
-    cue: Option<(usize, usize)>,
+    cue: Option<WordRange>,
     exclude: &[String],
-) -> Option<(usize, usize)> {
-    let text = |(a, b): (usize, usize)| -> String {
-        v.span(a, b)
-            .map(|(s, e)| v.chars[s..e].iter().collect::<String>().to_lowercase())
+) -> Option<WordRange> {
+    let text = |r: WordRange| -> String {
+        v.span(r)
+            .map(|r| {
+                v.chars[r.start..r.end]
+                    .iter()
+                    .collect::<String>()
+                    .to_lowercase()
+            })
             .unwrap_or_default()
     };
-    let allowed = |r: (usize, usize)| !exclude.contains(&text(r));
+    let allowed = |r: WordRange| !exclude.contains(&text(r));
     // A cue in the tail leaves the whole lead to search.
-    let after_cue = cue.map_or(0, |(a, b)| {
-        if lead.last().is_some_and(|&l| a <= l) {
-            lead.partition_point(|&w| w < b)
+    let after_cue = cue.map_or(0, |cue| {
+        if lead.last().is_some_and(|&l| cue.start <= l) {
+            lead.partition_point(|&w| w < cue.end)
         } else {
             0
         }
@@ -113,7 +119,7 @@ pub fn target(
         .filter_map(|p| org_at(v, lead, p))
         .find(|&r| allowed(r));
     in_lead.or_else(|| {
-        let cue_end = cue.map(|(_, b)| b)?;
+        let cue_end = cue.map(|cue| cue.end)?;
         let p = tail.iter().position(|&w| w == cue_end)?;
         (v.word(tail[p]) == "of")
             .then(|| org_at(v, tail, p + 1))
@@ -125,14 +131,15 @@ pub fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
-    use crate::claims::{mentions_in, EntityMention};
+    use crate::doc::Mention;
     use crate::text::segment;
 
     fn view_parts(
         text: &str,
         orgs: &[&str],
-    ) -> (Vec<char>, Vec<crate::text::Sentence>, Vec<EntityMention>) {
+    ) -> (Vec<char>, Vec<crate::text::Sentence>, Vec<Mention>) {
         let chars: Vec<char> = text.chars().collect();
         let orgs: Vec<(&str, &str)> = orgs.iter().map(|&name| (name, "ORG")).collect();
         let entities = mentions_in(text, &orgs);
@@ -144,9 +151,8 @@ mod tests {
         let quotes = find_quotes(&chars);
         let v = View::new(&chars, &sentences, &entities, &quotes);
         let seq = v.unquoted_words(0);
-        let (a, b) = source(&v, &seq, None)?;
-        let (s, e) = v.span(a, b)?;
-        Some(chars[s..e].iter().collect())
+        let r = v.span(source(&v, &seq, None)?)?;
+        Some(chars[r.start..r.end].iter().collect())
     }
 
     #[test]
@@ -183,12 +189,12 @@ mod tests {
         let lead: Vec<usize> = v
             .unquoted_words(0)
             .into_iter()
-            .filter(|&w| v.words[w].0 < quotes[0].open)
+            .filter(|&w| v.words[w].start < quotes[0].open)
             .collect();
         let tell = lead.iter().copied().find(|&w| v.word(w) == "tell");
-        let cue = tell.map(|w| (w, w + 1));
+        let cue = tell.map(|w| WordRange::new(w, w + 1));
         let got = target(&v, &lead, &[], cue, &["microsoft".to_string()]);
-        let (s, e) = got.and_then(|(a, b)| v.span(a, b)).expect("a target");
-        assert_eq!(chars[s..e].iter().collect::<String>(), "OpenAI");
+        let r = got.and_then(|r| v.span(r)).expect("a target");
+        assert_eq!(chars[r.start..r.end].iter().collect::<String>(), "OpenAI");
     }
 }

@@ -5,7 +5,7 @@
 //! Reads: the article's code points and its entities (original offsets). Writes: the
 //! `company` of entities that are a defined acronym and had none.
 
-use crate::record::Entity;
+use crate::doc::{Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
 fn is_acronym(word: &str) -> bool {
@@ -16,13 +16,17 @@ fn is_acronym(word: &str) -> bool {
         && word.chars().any(|c| c.is_ascii_uppercase())
 }
 
-pub fn link_acronyms(chars: &[char], entities: &mut [Entity]) {
+/// Gives the entities among `mentions` that are an acronym defined after a company's name
+/// that company. `chars` is the normalised text.
+pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
+    let text = |m: &Mention| chars[m.range.start..m.range.end].iter().collect::<String>();
+    let entities = |m: &&Mention| m.kind == MentionKind::Entity;
     let mut defined: Vec<(String, String)> = Vec::new();
-    for e in entities.iter() {
-        let Some(company) = &e.company else {
+    for m in mentions.iter().filter(entities) {
+        let Some(company) = &m.company else {
             continue;
         };
-        let after: String = chars.iter().skip(e.end).take(10).collect();
+        let after: String = chars.iter().skip(m.range.end).take(10).collect();
         let Some(inner) = after.strip_prefix(" (").and_then(|r| r.split(')').next()) else {
             continue;
         };
@@ -30,9 +34,13 @@ pub fn link_acronyms(chars: &[char], entities: &mut [Entity]) {
             defined.push((inner.to_string(), company.clone()));
         }
     }
-    for e in entities.iter_mut().filter(|e| e.company.is_none()) {
-        if let Some((_, company)) = defined.iter().find(|(a, _)| *a == e.text) {
-            e.company = Some(company.clone());
+    for m in mentions.iter_mut() {
+        if m.kind != MentionKind::Entity || m.company.is_some() {
+            continue;
+        }
+        let name = text(m);
+        if let Some((_, company)) = defined.iter().find(|(a, _)| *a == name) {
+            m.company = Some(company.clone());
         }
     }
 }
@@ -41,14 +49,16 @@ pub fn link_acronyms(chars: &[char], entities: &mut [Entity]) {
 mod tests {
     use super::*;
 
-    fn entity(text: &str, all: &str, company: Option<&str>) -> Entity {
-        let at = all.find(text).expect("in text");
-        let start = all[..at].chars().count();
-        Entity {
-            text: text.into(),
-            label: "ORG".into(),
-            start,
-            end: start + text.chars().count(),
+    use crate::doc::{CharRange, EntityLabel};
+
+    /// An ORG entity over the `n`-th occurrence of `name` in `text`.
+    fn entity(text: &str, name: &str, n: usize, company: Option<&str>) -> Mention {
+        let at = text.match_indices(name).nth(n).expect("in text").0;
+        let start = text[..at].chars().count();
+        Mention {
+            range: CharRange::new(start, start + name.chars().count()),
+            label: EntityLabel::Organisation,
+            kind: MentionKind::Entity,
             score: Some(0.9),
             company: company.map(str::to_string),
             sentiment: None,
@@ -60,17 +70,11 @@ mod tests {
         let text = "Taiwan Semiconductor (TSMC) grew. Later TSMC said more. XYZ did not.";
         let chars: Vec<char> = text.chars().collect();
         let mut entities = vec![
-            entity("Taiwan Semiconductor", text, Some("TSMC Ltd")),
-            entity("TSMC)", text, None),
-            entity("XYZ", text, None),
+            entity(text, "Taiwan Semiconductor", 0, Some("TSMC Ltd")),
+            entity(text, "TSMC", 0, None),
+            entity(text, "XYZ", 0, None),
+            entity(text, "TSMC", 1, None),
         ];
-        entities[1].text = "TSMC".into();
-        entities[1].end -= 1;
-        let later = text.rfind("TSMC").expect("later");
-        let mut again = entity("TSMC", text, None);
-        again.start = text[..later].chars().count();
-        again.end = again.start + 4;
-        entities.push(again);
         link_acronyms(&chars, &mut entities);
         let companies: Vec<Option<&str>> = entities.iter().map(|e| e.company.as_deref()).collect();
         assert_eq!(

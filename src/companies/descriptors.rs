@@ -10,6 +10,7 @@
 //! fits: a wrong company is worse than none.
 
 use crate::companies::kb::{Kind, KnowledgeBase};
+use crate::doc::CharRange;
 
 /// Heads of descriptor phrases that may refer to any company.
 const GENERIC: &[&str] = &[
@@ -37,14 +38,14 @@ const REACH: usize = 3;
 #[derive(Debug, Clone)]
 pub struct Word {
     pub lower: String,
-    pub range: (usize, usize),
+    pub range: CharRange,
     pub sentence: usize,
 }
 
 /// A company named in the article: code point range and knowledge-base entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NamedMention {
-    pub range: (usize, usize),
+    pub range: CharRange,
     pub sentence: usize,
     pub entry: usize,
 }
@@ -52,7 +53,7 @@ pub struct NamedMention {
 /// A descriptor phrase and the entry it refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Resolved {
-    pub range: (usize, usize),
+    pub range: CharRange,
     pub entry: usize,
 }
 
@@ -82,19 +83,19 @@ pub fn resolve_descriptors(
                 }
             },
         };
-        let start = words[i].range.0;
+        let start = words[i].range.start;
         let sentence = words[i].sentence;
         let fits = |m: &&NamedMention| {
-            m.range.1 <= start
+            m.range.end <= start
                 && kb.entry(m.entry).kind == Kind::Company
                 && match allowed {
                     Some(entries) => entries.contains(&m.entry),
                     None => sentence - m.sentence.min(sentence) < REACH,
                 }
         };
-        if let Some(m) = named.iter().filter(fits).max_by_key(|m| m.range.0) {
+        if let Some(m) = named.iter().filter(fits).max_by_key(|m| m.range.start) {
             out.push(Resolved {
-                range: (start, words[i + len - 1].range.1),
+                range: CharRange::new(start, words[i + len - 1].range.end),
                 entry: m.entry,
             });
         }
@@ -222,10 +223,13 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         let mut words = Vec::new();
         for (s, sentence) in segment(&chars).iter().enumerate() {
-            for &(a, b) in &sentence.words {
+            for &range in &sentence.words {
                 words.push(Word {
-                    lower: chars[a..b].iter().collect::<String>().to_lowercase(),
-                    range: (a, b),
+                    lower: chars[range.start..range.end]
+                        .iter()
+                        .collect::<String>()
+                        .to_lowercase(),
+                    range,
                     sentence: s,
                 });
             }
@@ -245,7 +249,7 @@ mod tests {
             .into_iter()
             .map(|r| {
                 (
-                    chars[r.range.0..r.range.1].iter().collect(),
+                    chars[r.range.start..r.range.end].iter().collect(),
                     kb.entry(r.entry).name.clone(),
                 )
             })

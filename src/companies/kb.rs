@@ -125,7 +125,7 @@ pub fn words_of(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     tokenize(&chars, 0, chars.len())
         .into_iter()
-        .map(|(s, e)| chars[s..e].iter().collect())
+        .map(|w| chars[w.start..w.end].iter().collect())
         .collect()
 }
 

@@ -24,7 +24,7 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::companies::KnowledgeBase;
-use crate::doc::Article;
+use crate::doc::{Article, EntityLabel};
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
 use crate::eval::metrics::{match_by_overlap, Counts};
@@ -268,7 +268,7 @@ impl Predicted {
             record
                 .entities
                 .iter()
-                .any(|e| e.label == "ORG" && e.start < m.end && m.start < e.end)
+                .any(|e| e.label == EntityLabel::Organisation && e.start < m.end && m.start < e.end)
         });
         Predicted {
             quote: (c.quote.start, c.quote.end),

@@ -87,7 +87,7 @@ pub fn eval_ner(pipeline: &Pipeline, gold_path: &Path) -> Result<NerEval> {
                 .record
                 .entities
                 .iter()
-                .map(|e| ((d, e.start, e.end), e.label.clone()))
+                .map(|e| ((d, e.start, e.end), e.label.as_str().to_string()))
                 .collect();
             scores.add(gold, &predicted);
         }

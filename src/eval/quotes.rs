@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use crate::claims::lexicon::is_cue;
 use crate::claims::quotes::trim_content;
-use crate::doc::Article;
+use crate::doc::{Article, CharRange};
 use crate::error::{Error, Result};
 use crate::eval::metrics::{match_by_overlap, overlap, Counts};
 use crate::eval::polnear::{read_split, Attribution, Fragment};
@@ -177,7 +177,8 @@ pub fn gold_quotes(chars: &[char], attributions: &[Attribution]) -> Gold {
             while k < inside.len() {
                 let run = inside[k..].iter().take_while(|&&x| x).count();
                 if run > 0 {
-                    pieces.extend(trim_content(chars, s + k, s + k + run));
+                    let piece = trim_content(chars, CharRange::new(s + k, s + k + run));
+                    pieces.extend(piece.map(|r| (r.start, r.end)));
                 }
                 k += run.max(1);
             }
@@ -190,8 +191,8 @@ pub fn gold_quotes(chars: &[char], attributions: &[Attribution]) -> Gold {
             }
         } else if unquoted {
             for &(s, e) in &a.content {
-                if let Some(range) = trim_content(chars, s, e.min(chars.len())) {
-                    file(&mut gold.indirect, range, a);
+                if let Some(r) = trim_content(chars, CharRange::new(s, e.min(chars.len()))) {
+                    file(&mut gold.indirect, (r.start, r.end), a);
                 }
             }
         }

@@ -163,7 +163,7 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
             &mut eval.cue,
             cue == g.cue.as_ref().map(|c| (c.start, c.end)),
         );
-        let label = p.sentiment.as_ref().map(|s| s.label.clone());
+        let label = p.sentiment.as_ref().map(|s| s.label.as_str().to_string());
         agree(&mut eval.sentiment, label == g.sentiment);
     }
     eval.quotes_overlap.fp = used.iter().filter(|u| !**u).count();

@@ -111,10 +111,7 @@ pub fn eval_sentiment(pipeline: &Pipeline, gold: &Path) -> Result<SentimentEval>
                 .and_then(|t| t.first())
                 .and_then(|t| t.sentiment.as_ref());
             let (predicted, score) = match sentiment {
-                Some(s) => (
-                    LABELS.iter().position(|l| *l == s.label).unwrap_or(1),
-                    s.score,
-                ),
+                Some(s) => (s.label as usize, s.score),
                 None => {
                     unanswered += 1;
                     (1, 0.0)

@@ -13,10 +13,12 @@ use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
 use crate::digest::sha256_file;
+use crate::doc::{CharRange, Document, Role, RoleSpan};
 use crate::error::{Error, Result};
 use crate::model::encoder::{
     fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
 };
+use crate::model::ner::WordTag;
 use crate::model::precision::Precision;
 use crate::model::tags::{labels_from_config, TagSet};
 
@@ -43,6 +45,41 @@ pub struct AttributionModel {
     /// The head reads the output of trunk layer `branch` (1-based).
     pub branch: usize,
     config: serde_json::Value,
+}
+
+/// The role a tag type stands for (PolNeAR's "SOURCE" is the speaker).
+fn role_of(kind: &str) -> Option<Role> {
+    match kind {
+        "SOURCE" => Some(Role::Speaker),
+        "CUE" => Some(Role::Cue),
+        "CONTENT" => Some(Role::Content),
+        _ => None,
+    }
+}
+
+/// The role spans of a document from the head's tag (in `set`) of every word of every
+/// sentence (`tags[s][w]`), decoded over the whole article: a content may run over
+/// sentences.
+pub fn role_spans(set: &TagSet, doc: &Document, tags: &[Vec<WordTag>]) -> Vec<RoleSpan> {
+    let words: Vec<CharRange> = (doc.sentences.iter())
+        .flat_map(|s| s.words.iter().copied())
+        .collect();
+    let flat: Vec<&WordTag> = tags.iter().flatten().collect();
+    let path: Vec<usize> = flat.iter().map(|t| t.tag).collect();
+    (set.spans(&path).into_iter())
+        .filter_map(|span| {
+            let role = role_of(&set.types[span.kind])?;
+            let probs = flat.get(span.start..span.end)?;
+            Some(RoleSpan {
+                range: CharRange::new(
+                    words.get(span.start)?.start,
+                    words.get(span.end.checked_sub(1)?)?.end,
+                ),
+                role,
+                score: probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32,
+            })
+        })
+        .collect()
 }
 
 impl AttributionModel {

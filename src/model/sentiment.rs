@@ -9,6 +9,7 @@ use std::path::Path;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
+use crate::doc::{CharRange, WordRange};
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
@@ -135,17 +136,22 @@ impl SentimentModel {
 /// in `chars`; `target` a character range. `None` when no word overlaps the target.
 pub fn target_window(
     chars: &[char],
-    words: &[(usize, usize)],
-    target: (usize, usize),
+    words: &[CharRange],
+    target: CharRange,
     pieces: &WordPiecer,
     max_len: usize,
 ) -> Option<Window> {
     let overlapping: Vec<usize> = (0..words.len())
-        .filter(|&w| words[w].0 < target.1 && target.0 < words[w].1)
+        .filter(|&w| words[w].overlaps(target))
         .collect();
     let (first, last) = (*overlapping.first()?, *overlapping.last()?);
     let encoded = encode_words(chars, words, pieces);
-    Some(Window::around(&encoded, (first, last + 1), max_len, pieces))
+    Some(Window::around(
+        &encoded,
+        WordRange::new(first, last + 1),
+        max_len,
+        pieces,
+    ))
 }
 
 /// The most probable label and its probability.
@@ -171,8 +177,10 @@ mod tests {
         let text = "Investors praised Nvidia but blamed Intel.";
         let chars: Vec<char> = text.chars().collect();
         let words = tokenize(&chars, 0, chars.len());
-        let nvidia = target_window(&chars, &words, (18, 24), &pieces, 160).expect("window");
-        let intel = target_window(&chars, &words, (36, 41), &pieces, 160).expect("window");
+        let nvidia =
+            target_window(&chars, &words, CharRange::new(18, 24), &pieces, 160).expect("window");
+        let intel =
+            target_window(&chars, &words, CharRange::new(36, 41), &pieces, 160).expect("window");
         assert_eq!(nvidia.ids, intel.ids, "same sentence, same pieces");
         assert_ne!(nvidia.types, intel.types, "different marks");
         let marked = |w: &Window| -> Vec<i64> {
@@ -192,13 +200,13 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert!(
-            target_window(&chars, &words, (11, 12), &pieces, 160).is_some(),
+            target_window(&chars, &words, CharRange::new(11, 12), &pieces, 160).is_some(),
             "inside a word"
         );
         assert!(
-            target_window(&chars, &words, (9, 10), &pieces, 160).is_none(),
+            target_window(&chars, &words, CharRange::new(9, 10), &pieces, 160).is_none(),
             "a space"
         );
-        assert!(target_window(&chars, &words, (41, 41), &pieces, 160).is_none());
+        assert!(target_window(&chars, &words, CharRange::new(41, 41), &pieces, 160).is_none());
     }
 }

@@ -6,6 +6,7 @@
 
 use tch::Tensor;
 
+use crate::doc::{CharRange, WordRange};
 use crate::model::encoder::Batch;
 use crate::model::wordpiece::{casing, WordPiecer};
 
@@ -26,14 +27,10 @@ impl EncodedWord {
 }
 
 /// The words `[start, end)` of `chars`, as the encoder sees them.
-pub fn encode_words(
-    chars: &[char],
-    words: &[(usize, usize)],
-    pieces: &WordPiecer,
-) -> Vec<EncodedWord> {
+pub fn encode_words(chars: &[char], words: &[CharRange], pieces: &WordPiecer) -> Vec<EncodedWord> {
     words
         .iter()
-        .map(|&(s, e)| EncodedWord::new(&chars[s..e].iter().collect::<String>(), pieces))
+        .map(|w| EncodedWord::new(&chars[w.start..w.end].iter().collect::<String>(), pieces))
         .collect()
 }
 
@@ -82,13 +79,13 @@ impl Window {
     /// many words on either side as fit in `max_len` pieces.
     pub fn around(
         words: &[EncodedWord],
-        focus: (usize, usize),
+        focus: WordRange,
         max_len: usize,
         pieces: &WordPiecer,
     ) -> Window {
         let budget = max_len.saturating_sub(2);
         let size = |w: usize| words[w].pieces.len();
-        let (mut lo, mut hi) = (focus.0.min(words.len()), focus.1.min(words.len()));
+        let (mut lo, mut hi) = (focus.start.min(words.len()), focus.end.min(words.len()));
         let mut used: usize = (lo..hi).map(size).sum();
         loop {
             let mut grew = false;
@@ -108,7 +105,7 @@ impl Window {
         }
         let mut window = Window::new(pieces);
         for (w, word) in words.iter().enumerate().take(hi).skip(lo) {
-            let segment = i64::from(focus.0 <= w && w < focus.1);
+            let segment = i64::from(focus.start <= w && w < focus.end);
             window.push(word, (0, w), segment);
             if window.len() > budget + 1 {
                 break;

@@ -5,6 +5,8 @@
 //! span found in the normalised text is reported against the original. The markdown
 //! parsing itself is in `text::markup` (CommonMark) and `text::html`.
 
+use crate::doc::CharRange;
+
 /// Plain text plus, per code point, the original code point offset it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
@@ -67,24 +69,20 @@ impl Normalized {
         self.chars.is_empty()
     }
 
-    /// Original `[start, end)` of the normalised range `[start, end)` (non-empty).
-    pub fn to_original(&self, start: usize, end: usize) -> Option<(usize, usize)> {
-        if start >= end || end > self.chars.len() {
+    /// Original code point offsets `[start, end)` of a non-empty normalised range.
+    pub fn to_original(&self, range: CharRange) -> Option<(usize, usize)> {
+        if range.is_empty() || range.end > self.chars.len() {
             return None;
         }
-        Some((self.origin[start], self.ends[end - 1]))
+        Some((self.origin[range.start], self.ends[range.end - 1]))
     }
 
-    /// Normalised range covering the original range `[start, end)`; `None` when markup
+    /// Normalised range covering the original offsets `[start, end)`; `None` when markup
     /// removal left nothing of it.
-    pub fn from_original(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+    pub fn from_original(&self, start: usize, end: usize) -> Option<CharRange> {
         let first = self.origin.partition_point(|&o| o < start);
         let last = self.origin.partition_point(|&o| o < end);
-        (first < last).then_some((first, last))
-    }
-
-    pub fn text(&self, start: usize, end: usize) -> String {
-        self.chars[start..end].iter().collect()
+        (first < last).then_some(CharRange::new(first, last))
     }
 }
 
@@ -129,7 +127,7 @@ mod tests {
         let plain: String = n.chars.iter().collect();
         let start = plain.find("The").expect("present");
         let (s, e) = n
-            .to_original(start, start + "The Information".len())
+            .to_original(CharRange::new(start, start + "The Information".len()))
             .expect("range");
         let orig: String = text.chars().skip(s).take(e - s).collect();
         assert_eq!(orig, "The *Information");
@@ -139,8 +137,11 @@ mod tests {
     fn original_ranges_map_forward() {
         let text = "per **The Information** today";
         let n = Normalized::new(text, Markup::Markdown);
-        let (s, e) = n.from_original(6, 21).expect("covers text");
-        assert_eq!(n.text(s, e), "The Information");
+        let r = n.from_original(6, 21).expect("covers text");
+        assert_eq!(
+            n.chars[r.start..r.end].iter().collect::<String>(),
+            "The Information"
+        );
         assert_eq!(n.from_original(4, 6), None, "only markup");
     }
 
@@ -182,7 +183,7 @@ mod tests {
             "Café and Café"
         );
         let n = Normalized::new("Caf&eacute; Z", Markup::Markdown);
-        assert_eq!(n.to_original(0, 4), Some((0, 11)));
+        assert_eq!(n.to_original(CharRange::new(0, 4)), Some((0, 11)));
     }
 
     /// Issue 11 item 13: `**` and a heading ended up inside a claim.

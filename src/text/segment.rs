@@ -7,14 +7,24 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-/// A `[start, end)` range of normalised code points.
-pub type Range = (usize, usize);
+use crate::doc::CharRange;
 
+/// A `[start, end)` range of normalised code points, inside the segmenter.
+type Range = (usize, usize);
+
+/// A sentence: its code point range and its words, in the normalised text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
     pub start: usize,
     pub end: usize,
-    pub words: Vec<Range>,
+    pub words: Vec<CharRange>,
+}
+
+impl Sentence {
+    /// The sentence's code point range.
+    pub fn range(&self) -> CharRange {
+        CharRange::new(self.start, self.end)
+    }
 }
 
 /// Abbreviations that keep their period and do not end a sentence.
@@ -54,7 +64,7 @@ fn is_word_char(c: char) -> bool {
 pub fn segment(chars: &[char]) -> Vec<Sentence> {
     let mut sentences = Vec::new();
     for (line_start, line_end) in lines(chars) {
-        let words = tokenize(chars, line_start, line_end);
+        let words = word_ranges(chars, line_start, line_end);
         split_sentences(chars, words, &mut sentences);
     }
     sentences
@@ -104,7 +114,13 @@ fn lines(chars: &[char]) -> Vec<Range> {
 /// Words of `chars[start..end]`. A word never ends inside a grapheme cluster (`e` +
 /// combining acute, emoji ZWJ sequences, flags) nor before a joiner or other invisible
 /// format character, which Unicode word boundaries (UAX #29, WB4) skip over.
-pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<Range> {
+pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<CharRange> {
+    (word_ranges(chars, start, end).into_iter())
+        .map(|(s, e)| CharRange::new(s, e))
+        .collect()
+}
+
+fn word_ranges(chars: &[char], start: usize, end: usize) -> Vec<Range> {
     let clusters = Clusters::new(chars, start, end);
     let mut words = Vec::new();
     let mut i = start;
@@ -362,7 +378,9 @@ fn flush(current: &mut Vec<Range>, out: &mut Vec<Sentence>) {
         out.push(Sentence {
             start: first.0,
             end: last.1,
-            words: std::mem::take(current),
+            words: (current.drain(..))
+                .map(|(start, end)| CharRange::new(start, end))
+                .collect(),
         });
     }
 }
@@ -375,7 +393,7 @@ mod tests {
         let chars: Vec<char> = text.chars().collect();
         tokenize(&chars, 0, chars.len())
             .into_iter()
-            .map(|(s, e)| chars[s..e].iter().collect())
+            .map(|r| chars[r.start..r.end].iter().collect())
             .collect()
     }
 

@@ -145,8 +145,8 @@ fn prepare(docs: &[PolnearDoc], ner: &NerModel, head: &AttributionModel) -> Resu
         let mut original = Vec::new();
         for sentence in &sentences {
             first_word.push(original.len());
-            for &(s, e) in &sentence.words {
-                original.push(normalized.to_original(s, e).unwrap_or((0, 0)));
+            for &word in &sentence.words {
+                original.push(normalized.to_original(word).unwrap_or((0, 0)));
             }
         }
         let labels = word_roles(doc.text.chars().count(), &doc.attributions, &original);

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use tch::Tensor;
 
+use crate::doc::CharRange;
 use crate::error::{Error, Result};
 use crate::eval::metrics::{expected_calibration_error, Confusion};
 use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
@@ -97,7 +98,7 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
         match target_window(
             &chars,
             &words,
-            example.target,
+            CharRange::new(example.target.0, example.target.1),
             &model.base.pieces,
             model.base.max_len,
         ) {

@@ -1,0 +1,93 @@
+//! The mentions stage: the NER model's entities of each sentence, linked to the company
+//! knowledge base (which adds the unambiguous names the model missed), acronyms defined in
+//! the article, then descriptor phrases ("the startup") resolved to the companies named
+//! before them.
+//!
+//! Reads: the document's sentences and the NER model's tag of every word. Writes:
+//! `doc.mentions`, entities in text order, then descriptors in text order.
+
+use crate::companies::acronyms::link_acronyms;
+use crate::companies::descriptors::{resolve_descriptors, NamedMention, Word};
+use crate::companies::{link, KnowledgeBase, Linked};
+use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind};
+use crate::model::ner::WordTag;
+use crate::model::tags::TagSet;
+
+/// Fills `doc.mentions` from `tags`, the NER tag of every word of every sentence.
+pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Vec<WordTag>]) {
+    let mut mentions = Vec::new();
+    let mut named = Vec::new();
+    for (s, (sentence, word_tags)) in doc.sentences.iter().zip(tags).enumerate() {
+        let words: Vec<String> = (sentence.words.iter()).map(|&w| doc.text_of(w)).collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        for linked in link(kb, &words, model_entities(ner, word_tags)) {
+            let Some(label) = EntityLabel::parse(&linked.label) else {
+                continue;
+            };
+            let range = CharRange::new(
+                sentence.words[linked.start].start,
+                sentence.words[linked.end - 1].end,
+            );
+            if let Some(entry) = linked.company {
+                named.push(NamedMention {
+                    range,
+                    sentence: s,
+                    entry,
+                });
+            }
+            mentions.push(Mention {
+                range,
+                label,
+                kind: MentionKind::Entity,
+                score: linked.score,
+                company: linked.company.map(|c| kb.entry(c).name.clone()),
+                sentiment: None,
+            });
+        }
+    }
+    link_acronyms(doc.chars(), &mut mentions);
+    let descriptors = if named.is_empty() {
+        Vec::new()
+    } else {
+        resolve_descriptors(kb, &words(doc), &named)
+    };
+    mentions.extend(descriptors.into_iter().map(|d| Mention {
+        range: d.range,
+        label: EntityLabel::Organisation,
+        kind: MentionKind::Descriptor,
+        score: None,
+        company: Some(kb.entry(d.entry).name.clone()),
+        sentiment: None,
+    }));
+    doc.mentions = mentions;
+}
+
+/// The entity spans the model tagged in one sentence, with their mean tag probability.
+fn model_entities(ner: &TagSet, tags: &[WordTag]) -> Vec<Linked> {
+    let path: Vec<usize> = tags.iter().map(|t| t.tag).collect();
+    (ner.spans(&path).into_iter())
+        .map(|span| {
+            let probs = &tags[span.start..span.end];
+            Linked {
+                start: span.start,
+                end: span.end,
+                label: ner.types[span.kind].clone(),
+                score: Some(probs.iter().map(|t| t.prob).sum::<f32>() / probs.len() as f32),
+                company: None,
+            }
+        })
+        .collect()
+}
+
+/// Every word of the document, lowercased, with its sentence.
+fn words(doc: &Document) -> Vec<Word> {
+    (doc.sentences.iter().enumerate())
+        .flat_map(|(s, sentence)| {
+            sentence.words.iter().map(move |&range| Word {
+                lower: doc.text_of(range).to_lowercase(),
+                range,
+                sentence: s,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,258 @@
+//! The sentiment stage: which (text, target) pairs of each document go to the sentiment
+//! model (`requests`), and where the answers land (`apply`).
+//!
+//! Reads: the document's sentences, claims, company mentions and the targets the input
+//! named. Writes: the probabilities of each claim (toward its target; toward nothing, i.e.
+//! the quote's own polarity, when the target is unknown), of each input target and of each
+//! company mention (the mention marked in its sentence). `company_sentiment` sums a
+//! company's answers over its mentions and the claims about it.
+
+use crate::claims::{name_of, ClaimKind, ClaimSentiment, FoundClaim};
+use crate::doc::{CharRange, Document, Probs, WordRange};
+use crate::model::sentiment::target_window;
+use crate::model::window::{encode_words, Window};
+use crate::model::wordpiece::WordPiecer;
+use crate::record::{round3, Label, LabelCounts, Sentiment, Toward};
+use crate::text::Sentence;
+
+/// Where an answer goes in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    /// `doc.targets[i]`
+    Target(usize),
+    /// `doc.claims[i]`
+    Claim { index: usize, toward: Toward },
+    /// `doc.mentions[i]`
+    Mention(usize),
+}
+
+/// One model input and where its answer goes.
+pub struct Request {
+    pub window: Window,
+    pub slot: Slot,
+}
+
+/// Model input for one claim: the clause of its sentence that leads up to the quote (from
+/// the previous quote, or the sentence start, to the closing mark), so that claims sharing
+/// a sentence are judged on their own words. When the target stands outside that clause,
+/// the clause is put after the sentence's lead (its words before the first quote: the
+/// governing clause the quotes share, "... OpenAI's licenses are") if the target is there,
+/// else after the target's own words. The target is marked where it stands.
+fn claim_window(
+    (pieces, max_len): (&WordPiecer, usize),
+    chars: &[char],
+    sentence: &Sentence,
+    (clause_start, lead_end): (usize, usize),
+    claim: &FoundClaim,
+) -> (Window, Toward) {
+    // Up to the closing mark (a comma or period may sit inside it).
+    let clause_end = claim.quote.end + 2;
+    let within = |from: usize, to: usize| -> Vec<CharRange> {
+        (sentence.words.iter())
+            .copied()
+            .filter(|w| w.start >= from && w.end <= to)
+            .collect()
+    };
+    let clause = within(clause_start, clause_end);
+    let mut words = clause.clone();
+    let mut focus = WordRange::default();
+    if let Some(target) = claim.target {
+        let hits = |words: &[CharRange]| -> Option<WordRange> {
+            let inside: Vec<usize> = (0..words.len())
+                .filter(|&w| words[w].overlaps(target))
+                .collect();
+            Some(WordRange::new(*inside.first()?, *inside.last()? + 1))
+        };
+        if let Some(f) = hits(&clause) {
+            focus = f;
+        } else {
+            let lead = within(sentence.start, lead_end);
+            let lead = if hits(&lead).is_some() {
+                lead
+            } else {
+                within(target.start, target.end)
+            };
+            if let Some(f) = hits(&lead) {
+                focus = f;
+                words = lead.into_iter().chain(clause).collect();
+            }
+        }
+    }
+    let encoded = encode_words(chars, &words, pieces);
+    let toward = if focus.is_empty() {
+        Toward::Quote
+    } else {
+        Toward::Target
+    };
+    (Window::around(&encoded, focus, max_len, pieces), toward)
+}
+
+/// Every request of one document: its input targets, its claims and its company mentions,
+/// as windows of at most `max_len` of the sentiment model's `pieces`.
+pub fn requests(pieces: &WordPiecer, max_len: usize, doc: &Document) -> Vec<Request> {
+    let mark = |range: CharRange| {
+        let sentence = &doc.sentences[doc.sentence_at(range)?];
+        target_window(doc.chars(), &sentence.words, range, pieces, max_len)
+    };
+    let mut out = Vec::new();
+    for (i, target) in doc.targets.iter().flatten().enumerate() {
+        if let Some(window) = target.range.and_then(mark) {
+            out.push(Request {
+                window,
+                slot: Slot::Target(i),
+            });
+        }
+    }
+    for (index, claim) in doc.claims.iter().enumerate() {
+        let Some(sentence) = doc.sentences.get(claim.sentence) else {
+            continue;
+        };
+        let bounds = clause_bounds(&doc.claims, claim, sentence);
+        let model = (pieces, max_len);
+        let (window, toward) = claim_window(model, doc.chars(), sentence, bounds, claim);
+        out.push(Request {
+            window,
+            slot: Slot::Claim { index, toward },
+        });
+    }
+    // Every company mention on its own, marked in its sentence: two companies (or two
+    // mentions of one) in a sentence can be judged differently ("Apple beat estimates
+    // while Samsung missed").
+    for (i, mention) in doc.mentions.iter().enumerate() {
+        if mention.company.is_none() {
+            continue;
+        }
+        if let Some(window) = mark(mention.range) {
+            out.push(Request {
+                window,
+                slot: Slot::Mention(i),
+            });
+        }
+    }
+    out
+}
+
+/// Where a claim's clause starts (after the previous quote of the same sentence; an
+/// indirect claim's content is its own clause) and where the sentence's lead ends (before
+/// its first quote's opening mark).
+fn clause_bounds(claims: &[FoundClaim], claim: &FoundClaim, sentence: &Sentence) -> (usize, usize) {
+    let same_sentence = || claims.iter().filter(|c| c.sentence == claim.sentence);
+    let clause_start = match claim.kind {
+        ClaimKind::Indirect => claim.quote.start,
+        ClaimKind::Direct => same_sentence()
+            .filter(|c| c.quote.end <= claim.quote.start)
+            .map(|c| c.quote.end + 1)
+            .max()
+            .unwrap_or(sentence.start),
+    };
+    let lead_end = same_sentence()
+        .map(|c| c.quote.start.saturating_sub(1))
+        .min()
+        .unwrap_or(sentence.start);
+    (clause_start, lead_end)
+}
+
+/// Files the model's answers into the document.
+pub fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot, Probs)>) {
+    for (slot, probs) in answers {
+        match slot {
+            Slot::Target(i) => {
+                if let Some(t) = doc.targets.as_mut().and_then(|t| t.get_mut(i)) {
+                    t.sentiment = Some(probs);
+                }
+            }
+            Slot::Claim { index, toward } => {
+                if let Some(c) = doc.claims.get_mut(index) {
+                    c.sentiment = Some(ClaimSentiment { probs, toward });
+                }
+            }
+            Slot::Mention(i) => {
+                if let Some(m) = doc.mentions.get_mut(i) {
+                    m.sentiment = Some(probs);
+                }
+            }
+        }
+    }
+}
+
+/// The name a claim's target goes by: its company, else its text.
+pub fn target_name(doc: &Document, claim: &FoundClaim) -> Option<String> {
+    (claim.companies.target.clone()).or_else(|| claim.target.map(|t| name_of(doc, t)))
+}
+
+/// A company's sentiment in the document from the answers toward it: the claims judged
+/// toward a target of that name (a claim about a company is said of it), then its
+/// mentions. `None` when there is no answer.
+pub fn company_sentiment(doc: &Document, company: &str) -> Option<(LabelCounts, Sentiment)> {
+    let claims = (doc.claims.iter())
+        .filter(|c| target_name(doc, c).as_deref() == Some(company))
+        .filter_map(|c| c.sentiment.filter(|s| s.toward == Toward::Target))
+        .map(|s| s.probs);
+    let mentions = (doc.mentions.iter())
+        .filter(|m| m.company.as_deref() == Some(company))
+        .filter_map(|m| m.sentiment);
+    let all: Vec<Probs> = claims.chain(mentions).collect();
+    (!all.is_empty()).then(|| aggregate(&all))
+}
+
+/// A company's sentiment in an article from the answers at its mentions and the claims
+/// about it. Each answer counts for its most probable label. Most mentions of a company are neutral (a name in a
+/// sentence about something else), so a majority vote would call almost every company
+/// neutral; what the article says about it is in its polar mentions: the label is the
+/// polar label with more mentions, neutral when there are none or as many of each. The
+/// score is the mean probability of that label over all the mentions.
+pub fn aggregate(answers: &[Probs]) -> (LabelCounts, Sentiment) {
+    let mut counts = LabelCounts::default();
+    let mut mean = [0.0f32; 3];
+    for probs in answers {
+        // Indices into LABELS: negative, neutral, positive.
+        match (0..3).fold(0, |b, i| if probs[i] > probs[b] { i } else { b }) {
+            0 => counts.negative += 1,
+            2 => counts.positive += 1,
+            _ => counts.neutral += 1,
+        }
+        for k in 0..3 {
+            mean[k] += probs[k] / answers.len() as f32;
+        }
+    }
+    let label = match counts.negative.cmp(&counts.positive) {
+        std::cmp::Ordering::Greater => Label::Negative,
+        std::cmp::Ordering::Less => Label::Positive,
+        std::cmp::Ordering::Equal => Label::Neutral,
+    };
+    let overall = Sentiment {
+        label,
+        score: round3(mean[label as usize]),
+        toward: None,
+    };
+    (counts, overall)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEG: [f32; 3] = [0.8, 0.15, 0.05];
+    const NEU: [f32; 3] = [0.1, 0.8, 0.1];
+    const POS: [f32; 3] = [0.05, 0.15, 0.8];
+
+    #[test]
+    fn polar_mentions_decide_a_companys_label_and_neutral_ones_do_not_drown_them() {
+        let (counts, s) = aggregate(&[NEU, NEG, NEU, NEU, NEG, POS, NEU]);
+        assert_eq!(
+            counts,
+            LabelCounts {
+                negative: 2,
+                neutral: 4,
+                positive: 1
+            }
+        );
+        assert_eq!(s.label, Label::Negative);
+        // Mean probability of "negative" over all seven mentions.
+        let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
+        assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
+        assert_eq!(aggregate(&[POS, NEU]).1.label, Label::Positive);
+        assert_eq!(aggregate(&[POS, NEG, NEU]).1.label, Label::Neutral, "a tie");
+        assert_eq!(aggregate(&[NEU, NEU]).1.label, Label::Neutral);
+    }
+}
