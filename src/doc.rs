@@ -14,11 +14,17 @@ use crate::text::{segment, Markup, Normalized, Sentence};
 /// An article as read from the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Article {
+    /// Unique within a run; output records carry it.
     pub id: String,
+    /// The text to annotate (plain, Markdown or HTML).
     pub text: String,
+    /// Passed through from the input.
     pub title: Option<String>,
+    /// Passed through from the input.
     pub url: Option<String>,
+    /// Passed through from the input.
     pub published: Option<String>,
+    /// The publication the article appeared in, from the input.
     pub source: Option<String>,
     /// Spans whose sentiment the user wants, as given (code points into `text`).
     pub targets: Option<Vec<(usize, usize)>>,
@@ -28,6 +34,7 @@ pub struct Article {
 }
 
 impl Article {
+    /// An article with just an id and a text.
     pub fn new(id: impl Into<String>, text: impl Into<String>) -> Self {
         Article {
             id: id.into(),
@@ -45,36 +52,46 @@ impl Article {
 /// A located piece of the original text. The one type for every located thing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Span {
+    /// The text of the span.
     pub text: String,
+    /// First code point.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
 }
 
 /// A code point range `[start, end)` of the normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct CharRange {
+    /// First code point.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
 }
 
 /// A range `[start, end)` of word indices (into a sentence's or an article's words).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct WordRange {
+    /// First word.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
 }
 
 macro_rules! range_methods {
     ($t:ty) => {
         impl $t {
+            /// A range from `start` to `end` (exclusive).
             pub const fn new(start: usize, end: usize) -> Self {
                 Self { start, end }
             }
 
+            /// Number of positions in the range.
             pub fn len(&self) -> usize {
                 self.end.saturating_sub(self.start)
             }
 
+            /// Whether the range holds no position.
             pub fn is_empty(&self) -> bool {
                 self.end <= self.start
             }
@@ -98,12 +115,16 @@ range_methods!(WordRange);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum EntityLabel {
     #[serde(rename = "PER")]
+    /// A person.
     Person,
     #[serde(rename = "ORG")]
+    /// A company, institution or other organisation.
     Organisation,
     #[serde(rename = "LOC")]
+    /// A place.
     Location,
     #[serde(rename = "MISC")]
+    /// Anything else named: products, events, nationalities.
     Misc,
 }
 
@@ -148,8 +169,11 @@ pub enum MentionKind {
 /// A mention of a person, organisation, place or thing in the normalised text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
+    /// Where the mention is.
     pub range: CharRange,
+    /// Its entity type.
     pub label: EntityLabel,
+    /// Entity or descriptor.
     pub kind: MentionKind,
     /// The NER model's mean tag probability; `None` for a name only the knowledge base found
     /// and for descriptors.
@@ -166,14 +190,18 @@ pub struct Mention {
 pub enum Role {
     /// Who is said to have said it (PolNeAR's "source").
     Speaker,
+    /// The words that attribute ("said", "according to").
     Cue,
+    /// What is said to have been said.
     Content,
 }
 
 /// A span of the normalised text with its attribution role.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RoleSpan {
+    /// Where the span is.
     pub range: CharRange,
+    /// What part it plays.
     pub role: Role,
     /// The tagger's mean probability over the span's words (1 for rules).
     pub score: f32,
@@ -184,9 +212,11 @@ pub struct RoleSpan {
 pub struct InputTarget {
     /// Code points into the original text, as given.
     pub start: usize,
+    /// End, exclusive (code points into the original text).
     pub end: usize,
     /// Where it is in the normalised text; `None` when markup removal left nothing of it.
     pub range: Option<CharRange>,
+    /// The sentiment model's answer, when it ran.
     pub sentiment: Option<Probs>,
 }
 
@@ -195,15 +225,19 @@ pub struct InputTarget {
 /// functions over `&mut Document`; `Record::from_document` turns it into the wire format.
 #[derive(Debug, Clone)]
 pub struct Document {
+    /// The article's id.
     pub id: String,
     /// The article text exactly as given: record offsets point into it.
     pub text: String,
+    /// The normalised text with its map back to the original.
     pub normalized: Normalized,
+    /// Sentences with their words.
     pub sentences: Vec<Sentence>,
     /// Entities in text order, then descriptors in text order.
     pub mentions: Vec<Mention>,
     /// Attribution role spans (speaker, cue, content) behind indirect claims.
     pub roles: Vec<RoleSpan>,
+    /// Claims in text order (direct, then indirect merged in by position).
     pub claims: Vec<FoundClaim>,
     /// The input's targets, when it named any.
     pub targets: Option<Vec<InputTarget>>,
@@ -276,6 +310,7 @@ pub struct CharIndex {
 }
 
 impl CharIndex {
+    /// Indexes `text`.
     pub fn new(text: &str) -> Self {
         let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
         bytes.push(text.len());
@@ -287,6 +322,7 @@ impl CharIndex {
         self.bytes.len() - 1
     }
 
+    /// Whether the text is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

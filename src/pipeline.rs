@@ -31,7 +31,9 @@ use crate::sentiment::{self, Request};
 use crate::text::Markup;
 
 #[derive(Debug, Clone)]
+/// How the pipeline runs.
 pub struct Options {
+    /// The markup of input texts (an `.html` file's own overrides it).
     pub markup: Markup,
     /// Most padded pieces in one model batch.
     pub batch_tokens: usize,
@@ -70,7 +72,9 @@ impl Default for Options {
 /// An annotated article and how many words it had.
 #[derive(Debug, Clone)]
 pub struct Annotated {
+    /// The article's record.
     pub record: Record,
+    /// Words the article had.
     pub words: usize,
 }
 
@@ -86,12 +90,14 @@ struct Prepared {
 /// A model's tag of every word of every sentence of one document.
 type SentenceTags = Vec<Vec<WordTag>>;
 
+/// The loaded models and knowledge base; `annotate` runs the stages over a batch.
 pub struct Pipeline {
     ner: NerModel,
     /// Reads the NER encoder at an inner layer: one encoder pass serves both.
     attribution: Option<AttributionModel>,
     companies: KnowledgeBase,
     sentiment: Option<SentimentModel>,
+    /// How it runs.
     pub options: Options,
 }
 
@@ -165,6 +171,7 @@ impl Pipeline {
         (self.ner.base.hidden as usize, self.ner.base.ffn)
     }
 
+    /// Whether a sentiment model is loaded.
     pub fn has_sentiment(&self) -> bool {
         self.sentiment.is_some()
     }

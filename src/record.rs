@@ -19,11 +19,15 @@ pub const SCHEMA: &str = "claimlink/1";
 /// The annotations of one article.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Record {
+    /// The article's id, as given (or made from its file name or line).
     pub id: String,
     /// Always `SCHEMA`.
     pub schema: String,
+    /// Named entities in text order.
     pub entities: Vec<Entity>,
+    /// Quoted and reported claims in text order.
     pub claims: Vec<Claim>,
+    /// Companies the entities refer to.
     pub companies: Vec<Company>,
     /// Present when the input named targets: their sentiment, in the input's order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -33,8 +37,11 @@ pub struct Record {
 /// A span the input asked the sentiment of.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Target {
+    /// The span's text, as in the input.
     pub text: String,
+    /// First code point.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
     /// Null when no sentiment model is installed or the span covers no word.
     pub sentiment: Option<Sentiment>,
@@ -43,9 +50,13 @@ pub struct Target {
 /// A named entity.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Entity {
+    /// The mention's text, as in the input.
     pub text: String,
+    /// PER, ORG, LOC or MISC.
     pub label: EntityLabel,
+    /// First code point.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
     /// Mean probability the model gave the entity's tags; null for a name only the
     /// company knowledge base found.
@@ -61,7 +72,9 @@ pub struct Entity {
 /// A speaker, source or target: how it is named, and where the text names it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Named {
+    /// Canonical company name when known, else the entity's or the mention's words.
     pub name: String,
+    /// Where the text names it.
     pub mention: Option<Span>,
 }
 
@@ -69,8 +82,11 @@ pub struct Named {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Label {
+    /// Against the target.
     Negative = 0,
+    /// Neither for nor against.
     Neutral = 1,
+    /// For the target.
     Positive = 2,
 }
 
@@ -96,7 +112,9 @@ pub enum Toward {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+/// A sentiment judgement: label, its probability, and on claims what it was judged toward.
 pub struct Sentiment {
+    /// The most probable label.
     pub label: Label,
     /// Calibrated probability of `label`.
     pub score: f32,
@@ -125,7 +143,9 @@ impl Sentiment {
 /// Where a claim's sentence (or sentences) are.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SentenceRange {
+    /// First code point of the first sentence.
     pub start: usize,
+    /// End of the last sentence, exclusive.
     pub end: usize,
 }
 
@@ -134,28 +154,41 @@ pub struct SentenceRange {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ClaimKind {
+    /// In quotation marks: the speaker's own words.
     Direct,
+    /// A paraphrase (reported speech).
     Indirect,
 }
 
 /// A quoted or reported statement, who made it, through which publication and about whom.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Claim {
+    /// `c1`, `c2`, ... in text order within the article.
     pub id: String,
+    /// Direct quotation or paraphrase.
     pub kind: ClaimKind,
+    /// The quoted or reported words.
     pub quote: Span,
+    /// Who said it.
     pub speaker: Option<Named>,
+    /// The verb or phrase that attributes it ("said", "according to").
     pub cue: Option<Span>,
+    /// The publication it was reported through.
     pub source: Option<Named>,
+    /// The company it is about.
     pub target: Option<Named>,
+    /// Its sentiment toward the target (or its own polarity when the target is unknown).
     pub sentiment: Option<Sentiment>,
+    /// The sentence or sentences it is in.
     pub sentence: Option<SentenceRange>,
 }
 
 /// A company the article mentions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Company {
+    /// Canonical name from the knowledge base.
     pub name: String,
+    /// How many entities refer to it.
     pub mentions: usize,
     /// The article's sentiment toward the company over its mentions and the claims about
     /// it (see `sentiment::aggregate`).
@@ -169,8 +202,11 @@ pub struct Company {
 /// Answers per sentiment label.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct LabelCounts {
+    /// Answers labelled negative.
     pub negative: usize,
+    /// Answers labelled neutral.
     pub neutral: usize,
+    /// Answers labelled positive.
     pub positive: usize,
 }
 
@@ -304,17 +340,24 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
 /// Written in place of a record for an input line that could not be processed.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ErrorRecord {
+    /// The item's id when it could be read.
     pub id: Option<String>,
+    /// Always `SCHEMA`.
     pub schema: String,
+    /// What went wrong.
     pub error: ErrorDetail,
 }
 
 /// What went wrong with an input item, and where it is.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ErrorDetail {
+    /// A stable machine-readable kind (`invalid_json`, `too_large`, `unreadable`, ...).
     pub kind: String,
+    /// What went wrong, for people.
     pub message: String,
+    /// The input file (`-` for stdin).
     pub file: String,
+    /// 1-based line in that file (0 for a whole file).
     pub line: usize,
 }
 
@@ -322,11 +365,14 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(untagged)]
 pub enum OutputLine {
+    /// An annotated article.
     Record(Record),
+    /// An input item that could not be processed, in its place.
     Error(ErrorRecord),
 }
 
 impl OutputLine {
+    /// Whether this line is an error record.
     pub fn is_error(&self) -> bool {
         matches!(self, OutputLine::Error(_))
     }

@@ -13,7 +13,9 @@ use crate::pipeline::Pipeline;
 use crate::record::{ErrorDetail, ErrorRecord, OutputLine, SCHEMA};
 
 #[derive(Debug, Clone)]
+/// What a run reads, where it writes, and how.
 pub struct RunOptions {
+    /// Files, folders or `-` (stdin).
     pub inputs: Vec<PathBuf>,
     /// `None` writes to stdout.
     pub output: Option<PathBuf>,
@@ -30,11 +32,17 @@ pub struct RunOptions {
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
+/// What a run did.
 pub struct RunSummary {
+    /// Output lines written.
     pub articles: usize,
+    /// Of which error lines.
     pub errors: usize,
+    /// Words annotated.
     pub words: usize,
+    /// Wall-clock time.
     pub seconds: f64,
+    /// Where the lines went (`None`: stdout).
     pub output: Option<PathBuf>,
     /// Lines an interrupted run had already written (kept, not redone).
     pub resumed: usize,
@@ -44,6 +52,7 @@ pub struct RunSummary {
     pub warnings: Vec<String>,
 }
 
+/// Annotates every input item in order, in batches, into the output: atomically through a `.part` file (or to stdout), with progress on stderr.
 pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();
     let listing = expand_inputs(&options.inputs)?;

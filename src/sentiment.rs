@@ -17,7 +17,7 @@ use crate::text::Sentence;
 
 /// Where an answer goes in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// `doc.targets[i]`
     Target(usize),
     /// `doc.claims[i]`
@@ -27,9 +27,9 @@ pub enum Slot {
 }
 
 /// One model input and where its answer goes.
-pub struct Request {
-    pub window: Window,
-    pub slot: Slot,
+pub(crate) struct Request {
+    pub(crate) window: Window,
+    pub(crate) slot: Slot,
 }
 
 /// Model input for one claim: the clause of its sentence that leads up to the quote (from
@@ -89,7 +89,7 @@ fn claim_window(
 
 /// Every request of one document: its input targets, its claims and its company mentions,
 /// as windows of at most `max_len` of the sentiment model's `pieces`.
-pub fn requests(pieces: &WordPiecer, max_len: usize, doc: &Document) -> Vec<Request> {
+pub(crate) fn requests(pieces: &WordPiecer, max_len: usize, doc: &Document) -> Vec<Request> {
     let mark = |range: CharRange| {
         let sentence = &doc.sentences[doc.sentence_at(range)?];
         target_window(doc.chars(), &sentence.words, range, pieces, max_len)
@@ -153,7 +153,7 @@ fn clause_bounds(claims: &[FoundClaim], claim: &FoundClaim, sentence: &Sentence)
 }
 
 /// Files the model's answers into the document.
-pub fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot, Probs)>) {
+pub(crate) fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot, Probs)>) {
     for (slot, probs) in answers {
         match slot {
             Slot::Target(i) => {

@@ -28,7 +28,9 @@ use crate::doc::{EntityLabel, WordRange};
 /// How a quote got its attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {
+    /// The words after the closing mark: `"...," X said.`
     Tail,
+    /// The words before the opening mark: `X said: "..."`.
     Lead,
     /// The sentence before ends with a colon: `X said:` / `"..."`.
     Colon,

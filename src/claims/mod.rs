@@ -8,14 +8,14 @@
 //! quotations, `attribution` finds speaker and cue, `roles` source and target.
 //! A field no rule supports stays `None`.
 
-pub mod attribution;
-pub mod context;
-pub mod discourse;
-pub mod filter;
-pub mod indirect;
-pub mod lexicon;
+pub(crate) mod attribution;
+pub(crate) mod context;
+pub(crate) mod discourse;
+pub(crate) mod filter;
+pub(crate) mod indirect;
+pub(crate) mod lexicon;
 pub mod quotes;
-pub mod roles;
+pub(crate) mod roles;
 
 use crate::doc::{
     CharRange, Document, EntityLabel, Mention, MentionKind, Probs, RoleSpan, WordRange,
@@ -53,22 +53,29 @@ pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
 /// The sentiment model's answer for a claim.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ClaimSentiment {
+    /// Probabilities of negative, neutral, positive.
     pub probs: Probs,
+    /// What it was judged toward.
     pub toward: Toward,
 }
 
 /// The companies a claim's speaker, source and target name, when they name one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClaimCompanies {
+    /// The company the speaker is or stands for.
     pub speaker: Option<String>,
+    /// The company behind the source publication.
     pub source: Option<String>,
+    /// The company the claim is about.
     pub target: Option<String>,
 }
 
 /// A claim in normalised code point ranges.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FoundClaim {
+    /// Direct quotation or paraphrase.
     pub kind: ClaimKind,
+    /// The quoted or reported words.
     pub quote: CharRange,
     /// The phrase that attributes the quote: a name, a pronoun, or a noun phrase such as
     /// "a spokesperson" (what PolNeAR calls the source of an attribution).
@@ -76,6 +83,7 @@ pub struct FoundClaim {
     /// The person or organisation the speaker phrase refers to: an entity inside it, or
     /// for a pronoun the nearest fitting entity before it.
     pub speaker_entity: Option<CharRange>,
+    /// The words that attribute the quote ("said").
     pub cue: Option<CharRange>,
     /// The publication the quote was reported through.
     pub source: Option<CharRange>,

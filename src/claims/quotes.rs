@@ -24,6 +24,7 @@ use crate::doc::CharRange;
 pub struct Quote {
     /// The content, `[start, end)`.
     pub start: usize,
+    /// End of the content, exclusive.
     pub end: usize,
     /// Start of the opening mark.
     pub open: usize,

@@ -18,20 +18,29 @@ use crate::text::segment::tokenize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
+/// What a knowledge-base entry is.
 pub enum Kind {
+    /// A company.
     Company,
+    /// A publication (a source claims are reported through).
     Publication,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+/// One company or publication of the knowledge base.
 pub struct Entry {
+    /// Canonical name: what records call it.
     pub name: String,
+    /// Company or publication.
     pub kind: Kind,
     #[serde(default)]
+    /// Other names it goes by (tickers included).
     pub aliases: Vec<String>,
     #[serde(default)]
+    /// Products and services that name their owner ("Azure" → Microsoft).
     pub products: Vec<String>,
     #[serde(default)]
+    /// Phrases that refer back to it ("the chipmaker").
     pub descriptors: Vec<String>,
     /// Names that are also common words: they resolve a found mention, never create one.
     #[serde(default)]
@@ -104,8 +113,11 @@ fn is_title_case(word: &str) -> bool {
 /// A name found in a word sequence: words `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Match {
+    /// First word.
     pub start: usize,
+    /// End word, exclusive.
     pub end: usize,
+    /// Index of the entry.
     pub entry: usize,
     /// The words name a product of the entry, not the entry itself.
     pub product: bool,
@@ -115,12 +127,14 @@ pub struct Match {
 }
 
 #[derive(Debug, Clone, Default)]
+/// The company knowledge base (`models/companies.json`): entries and a name index.
 pub struct KnowledgeBase {
     entries: Vec<Entry>,
     /// Names by their first word, lowercased.
     index: HashMap<String, Vec<Name>>,
 }
 
+/// The words of `text` as the segmenter splits them.
 pub fn words_of(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     tokenize(&chars, 0, chars.len())
@@ -130,6 +144,7 @@ pub fn words_of(text: &str) -> Vec<String> {
 }
 
 impl KnowledgeBase {
+    /// Reads a knowledge-base JSON file.
     pub fn load(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let file: File = serde_json::from_str(&text).map_err(|e| Error::Data {
@@ -140,6 +155,7 @@ impl KnowledgeBase {
         Ok(Self::new(file.companies))
     }
 
+    /// A knowledge base of `entries`.
     pub fn new(entries: Vec<Entry>) -> Self {
         let mut index: HashMap<String, Vec<Name>> = HashMap::new();
         for (i, entry) in entries.iter().enumerate() {
@@ -167,14 +183,17 @@ impl KnowledgeBase {
         KnowledgeBase { entries, index }
     }
 
+    /// Entry `i` (an index from a `Match`).
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]
     }
 
+    /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
 
+    /// Whether there is no entry.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

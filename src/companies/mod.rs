@@ -1,9 +1,9 @@
 //! Companies: the knowledge base (data) and the linking of entity mentions to it.
 
-pub mod acronyms;
-pub mod descriptors;
+pub(crate) mod acronyms;
+pub(crate) mod descriptors;
 pub mod kb;
-pub mod resolve;
+pub(crate) mod resolve;
 
 pub use kb::KnowledgeBase;
-pub use resolve::{link, Linked};
+pub(crate) use resolve::{link, Linked};

@@ -22,8 +22,11 @@ pub const DEFAULT_MAX_ARTICLE_BYTES: usize = 8 << 20;
 /// What could not be read from one input line or file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputError {
+    /// The item's id, when it could be read.
     pub id: Option<String>,
+    /// A stable machine-readable kind (`invalid_json`, ...).
     pub kind: &'static str,
+    /// What is wrong, for people.
     pub message: String,
 }
 
@@ -32,7 +35,9 @@ pub struct InputError {
 pub struct Item {
     /// Where it came from: the file (or `-`) and its 1-based line (1 for whole files).
     pub file: String,
+    /// 1-based line in `file`.
     pub line: usize,
+    /// The article, or why there is none.
     pub article: std::result::Result<Article, InputError>,
 }
 
@@ -50,7 +55,9 @@ pub enum Format {
 /// One input to read: a file, or `-` for stdin.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
+    /// The file (`-` for stdin).
     pub path: PathBuf,
+    /// How its content is read.
     pub format: Format,
     /// The id of the article a whole file makes: its path below the folder it was found
     /// in (or its name when named directly), without the extension.
@@ -62,6 +69,7 @@ pub struct Input {
 /// The inputs behind the command line's arguments, and what was passed over on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
+    /// The files to read, in order.
     pub inputs: Vec<Input>,
     /// Things skipped on purpose, for the user to see (cycles, files reached twice).
     pub warnings: Vec<String>,
@@ -86,6 +94,7 @@ impl Listing {
 pub struct BytesRead(Arc<AtomicU64>);
 
 impl BytesRead {
+    /// Bytes read so far.
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }

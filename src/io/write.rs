@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// Where output lines go: stdout, a device or FIFO directly, or a file through its `.part` file renamed into place at the end.
 pub struct Sink {
     out: Out,
     /// Where the lines go, for messages.
@@ -36,6 +37,7 @@ enum Target {
 }
 
 impl Sink {
+    /// Lines to stdout.
     pub fn stdout() -> Self {
         Sink {
             out: Out::Stdout(BufWriter::with_capacity(1 << 16, std::io::stdout())),
@@ -116,6 +118,7 @@ impl Sink {
         }
     }
 
+    /// Writes one line (the newline is added).
     pub fn write_line(&mut self, line: &str) -> Result<()> {
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(line.as_bytes());

@@ -10,6 +10,7 @@ use crate::doc::CharRange;
 /// Plain text plus, per code point, the original code point offset it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Normalized {
+    /// The plain text, one code point each.
     pub chars: Vec<char>,
     /// `origin[i]` is the original code point offset of `chars[i]`.
     pub origin: Vec<usize>,
@@ -46,6 +47,7 @@ impl Normalized {
         }
     }
 
+    /// Normalises `text` as `markup`.
     pub fn new(text: &str, markup: Markup) -> Self {
         match markup {
             Markup::Plain => Self::plain(text),
@@ -61,10 +63,12 @@ impl Normalized {
         }
     }
 
+    /// Number of code points.
     pub fn len(&self) -> usize {
         self.chars.len()
     }
 
+    /// Whether no text is left.
     pub fn is_empty(&self) -> bool {
         self.chars.is_empty()
     }

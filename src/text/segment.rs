@@ -15,8 +15,11 @@ type Range = (usize, usize);
 /// A sentence: its code point range and its words, in the normalised text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sentence {
+    /// First code point.
     pub start: usize,
+    /// End, exclusive.
     pub end: usize,
+    /// Its words in order.
     pub words: Vec<CharRange>,
 }
 
