@@ -21,11 +21,9 @@ struct RoleWords {
     score: f32,
 }
 
-/// Least mean tag probability of a tagged content. Measured on PolNeAR dev (indirect
-/// contents, `eval quotes`), overlap F1 / quote+speaker F1 / predictions: 0 → 0.685 /
-/// 0.507 / 1356; 0.45 → 0.682 / 0.507 / 1304; 0.52 → 0.661 / 0.502 / 1123; 0.6 → 0.600 /
-/// 0.476 / 883; 0.75 → 0.417 / 0.355 / 467. Recall falls faster than precision rises, so
-/// the threshold only drops the least sure spans that cost end-to-end nothing.
+/// Least mean tag probability of a tagged content. Recall falls faster than precision
+/// rises as it grows (README, "How the rule settings were chosen"), so it only drops the
+/// least sure spans, which cost end-to-end nothing.
 const MIN_CONTENT_SCORE: f32 = 0.45;
 
 /// Fewest words an indirect content needs: shorter ones are mostly fragments.
@@ -121,15 +119,14 @@ fn indirect_claim(
         closest(Role::Speaker, tagged_cue.unwrap_or(content)),
         tagged_cue,
     );
-    // The tagged speaker first, the direct-quote rules when there is none: on PolNeAR
-    // dev (first-epoch head) speaker accuracy 0.702, against 0.685 rules first and
-    // 0.674 tagged only.
+    // The tagged speaker first, the direct-quote rules when there is none: this order
+    // measured best (README).
     let (speaker, cue) = match tagged.0 {
         Some(_) => tagged,
         None => rule_attribution(v, content).unwrap_or(tagged),
     };
-    // Content nobody is said to have said is not a claim. On PolNeAR dev this trades
-    // overlap F1 0.682 for 0.666 and raises quote+speaker F1 from 0.507 to 0.531.
+    // Content nobody is said to have said is not a claim: a little overlap F1 for more
+    // end-to-end F1 (README).
     if speaker.is_none() && cue.is_none() {
         return None;
     }
@@ -280,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn according_to_puts_the_source_first() {
+    fn according_to_puts_the_speaker_first() {
         let got = claims(
             "According to Reuters, the deal is worth five billion dollars.",
             &[("Reuters", "ORG")],

@@ -202,30 +202,16 @@ pub struct ClaimOptions {
     pub min_words: usize,
     /// A quote that opens its sentence with no attribution takes the subject of the
     /// narrative sentence before it, else the previous quote's speaker, when the paragraph
-    /// (or the next one) goes on. Off, speaker accuracy on PolNeAR train falls from 0.958
-    /// to 0.688.
+    /// (or the next one) goes on.
     pub inherit: bool,
-    /// Drop quotes in Title Case inside a sentence (names of shows, books, slogans). Off,
-    /// PolNeAR dev overlap precision falls from 0.956 to 0.922 (F1 0.972 → 0.957).
+    /// Drop quotes in Title Case inside a sentence (names of shows, books, slogans).
     pub titles: bool,
 }
 
 impl Default for ClaimOptions {
-    /// `min_words` measured on PolNeAR dev direct quotes (84 articles, 547 gold quotes;
-    /// entities from the bundled NER model):
-    ///
-    /// | min_words | overlap P | overlap R | overlap F1 | quote+speaker F1 |
-    /// |-----------|-----------|-----------|------------|------------------|
-    /// | 1 (none)  | 0.928     | 0.993     | 0.959      | 0.901            |
-    /// | 2         | 0.943     | 0.993     | 0.967      | 0.908            |
-    /// | 3         | 0.956     | 0.989     | 0.972      | 0.915            |
-    /// | 4         | 0.963     | 0.985     | 0.974      | 0.918            |
-    /// | 5         | 0.964     | 0.984     | 0.974      | 0.918            |
-    ///
-    /// (train, 840 articles: F1 0.961 / 0.969 / 0.975 / 0.976 / 0.976). Precision rises
-    /// with the minimum and recall falls; past 3 the gain is 0.002 F1 and the filter starts
-    /// dropping real three-word claims whose cue is a clause away, such as
-    /// `tell customers that OpenAI's licenses are "great [for] experimentation"`. So 3.
+    /// The settings measured best on PolNeAR (README, "How the rule settings were
+    /// chosen"): past 3 words the minimum gains almost nothing and starts dropping real
+    /// three-word claims whose cue is a clause away.
     fn default() -> Self {
         ClaimOptions {
             min_words: 3,

@@ -138,23 +138,23 @@ fn is_block_end(tag: &TagEnd) -> bool {
 const LOOKAHEAD: usize = 64;
 
 /// Pairs each character of an event's text with its original `[offset, end)` within
-/// `src[start..end]`. Usually the text is the source; where the parser decoded an entity,
+/// `src[start..end]`. Usually the text is the original; where the parser decoded an entity,
 /// a character not found ahead takes the next unused offset, and the last character
-/// reaches to the end of the source (`é` ← `&eacute;`).
+/// reaches to the end of the original (`é` ← `&eacute;`).
 fn align(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize, usize)> {
     let end = end.min(src.len());
-    let source = src.get(start..end).unwrap_or(&[]);
-    if source.iter().copied().eq(text.chars()) {
+    let original = src.get(start..end).unwrap_or(&[]);
+    if original.iter().copied().eq(text.chars()) {
         return text
             .chars()
             .zip(start..)
             .map(|(c, at)| (c, at, at + 1))
             .collect();
     }
-    let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(source.len());
+    let mut out: Vec<(char, usize, usize)> = Vec::with_capacity(original.len());
     let mut cursor = 0;
     for c in text.chars() {
-        let Some(&here) = source.get(cursor) else {
+        let Some(&here) = original.get(cursor) else {
             break;
         };
         // A line ending the parser turned into a space stays where it was.
@@ -162,7 +162,7 @@ fn align(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize
             cursor
         } else {
             // Looked for nearby only: a long span of decoded characters stays linear.
-            let found = source[cursor..]
+            let found = original[cursor..]
                 .iter()
                 .take(LOOKAHEAD)
                 .position(|&s| s == c);
@@ -173,7 +173,7 @@ fn align(text: &str, src: &[char], start: usize, end: usize) -> Vec<(char, usize
     }
     // A decoded entity's last character reaches over the rest of it.
     if let Some(last) = out.last_mut() {
-        let from = source[last.1 - start];
+        let from = original[last.1 - start];
         if from != last.0 || from == '&' {
             last.2 = end;
         }

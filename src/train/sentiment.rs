@@ -258,6 +258,27 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
         None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
     };
     model.base.encoder.freeze_word_embeddings();
+    let (train, dev) = read_data(job, &model)?;
+    let task = SentimentTask {
+        job,
+        model,
+        train,
+        dev,
+    };
+    let position = fit(&task, &cfg.schedule, config, &job.checkpoint, job.resume)?;
+    let calibration = calibrate(job, &task.dev)?;
+    let mut record = training_record("sentiment", cfg, &job.base, &data_files(job))?;
+    record["best_epoch"] = serde_json::json!(position.best_epoch);
+    record["dev"] = calibration.record();
+    record["history"] = serde_json::json!(position.history);
+    write_json(&job.out.join("training.json"), &record)?;
+    Ok(position)
+}
+
+/// The training examples (NewsMTSC, plus directed sentiment and SEntFiN when asked) and
+/// the dev sets, as model windows.
+fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepared, Vec<Dev>)> {
+    let cfg = &job.config;
     let mut examples = read_newsmtsc(&job.train)?;
     if cfg.directed {
         let (extra, unplaced) = read_directed(&job.directed)?;
@@ -269,7 +290,7 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     }
     let mut dev = vec![Dev {
         name: "newsmtsc_dev_rw",
-        data: prepare(&read_newsmtsc(&job.dev)?, &model),
+        data: prepare(&read_newsmtsc(&job.dev)?, model),
     }];
     if cfg.sentfin {
         let extra = read_sentfin(&job.sentfin_train)?;
@@ -277,10 +298,10 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
         examples.extend(extra);
         dev.push(Dev {
             name: "sentfin_dev",
-            data: prepare(&read_sentfin(&job.sentfin_dev)?, &model),
+            data: prepare(&read_sentfin(&job.sentfin_dev)?, model),
         });
     }
-    let train = prepare(&examples, &model);
+    let train = prepare(&examples, model);
     eprintln!(
         "train sentiment: {} train targets ({} skipped: no word under the target), dev targets {}",
         train.windows.len(),
@@ -290,22 +311,28 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let task = SentimentTask {
-        job,
-        model,
-        train,
-        dev,
-    };
-    let position = fit(&task, &cfg.schedule, config, &job.checkpoint, job.resume)?;
+    Ok((train, dev))
+}
 
-    // Calibrate the best model (as saved) on all dev sets together (one temperature serves
-    // both domains), then record how it was made.
+/// The best model's calibration and its scores on each dev set.
+struct Calibration {
+    temperature: f32,
+    /// ECE and NLL before calibration.
+    before: (f64, f64),
+    /// And after.
+    after: (f64, f64),
+    per_dev: Vec<(&'static str, Vec<[f32; 3]>, Vec<usize>)>,
+}
+
+/// Calibrates the best model (as saved) on all dev sets together (one temperature serves
+/// both domains) and saves it with its temperature.
+fn calibrate(job: &SentimentTrainJob, devs: &[Dev]) -> Result<Calibration> {
     let mut best = SentimentModel::load(&job.out, &job.base)?;
     best.temperature = 1.0;
     let mut logits = Vec::new();
     let mut labels = Vec::new();
     let mut per_dev = Vec::new();
-    for dev in &task.dev {
+    for dev in devs {
         let dev_logits = dev_logits(&best, &dev.data)?;
         per_dev.push((dev.name, dev_logits.clone(), dev.data.labels.clone()));
         logits.extend(dev_logits);
@@ -319,65 +346,63 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     eprintln!(
         "train sentiment: temperature {temperature:.2}: dev ECE {ece_before:.4} → {ece_after:.4}, NLL {nll_before:.4} → {nll_after:.4}"
     );
+    Ok(Calibration {
+        temperature,
+        before: (ece_before, nll_before),
+        after: (ece_after, nll_after),
+        per_dev,
+    })
+}
+
+impl Calibration {
+    /// The `dev` entry of `training.json`.
+    fn record(&self) -> serde_json::Value {
+        let temperature = self.temperature;
+        // Top-level scores are dev-rw's (the first dev set), as in records before SEntFiN.
+        let (macro_f1, accuracy) = self.per_dev.first().map_or((0.0, 0.0), |(_, l, g)| {
+            let (confusion, _, _) = score(l, g, temperature);
+            (confusion.macro_f1(), confusion.accuracy())
+        });
+        let mut record = serde_json::json!({
+            "split": "newsmtsc dev-rw",
+            "macro_f1": macro_f1,
+            "accuracy": accuracy,
+            "temperature": temperature,
+            "ece_before": self.before.0,
+            "ece_after": self.after.0,
+            "nll_before": self.before.1,
+            "nll_after": self.after.1,
+            "calibrated_on": self.per_dev.iter().map(|d| d.0).collect::<Vec<_>>(),
+        });
+        for (name, dev_logits, dev_labels) in &self.per_dev {
+            let (confusion, nll, ece) = score(dev_logits, dev_labels, temperature);
+            record[*name] = serde_json::json!({
+                "macro_f1": confusion.macro_f1(),
+                "accuracy": confusion.accuracy(),
+                "nll": nll,
+                "ece": ece,
+            });
+        }
+        record
+    }
+}
+
+/// The data files a run read, for the record: (role, where in the data folder, path).
+fn data_files(job: &SentimentTrainJob) -> Vec<(&'static str, &'static str, &std::path::Path)> {
+    let cfg = &job.config;
     let mut data = vec![
         ("train", "newsmtsc/train.jsonl", job.train.as_path()),
         ("dev", "newsmtsc/dev-rw.jsonl", job.dev.as_path()),
     ];
     if cfg.directed {
-        data.push((
-            "extra",
-            "directed-sentiment/train.txt",
-            job.directed.as_path(),
-        ));
+        data.push(("extra", "directed-sentiment/train.txt", &job.directed));
     }
     if cfg.sentfin {
-        data.push((
-            "sentfin_train",
-            "sentfin/train.jsonl",
-            job.sentfin_train.as_path(),
-        ));
-        data.push((
-            "sentfin_dev",
-            "sentfin/dev.jsonl",
-            job.sentfin_dev.as_path(),
-        ));
+        data.push(("sentfin_train", "sentfin/train.jsonl", &job.sentfin_train));
+        data.push(("sentfin_dev", "sentfin/dev.jsonl", &job.sentfin_dev));
     }
     if let Some(dir) = &cfg.init {
-        data.push((
-            "init",
-            "sentiment model the run started from",
-            dir.as_path(),
-        ));
+        data.push(("init", "sentiment model the run started from", dir));
     }
-    let mut record = training_record("sentiment", cfg, &job.base, &data)?;
-    record["best_epoch"] = serde_json::json!(position.best_epoch);
-    // Top-level scores are dev-rw's (the first dev set), as in records before SEntFiN.
-    let (macro_f1, accuracy) = per_dev.first().map_or((0.0, 0.0), |(_, l, g)| {
-        let (confusion, _, _) = score(l, g, temperature);
-        (confusion.macro_f1(), confusion.accuracy())
-    });
-    let mut dev_record = serde_json::json!({
-        "split": "newsmtsc dev-rw",
-        "macro_f1": macro_f1,
-        "accuracy": accuracy,
-        "temperature": temperature,
-        "ece_before": ece_before,
-        "ece_after": ece_after,
-        "nll_before": nll_before,
-        "nll_after": nll_after,
-        "calibrated_on": per_dev.iter().map(|d| d.0).collect::<Vec<_>>(),
-    });
-    for (name, dev_logits, dev_labels) in &per_dev {
-        let (confusion, nll, ece) = score(dev_logits, dev_labels, temperature);
-        dev_record[*name] = serde_json::json!({
-            "macro_f1": confusion.macro_f1(),
-            "accuracy": confusion.accuracy(),
-            "nll": nll,
-            "ece": ece,
-        });
-    }
-    record["dev"] = dev_record;
-    record["history"] = serde_json::json!(position.history);
-    write_json(&job.out.join("training.json"), &record)?;
-    Ok(position)
+    data
 }
