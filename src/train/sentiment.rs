@@ -314,6 +314,9 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
     Ok((train, dev))
 }
 
+/// One dev set's name, raw logits and gold labels.
+type DevLogits = (&'static str, Vec<[f32; 3]>, Vec<usize>);
+
 /// The best model's calibration and its scores on each dev set.
 struct Calibration {
     temperature: f32,
@@ -321,7 +324,7 @@ struct Calibration {
     before: (f64, f64),
     /// And after.
     after: (f64, f64),
-    per_dev: Vec<(&'static str, Vec<[f32; 3]>, Vec<usize>)>,
+    per_dev: Vec<DevLogits>,
 }
 
 /// Calibrates the best model (as saved) on all dev sets together (one temperature serves
