@@ -78,6 +78,31 @@ pub struct Named {
     pub mention: Option<Span>,
 }
 
+/// Who made a claim: how the speaker is named, where, in what role and for whom.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Speaker {
+    /// The person's name (an earlier mention's full name for "he" or a surname), else
+    /// the organisation's canonical name, else the words of the mention ("a spokesman").
+    pub name: String,
+    /// Where the attribution names the speaker.
+    pub mention: Option<Span>,
+    /// The speaker's role as written ("chief executive", "analyst", "spokesman").
+    pub title: Option<Span>,
+    /// The organisation the speaker speaks for; for an organisation speaker, itself.
+    pub affiliation: Option<Affiliation>,
+}
+
+/// The organisation a speaker speaks for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Affiliation {
+    /// The knowledge base's canonical name when linked, else the words of its mention.
+    pub name: String,
+    /// Where the text names it.
+    pub mention: Option<Span>,
+    /// The knowledge-base company, when it is one.
+    pub company: Option<String>,
+}
+
 /// A sentiment label.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -170,7 +195,7 @@ pub struct Claim {
     /// The quoted or reported words.
     pub quote: Span,
     /// Who said it.
-    pub speaker: Option<Named>,
+    pub speaker: Option<Speaker>,
     /// The verb or phrase that attributes it ("said", "according to").
     pub cue: Option<Span>,
     /// The publication it was reported through.
@@ -309,7 +334,18 @@ fn wire_claim(
         id: format!("c{number}"),
         kind: found.kind,
         quote,
-        speaker: named(found.speaker, found.speaker_entity, &companies.speaker),
+        speaker: named(found.speaker, found.speaker_entity, &companies.speaker).map(|named| {
+            Speaker {
+                name: named.name,
+                mention: named.mention,
+                title: found.speaker_title.and_then(span),
+                affiliation: found.affiliation.map(|mention| Affiliation {
+                    name: (companies.affiliation.clone()).unwrap_or_else(|| name_of(doc, mention)),
+                    mention: span(mention),
+                    company: companies.affiliation.clone(),
+                }),
+            }
+        }),
         cue: found.cue.and_then(span),
         source: named(found.source, None, &companies.source),
         target: named(found.target, None, &companies.target),

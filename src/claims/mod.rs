@@ -8,6 +8,7 @@
 //! quotations, `attribution` finds speaker and cue, `roles` source and target.
 //! A field no rule supports stays `None`.
 
+pub(crate) mod affiliation;
 pub(crate) mod attribution;
 pub(crate) mod context;
 pub(crate) mod discourse;
@@ -64,6 +65,8 @@ pub struct ClaimSentiment {
 pub struct ClaimCompanies {
     /// The company the speaker is or stands for.
     pub speaker: Option<String>,
+    /// The company the speaker's affiliation is.
+    pub affiliation: Option<String>,
     /// The company behind the source publication.
     pub source: Option<String>,
     /// The company the claim is about.
@@ -85,6 +88,11 @@ pub struct FoundClaim {
     pub speaker_entity: Option<CharRange>,
     /// The words that attribute the quote ("said").
     pub cue: Option<CharRange>,
+    /// The speaker's role as written ("chief executive").
+    pub speaker_title: Option<CharRange>,
+    /// The organisation mention the speaker speaks for (for an organisation speaker,
+    /// itself).
+    pub affiliation: Option<CharRange>,
     /// The publication the quote was reported through.
     pub source: Option<CharRange>,
     /// The organisation the quoted predicate is about.
@@ -109,6 +117,8 @@ impl FoundClaim {
             quote,
             speaker: None,
             speaker_entity: None,
+            speaker_title: None,
+            affiliation: None,
             cue: None,
             source: None,
             target: None,
@@ -152,8 +162,26 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         found.extend(more);
         found.sort_by_key(|f| f.quote);
     }
+    for claim in &mut found {
+        affiliate(&v, claim);
+    }
     doc.claims = found;
     name_companies(doc);
+}
+
+/// The speaker's title and affiliation. A speaker entity that is an organisation inside a
+/// role phrase ("a Contoso spokesman") is the affiliation, and the speaker is the phrase.
+fn affiliate(v: &View, claim: &mut FoundClaim) {
+    let Some(speaker) = claim.speaker.map(|s| v.words_in(s)) else {
+        return;
+    };
+    let entity = claim.speaker_entity.map(|e| v.words_in(e));
+    let found = affiliation::affiliate(v, speaker, entity);
+    claim.speaker_title = found.title.and_then(|t| v.span(t));
+    claim.affiliation = found.organisation.and_then(|o| v.span(o));
+    if found.title.is_some() && claim.speaker_entity == claim.affiliation {
+        claim.speaker_entity = None;
+    }
 }
 
 /// Speakers, targets and sources named by their company when the name is a company entity
@@ -178,6 +206,7 @@ pub fn name_companies(doc: &mut Document) {
     let companies: Vec<ClaimCompanies> = (doc.claims.iter())
         .map(|c| ClaimCompanies {
             speaker: company(c.speaker, c.speaker_entity),
+            affiliation: company(c.affiliation, None),
             source: company(c.source, None),
             target: company(c.target, None),
         })

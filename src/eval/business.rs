@@ -24,7 +24,7 @@ use std::time::Instant;
 use serde::Deserialize;
 
 use crate::companies::KnowledgeBase;
-use crate::doc::{Article, EntityLabel};
+use crate::doc::Article;
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
 use crate::eval::metrics::{match_by_overlap, Counts};
@@ -247,8 +247,10 @@ pub struct Predicted {
     pub speaker: Option<(usize, usize)>,
     /// The speaker's name and mention text.
     pub speaker_texts: Vec<String>,
-    /// The speaker is an organisation (its mention is an ORG entity).
-    pub speaker_is_organisation: bool,
+    /// The speaker's title span.
+    pub title: Option<(usize, usize)>,
+    /// The speaker's affiliation's name.
+    pub affiliation: Option<String>,
     pub target: Option<String>,
 }
 
@@ -258,23 +260,19 @@ impl Predicted {
             .claims
             .iter()
             .filter(|c| c.kind == ClaimKind::Direct)
-            .map(|c| Predicted::from_claim(c, record))
+            .map(Predicted::from_claim)
             .collect()
     }
 
-    fn from_claim(c: &Claim, record: &Record) -> Predicted {
-        let mention = c.speaker.as_ref().and_then(|s| s.mention.as_ref());
-        let speaker_is_organisation = mention.is_some_and(|m| {
-            record
-                .entities
-                .iter()
-                .any(|e| e.label == EntityLabel::Organisation && e.start < m.end && m.start < e.end)
-        });
+    fn from_claim(c: &Claim) -> Predicted {
+        let speaker = c.speaker.as_ref();
+        let mention = speaker.and_then(|s| s.mention.as_ref());
         Predicted {
             quote: (c.quote.start, c.quote.end),
             speaker: mention.map(|m| (m.start, m.end)),
             speaker_texts: speaker_texts(c),
-            speaker_is_organisation,
+            title: (speaker.and_then(|s| s.title.as_ref())).map(|t| (t.start, t.end)),
+            affiliation: (speaker.and_then(|s| s.affiliation.as_ref())).map(|a| a.name.clone()),
             target: c.target.as_ref().map(|t| t.name.clone()),
         }
     }
@@ -309,6 +307,10 @@ pub struct BusinessScores {
     pub speaker_by_shape: BTreeMap<String, Tally>,
     /// Matched quotes whose gold has an affiliation.
     pub affiliation: Tally,
+    /// Matched quotes with a predicted affiliation where the gold has none.
+    pub affiliation_unwanted: usize,
+    /// Matched quotes whose gold has a title: the predicted title overlaps it.
+    pub title: Tally,
     /// Right targets, predicted targets (fp), gold targets missed (fn).
     pub target: Counts,
     /// Gold quotes found, among those with no line break in them or between them and
@@ -350,13 +352,18 @@ impl BusinessScores {
             self.speaker.add(speaker);
             let shape = g.shape.clone().unwrap_or_else(|| "none".into());
             self.speaker_by_shape.entry(shape).or_default().add(speaker);
-            if let Some(affiliation) = &g.affiliation {
-                // No affiliation field yet: only an organisation speaker names one.
-                let right = p.speaker_is_organisation
-                    && p.speaker_texts
-                        .iter()
-                        .any(|t| names.same(t, &affiliation.name));
-                self.affiliation.add(right);
+            match (&g.affiliation, &p.affiliation) {
+                (Some(gold), predicted) => self.affiliation.add(
+                    predicted
+                        .as_ref()
+                        .is_some_and(|p| names.same(p, &gold.name)),
+                ),
+                (None, Some(_)) => self.affiliation_unwanted += 1,
+                (None, None) => {}
+            }
+            if let Some(gold) = g.title {
+                self.title
+                    .add(p.title.is_some_and(|(s, e)| gold.overlaps(s, e)));
             }
             if let (Some(pt), Some(gt)) = (&p.target, &g.target) {
                 target_right += usize::from(names.same(pt, &gt.name));
@@ -428,8 +435,16 @@ impl BusinessScores {
         out += &accuracy(
             "affiliation accuracy",
             &self.affiliation,
-            "matched quotes with a gold affiliation; the record has no affiliation field, \
-             so only organisation speakers can be right",
+            "matched quotes with a gold affiliation",
+        );
+        out += &format!(
+            "  affiliation where none    {:>9}   (matched quotes whose gold has none)\n",
+            self.affiliation_unwanted
+        );
+        out += &accuracy(
+            "title accuracy",
+            &self.title,
+            "matched quotes with a gold title",
         );
         out += &format!("{} documents\n", self.documents);
         out
@@ -575,7 +590,8 @@ mod tests {
             quote: range(at("Northwind is the best buy in the sector")),
             speaker: Some(range(at("Ann Lee"))),
             speaker_texts: vec!["Ann Lee".into()],
-            speaker_is_organisation: false,
+            title: None,
+            affiliation: None,
             target: Some("NWT".into()),
         }];
         let mut s = BusinessScores::default();
@@ -583,7 +599,7 @@ mod tests {
         assert_eq!((s.quotes.tp, s.quotes.fp, s.quotes.fn_), (1, 0, 1));
         assert_eq!(s.speaker, Tally { right: 1, total: 1 });
         assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (1, 0, 0));
-        // A person speaker gives no affiliation in today's record.
+        // No affiliation predicted: wrong.
         assert_eq!(s.affiliation, Tally { right: 0, total: 1 });
         assert_eq!(
             s.speaker_by_shape["apposition"],
@@ -613,21 +629,23 @@ mod tests {
     }
 
     #[test]
-    fn organisation_speaker_counts_for_affiliation_not_for_a_named_person() {
+    fn affiliations_count_by_name_and_an_organisation_is_no_person() {
         let chars: Vec<char> = TEXT.chars().collect();
         let predicted = vec![
             Predicted {
                 quote: range(at("Northwind is the best buy")),
                 speaker: Some(range(at("Contoso"))),
                 speaker_texts: vec!["Contoso".into()],
-                speaker_is_organisation: true,
+                title: None,
+                affiliation: Some("Contoso Ltd".into()),
                 target: Some("Contoso".into()),
             },
             Predicted {
                 quote: range(at("Prices will rise")),
                 speaker: Some(range(at("Fabrikam"))),
                 speaker_texts: vec!["Fabrikam".into()],
-                speaker_is_organisation: true,
+                title: None,
+                affiliation: Some("Fabrikam".into()),
                 target: None,
             },
         ];

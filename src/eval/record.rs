@@ -155,7 +155,10 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
         let p = &record.claims[i];
         let name = |n: &Option<crate::record::Named>| n.as_ref().map(|n| n.name.clone());
         let canonical = |n: &Option<GoldNamed>| n.as_ref().map(|n| n.canonical.clone());
-        agree(&mut eval.speaker, name(&p.speaker) == canonical(&g.speaker));
+        agree(
+            &mut eval.speaker,
+            p.speaker.as_ref().map(|s| s.name.clone()) == canonical(&g.speaker),
+        );
         agree(&mut eval.target, name(&p.target) == canonical(&g.target));
         agree(&mut eval.source, name(&p.source) == canonical(&g.source));
         let cue = p.cue.as_ref().map(|c| (c.start, c.end));

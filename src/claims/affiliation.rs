@@ -1,0 +1,562 @@
+//! Who a speaker speaks for, and in what role: `"…," said Ann Lee, chief economist at
+//! Contoso` → title "chief economist", affiliation Contoso.
+//!
+//! Reads: the word `View` and a claim's speaker (the mention and the entity it refers to).
+//! Writes: the title's words and the affiliation's organisation entity. Patterns, at the
+//! speaker's entity and, failing that, at the person's earlier mentions in the article
+//! (first one first: "Ann Lee, who runs Contoso, …" then "Lee said"):
+//! - apposition: `X, TITLE at|of|with|for|from ORG`, `X, ORG's TITLE`, `X, ORG TITLE`,
+//!   `X of ORG`, `X, who runs|heads|leads|chairs|founded ORG`;
+//! - premodifier and possessive: `ORG TITLE X`, `ORG's TITLE X`;
+//! - a descriptor speaker: `a ORG spokesman`, `an analyst at ORG`;
+//! - an organisation speaker is its own affiliation.
+//!
+//! A title is a run of title words with at least one head noun ("spokesman", "officer");
+//! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
+
+use crate::claims::context::View;
+use crate::claims::lexicon::is_determiner;
+use crate::doc::{EntityLabel, WordRange};
+
+/// Head nouns of roles.
+const HEADS: &[&str] = &[
+    "analyst",
+    "analysts",
+    "economist",
+    "economists",
+    "strategist",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "spokesmen",
+    "president",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "director",
+    "manager",
+    "officer",
+    "executive",
+    "head",
+    "partner",
+    "trader",
+    "traders",
+    "dealer",
+    "dealers",
+    "broker",
+    "founder",
+    "governor",
+    "minister",
+    "secretary",
+    "treasurer",
+    "counsel",
+    "editor",
+    "consultant",
+    "official",
+    "owner",
+    "principal",
+    "researcher",
+    "ceo",
+    "cfo",
+    "coo",
+    "cto",
+    "vice-president",
+    "adviser",
+    "advisor",
+    "specialist",
+    "representative",
+    "controller",
+    "administrator",
+    "commissioner",
+    "lawyer",
+    "attorney",
+    "banker",
+    "chief",
+];
+
+/// Words that modify a role ("chief investment officer", "head of financials").
+const MODIFIERS: &[&str] = &[
+    "senior",
+    "vice",
+    "deputy",
+    "managing",
+    "general",
+    "finance",
+    "financial",
+    "financials",
+    "marketing",
+    "investment",
+    "investments",
+    "portfolio",
+    "research",
+    "sales",
+    "operating",
+    "operations",
+    "technology",
+    "technical",
+    "group",
+    "regional",
+    "assistant",
+    "associate",
+    "fund",
+    "equity",
+    "equities",
+    "bond",
+    "credit",
+    "market",
+    "markets",
+    "oil",
+    "metals",
+    "currency",
+    "foreign",
+    "exchange",
+    "country",
+    "corporate",
+    "public",
+    "affairs",
+    "relations",
+    "communications",
+    "strategy",
+    "economic",
+    "business",
+    "international",
+    "joint",
+    "co-chief",
+    "acting",
+    "interim",
+    "treasury",
+    "trading",
+    "industry",
+    "political",
+    "legal",
+    "commercial",
+    "product",
+    "products",
+    "energy",
+    "chief",
+    "executive",
+    "and",
+    "&",
+    "of",
+    "-",
+];
+
+/// Verbs of `X, who runs ORG`.
+const RUNS: &[&str] = &[
+    "runs", "heads", "leads", "chairs", "founded", "manages", "run", "heads", "led", "ran",
+];
+
+/// Roles of people who comment on companies from outside: with no organisation named,
+/// they have none (an executive's is the company the article is about).
+const OUTSIDERS: &[&str] = &[
+    "analyst",
+    "analysts",
+    "economist",
+    "economists",
+    "strategist",
+    "trader",
+    "traders",
+    "dealer",
+    "dealers",
+    "broker",
+    "consultant",
+    "researcher",
+    "lawyer",
+    "attorney",
+    "banker",
+    "adviser",
+    "advisor",
+];
+
+/// Heads of descriptor phrases that refer back to an organisation ("the company").
+const DESCRIPTOR_HEADS: &[&str] = &[
+    "company",
+    "firm",
+    "group",
+    "bank",
+    "retailer",
+    "maker",
+    "division",
+    "unit",
+    "subsidiary",
+    "brokerage",
+    "insurer",
+    "airline",
+    "carrier",
+    "concern",
+    "corporation",
+    "exchange",
+];
+
+/// Prepositions between a title and its organisation.
+const PREPOSITIONS: &[&str] = &["at", "of", "with", "for", "from"];
+
+/// A speaker's role and organisation, as word ranges.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Affiliated {
+    pub title: Option<WordRange>,
+    pub organisation: Option<WordRange>,
+}
+
+impl Affiliated {
+    fn found(&self) -> bool {
+        self.title.is_some() || self.organisation.is_some()
+    }
+}
+
+fn is_title_word(word: &str) -> bool {
+    HEADS.contains(&word) || MODIFIERS.contains(&word)
+}
+
+/// The organisation entity starting at word `w` (after an optional determiner).
+fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
+    let w = if is_determiner(v.word(w)) { w + 1 } else { w };
+    (v.label(w) == Some(EntityLabel::Organisation))
+        .then(|| v.entity_words(w))
+        .flatten()
+        .filter(|e| e.start == w)
+}
+
+/// The organisation entity ending right before word `end`.
+fn organisation_before(v: &View, end: usize) -> Option<WordRange> {
+    let last = end.checked_sub(1)?;
+    (v.label(last) == Some(EntityLabel::Organisation))
+        .then(|| v.entity_words(last))
+        .flatten()
+        .filter(|e| e.end == end)
+}
+
+/// The title run starting at word `w` (trailing joiners dropped), when it has a head.
+fn title_from(v: &View, w: usize) -> Option<WordRange> {
+    let mut end = w;
+    while end < v.words.len() && end - w < 8 && is_title_word(v.word(end)) && !v.is_quoted(end) {
+        end += 1;
+    }
+    while end > w && matches!(v.word(end - 1), "and" | "&" | "of" | "-") {
+        end -= 1;
+    }
+    let run = WordRange::new(w, end);
+    (run.start..run.end)
+        .any(|k| HEADS.contains(&v.word(k)))
+        .then_some(run)
+}
+
+/// The title run ending right before word `end`.
+fn title_before(v: &View, end: usize) -> Option<WordRange> {
+    let mut start = end;
+    while start > 0 && end - start < 8 && is_title_word(v.word(start - 1)) {
+        start -= 1;
+    }
+    while start < end && matches!(v.word(start), "and" | "&" | "of" | "-") {
+        start += 1;
+    }
+    let run = WordRange::new(start, end);
+    (run.start..run.end)
+        .any(|k| HEADS.contains(&v.word(k)))
+        .then_some(run)
+}
+
+/// `X, TITLE at ORG` / `X, ORG's TITLE` / `X, ORG TITLE` / `X of ORG` / `X, who runs ORG`.
+fn apposition(v: &View, person: WordRange) -> Affiliated {
+    let w = person.end;
+    if matches!(v.word(w), "of" | "at" | "from") {
+        if let Some(organisation) = organisation_at(v, w + 1) {
+            return Affiliated {
+                title: None,
+                organisation: Some(organisation),
+            };
+        }
+    }
+    if v.word(w) != "," {
+        return Affiliated::default();
+    }
+    let mut w = w + 1;
+    if RUNS.contains(&v.word(w + 1)) && v.word(w) == "who" {
+        return Affiliated {
+            title: None,
+            organisation: organisation_at(v, w + 2),
+        };
+    }
+    if is_determiner(v.word(w)) || v.word(w) == "one" {
+        w += 1;
+    }
+    if let Some(organisation) = organisation_at(v, w) {
+        let after = organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+        if let Some(title) = title_from(v, after) {
+            return Affiliated {
+                title: Some(title),
+                organisation: Some(organisation),
+            };
+        }
+    }
+    // "a London-based analyst": a place or kind before the role.
+    while w < person.end + 5 && title_from(v, w).is_none() && is_premodifier(v, w) {
+        w += 1;
+    }
+    let Some(title) = title_from(v, w) else {
+        return Affiliated::default();
+    };
+    Affiliated {
+        title: Some(title),
+        organisation: organisation_after(v, title.end),
+    }
+}
+
+/// A word that may stand before a role in an apposition: `London-based`, `Budapest`.
+fn is_premodifier(v: &View, w: usize) -> bool {
+    let word = v.word(w);
+    word.ends_with("-based") || (v.is_capitalized(w) && v.label(w) != Some(EntityLabel::Person))
+}
+
+/// The organisation a role phrase ending at word `from` names: `at|of|with|for|from ORG`
+/// within the next few words of the clause ("deputy head of the currency department at
+/// the State Customs Committee"), or a descriptor (`of the company`) referring to the
+/// latest organisation before it.
+fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
+    let mut w = from;
+    while w < v.words.len() && w < from + 10 && !v.is_quoted(w) {
+        let word = v.word(w);
+        if matches!(word, "," | "." | ";" | ":") {
+            break;
+        }
+        if PREPOSITIONS.contains(&word) {
+            if let Some(organisation) = organisation_at(v, w + 1) {
+                return Some(organisation);
+            }
+        }
+        if DESCRIPTOR_HEADS.contains(&word) && w > from {
+            return latest_organisation(v, from);
+        }
+        w += 1;
+    }
+    None
+}
+
+/// The latest organisation entity before word `before`, outside quotes.
+fn latest_organisation(v: &View, before: usize) -> Option<WordRange> {
+    (0..before)
+        .rev()
+        .find(|&w| v.label(w) == Some(EntityLabel::Organisation) && !v.is_quoted(w))
+        .and_then(|w| v.entity_words(w))
+}
+
+/// Whether a title names an outside commentator (an analyst, a dealer).
+fn is_outsider(v: &View, title: WordRange) -> bool {
+    (title.start..title.end).any(|w| OUTSIDERS.contains(&v.word(w)))
+}
+
+/// `ORG TITLE X` / `ORG's TITLE X`.
+fn premodifier(v: &View, person: WordRange) -> Affiliated {
+    let Some(title) = title_before(v, person.start) else {
+        return Affiliated::default();
+    };
+    let before = title.start;
+    let organisation = organisation_before(v, before).or_else(|| {
+        matches!(v.word(before.wrapping_sub(1)), "'s" | "’s")
+            .then(|| organisation_before(v, before - 1))
+            .flatten()
+    });
+    Affiliated {
+        title: Some(title),
+        organisation,
+    }
+}
+
+/// The patterns around one mention of a person.
+fn around(v: &View, person: WordRange) -> Affiliated {
+    let after = apposition(v, person);
+    let before = premodifier(v, person);
+    Affiliated {
+        title: after.title.or(before.title),
+        organisation: after.organisation.or(before.organisation),
+    }
+}
+
+/// Earlier mentions of the person whose entity is `person`: person entities before it
+/// that end with the same word (the surname), first one first.
+fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
+    let surname = v.word(person.end - 1);
+    let mut out = Vec::new();
+    let mut w = 0;
+    while w < person.start {
+        match v
+            .entity_words(w)
+            .filter(|_| v.label(w) == Some(EntityLabel::Person))
+        {
+            Some(e) => {
+                if e.end <= person.start && v.word(e.end - 1) == surname && !v.is_quoted(w) {
+                    out.push(e);
+                }
+                w = e.end.max(w + 1);
+            }
+            None => w += 1,
+        }
+    }
+    out
+}
+
+/// The title and affiliation of a claim's speaker: `speaker` the attribution's mention,
+/// `entity` the person or organisation it refers to.
+pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Affiliated {
+    let label = entity.and_then(|e| v.label(e.start));
+    match (entity, label) {
+        (Some(person), Some(EntityLabel::Person)) => {
+            let here = around(v, person);
+            if here.organisation.is_some() {
+                return here;
+            }
+            let earlier = (earlier_mentions(v, person).into_iter())
+                .map(|m| around(v, m))
+                .find(Affiliated::found)
+                .unwrap_or_default();
+            let title = here.title.or(earlier.title);
+            // "Mark Gildea, chief executive officer, said": an executive with no
+            // organisation named works for the one the article is about.
+            let implied = title
+                .filter(|&t| !is_outsider(v, t))
+                .and_then(|_| latest_organisation(v, person.start));
+            Affiliated {
+                title,
+                organisation: here.organisation.or(earlier.organisation).or(implied),
+            }
+        }
+        (Some(organisation), Some(EntityLabel::Organisation)) => {
+            // "a Contoso spokesman": the organisation inside a role phrase.
+            let title = title_from(v, organisation.end).filter(|t| t.end <= speaker.end);
+            Affiliated {
+                title,
+                organisation: Some(organisation),
+            }
+        }
+        _ => descriptor(v, speaker),
+    }
+}
+
+/// A speaker named by a role ("one dealer", "an analyst at Contoso").
+fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
+    let title = (speaker.start..speaker.end).find_map(|w| title_from(v, w));
+    let organisation = (speaker.start..speaker.end)
+        .find_map(|w| organisation_at(v, w))
+        .or_else(|| {
+            (PREPOSITIONS.contains(&v.word(speaker.end)))
+                .then(|| organisation_at(v, speaker.end + 1))
+                .flatten()
+        });
+    Affiliated {
+        title,
+        organisation,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::attribution::resolve;
+    use crate::claims::mentions_in;
+    use crate::claims::quotes::find_quotes;
+    use crate::text::segment;
+
+    /// Title and affiliation texts of the speaker mention `speaker` (its last occurrence,
+    /// an entity of `label` when it is not one already), resolved as the pipeline does.
+    fn affiliation_of(
+        text: &str,
+        entities: &[(&str, &str)],
+        (speaker, label): (&str, &str),
+    ) -> (Option<String>, Option<String>) {
+        let chars: Vec<char> = text.chars().collect();
+        let mut mentions = mentions_in(text, entities);
+        let at = text.rfind(speaker).expect("speaker in text");
+        let start = text[..at].chars().count();
+        let range = crate::doc::CharRange::new(start, start + speaker.chars().count());
+        if !mentions.iter().any(|m| m.range.overlaps(range)) && !label.is_empty() {
+            let mut extra = mentions_in(speaker, &[(speaker, label)]);
+            extra[0].range = range;
+            mentions.extend(extra);
+            mentions.sort_by_key(|m| m.range);
+        }
+        let sentences = segment(&chars);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &mentions, &quotes);
+        let words = v.words_in(range);
+        let found = affiliate(&v, words, resolve(&v, words));
+        let text_of = |r: Option<WordRange>| {
+            r.and_then(|r| v.span(r))
+                .map(|r| chars[r.start..r.end].iter().collect::<String>())
+        };
+        (text_of(found.title), text_of(found.organisation))
+    }
+
+    fn pair(title: &str, organisation: &str) -> (Option<String>, Option<String>) {
+        (Some(title.into()), Some(organisation.into()))
+    }
+
+    #[test]
+    fn apposition_gives_title_and_organisation() {
+        let text = "\"Contoso was and is the jewel of the group,\" said Ann Lee, chief \
+                    investment officer at fund manager Northwind.";
+        let entities = [("Ann Lee", "PER"), ("Northwind", "ORG")];
+        let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
+        // "fund manager" stands between the preposition and the name: two nouns.
+        assert_eq!(got.0.as_deref(), Some("chief investment officer"));
+        let text = "\"Sales will rise,\" said Bo Kim, head of financials at Tailspin.";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("head of financials", "Tailspin"));
+        let text = "\"Sales will rise,\" said Bo Kim of Tailspin.";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, (None, Some("Tailspin".into())));
+    }
+
+    #[test]
+    fn premodifier_and_possessive_give_title_and_organisation() {
+        let text = "Fabrikam chief executive Bo Kim said \"we will grow.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Fabrikam", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("chief executive", "Fabrikam"));
+        let text = "Fabrikam's chief financial officer Bo Kim said \"we will grow.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Fabrikam", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("chief financial officer", "Fabrikam"));
+    }
+
+    #[test]
+    fn an_earlier_mention_introduces_the_person() {
+        let text = "Ann Lee, who runs Contoso, spoke on Monday. \"It was a good year,\" Lee said.";
+        let got = affiliation_of(
+            text,
+            &[("Ann Lee", "PER"), ("Contoso", "ORG")],
+            ("Lee", "PER"),
+        );
+        assert_eq!(got, (None, Some("Contoso".into())));
+        let text = "Ann Lee, an analyst at Contoso, spoke. \"Buy,\" Lee said.";
+        let got = affiliation_of(
+            text,
+            &[("Ann Lee", "PER"), ("Contoso", "ORG")],
+            ("Lee", "PER"),
+        );
+        assert_eq!(got, pair("analyst", "Contoso"));
+    }
+
+    #[test]
+    fn organisations_speak_for_themselves_and_descriptors_name_their_role() {
+        let text = "\"We will grow,\" Contoso said.";
+        let got = affiliation_of(text, &[("Contoso", "ORG")], ("Contoso", ""));
+        assert_eq!(got, (None, Some("Contoso".into())));
+        let text = "\"We will grow,\" a Contoso spokesman said.";
+        let got = affiliation_of(text, &[("Contoso", "ORG")], ("a Contoso spokesman", ""));
+        assert_eq!(got, pair("spokesman", "Contoso"));
+    }
+}
