@@ -15,6 +15,7 @@ pub mod error;
 pub mod eval;
 pub mod io;
 pub mod model;
+pub mod models;
 pub mod pipeline;
 pub mod record;
 pub mod run;
