@@ -30,6 +30,9 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    /// The company knowledge base file cannot be read or is not one.
+    #[error("company knowledge base {path}: {message}")]
+    KnowledgeBase { path: PathBuf, message: String },
     #[error("{0}")]
     Invalid(String),
 }
