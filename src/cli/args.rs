@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
@@ -89,6 +89,11 @@ pub struct PipelineArgs {
     /// BF16), f32, or auto (bf16 on such CPUs, else f32).
     #[arg(long, default_value = "auto")]
     pub precision: Precision,
+    /// Company knowledge base: a JSON file of companies and publications with their
+    /// aliases, products and descriptors, in the format of models/companies.json (default:
+    /// companies.json in the models folder).
+    #[arg(long, value_name = "FILE")]
+    pub companies: Option<PathBuf>,
 }
 
 /// Markup and batching options shared by `run` and `bench`.
@@ -408,16 +413,21 @@ impl PipelineArgs {
         self.threads.setup();
         let options = Options {
             precision: self.precision,
+            companies: self.companies.clone(),
             ..options
         };
         let ModelPaths { models, base } = self.model.paths();
-        Pipeline::load(&models, &base, options).with_context(|| {
-            format!(
+        Pipeline::load(&models, &base, options).map_err(|e| match e {
+            // Said whole, with what to do: the models are not the problem.
+            claimlink::Error::KnowledgeBase { .. } => anyhow::anyhow!(
+                "{e}; pass --companies with a file in the format of models/companies.json"
+            ),
+            e => anyhow::Error::new(e).context(format!(
                 "cannot load the models in {} (base encoder {}); run scripts/setup.sh \
                  or pass --models/--base-model",
                 models.display(),
                 base.display()
-            )
+            )),
         })
     }
 }
