@@ -14,75 +14,36 @@ use claimlink::Options;
 
 use super::args::EvalCommand;
 
-/// Runs one eval subcommand.
+/// Runs one eval subcommand and prints its report.
 pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
-    match command {
+    let report = match command {
         EvalCommand::Quotes { gold, roles, model } => {
             let pipeline = model.pipeline_with(Options {
                 markup: Markup::Plain,
                 roles: roles.into(),
                 ..Options::default()
             })?;
-            let report = eval_quotes(&pipeline, &gold)?;
-            println!(
-                "eval quotes: {} ({} articles, {:.1} s)",
-                gold.display(),
-                report.scores.documents,
-                report.seconds
-            );
-            print!("{}", report.scores.table("direct quotes"));
-            print!("{}", report.indirect.table("indirect claims"));
-            Ok(ExitCode::SUCCESS)
+            eval_quotes(&pipeline, &gold)?.report(&gold)
         }
         EvalCommand::Business { gold, data, model } => {
             // The gold and its texts are checked before the models load.
             let docs = gold_texts(&gold, &data)?;
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
-            let report = eval_business(&pipeline, &docs)?;
-            println!(
-                "eval business: {} ({} documents, {:.1} s)",
-                gold.display(),
-                report.scores.documents,
-                report.seconds
-            );
-            print!("{}", report.scores.table());
-            Ok(ExitCode::SUCCESS)
+            eval_business(&pipeline, &docs)?.report(&gold)
         }
         EvalCommand::Ner { gold, model } => {
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
-            let report = eval_ner(&pipeline, &gold)?;
-            println!(
-                "eval ner: {} ({} documents, {} words, {:.1} s, {:.0} words/s)",
-                gold.display(),
-                report.documents,
-                report.words,
-                report.seconds,
-                report.words as f64 / report.seconds.max(1e-9)
-            );
-            print!("{}", report.scores.table("entity"));
-            Ok(ExitCode::SUCCESS)
+            eval_ner(&pipeline, &gold)?.report(&gold)
         }
         EvalCommand::Record { gold, model } => {
             let pipeline = model.pipeline(Markup::Markdown, 4096)?;
-            let report = eval_record(&pipeline, &gold)?;
-            println!("eval record: {}", gold.display());
-            print!("{}", report.table());
-            Ok(ExitCode::SUCCESS)
+            eval_record(&pipeline, &gold)?.report(&gold)
         }
         EvalCommand::Sentiment { gold, model } => {
             let pipeline = model.pipeline(Markup::Plain, 4096)?;
-            let report = eval_sentiment(&pipeline, &gold)?;
-            println!(
-                "eval sentiment: {} ({})",
-                gold.display(),
-                report.format.name()
-            );
-            print!("{}", report.confusion.table());
-            println!(
-                "ECE (15 bins) {:.4}; targets without an answer: {}",
-                report.ece, report.unanswered
-            );
-            Ok(ExitCode::SUCCESS)
+            eval_sentiment(&pipeline, &gold)?.report(&gold)
         }
-    }
+    };
+    print!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
