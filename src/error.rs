@@ -32,7 +32,12 @@ pub enum Error {
     },
     /// The company knowledge base file cannot be read or is not one.
     #[error("company knowledge base {path}: {message}")]
-    KnowledgeBase { path: PathBuf, message: String },
+    KnowledgeBase {
+        /// The knowledge base file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     #[error("{0}")]
     Invalid(String),
 }
