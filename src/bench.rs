@@ -6,9 +6,11 @@
 //! stage's FLOPs per real piece: the pieces per second it could reach if every FLOP ran at
 //! matmul speed and nothing else cost time.
 
-use crate::model::meter::Usage;
+use crate::error::Result;
+use crate::model::meter::{matmul_gflops, Usage};
 use crate::model::precision::Precision;
-use crate::run::RunSummary;
+use crate::pipeline::Pipeline;
+use crate::run::{run, RunOptions, RunSummary};
 
 pub struct BenchReport {
     pub input: String,
@@ -21,6 +23,52 @@ pub struct BenchReport {
     pub bound_gflops: f64,
     pub precision: Precision,
     pub peak_rss_kib: Option<u64>,
+}
+
+/// Runs `pipeline` over `options.inputs` as `claimlink run` does and measures it; without
+/// an `options.output` the annotations go to a temporary file, removed afterwards.
+/// `startup` is the seconds the pipeline took to load, `matmul_seconds` how long to measure
+/// the matrix-multiply rate for.
+pub fn measure(
+    pipeline: &Pipeline,
+    options: &RunOptions,
+    startup: f64,
+    matmul_seconds: f64,
+) -> Result<BenchReport> {
+    let scratch =
+        std::env::temp_dir().join(format!("claimlink-bench-{}.jsonl", std::process::id()));
+    let output = options.output.clone().unwrap_or_else(|| scratch.clone());
+    let summary = run(
+        pipeline,
+        &RunOptions {
+            output: Some(output),
+            ..options.clone()
+        },
+    )?;
+    if options.output.is_none() {
+        let _ = std::fs::remove_file(&scratch);
+    }
+    let peak_rss_kib = peak_rss_kib();
+    let (hidden, ffn) = pipeline.encoder_shape();
+    Ok(BenchReport {
+        input: (options.inputs.iter())
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" "),
+        threads: tch::get_num_threads().max(1) as usize,
+        startup,
+        summary,
+        stages: pipeline.usage(),
+        bound_gflops: matmul_gflops(
+            2048,
+            hidden as i64,
+            ffn as i64,
+            pipeline.options.precision.kind(),
+            matmul_seconds,
+        ),
+        precision: pipeline.options.precision,
+        peak_rss_kib,
+    })
 }
 
 /// The process's peak resident set (VmHWM) in KiB, where /proc tells it.

@@ -55,6 +55,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The company knowledge base file cannot be read or is not one.
+    #[error("company knowledge base {path}: {message}")]
+    KnowledgeBase {
+        /// The knowledge base file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     #[error("{0}")]
     /// Anything else that is not as it must be, with the reason.
     Invalid(String),

@@ -4,17 +4,14 @@
 //! which company it is about (target), through which publication (source), and sentiment.
 //!
 //! ```
-//! use std::path::Path;
+//! use claimlink::models::ModelPaths;
 //! use claimlink::{Article, Options, Pipeline};
 //!
 //! # fn main() -> claimlink::Result<()> {
-//! // The committed models and the base encoder `scripts/setup.sh` installs.
-//! let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-//! let pipeline = Pipeline::load(
-//!     &root.join("models"),
-//!     &root.join(".libtorch/base"),
-//!     Options::default(),
-//! )?;
+//! // The models as the command line finds them: $CLAIMLINK_MODELS, ./models, or the
+//! // checkout's, and the base encoder `scripts/setup.sh` installs.
+//! let paths = ModelPaths::locate(None, None);
+//! let pipeline = Pipeline::load(&paths.models, &paths.base, Options::default())?;
 //! let article = Article::new(
 //!     "a1",
 //!     "\"Our cloud business doubled,\" Microsoft's chief executive Satya Nadella said.",
@@ -53,6 +50,7 @@ pub mod io;
 pub mod mentions;
 #[doc(hidden)]
 pub mod model;
+pub mod models;
 pub mod pipeline;
 pub mod record;
 pub mod run;

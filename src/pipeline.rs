@@ -9,7 +9,7 @@
 //! an error of its own; the others are unaffected.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -44,6 +44,9 @@ pub struct Options {
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
     pub mention_sentiment: bool,
+    /// The company knowledge base file; `None` is `companies.json` in the models folder,
+    /// used when present.
+    pub companies: Option<PathBuf>,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -65,6 +68,7 @@ impl Default for Options {
             roles: Roles::Head,
             precision: Precision::auto(),
             mention_sentiment: false,
+            companies: None,
         }
     }
 }
@@ -103,14 +107,16 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Loads the model folders under `models` (`ner` required; `attribution`, `sentiment`
-    /// and the company knowledge base `companies.json` when present); word embeddings they
-    /// leave out come from the base encoder in `base`.
+    /// and the company knowledge base `companies.json` when present, or the one
+    /// `options.companies` names, which must be there); word embeddings they leave out come
+    /// from the base encoder in `base`.
     pub fn load(models: &Path, base: &Path, options: Options) -> Result<Self> {
-        let kb_path = models.join("companies.json");
-        let companies = if kb_path.is_file() {
-            KnowledgeBase::load(&kb_path)?
-        } else {
-            KnowledgeBase::default()
+        let companies = match &options.companies {
+            Some(path) => KnowledgeBase::load(path)?,
+            None if models.join("companies.json").is_file() => {
+                KnowledgeBase::load(&models.join("companies.json"))?
+            }
+            None => KnowledgeBase::default(),
         };
         let sentiment_dir = models.join("sentiment");
         let sentiment = if sentiment_dir.join("config.json").is_file() {

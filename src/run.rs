@@ -52,6 +52,28 @@ pub struct RunSummary {
     pub warnings: Vec<String>,
 }
 
+/// The one-line summary `claimlink run` writes to stderr: counts, speed and where the
+/// lines went.
+impl std::fmt::Display for RunSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} articles ({} error lines", self.articles, self.errors)?;
+        if self.duplicate_ids > 0 {
+            write!(f, ", {} with an id already used", self.duplicate_ids)?;
+        }
+        write!(
+            f,
+            "), {} words in {:.2} s ({:.0} words/s) → ",
+            self.words,
+            self.seconds,
+            self.words as f64 / self.seconds.max(1e-9)
+        )?;
+        match &self.output {
+            Some(path) => write!(f, "{}", path.display()),
+            None => write!(f, "stdout"),
+        }
+    }
+}
+
 /// Annotates every input item in order, in batches, into the output: atomically through a `.part` file (or to stdout), with progress on stderr.
 pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let started = Instant::now();

@@ -615,3 +615,106 @@ fn eval_business_refuses_an_empty_gold_file() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no documents"));
 }
+
+/// One article's record, run with `--companies FILE` when a knowledge base is given.
+fn record_with_companies(text: &str, companies: Option<&std::path::Path>) -> serde_json::Value {
+    let line = serde_json::json!({"id": "t", "text": text}).to_string();
+    let mut args = vec!["run".to_string(), "--quiet".to_string()];
+    if let Some(file) = companies {
+        args.push("--companies".into());
+        args.push(file.to_str().expect("utf-8").into());
+    }
+    let output = claimlink(&args, Some(line.as_bytes()));
+    assert_success(&output);
+    stdout_lines(&output).remove(0)
+}
+
+const GLOBEX: &str = "Globex Corporation met analysts on Monday. \"Demand has never been \
+                      this strong,\" the outfit said in a statement.";
+
+/// A knowledge base of one company, Globex, with these generic descriptor heads.
+fn globex_kb(dir: &std::path::Path, generic: Option<&[&str]>) -> std::path::PathBuf {
+    let mut kb = serde_json::json!({"companies": [
+        {"name": "Globex", "kind": "company", "aliases": ["Globex Corporation"]}
+    ]});
+    if let Some(heads) = generic {
+        kb["generic_descriptors"] = serde_json::json!(heads);
+    }
+    let path = dir.join("kb.json");
+    std::fs::write(&path, kb.to_string()).expect("write kb");
+    path
+}
+
+fn entity_company(record: &serde_json::Value) -> Option<String> {
+    let entity = &record["entities"][0];
+    assert_eq!(entity["text"], "Globex Corporation", "{record}");
+    entity["company"].as_str().map(str::to_string)
+}
+
+fn speaker(record: &serde_json::Value) -> Option<String> {
+    record["claims"][0]["speaker"]["name"]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[test]
+fn a_companies_file_replaces_the_bundled_knowledge_base_with_its_generic_descriptors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kb = globex_kb(dir.path(), Some(&["outfit"]));
+    let custom = record_with_companies(GLOBEX, Some(&kb));
+    assert_eq!(
+        entity_company(&custom).as_deref(),
+        Some("Globex"),
+        "{custom}"
+    );
+    // "the outfit" refers back through the file's own generic head.
+    assert_eq!(speaker(&custom).as_deref(), Some("Globex"), "{custom}");
+    assert_eq!(custom["companies"][0]["name"], "Globex", "{custom}");
+    // The bundled knowledge base knows neither Globex nor "outfit".
+    let bundled = record_with_companies(GLOBEX, None);
+    assert_eq!(entity_company(&bundled), None, "{bundled}");
+    assert_ne!(speaker(&bundled).as_deref(), Some("Globex"), "{bundled}");
+}
+
+#[test]
+fn a_companies_file_without_generic_descriptors_loads_and_has_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let kb = globex_kb(dir.path(), None);
+    let record = record_with_companies(GLOBEX, Some(&kb));
+    assert_eq!(
+        entity_company(&record).as_deref(),
+        Some("Globex"),
+        "{record}"
+    );
+    assert_ne!(speaker(&record).as_deref(), Some("Globex"), "{record}");
+    let company = GLOBEX.replace("the outfit", "the company");
+    let record = record_with_companies(&company, Some(&kb));
+    assert_ne!(speaker(&record).as_deref(), Some("Globex"), "{record}");
+}
+
+#[test]
+fn a_malformed_or_missing_companies_file_is_a_usage_error_that_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"companies": [{"name": "Globex"}]}"#).expect("write");
+    let missing = dir.path().join("missing.json");
+    let input = br#"{"id": "a", "text": "Globex said so."}"#;
+    for (file, says) in [(&bad, "not a companies file"), (&missing, "cannot read")] {
+        let file = file.to_str().expect("utf-8");
+        for command in ["run", "bench"] {
+            let mut args = vec![command, "--companies", file];
+            if command == "bench" {
+                args.push("corpus");
+            }
+            let output = claimlink(&args, Some(input));
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{command}: {stderr}");
+            assert!(output.stdout.is_empty(), "{command}");
+            assert!(
+                stderr.contains(file) && stderr.contains(says) && stderr.contains("--companies"),
+                "{command}: {stderr}"
+            );
+            assert!(!stderr.contains("scripts/setup.sh"), "{stderr}");
+        }
+    }
+}

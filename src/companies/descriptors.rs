@@ -5,31 +5,13 @@
 //! mentions found so far and the knowledge base. Writes: each descriptor phrase with the
 //! company it refers to. A phrase some knowledge-base entries list among their
 //! `descriptors` ("the chipmaker") goes to the most recent earlier mention of one of those
-//! companies; a generic one ("the company", "the firm") to the most recent company
-//! mention, looking back at most `REACH` sentences. Nothing is returned when no candidate
-//! fits: a wrong company is worse than none.
+//! companies; a generic one ("the company", "the firm": a head word the knowledge base
+//! lists under `generic_descriptors`) to the most recent company mention, looking back at
+//! most `REACH` sentences. Nothing is returned when no candidate fits: a wrong company is
+//! worse than none.
 
 use crate::companies::kb::{Kind, KnowledgeBase};
 use crate::doc::CharRange;
-
-/// Heads of descriptor phrases that may refer to any company.
-const GENERIC: &[&str] = &[
-    "company",
-    "firm",
-    "startup",
-    "start-up",
-    "giant",
-    "maker",
-    "group",
-    "retailer",
-    "chipmaker",
-    "automaker",
-    "carmaker",
-    "lender",
-    "bank",
-    "insurer",
-    "conglomerate",
-];
 
 /// How many sentences back (the current one included) a generic descriptor may reach.
 const REACH: usize = 3;
@@ -75,7 +57,7 @@ pub fn resolve_descriptors(
         });
         let (len, allowed): (usize, Option<&[usize]>) = match listed {
             Some((p, entries)) => (p.len(), Some(entries.as_slice())),
-            None => match generic_len(&words[i..]) {
+            None => match generic_len(&words[i..], kb.generic_descriptors()) {
                 Some(len) => (len, None),
                 None => {
                     i += 1;
@@ -126,12 +108,8 @@ fn kb_phrases(kb: &KnowledgeBase) -> Vec<(Vec<String>, Vec<usize>)> {
 
 /// `the HEAD` or `the ADJ HEAD` with a generic head, not followed by a word that makes
 /// the head a modifier ("the company's" is fine, "the company car" is not).
-fn generic_len(words: &[Word]) -> Option<usize> {
-    let head = (1..=2).find(|&k| {
-        words
-            .get(k)
-            .is_some_and(|w| GENERIC.contains(&w.lower.as_str()))
-    })?;
+fn generic_len(words: &[Word], generic: &[String]) -> Option<usize> {
+    let head = (1..=2).find(|&k| words.get(k).is_some_and(|w| generic.contains(&w.lower)))?;
     let next = words.get(head + 1).map(|w| w.lower.as_str());
     let modifier = next.is_some_and(|n| n.chars().all(char::is_alphabetic) && !is_boundary(n));
     (!modifier).then_some(head + 1)
@@ -202,7 +180,7 @@ mod tests {
     use crate::companies::kb::Entry;
     use crate::text::segment;
 
-    fn kb() -> KnowledgeBase {
+    fn entries() -> Vec<Entry> {
         let entry = |name: &str, descriptors: &[&str]| Entry {
             name: name.into(),
             kind: Kind::Company,
@@ -211,15 +189,23 @@ mod tests {
             descriptors: descriptors.iter().map(|s| s.to_string()).collect(),
             ambiguous: Vec::new(),
         };
-        KnowledgeBase::new(vec![
+        vec![
             entry("Microsoft", &["the tech giant"]),
             entry("OpenAI", &["the startup"]),
-        ])
+        ]
+    }
+
+    fn kb() -> KnowledgeBase {
+        KnowledgeBase::new(entries())
+            .with_generic_descriptors(vec!["company".into(), "Firm".into()])
     }
 
     /// Resolves the descriptors of `text`, where each known name is a company mention.
     fn resolve(text: &str) -> Vec<(String, String)> {
-        let kb = kb();
+        resolve_with(&kb(), text)
+    }
+
+    fn resolve_with(kb: &KnowledgeBase, text: &str) -> Vec<(String, String)> {
         let chars: Vec<char> = text.chars().collect();
         let mut words = Vec::new();
         for (s, sentence) in segment(&chars).iter().enumerate() {
@@ -245,7 +231,7 @@ mod tests {
                 })
             })
             .collect();
-        resolve_descriptors(&kb, &words, &named)
+        resolve_descriptors(kb, &words, &named)
             .into_iter()
             .map(|r| {
                 (
@@ -275,5 +261,17 @@ mod tests {
     fn no_company_before_means_no_resolution_and_modifiers_are_not_descriptors() {
         assert!(resolve("The company said sales rose. Then Microsoft left.").is_empty());
         assert!(resolve("Microsoft parked the company car.").is_empty());
+    }
+
+    #[test]
+    fn generic_heads_come_from_the_knowledge_base() {
+        let got = resolve("OpenAI met Microsoft. The firm declined to comment.");
+        assert_eq!(got, [("The firm".to_string(), "Microsoft".to_string())]);
+        // A head the knowledge base does not list is no descriptor.
+        assert!(resolve("OpenAI met Microsoft. The giant declined to comment.").is_empty());
+        let bare = KnowledgeBase::new(entries());
+        assert!(bare.generic_descriptors().is_empty());
+        let text = "OpenAI met Microsoft. The company declined to comment.";
+        assert!(resolve_with(&bare, text).is_empty());
     }
 }

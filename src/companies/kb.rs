@@ -1,6 +1,12 @@
-//! The company knowledge base: a JSON data file users can edit (`models/companies.json`).
+//! The company knowledge base: a JSON data file users edit and extend, the bundled
+//! `models/companies.json` or another one given with `--companies FILE`
+//! (`pipeline::Options::companies`).
 //!
-//! Reads: entries `{name, kind, aliases, products, descriptors, ambiguous?}`. Provides
+//! Reads: `{"companies": [...], "generic_descriptors": [...]}`. Each entry is
+//! `{name, kind, aliases, products, descriptors, ambiguous?}`; `generic_descriptors`
+//! (optional, default none) lists the head words of descriptors that may refer to any
+//! company ("company" makes "the company" and "the software company" refer back), where an
+//! entry's own `descriptors` are whole phrases that refer to that entry only. Provides
 //! whole-word matching of names, aliases and products over a sentence's words, each match
 //! naming the company it refers to (a product refers to its owner). Matching is exact, or
 //! case-insensitive when the words are written all in capitals or in title case ("APPLE",
@@ -50,6 +56,9 @@ pub struct Entry {
 #[derive(Debug, Deserialize)]
 struct File {
     companies: Vec<Entry>,
+    /// Optional: a knowledge base without it has no generic descriptors.
+    #[serde(default)]
+    generic_descriptors: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +141,8 @@ pub struct KnowledgeBase {
     entries: Vec<Entry>,
     /// Names by their first word, lowercased.
     index: HashMap<String, Vec<Name>>,
+    /// Head words of descriptors that may refer to any company, lowercase.
+    generic: Vec<String>,
 }
 
 /// The words of `text` as the segmenter splits them.
@@ -144,15 +155,41 @@ pub fn words_of(text: &str) -> Vec<String> {
 }
 
 impl KnowledgeBase {
-    /// Reads a knowledge-base JSON file.
+    /// Reads a knowledge base file; an unreadable or malformed one is an
+    /// [`Error::KnowledgeBase`] naming the file and what is wrong with it.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: File = serde_json::from_str(&text).map_err(|e| Error::Data {
+        let error = |message: String| Error::KnowledgeBase {
             path: path.to_path_buf(),
-            line: e.line(),
-            message: format!("not a companies file: {e}"),
-        })?;
-        Ok(Self::new(file.companies))
+            message,
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| error(format!("cannot read it: {e}")))?;
+        let file: File =
+            serde_json::from_str(&text).map_err(|e| error(format!("not a companies file: {e}")))?;
+        let generic = file
+            .generic_descriptors
+            .into_iter()
+            .map(|head| match words_of(&head).as_slice() {
+                [word] => Ok(word.to_lowercase()),
+                _ => Err(error(format!(
+                    "generic descriptor {head:?} is not one word: list head words such as \
+                     \"company\", which make \"the company\" refer back"
+                ))),
+            })
+            .collect::<Result<_>>()?;
+        Ok(Self::new(file.companies).with_generic_descriptors(generic))
+    }
+
+    /// The knowledge base with these generic descriptor heads (see the module comment),
+    /// compared lowercase.
+    pub fn with_generic_descriptors(mut self, heads: Vec<String>) -> Self {
+        self.generic = heads.into_iter().map(|h| h.to_lowercase()).collect();
+        self
+    }
+
+    /// The head words of descriptors that may refer to any company, lowercase.
+    pub fn generic_descriptors(&self) -> &[String] {
+        &self.generic
     }
 
     /// A knowledge base of `entries`.
@@ -180,7 +217,11 @@ impl KnowledgeBase {
         for names in index.values_mut() {
             names.sort_by_key(|n| std::cmp::Reverse(n.words.len()));
         }
-        KnowledgeBase { entries, index }
+        KnowledgeBase {
+            entries,
+            index,
+            generic: Vec::new(),
+        }
     }
 
     /// Entry `i` (an index from a `Match`).
@@ -318,5 +359,65 @@ mod tests {
                 (1, 2, "Microsoft".into(), true)
             ]
         );
+    }
+
+    fn load_text(text: &str) -> Result<KnowledgeBase> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("companies.json");
+        std::fs::write(&path, text).expect("write");
+        KnowledgeBase::load(&path)
+    }
+
+    #[test]
+    fn generic_descriptors_are_optional_one_word_heads() {
+        let entries = r#""companies": [{"name": "Snap", "kind": "company"}]"#;
+        let kb = load_text(&format!("{{{entries}}}")).expect("no generic descriptors");
+        assert!(kb.generic_descriptors().is_empty());
+        let kb = load_text(&format!(
+            r#"{{{entries}, "generic_descriptors": ["Company", "start-up"]}}"#
+        ))
+        .expect("heads");
+        assert_eq!(kb.generic_descriptors(), ["company", "start-up"]);
+        let error = load_text(&format!(
+            r#"{{{entries}, "generic_descriptors": ["the company"]}}"#
+        ))
+        .expect_err("a phrase is not a head");
+        assert!(
+            error
+                .to_string()
+                .contains("\"the company\" is not one word"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_malformed_file_is_an_error_naming_it() {
+        let error = load_text(r#"{"companies": [{"name": "Snap"}]}"#).expect_err("no kind");
+        let text = error.to_string();
+        assert!(
+            matches!(error, Error::KnowledgeBase { .. })
+                && text.contains("companies.json")
+                && text.contains("not a companies file")
+                && text.contains("kind"),
+            "{text}"
+        );
+        let error = KnowledgeBase::load(Path::new("/no/such/companies.json")).expect_err("missing");
+        assert!(
+            error
+                .to_string()
+                .starts_with("company knowledge base /no/such/companies.json: cannot read it"),
+            "{error}"
+        );
+    }
+
+    /// The bundled file carries the generic heads the code used to hard-code.
+    #[test]
+    fn the_bundled_knowledge_base_lists_generic_descriptors() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/companies.json");
+        let kb = KnowledgeBase::load(&path).expect("bundled knowledge base");
+        assert!(kb.len() > 100);
+        for head in ["company", "firm", "startup", "lender", "conglomerate"] {
+            assert!(kb.generic_descriptors().iter().any(|g| g == head), "{head}");
+        }
     }
 }

@@ -456,6 +456,20 @@ pub struct BusinessEval {
     pub seconds: f64,
 }
 
+impl BusinessEval {
+    /// What `claimlink eval business` prints for the gold file `gold`: a heading line, then
+    /// the table.
+    pub fn report(&self, gold: &Path) -> String {
+        format!(
+            "eval business: {} ({} documents, {:.1} s)\n{}",
+            gold.display(),
+            self.scores.documents,
+            self.seconds,
+            self.scores.table()
+        )
+    }
+}
+
 /// Rebuilds the gold documents' texts from `data`, checking each against its hash.
 pub fn gold_texts(gold_path: &Path, data: &Path) -> Result<Vec<(GoldDoc, String)>> {
     let docs = read_gold(gold_path)?;

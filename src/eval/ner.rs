@@ -22,6 +22,22 @@ pub struct NerEval {
     pub seconds: f64,
 }
 
+impl NerEval {
+    /// What `claimlink eval ner` prints for the CoNLL file `gold`: a heading line with the
+    /// speed, then the entity table.
+    pub fn report(&self, gold: &Path) -> String {
+        format!(
+            "eval ner: {} ({} documents, {} words, {:.1} s, {:.0} words/s)\n{}",
+            gold.display(),
+            self.documents,
+            self.words,
+            self.seconds,
+            self.words as f64 / self.seconds.max(1e-9),
+            self.scores.table("entity")
+        )
+    }
+}
+
 type Key = ((usize, usize, usize), String);
 
 /// The document's text and its gold entities as `(doc, start, end)` code point keys.

@@ -334,6 +334,21 @@ pub struct QuotesEval {
     pub seconds: f64,
 }
 
+impl QuotesEval {
+    /// What `claimlink eval quotes` prints for the split `gold`: a heading line, then the
+    /// direct and the indirect tables.
+    pub fn report(&self, gold: &Path) -> String {
+        format!(
+            "eval quotes: {} ({} articles, {:.1} s)\n{}{}",
+            gold.display(),
+            self.scores.documents,
+            self.seconds,
+            self.scores.table("direct quotes"),
+            self.indirect.table("indirect claims")
+        )
+    }
+}
+
 /// Runs the pipeline on every article of a PolNeAR split and scores its direct quotes.
 pub fn eval_quotes(pipeline: &Pipeline, split: &Path) -> Result<QuotesEval> {
     let docs = read_split(split)?;

@@ -174,6 +174,12 @@ fn score(gold: &Gold, record: &Record) -> RecordEval {
 }
 
 impl RecordEval {
+    /// What `claimlink eval record` prints for the gold file `gold`: a heading line, then
+    /// the table.
+    pub fn report(&self, gold: &Path) -> String {
+        format!("eval record: {}\n{}", gold.display(), self.table())
+    }
+
     pub fn table(&self) -> String {
         let row = |name: &str, c: &Counts| c.row(name, 22);
         let mut out = Counts::header("", 22);

@@ -82,6 +82,21 @@ pub struct SentimentEval {
     pub unanswered: usize,
 }
 
+impl SentimentEval {
+    /// What `claimlink eval sentiment` prints for the gold file `gold`: a heading line, the
+    /// confusion table, then calibration and unanswered targets.
+    pub fn report(&self, gold: &Path) -> String {
+        format!(
+            "eval sentiment: {} ({})\n{}ECE (15 bins) {:.4}; targets without an answer: {}\n",
+            gold.display(),
+            self.format.name(),
+            self.confusion.table(),
+            self.ece,
+            self.unanswered
+        )
+    }
+}
+
 pub fn eval_sentiment(pipeline: &Pipeline, gold: &Path) -> Result<SentimentEval> {
     if !pipeline.has_sentiment() {
         return Err(Error::Invalid(

@@ -1,0 +1,442 @@
+//! The command line's arguments: the clap structs of every subcommand, their defaults and
+//! help text, and the small conversions from them to library options.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
+use claimlink::model::precision::Precision;
+use claimlink::models::ModelPaths;
+use claimlink::pipeline::Roles;
+use claimlink::text::Markup;
+use claimlink::train::fit::Schedule;
+use claimlink::{Options, Pipeline};
+
+#[derive(Parser)]
+#[command(
+    name = "claimlink",
+    version,
+    about = "Annotates news articles: entities, claims, speakers, targets, sources, sentiment"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Annotate articles: one claimlink/1 JSON line per input article, in input order.
+    Run(RunArgs),
+    /// Score the pipeline against gold files.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// Fine-tune a model from the base encoder.
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// List the model folders and how they were trained.
+    Models(ModelArgs),
+    /// Run the whole pipeline over a corpus and print throughput, padding, peak RSS and
+    /// each model stage's speed against this machine's matrix-multiply bound.
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Inputs as for `run`: JSONL files, .txt/.md files or folders of them.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Where the annotations go (default: a temporary file, removed afterwards).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub batching: BatchArgs,
+    /// Seconds spent measuring the matrix-multiply rate.
+    #[arg(long, default_value_t = 3.0)]
+    pub matmul_seconds: f64,
+    #[command(flatten)]
+    pub model: PipelineArgs,
+}
+
+#[derive(Args, Clone)]
+pub struct ModelArgs {
+    /// Folder of model folders (default: $CLAIMLINK_MODELS, ./models, or the project's models/).
+    #[arg(long)]
+    pub models: Option<PathBuf>,
+    /// Base encoder folder, source of the shared word embeddings (default:
+    /// $CLAIMLINK_BASE_MODEL or the project's .libtorch/base, installed by scripts/setup.sh).
+    #[arg(long)]
+    pub base_model: Option<PathBuf>,
+}
+
+/// How many threads the work may use.
+#[derive(Args, Clone)]
+pub struct ThreadArgs {
+    /// Threads for the CPU stages and for libtorch (default: all cores).
+    #[arg(long, value_parser = at_least_one)]
+    pub threads: Option<usize>,
+}
+
+/// The model options of the commands that run the pipeline (training always uses f32).
+#[derive(Args, Clone)]
+pub struct PipelineArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+    /// What the encoders compute in: bf16 (about twice as fast where the CPU has AVX-512
+    /// BF16), f32, or auto (bf16 on such CPUs, else f32).
+    #[arg(long, default_value = "auto")]
+    pub precision: Precision,
+    /// Company knowledge base: a JSON file of companies and publications with their
+    /// aliases, products and descriptors, in the format of models/companies.json (default:
+    /// companies.json in the models folder).
+    #[arg(long, value_name = "FILE")]
+    pub companies: Option<PathBuf>,
+}
+
+/// Markup and batching options shared by `run` and `bench`.
+#[derive(Args)]
+pub struct BatchArgs {
+    /// How article text is marked up.
+    #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
+    pub markup: MarkupArg,
+    /// Articles per batch (bounds memory; model batches are formed across them).
+    #[arg(long, default_value_t = 64, value_parser = at_least_one)]
+    pub batch_articles: usize,
+    /// Most padded wordpieces per model batch.
+    #[arg(long, default_value_t = 4096, value_parser = at_least_one)]
+    pub batch_tokens: usize,
+    /// Most bytes of one article (a JSONL line or a whole file): a larger one becomes a
+    /// `too_large` error line, read past without being held in memory.
+    #[arg(long, default_value_t = DEFAULT_MAX_ARTICLE_BYTES, value_parser = at_least_one)]
+    pub max_article_bytes: usize,
+    /// Also write the sentiment toward its company on each company entity mention.
+    #[arg(long)]
+    pub mention_sentiment: bool,
+}
+
+impl BatchArgs {
+    /// The pipeline options these flags set.
+    pub fn options(&self) -> Options {
+        Options {
+            markup: self.markup.into(),
+            batch_tokens: self.batch_tokens,
+            mention_sentiment: self.mention_sentiment,
+            ..Options::default()
+        }
+    }
+}
+
+/// A count that must be 1 or more (threads, batch sizes, byte limits).
+pub fn at_least_one(value: &str) -> std::result::Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
+    /// stdin. Default: stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Write here (atomically, via OUTPUT.part) instead of stdout; - is stdout.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub batching: BatchArgs,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Continue an interrupted run: keep the lines already in OUTPUT.part (a torn last
+    /// line is redone) and skip their inputs. Needs -o.
+    #[arg(long)]
+    pub resume: bool,
+    #[command(flatten)]
+    pub model: PipelineArgs,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MarkupArg {
+    Markdown,
+    Plain,
+}
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// Score one article's record against a hand-made gold record (e.g. the seed's).
+    Record {
+        /// Gold JSON: {id, text, entities, claims}, e.g. ../shared/seed/*.gold.json
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+    /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC or SEntFiN file.
+    Sentiment {
+        /// NewsMTSC or SEntFiN JSONL (told apart by their fields), e.g.
+        /// ../shared/data/newsmtsc/dev-rw.jsonl or ../shared/data/sentfin/dev.jsonl
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+    /// Direct and indirect claims with their speakers and cues, P/R/F1 and accuracies, on
+    /// a PolNeAR split.
+    Quotes {
+        /// PolNeAR split folder (text/, attributions/), e.g. ../shared/data/polnear/dev
+        #[arg(long)]
+        gold: PathBuf,
+        /// Where indirect claims come from: the attribution head, or the rule baseline.
+        #[arg(long, value_enum, default_value_t = RolesArg::Head)]
+        roles: RolesArg,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+    /// Direct quotes in business news with speaker, affiliation and target company, on
+    /// the project's own dev set (texts rebuilt from the data folder, hashes checked).
+    Business {
+        /// Gold JSONL of ids and offsets, e.g. gold/business-quotes-dev.jsonl
+        #[arg(long)]
+        gold: PathBuf,
+        /// Folder the gold's `file` paths are relative to.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+    /// Entity-level P/R/F1 (conlleval-style) of the pipeline on a CoNLL-2003 file.
+    Ner {
+        /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
+        #[arg(long)]
+        gold: PathBuf,
+        #[command(flatten)]
+        model: PipelineArgs,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RolesArg {
+    Head,
+    Rules,
+}
+
+impl From<RolesArg> for Roles {
+    fn from(arg: RolesArg) -> Roles {
+        match arg {
+            RolesArg::Head => Roles::Head,
+            RolesArg::Rules => Roles::Rules,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum TrainCommand {
+    /// NER on CoNLL-2003 train, selected on valid.
+    Ner(TrainNerArgs),
+    /// Target-dependent sentiment on NewsMTSC train, selected and calibrated on dev-rw.
+    Sentiment(TrainSentimentArgs),
+    /// Attribution roles (source, cue, content) on PolNeAR train over the NER encoder,
+    /// selected on dev.
+    Attribution(TrainAttributionArgs),
+}
+
+/// Overrides of a task's default training schedule.
+#[derive(Args)]
+pub struct ScheduleArgs {
+    /// Continue from the checkpoint when there is one.
+    #[arg(long)]
+    pub resume: bool,
+    /// Passes over the training data; the best epoch on dev is kept [default: ner 8,
+    /// sentiment 6, attribution 3].
+    #[arg(long)]
+    pub epochs: Option<usize>,
+    /// Peak learning rate of AdamW, reached after warm-up and decayed linearly to 0
+    /// [default: ner 1e-4, sentiment 8e-5, attribution 1e-4].
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// Seed of the initialisation and of the example order [default: 13].
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Examples (NER: windows, sentiment: targets) per optimiser step [default: ner 8,
+    /// sentiment 16, attribution 16].
+    #[arg(long)]
+    pub batch: Option<usize>,
+    /// Replace the model folder in models/ when --out is not given and one is there.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl ScheduleArgs {
+    /// Where the trained model goes: `--out` when given; else the default folder, which
+    /// holds a committed model and so is only replaced with `--force`.
+    pub fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
+        if let Some(out) = out {
+            return Ok(out.clone());
+        }
+        let default = PathBuf::from(default);
+        anyhow::ensure!(
+            self.force || !default.join("config.json").exists(),
+            "{} already holds a model: pass --out FOLDER to train into another folder, or \
+             --force to replace it",
+            default.display()
+        );
+        Ok(default)
+    }
+
+    /// Applies the overrides; refuses a schedule that would train nothing before any data
+    /// or model is loaded.
+    pub fn apply(&self, schedule: &mut Schedule) -> Result<()> {
+        schedule.epochs = self.epochs.unwrap_or(schedule.epochs);
+        schedule.lr = self.lr.unwrap_or(schedule.lr);
+        schedule.seed = self.seed.unwrap_or(schedule.seed);
+        schedule.batch = self.batch.unwrap_or(schedule.batch);
+        Ok(schedule.check()?)
+    }
+}
+
+#[derive(Args)]
+pub struct TrainSentimentArgs {
+    /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Where the trained model folder goes [default: models/sentiment, with --force].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/sentiment")]
+    pub checkpoint: PathBuf,
+    /// Also train on the polar examples of directed-sentiment/train.txt.
+    #[arg(long)]
+    pub directed: bool,
+    /// Also train on SEntFiN (sentfin/train.jsonl, financial headlines) and select on the
+    /// mean macro-F1 of NewsMTSC dev-rw and sentfin/dev.jsonl.
+    #[arg(long)]
+    pub sentfin: bool,
+    /// Start from this trained sentiment model folder instead of the base encoder.
+    #[arg(long)]
+    pub init: Option<PathBuf>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+}
+
+#[derive(Args)]
+pub struct TrainNerArgs {
+    /// Folder holding conll2003/train.txt and conll2003/valid.txt.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Where the trained model folder goes [default: models/ner, with --force].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/ner")]
+    pub checkpoint: PathBuf,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+    /// Train without the casing embedding (for measuring what it is worth).
+    #[arg(long)]
+    pub no_casing: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+}
+
+#[derive(Args)]
+pub struct TrainAttributionArgs {
+    /// Folder holding polnear/train/ and polnear/dev/ (text/ and attributions/ in each).
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Where the trained head folder goes (the NER model is read from --models)
+    /// [default: models/attribution, with --force].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Checkpoint folder (resumable state, not for git).
+    #[arg(long, default_value = "target/claimlink-train/attribution")]
+    pub checkpoint: PathBuf,
+    /// The head reads the output of this NER encoder layer (1-based).
+    #[arg(long)]
+    pub branch: Option<usize>,
+    /// Encoder layers of the head's own above the branch.
+    #[arg(long)]
+    pub layers: Option<usize>,
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
+}
+
+impl ModelArgs {
+    /// The model folders: these flags, else the library's default lookup.
+    pub fn paths(&self) -> ModelPaths {
+        ModelPaths::locate(self.models.as_deref(), self.base_model.as_deref())
+    }
+}
+
+impl ThreadArgs {
+    /// Sizes libtorch's and rayon's thread pools.
+    pub fn setup(&self) {
+        let n = self.threads.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        });
+        tch::set_num_threads(n as i32);
+        // Already built only if called twice; nothing to do then.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+}
+
+impl PipelineArgs {
+    /// The pipeline with these model options, `markup` and `batch_tokens`.
+    pub fn pipeline(&self, markup: Markup, batch_tokens: usize) -> Result<Pipeline> {
+        self.pipeline_with(Options {
+            markup,
+            batch_tokens,
+            ..Options::default()
+        })
+    }
+
+    /// The pipeline with these model options over `options`.
+    pub fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
+        self.threads.setup();
+        let options = Options {
+            precision: self.precision,
+            companies: self.companies.clone(),
+            ..options
+        };
+        let ModelPaths { models, base } = self.model.paths();
+        Pipeline::load(&models, &base, options).map_err(|e| match e {
+            // Said whole, with what to do: the models are not the problem.
+            claimlink::Error::KnowledgeBase { .. } => anyhow::anyhow!(
+                "{e}; pass --companies with a file in the format of models/companies.json"
+            ),
+            e => anyhow::Error::new(e).context(format!(
+                "cannot load the models in {} (base encoder {}); run scripts/setup.sh \
+                 or pass --models/--base-model",
+                models.display(),
+                base.display()
+            )),
+        })
+    }
+}
+
+impl From<MarkupArg> for Markup {
+    fn from(arg: MarkupArg) -> Markup {
+        match arg {
+            MarkupArg::Markdown => Markup::Markdown,
+            MarkupArg::Plain => Markup::Plain,
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! `claimlink run` and `claimlink bench`: the pipeline over a stream of articles.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use claimlink::bench::measure;
+use claimlink::run::{run, RunOptions};
+
+use super::args::{BenchArgs, RunArgs};
+
+/// Annotates the inputs; exit 1 when some lines were errors.
+pub fn run_command(args: RunArgs) -> Result<ExitCode> {
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
+    let output = args.output.clone().filter(|p| p.as_os_str() != "-");
+    let summary = run(
+        &pipeline,
+        &RunOptions {
+            inputs,
+            output,
+            batch_articles: args.batching.batch_articles,
+            progress: !args.quiet,
+            resume: args.resume,
+            max_article_bytes: args.batching.max_article_bytes,
+        },
+    )?;
+    for warning in &summary.warnings {
+        eprintln!("claimlink: warning: {warning}");
+    }
+    if !args.quiet {
+        if summary.resumed > 0 {
+            eprintln!(
+                "claimlink: resumed after {} lines already written",
+                summary.resumed
+            );
+        }
+        eprintln!("claimlink: {summary}");
+    }
+    Ok(if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs the pipeline over the inputs and prints the bench table.
+pub fn bench_command(args: BenchArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let pipeline = args.model.pipeline_with(args.batching.options())?;
+    let startup = started.elapsed().as_secs_f64();
+    let options = RunOptions {
+        inputs: args.inputs.clone(),
+        output: args.output.clone(),
+        batch_articles: args.batching.batch_articles,
+        progress: true,
+        resume: false,
+        max_article_bytes: args.batching.max_article_bytes,
+    };
+    let report = measure(&pipeline, &options, startup, args.matmul_seconds)?;
+    print!("{}", report.table());
+    Ok(ExitCode::SUCCESS)
+}
