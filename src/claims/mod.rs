@@ -17,6 +17,7 @@ pub(crate) mod indirect;
 pub(crate) mod lexicon;
 pub mod quotes;
 pub(crate) mod roles;
+pub(crate) mod target;
 
 use crate::doc::{
     CharRange, Document, EntityLabel, Mention, MentionKind, Probs, RoleSpan, WordRange,
@@ -164,6 +165,12 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     }
     for claim in &mut found {
         affiliate(&v, claim);
+    }
+    let outside: Vec<WordRange> = (found.iter())
+        .filter_map(|c| target::outside_firm(&v, c))
+        .collect();
+    for claim in found.iter_mut().filter(|c| c.target.is_none()) {
+        claim.target = target::quote_target(&v, claim, &outside).and_then(|t| v.span(t));
     }
     doc.claims = found;
     name_companies(doc);

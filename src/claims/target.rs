@@ -1,0 +1,304 @@
+//! The company a claim is about (its target), when the attribution does not say (`said of
+//! X`, handled by `roles::target`). In order:
+//! 1. a company named inside the quote, the first one (its subject or topic: "Contoso was
+//!    and is the jewel of the group"), other than an outside commentator's own firm;
+//! 2. the speaker's own company when an insider speaks in the first person plural ("we",
+//!    "our") or an insider's quote is about results ("profit", "outlook", "sales");
+//! 3. a company the quote refers to by pronoun or descriptor ("it", "the company", "the
+//!    stock"): the latest company named before the quote, outside quotes.
+//!
+//! Organisations that are not companies (central banks, ministries, regulators, unions,
+//! exchanges) are never targets, and a quote about a market or an economy has none.
+
+use crate::claims::context::View;
+use crate::claims::FoundClaim;
+use crate::doc::{EntityLabel, WordRange};
+
+/// Words of organisation names that are not companies.
+const NOT_COMPANIES: &[&str] = &[
+    "reserve",
+    "central",
+    "ministry",
+    "committee",
+    "commission",
+    "government",
+    "agency",
+    "authority",
+    "council",
+    "office",
+    "union",
+    "association",
+    "federation",
+    "institute",
+    "parliament",
+    "party",
+    "court",
+    "department",
+    "bureau",
+    "exchange",
+    "newsroom",
+    "newsdesk",
+    "fed",
+    "imf",
+    "opec",
+    "reuters",
+    "ministry",
+    "treasury",
+    "customs",
+    "senate",
+    "congress",
+    "administration",
+    "board",
+];
+
+/// Roles of people who comment on companies from outside.
+const OUTSIDERS: &[&str] = &[
+    "analyst",
+    "analysts",
+    "economist",
+    "economists",
+    "strategist",
+    "trader",
+    "traders",
+    "dealer",
+    "dealers",
+    "broker",
+    "brokers",
+    "consultant",
+    "researcher",
+    "lawyer",
+    "attorney",
+    "banker",
+    "adviser",
+    "advisor",
+    "fund",
+    "manager",
+];
+
+/// Words of a quote about a company's own business.
+const RESULTS: &[&str] = &[
+    "profit",
+    "profits",
+    "earnings",
+    "sales",
+    "results",
+    "outlook",
+    "revenue",
+    "revenues",
+    "margin",
+    "margins",
+    "dividend",
+    "orders",
+    "turnover",
+    "growth",
+    "loss",
+    "losses",
+    "costs",
+    "year",
+    "quarter",
+    "half",
+    "business",
+    "portfolio",
+    "merger",
+    "acquisition",
+    "shareholders",
+];
+
+/// Whether the organisation entity `words` is a company (not a public body).
+fn is_company(v: &View, words: WordRange) -> bool {
+    (words.start..words.end).all(|w| !NOT_COMPANIES.contains(&v.word(w)))
+        && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")
+}
+
+/// The speaker's relation to the companies: speaking for one (an organisation, or a
+/// person whose role is not an outside commentator's) or commenting from outside.
+fn is_insider(v: &View, claim: &FoundClaim) -> bool {
+    let Some(organisation) = claim.affiliation.map(|a| v.words_in(a)) else {
+        return false;
+    };
+    if !is_company(v, organisation) {
+        return false;
+    }
+    match claim.speaker_title.map(|t| v.words_in(t)) {
+        Some(title) => !(title.start..title.end).any(|w| OUTSIDERS.contains(&v.word(w))),
+        // The organisation itself speaking; a person with no role named may be either.
+        None => claim.speaker_entity == claim.affiliation,
+    }
+}
+
+/// The company entities of the quote's words, in order.
+fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
+    let mut out = Vec::new();
+    let mut w = quote.start;
+    while w < quote.end {
+        match v.entity_words(w) {
+            Some(e) if v.label(w) == Some(EntityLabel::Organisation) => {
+                if e.end <= quote.end && is_company(v, e) {
+                    out.push(e);
+                }
+                w = e.end.max(w + 1);
+            }
+            _ => w += 1,
+        }
+    }
+    out
+}
+
+/// The words of an entity, for comparing mentions.
+fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
+    (r.start..r.end).map(|w| v.word(w)).collect()
+}
+
+/// The article's focal company: the company named most often outside quotes (first named
+/// on a tie), other than the firms outside commentators speak for.
+fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
+    let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
+    let mut w = 0;
+    while w < v.words.len() {
+        let Some(e) = v.entity_words(w) else {
+            w += 1;
+            continue;
+        };
+        let organisation = v.label(w) == Some(EntityLabel::Organisation);
+        if organisation && !v.is_quoted(w) && is_company(v, e) {
+            let key = text(v, e);
+            if !except.iter().any(|&x| text(v, x) == key) {
+                match counts.iter_mut().find(|(k, _, _)| *k == key) {
+                    Some(entry) => entry.1 += 1,
+                    None => counts.push((key, 1, e)),
+                }
+            }
+        }
+        w = e.end.max(w + 1);
+    }
+    let most = counts.iter().map(|c| c.1).max()?;
+    counts.into_iter().find(|c| c.1 == most).map(|c| c.2)
+}
+
+/// Whether a claim's speaker comments from outside: an outside role ("analyst"), or an
+/// organisation that is not a company.
+pub fn outside_firm(v: &View, claim: &FoundClaim) -> Option<WordRange> {
+    let organisation = claim.affiliation.map(|a| v.words_in(a))?;
+    (!is_insider(v, claim)).then_some(organisation)
+}
+
+/// The target company of a claim whose attribution named none. `outside` holds the firms
+/// of the article's outside commentators.
+pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Option<WordRange> {
+    let quote = v.words_in(claim.quote);
+    let words = || (quote.start..quote.end).map(|w| v.word(w));
+    let insider = is_insider(v, claim);
+    let own = claim.affiliation.map(|a| v.words_in(a));
+    let first_person = words().any(|w| matches!(w, "we" | "our" | "us" | "ours"));
+    if insider && first_person {
+        return own;
+    }
+    let commentator = |e: WordRange| outside.iter().any(|&x| text(v, x) == text(v, e));
+    if let Some(named) = companies_in(v, quote)
+        .into_iter()
+        .find(|&e| !commentator(e))
+    {
+        return Some(named);
+    }
+    if insider && words().any(|w| RESULTS.contains(&w)) {
+        return own;
+    }
+    let opens = |w: &str| v.word(quote.start) == w;
+    let refers = opens("it")
+        || opens("they")
+        || words().any(|w| matches!(w, "company" | "stock" | "shares" | "firm"));
+    if refers {
+        return if insider {
+            own
+        } else {
+            focal_company(v, outside)
+        };
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::claims::{annotate, mentions_in, Indirect};
+    use crate::doc::{Article, Document};
+    use crate::text::Markup;
+
+    /// The target and affiliation texts of the first claim of `text`, whose entities are
+    /// given as `(name, label)` at their first occurrence.
+    fn target_of(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
+        let mut doc = Document::new(&Article::new("t", text), Markup::Plain);
+        doc.mentions = mentions_in(text, entities);
+        // Later mentions of the same names are entities too.
+        for &(name, label) in entities {
+            let mut from = 0;
+            while let Some(at) = text[from..].find(name).map(|i| i + from) {
+                let start = text[..at].chars().count();
+                let range = crate::doc::CharRange::new(start, start + name.chars().count());
+                if !doc.mentions.iter().any(|m| m.range.overlaps(range)) {
+                    let mut m = mentions_in(name, &[(name, label)]).remove(0);
+                    m.range = range;
+                    doc.mentions.push(m);
+                }
+                from = at + name.len();
+            }
+        }
+        doc.mentions.sort_by_key(|m| m.range);
+        annotate(&mut doc, Indirect::FromRoles);
+        let claim = doc.claims.first().expect("a claim");
+        (
+            claim.target.map(|t| doc.text_of(t)),
+            claim.affiliation.map(|a| doc.text_of(a)),
+        )
+    }
+
+    fn some(s: &str) -> Option<String> {
+        Some(s.to_string())
+    }
+
+    #[test]
+    fn the_company_named_in_the_quote_is_its_target() {
+        let text = "\"Contoso was and is the jewel of the group,\" said Ann Lee, an analyst at \
+                    Northwind.";
+        let got = target_of(
+            text,
+            &[("Contoso", "ORG"), ("Ann Lee", "PER"), ("Northwind", "ORG")],
+        );
+        assert_eq!(got, (some("Contoso"), some("Northwind")));
+    }
+
+    #[test]
+    fn an_insider_speaking_for_the_company_makes_it_the_target() {
+        let text = "\"We expect a strong second half,\" Contoso chief executive Ann Lee said.";
+        let got = target_of(text, &[("Contoso", "ORG"), ("Ann Lee", "PER")]);
+        assert_eq!(got, (some("Contoso"), some("Contoso")));
+        let text = "\"Profits will rise this year,\" Contoso said.";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
+    }
+
+    #[test]
+    fn an_analysts_own_firm_is_never_the_target_merely_because_it_is_theirs() {
+        let text = "\"Our view is unchanged,\" said Bo Kim, an analyst at Contoso.";
+        let got = target_of(text, &[("Bo Kim", "PER"), ("Contoso", "ORG")]);
+        assert_eq!(got, (None, some("Contoso")));
+    }
+
+    #[test]
+    fn a_pronoun_opening_the_quote_refers_to_the_focal_company() {
+        let text = "Fabrikam cut its forecast. Fabrikam shares fell 5 percent on Monday. \
+                    \"It did not do as well as it could have,\" said Bo Kim, an analyst at \
+                    Contoso.";
+        let got = target_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Contoso", "ORG")],
+        );
+        assert_eq!(got.0, some("Fabrikam"));
+    }
+
+    #[test]
+    fn public_bodies_and_markets_are_no_targets() {
+        let text = "\"Growth will slow this year,\" the Reserve Bank said.";
+        assert_eq!(target_of(text, &[("Reserve Bank", "ORG")]).0, None);
+        let text = "\"The market was very quiet today,\" one dealer said.";
+        assert_eq!(target_of(text, &[]).0, None);
+    }
+}
