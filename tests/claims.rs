@@ -151,7 +151,8 @@ fn statement_source_and_colon_paragraph() {
             some("Acme"),
             some("said"),
             some("Reuters"),
-            None
+            // The company speaking of itself in the first person is what the quote is about.
+            some("Acme")
         )]
     );
 }

@@ -11,9 +11,9 @@
 //! Scores: direct claims matched one-to-one to gold quotes by overlap (largest first);
 //! on matched quotes, speaker accuracy (the predicted speaker mention overlaps the gold
 //! speaker span, or its name or text equals the gold speaker's text, or, when the gold
-//! speaker is an organisation, names the same company) and affiliation accuracy (the
-//! record has no affiliation yet: a prediction counts only when its speaker is itself an
-//! organisation naming the gold affiliation); target precision and recall over all
+//! speaker is an organisation, names the same company), affiliation accuracy (the
+//! speaker's `affiliation` names the gold one) and title accuracy (the predicted title
+//! overlaps the gold one); target precision and recall over all
 //! predicted and gold claims (a target is right on a matched quote whose gold target
 //! names the same company, see `Names::same`).
 
