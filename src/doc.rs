@@ -16,6 +16,8 @@ pub struct Article {
     pub url: Option<String>,
     pub published: Option<String>,
     pub source: Option<String>,
+    /// The input's free-form `meta` object, passed through to the record.
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// Spans whose sentiment the user wants, as given (code points into `text`).
     pub targets: Option<Vec<(usize, usize)>>,
     /// The markup of this article's text when its input says so (an `.html` file),
@@ -32,6 +34,7 @@ impl Article {
             url: None,
             published: None,
             source: None,
+            meta: None,
             targets: None,
             markup: None,
         }

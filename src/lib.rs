@@ -13,6 +13,7 @@ pub mod digest;
 pub mod doc;
 pub mod error;
 pub mod eval;
+pub mod feed;
 pub mod io;
 pub mod model;
 pub mod pipeline;

@@ -162,6 +162,9 @@ struct RunArgs {
     /// line is redone) and skip their inputs. Needs -o.
     #[arg(long)]
     resume: bool,
+    /// Also write each article's text into its record (for indexes and exports).
+    #[arg(long)]
+    with_text: bool,
     #[command(flatten)]
     model: PipelineArgs,
 }
@@ -601,7 +604,10 @@ impl From<MarkupArg> for Markup {
 }
 
 fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args.model.pipeline_with(args.batching.options())?;
+    let pipeline = args.model.pipeline_with(Options {
+        with_text: args.with_text,
+        ..args.batching.options()
+    })?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {

@@ -39,6 +39,8 @@ pub struct Options {
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
     pub mention_sentiment: bool,
+    /// Write the article text into the record (`run --with-text`).
+    pub with_text: bool,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -60,6 +62,7 @@ impl Default for Options {
             roles: Roles::Head,
             precision: Precision::auto(),
             mention_sentiment: false,
+            with_text: false,
         }
     }
 }
@@ -84,6 +87,8 @@ pub struct Pipeline {
     attribution: Option<AttributionModel>,
     companies: KnowledgeBase,
     sentiment: Option<SentimentModel>,
+    /// Digest of the model folder, written into every record.
+    models: String,
     pub options: Options,
 }
 
@@ -114,6 +119,7 @@ impl Pipeline {
             None
         };
         let ner = NerModel::load(&models.join("ner"), base)?;
+        let digest = crate::feed::models_digest(models)?;
         ner.base.set_precision(options.precision);
         if let Some(head) = &attribution {
             head.set_precision(options.precision);
@@ -126,6 +132,7 @@ impl Pipeline {
             attribution,
             companies,
             sentiment,
+            models: digest,
             options,
         })
     }
@@ -362,15 +369,24 @@ impl Pipeline {
             ),
             _ => Vec::new(),
         };
+        let mut record = Record {
+            id: article.id.clone(),
+            schema: SCHEMA,
+            title: article.title.clone(),
+            url: article.url.clone(),
+            published: article.published.clone(),
+            source: article.source.clone(),
+            meta: article.meta.clone(),
+            text: self.options.with_text.then(|| article.text.clone()),
+            models: Some(self.models.clone()),
+            companies: company_counts(&entities),
+            entities,
+            claims,
+            targets,
+        };
+        crate::feed::finish(&mut record, &article.text, &self.companies);
         let annotated = Annotated {
-            record: Record {
-                id: article.id.clone(),
-                schema: SCHEMA,
-                companies: company_counts(&entities),
-                entities,
-                claims,
-                targets,
-            },
+            record,
             words: lens.iter().sum(),
         };
         (annotated, requests)
@@ -568,7 +584,10 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
         match companies.iter_mut().find(|c| &c.name == name) {
             Some(c) => c.mentions += 1,
             None => companies.push(Company {
+                id: None,
                 name: name.clone(),
+                kind: None,
+                tickers: Vec::new(),
                 mentions: 1,
                 sentiment: None,
                 sentiment_counts: None,

@@ -297,7 +297,11 @@ pub fn to_wire(
             .get(f.sentence)
             .zip(sentences.get(f.last_sentence))
             .and_then(|(a, b)| normalized.to_original(a.start, b.end))
-            .map(|(start, end)| SentenceRange { start, end });
+            .map(|(start, end)| SentenceRange {
+                start,
+                end,
+                text: None,
+            });
         out.push(Claim {
             id: format!("c{}", out.len() + 1),
             kind: f.kind,

@@ -25,8 +25,14 @@ pub enum Kind {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Entry {
+    /// Stable id of the entry; when the file gives none, `slug(name)`.
+    #[serde(default)]
+    pub id: Option<String>,
     pub name: String,
     pub kind: Kind,
+    /// Stock tickers (also listed in `aliases` when text should match them).
+    #[serde(default)]
+    pub tickers: Vec<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     #[serde(default)]
@@ -36,6 +42,36 @@ pub struct Entry {
     /// Names that are also common words: they resolve a found mention, never create one.
     #[serde(default)]
     pub ambiguous: Vec<String>,
+}
+
+impl Entry {
+    /// The entry's id: the one the file gives, else its name's slug.
+    pub fn id(&self) -> String {
+        self.id.clone().unwrap_or_else(|| slug(&self.name))
+    }
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Company => "company",
+            Kind::Publication => "publication",
+        }
+    }
+}
+
+/// `"The Wall Street Journal"` → `"the-wall-street-journal"`: lowercase letters and digits,
+/// runs of anything else one `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 #[derive(Debug, Deserialize)]
@@ -169,6 +205,16 @@ impl KnowledgeBase {
 
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]
+    }
+
+    /// Every entry, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry whose canonical name is `name`.
+    pub fn named(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
     }
 
     pub fn len(&self) -> usize {
