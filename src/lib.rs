@@ -14,6 +14,7 @@ pub mod doc;
 pub mod error;
 pub mod eval;
 pub mod feed;
+pub mod index;
 pub mod io;
 pub mod model;
 pub mod pipeline;

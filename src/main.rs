@@ -53,6 +53,10 @@ enum Command {
     /// Run the whole pipeline over a corpus and print throughput, padding, peak RSS and
     /// each model stage's speed against this machine's matrix-multiply bound.
     Bench(BenchArgs),
+    /// Load claimlink/1 output into a search index (SQLite file, or postgres:// URL).
+    Index(claimlink::index::cli::IndexArgs),
+    /// Search an index: ranked claims, with filters and facet counts.
+    Search(claimlink::index::cli::SearchArgs),
 }
 
 #[derive(Args)]
@@ -591,6 +595,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Train(TrainCommand::Attribution(args)) => train_attribution_command(args),
         Command::Models(args) => models_command(&args),
         Command::Bench(args) => bench_command(args),
+        Command::Index(args) => Ok(claimlink::index::cli::index_command(&args)?),
+        Command::Search(args) => Ok(claimlink::index::cli::search_command(&args)?),
     }
 }
 
