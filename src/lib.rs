@@ -13,6 +13,7 @@ pub mod digest;
 pub mod doc;
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod feed;
 pub mod index;
 pub mod io;

@@ -57,6 +57,8 @@ enum Command {
     Index(claimlink::index::cli::IndexArgs),
     /// Search an index: ranked claims, with filters and facet counts.
     Search(claimlink::index::cli::SearchArgs),
+    /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
+    Export(claimlink::export::ExportArgs),
 }
 
 #[derive(Args)]
@@ -597,6 +599,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench_command(args),
         Command::Index(args) => Ok(claimlink::index::cli::index_command(&args)?),
         Command::Search(args) => Ok(claimlink::index::cli::search_command(&args)?),
+        Command::Export(args) => Ok(claimlink::export::export_command(&args)?),
     }
 }
 
