@@ -171,6 +171,10 @@ struct RunArgs {
     /// Also write each article's text into its record (for indexes and exports).
     #[arg(long)]
     with_text: bool,
+    /// Also load the records into this index while annotating (a SQLite file, or a
+    /// postgres:// URL), as `claimlink index` would.
+    #[arg(long)]
+    index: Option<String>,
     #[command(flatten)]
     model: PipelineArgs,
 }
@@ -632,6 +636,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode> {
             progress: !args.quiet,
             resume: args.resume,
             max_article_bytes: args.batching.max_article_bytes,
+            index: args.index.clone(),
         },
     )?;
     for warning in &summary.warnings {
@@ -684,6 +689,7 @@ fn bench_command(args: BenchArgs) -> Result<ExitCode> {
             progress: true,
             resume: false,
             max_article_bytes: args.batching.max_article_bytes,
+            index: None,
         },
     )?;
     if args.output.is_none() {

@@ -349,3 +349,31 @@ fn search_without_an_index_or_with_a_bad_date_is_a_usage_error() {
     assert!(feed::stderr(&out).contains("claimlink index"));
     assert!(!missing.exists(), "search never creates an index");
 }
+
+#[test]
+fn run_with_index_writes_the_index_while_annotating() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("live.db");
+    let out = claimlink(
+        &[
+            "run",
+            "corpus",
+            "--quiet",
+            "--with-text",
+            "--index",
+            db.to_str().expect("utf-8"),
+        ],
+        None,
+    );
+    assert_success(&out);
+    assert_eq!(count(&db, "articles"), 7);
+    assert_eq!(count(&db, "claims") as usize, corpus_claims());
+    assert!(
+        count(&db, "companies") > 100,
+        "the knowledge base's names are loaded"
+    );
+    let out = search(&db, &["demand", "--json"]);
+    assert_success(&out);
+    assert!(!stdout_lines(&out).is_empty());
+    integrity(&db);
+}

@@ -71,6 +71,11 @@ pub fn parse(bytes: &[u8], file: &str, line: usize) -> Line {
         line,
         message,
     };
+    // Records are the common case: read them straight into `Record`, and look closer
+    // only at a line that is not one.
+    if let Ok(record) = serde_json::from_slice::<Record>(bytes) {
+        return Line::Record(Box::new(record));
+    }
     let value: serde_json::Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => return invalid(format!("not JSON: {e}")),

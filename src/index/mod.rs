@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod input;
+pub mod live;
 pub mod offsets;
 pub mod postgres;
 pub mod query;
