@@ -7,6 +7,12 @@ use crate::index::offsets::{OffsetMap, Unit};
 use crate::index::IndexError;
 use crate::record::{Named, Record};
 
+/// A record's score (an `f32` written with three decimals) as the same decimal in `f64`,
+/// not as `0.722000002861023`.
+fn score(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArticleRow {
     pub id: String,
@@ -136,7 +142,7 @@ impl Rows {
                 target: name(&c.target),
                 source: name(&c.source).or_else(|| record.source.clone()),
                 sentiment: c.sentiment.as_ref().map(|s| s.label.clone()),
-                sentiment_score: c.sentiment.as_ref().map(|s| f64::from(s.score)),
+                sentiment_score: c.sentiment.as_ref().map(|s| score(s.score)),
                 title: record.title.clone(),
                 published: record.published.clone(),
             })
@@ -150,7 +156,7 @@ impl Rows {
                 end: at(e.end),
                 text: e.text.clone(),
                 label: e.label.clone(),
-                score: e.score.map(f64::from),
+                score: e.score.map(score),
                 company: e.company.clone(),
             })
             .collect();
@@ -165,7 +171,7 @@ impl Rows {
                 tickers: c.tickers.clone(),
                 mentions: i64::try_from(c.mentions).unwrap_or(i64::MAX),
                 sentiment: c.sentiment.as_ref().map(|s| s.label.clone()),
-                sentiment_score: c.sentiment.as_ref().map(|s| f64::from(s.score)),
+                sentiment_score: c.sentiment.as_ref().map(|s| score(s.score)),
             })
             .collect();
         Ok(Rows {
@@ -174,5 +180,43 @@ impl Rows {
             entities,
             mentions,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(text: Option<&str>) -> Record {
+        let line = serde_json::json!({
+            "id": "a", "schema": "claimlink/1", "text": text,
+            "entities": [{"text": "Acme", "label": "ORG", "start": 2, "end": 6,
+                          "score": 0.722, "company": "Acme"}],
+            "claims": [{"id": "0123456789abcdef", "kind": "direct",
+                        "quote": {"text": "up", "start": 13, "end": 15},
+                        "speaker": {"name": "Acme", "mention": {"text": "Acme", "start": 2, "end": 6}},
+                        "cue": null, "source": null, "target": null,
+                        "sentiment": {"label": "positive", "score": 0.722},
+                        "sentence": null}],
+            "companies": []
+        });
+        serde_json::from_value(line).expect("a record")
+    }
+
+    #[test]
+    fn offsets_convert_and_scores_keep_their_three_decimals() {
+        let text = "😀 Acme said: up";
+        let rows = Rows::from_record(&record(Some(text)), Unit::Utf16).expect("rows");
+        assert_eq!((rows.entities[0].start, rows.entities[0].end), (3, 7));
+        assert_eq!(rows.claims[0].quote_start, 14);
+        assert_eq!(rows.claims[0].sentiment_score, Some(0.722));
+        assert_eq!(rows.entities[0].score, Some(0.722));
+        assert_eq!(rows.claims[0].speaker.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn other_units_need_the_text() {
+        assert!(Rows::from_record(&record(None), Unit::Byte).is_err());
+        assert!(Rows::from_record(&record(None), Unit::Codepoint).is_ok());
     }
 }

@@ -451,6 +451,8 @@ fn describe_query_error(message: &str) -> String {
         format!("{column:?} is not a searchable column (quote, sentence, title)")
     } else if message.contains("unknown special query") {
         "`*` must end a word (a prefix search such as `comp*`)".to_string()
+    } else if message == "fts5: syntax error near \"\"" {
+        "the query ends where a word was expected (after AND, OR, NOT or NEAR?)".to_string()
     } else if let Some(near) = message.strip_prefix("fts5: syntax error near ") {
         format!("syntax error near {near}")
     } else {
@@ -565,5 +567,7 @@ mod tests {
         assert!(said.starts_with("syntax error near \"AND\""), "{said}");
         assert!(!said.contains("fts5:"));
         assert!(describe_query_error("unknown special query: ").contains("prefix"));
+        let said = describe_query_error("fts5: syntax error near \"\"");
+        assert!(said.starts_with("the query ends"), "{said}");
     }
 }
