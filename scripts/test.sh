@@ -8,7 +8,12 @@ CLAIMLINK_SKIP_BUILD=1 ./scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The PostgreSQL backend's tests run against a throw-away server (installed from Debian's
+# packages when missing), stopped and removed however the run ends.
+pgdir=$(mktemp -d)
+trap './scripts/postgres.sh stop "$pgdir" || true; rm -rf "$log" "$pgdir"' EXIT
+CLAIMLINK_TEST_POSTGRES=$(./scripts/postgres.sh start "$pgdir")
+export CLAIMLINK_TEST_POSTGRES
 status=0
 cargo test --release --no-fail-fast 2>&1 | tee "$log" || status=$?
 # One closing line over every test binary: "N passed, N failed".

@@ -8,7 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::claims::FoundClaim;
+pub use crate::labels::EntityLabel;
+use crate::labels::{ClaimKind, How, Label, LabelCounts, Toward};
+pub use crate::range::{CharRange, WordRange};
 use crate::text::{segment, Markup, Normalized, Sentence};
 
 /// An article as read from the input.
@@ -26,6 +28,8 @@ pub struct Article {
     pub published: Option<String>,
     /// The publication the article appeared in, from the input.
     pub source: Option<String>,
+    /// The input's free-form `meta` object, passed through to the record.
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
     /// Spans whose sentiment the user wants, as given (code points into `text`).
     pub targets: Option<Vec<(usize, usize)>>,
     /// The markup of this article's text when its input says so (an `.html` file),
@@ -43,6 +47,7 @@ impl Article {
             url: None,
             published: None,
             source: None,
+            meta: None,
             targets: None,
             markup: None,
         }
@@ -58,98 +63,6 @@ pub struct Span {
     pub start: usize,
     /// End, exclusive.
     pub end: usize,
-}
-
-/// A code point range `[start, end)` of the normalised text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct CharRange {
-    /// First code point.
-    pub start: usize,
-    /// End, exclusive.
-    pub end: usize,
-}
-
-/// A range `[start, end)` of word indices (into a sentence's or an article's words).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct WordRange {
-    /// First word.
-    pub start: usize,
-    /// End, exclusive.
-    pub end: usize,
-}
-
-macro_rules! range_methods {
-    ($t:ty) => {
-        impl $t {
-            /// A range from `start` to `end` (exclusive).
-            pub const fn new(start: usize, end: usize) -> Self {
-                Self { start, end }
-            }
-
-            /// Number of positions in the range.
-            pub fn len(&self) -> usize {
-                self.end.saturating_sub(self.start)
-            }
-
-            /// Whether the range holds no position.
-            pub fn is_empty(&self) -> bool {
-                self.end <= self.start
-            }
-
-            /// Whether the two ranges share at least one position.
-            pub fn overlaps(&self, other: Self) -> bool {
-                self.start < other.end && other.start < self.end
-            }
-
-            /// Whether `other` lies inside this range.
-            pub fn covers(&self, other: Self) -> bool {
-                self.start <= other.start && other.end <= self.end
-            }
-        }
-    };
-}
-range_methods!(CharRange);
-range_methods!(WordRange);
-
-/// The entity types of the NER model (CoNLL-2003's four).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum EntityLabel {
-    #[serde(rename = "PER")]
-    /// A person.
-    Person,
-    #[serde(rename = "ORG")]
-    /// A company, institution or other organisation.
-    Organisation,
-    #[serde(rename = "LOC")]
-    /// A place.
-    Location,
-    #[serde(rename = "MISC")]
-    /// Anything else named: products, events, nationalities.
-    Misc,
-}
-
-impl EntityLabel {
-    /// The label as the model's configuration and the output name it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityLabel::Person => "PER",
-            EntityLabel::Organisation => "ORG",
-            EntityLabel::Location => "LOC",
-            EntityLabel::Misc => "MISC",
-        }
-    }
-
-    /// The label named `name` ("PER", "ORG", "LOC", "MISC").
-    pub fn parse(name: &str) -> Option<Self> {
-        [Self::Person, Self::Organisation, Self::Location, Self::Misc]
-            .into_iter()
-            .find(|l| l.as_str() == name)
-    }
-
-    /// A person or an organisation: who can say something.
-    pub fn is_agent(self) -> bool {
-        matches!(self, EntityLabel::Person | EntityLabel::Organisation)
-    }
 }
 
 /// The sentiment model's probabilities of negative, neutral and positive.
@@ -207,6 +120,100 @@ pub struct RoleSpan {
     pub score: f32,
 }
 
+/// The sentiment model's answer for a claim.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ClaimSentiment {
+    /// Probabilities of negative, neutral, positive.
+    pub probs: Probs,
+    /// What it was judged toward.
+    pub toward: Toward,
+}
+
+/// The companies a claim's speaker, source and target name, when they name one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimCompanies {
+    /// The company the speaker is or stands for.
+    pub speaker: Option<String>,
+    /// The company the speaker's affiliation is.
+    pub affiliation: Option<String>,
+    /// The company behind the source publication.
+    pub source: Option<String>,
+    /// The company the claim is about.
+    pub target: Option<String>,
+}
+
+/// A claim in normalised code point ranges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundClaim {
+    /// Direct quotation or paraphrase.
+    pub kind: ClaimKind,
+    /// The quoted or reported words.
+    pub quote: CharRange,
+    /// The phrase that attributes the quote: a name, a pronoun, or a noun phrase such as
+    /// "a spokesperson" (what PolNeAR calls the source of an attribution).
+    pub speaker: Option<CharRange>,
+    /// The person or organisation the speaker phrase refers to: an entity inside it, or
+    /// for a pronoun the nearest fitting entity before it.
+    pub speaker_entity: Option<CharRange>,
+    /// The words that attribute the quote ("said").
+    pub cue: Option<CharRange>,
+    /// The speaker's role as written ("chief executive").
+    pub speaker_title: Option<CharRange>,
+    /// The organisation mention the speaker speaks for (for an organisation speaker,
+    /// itself).
+    pub affiliation: Option<CharRange>,
+    /// The publication the quote was reported through.
+    pub source: Option<CharRange>,
+    /// The organisation the quoted predicate is about.
+    pub target: Option<CharRange>,
+    /// Index of the sentence where the quote opens.
+    pub sentence: usize,
+    /// Index of the sentence where it closes.
+    pub last_sentence: usize,
+    /// Which rule attributed the quote (for error analysis).
+    pub rule: Option<How>,
+    /// Set by `name_companies`.
+    pub companies: ClaimCompanies,
+    /// Set by the sentiment stage.
+    pub sentiment: Option<ClaimSentiment>,
+}
+
+impl FoundClaim {
+    /// A claim with a quote and nothing else known yet.
+    pub fn new(kind: ClaimKind, quote: CharRange, sentence: usize, last_sentence: usize) -> Self {
+        FoundClaim {
+            kind,
+            quote,
+            speaker: None,
+            speaker_entity: None,
+            speaker_title: None,
+            affiliation: None,
+            cue: None,
+            source: None,
+            target: None,
+            sentence,
+            last_sentence,
+            rule: None,
+            companies: ClaimCompanies::default(),
+            sentiment: None,
+        }
+    }
+}
+
+/// A company's sentiment in the document, from the answers toward it at its mentions and
+/// in the claims about it (`sentiment::aggregate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompanySentiment {
+    /// The company's canonical name.
+    pub company: String,
+    /// Answers per label.
+    pub counts: LabelCounts,
+    /// The label the article gives it.
+    pub label: Label,
+    /// Mean probability of `label` over the answers.
+    pub score: f32,
+}
+
 /// A span of the original text the input asked the sentiment of.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputTarget {
@@ -220,6 +227,21 @@ pub struct InputTarget {
     pub sentiment: Option<Probs>,
 }
 
+/// What an input says about its article beyond the text, passed through to the record.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Metadata {
+    /// The article's title.
+    pub title: Option<String>,
+    /// Where it was published online.
+    pub url: Option<String>,
+    /// When it was published, as given.
+    pub published: Option<String>,
+    /// The publication it appeared in.
+    pub source: Option<String>,
+    /// The input's free `meta` object.
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
 /// One article as the stages see it: the normalised text with its sentences, and what each
 /// stage has added (mentions, attribution role spans, claims, sentiment). Stages are
 /// functions over `&mut Document`; `Record::from_document` turns it into the wire format.
@@ -229,6 +251,8 @@ pub struct Document {
     pub id: String,
     /// The article text exactly as given: record offsets point into it.
     pub text: String,
+    /// Passed through to the record.
+    pub metadata: Metadata,
     /// The normalised text with its map back to the original.
     pub normalized: Normalized,
     /// Sentences with their words.
@@ -241,6 +265,8 @@ pub struct Document {
     pub claims: Vec<FoundClaim>,
     /// The input's targets, when it named any.
     pub targets: Option<Vec<InputTarget>>,
+    /// Each company's sentiment, when a sentiment model ran.
+    pub company_sentiment: Vec<CompanySentiment>,
 }
 
 impl Document {
@@ -263,18 +289,33 @@ impl Document {
         Document {
             id: article.id.clone(),
             text: article.text.clone(),
+            metadata: Metadata {
+                title: article.title.clone(),
+                url: article.url.clone(),
+                published: article.published.clone(),
+                source: article.source.clone(),
+                meta: article.meta.clone(),
+            },
             normalized,
             sentences,
             mentions: Vec::new(),
             roles: Vec::new(),
             claims: Vec::new(),
             targets,
+            company_sentiment: Vec::new(),
         }
     }
 
     /// The normalised code points.
     pub fn chars(&self) -> &[char] {
         &self.normalized.chars
+    }
+
+    /// The text of `range` with its white space runs as single spaces: how a name is
+    /// written.
+    pub fn name_of(&self, range: CharRange) -> String {
+        let text = self.text_of(range);
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// The normalised text of `range`.

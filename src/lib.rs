@@ -46,12 +46,18 @@ pub mod doc;
 pub mod error;
 #[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
+pub mod export;
+pub mod feed;
+pub mod index;
 pub mod io;
+pub mod labels;
 pub mod mentions;
 #[doc(hidden)]
 pub mod model;
 pub mod models;
 pub mod pipeline;
+pub mod range;
 pub mod record;
 pub mod run;
 pub mod sentiment;

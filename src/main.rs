@@ -68,5 +68,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Train(command) => cli::train::train_command(command),
         Command::Models(args) => cli::models_command(&args),
         Command::Bench(args) => cli::run::bench_command(args),
+        Command::Index(args) => Ok(claimlink::index::cli::index_command(&args)?),
+        Command::Search(args) => Ok(claimlink::index::cli::search_command(&args)?),
+        Command::Export(args) => Ok(claimlink::export::export_command(&args)?),
     }
 }

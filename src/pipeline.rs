@@ -17,6 +17,7 @@ use crate::claims::{self, Indirect};
 use crate::companies::KnowledgeBase;
 use crate::doc::{Article, Document};
 use crate::error::Result;
+use crate::feed::{describe_companies, models_digest};
 use crate::mentions;
 use crate::model::attribution::{role_spans, AttributionModel};
 use crate::model::meter::Usage;
@@ -47,6 +48,8 @@ pub struct Options {
     /// The company knowledge base file; `None` is `companies.json` in the models folder,
     /// used when present.
     pub companies: Option<PathBuf>,
+    /// Write the article text into the record (`run --with-text`).
+    pub with_text: bool,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -69,6 +72,7 @@ impl Default for Options {
             precision: Precision::auto(),
             mention_sentiment: false,
             companies: None,
+            with_text: false,
         }
     }
 }
@@ -101,6 +105,8 @@ pub struct Pipeline {
     attribution: Option<AttributionModel>,
     companies: KnowledgeBase,
     sentiment: Option<SentimentModel>,
+    /// Digest of the model folder, written into every record.
+    models: String,
     /// How it runs.
     pub options: Options,
 }
@@ -146,6 +152,7 @@ impl Pipeline {
             attribution,
             companies,
             sentiment,
+            models: models_digest(models)?,
             options,
         })
     }
@@ -197,13 +204,14 @@ impl Pipeline {
             .map(|(p, (ner, roles))| p.and_then(|p| guard(|| stages.run(p.doc, &ner, &roles))))
             .collect();
         self.add_sentiment(&mut docs)?;
-        let mention_sentiment = self.options.mention_sentiment;
+        let (companies, models) = (&self.companies, self.models.as_str());
+        let options = &self.options;
         Ok(docs
             .into_par_iter()
             .map(|doc| {
                 let doc = doc?;
                 guard(|| Annotated {
-                    record: Record::from_document(&doc, mention_sentiment),
+                    record: record(&doc, companies, models, options),
                     words: doc.word_count(),
                 })
             })
@@ -292,6 +300,18 @@ impl Pipeline {
         }
         Ok(())
     }
+}
+
+/// The record of an annotated document, ready to index: with the knowledge base's facts
+/// about its companies, the digest of the `models` that made it and, when asked, the text.
+fn record(doc: &Document, companies: &KnowledgeBase, models: &str, options: &Options) -> Record {
+    let mut record = Record::from_document(doc, options.mention_sentiment);
+    describe_companies(&mut record, companies);
+    record.models = Some(models.to_string());
+    if options.with_text {
+        record.text = Some(doc.text.clone());
+    }
+    record
 }
 
 /// Text stage: the normalised, segmented document and its model windows.

@@ -9,9 +9,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::claims::{name_of, FoundClaim};
-use crate::doc::{CharIndex, CharRange, Document, EntityLabel, Probs, Span};
-use crate::sentiment::company_sentiment;
+use sha2::{Digest, Sha256};
+
+use crate::doc::{CharIndex, CharRange, Document, EntityLabel, FoundClaim, Probs, Span};
+pub use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 
 /// The value of every record's `schema` field.
 pub const SCHEMA: &str = "claimlink/1";
@@ -21,8 +22,30 @@ pub const SCHEMA: &str = "claimlink/1";
 pub struct Record {
     /// The article's id, as given (or made from its file name or line).
     pub id: String,
-    /// Always `SCHEMA`.
+    /// Always `SCHEMA`; reading another schema's line fails.
+    #[serde(deserialize_with = "schema_tag")]
     pub schema: String,
+    /// The input's title, passed through when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The input's URL, passed through when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The input's publication date, passed through when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The publication the article appeared in, passed through when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The input's free `meta` object, passed through untouched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The article text (`run --with-text`), so an index needs no second source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Digest of the model set that produced the record (`feed::models_digest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub models: Option<String>,
     /// Named entities in text order.
     pub entities: Vec<Entity>,
     /// Quoted and reported claims in text order.
@@ -103,39 +126,6 @@ pub struct Affiliation {
     pub company: Option<String>,
 }
 
-/// A sentiment label.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Label {
-    /// Against the target.
-    Negative = 0,
-    /// Neither for nor against.
-    Neutral = 1,
-    /// For the target.
-    Positive = 2,
-}
-
-impl Label {
-    /// The label as written.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Label::Negative => "negative",
-            Label::Neutral => "neutral",
-            Label::Positive => "positive",
-        }
-    }
-}
-
-/// What a claim's sentiment was judged toward.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Toward {
-    /// The claim's target.
-    Target,
-    /// Nothing: the target is unknown and the score is the quote's own polarity.
-    Quote,
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 /// A sentiment judgement: label, its probability, and on claims what it was judged toward.
 pub struct Sentiment {
@@ -172,17 +162,9 @@ pub struct SentenceRange {
     pub start: usize,
     /// End of the last sentence, exclusive.
     pub end: usize,
-}
-
-/// Whether a claim's quote is the speaker's own words in quotation marks (`direct`) or
-/// a paraphrase (`indirect`).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum ClaimKind {
-    /// In quotation marks: the speaker's own words.
-    Direct,
-    /// A paraphrase (reported speech).
-    Indirect,
+    /// The sentences' text, so a claim can be indexed alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// A quoted or reported statement, who made it, through which publication and about whom.
@@ -211,8 +193,17 @@ pub struct Claim {
 /// A company the article mentions.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Company {
+    /// The knowledge base's id of the company (`models/companies.json`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Canonical name from the knowledge base.
     pub name: String,
+    /// `company` or `publication`, from the knowledge base.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Stock tickers from the knowledge base.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tickers: Vec<String>,
     /// How many entities refer to it.
     pub mentions: usize,
     /// The article's sentiment toward the company over its mentions and the claims about
@@ -224,15 +215,44 @@ pub struct Company {
     pub sentiment_counts: Option<LabelCounts>,
 }
 
-/// Answers per sentiment label.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LabelCounts {
-    /// Answers labelled negative.
-    pub negative: usize,
-    /// Answers labelled neutral.
-    pub neutral: usize,
-    /// Answers labelled positive.
-    pub positive: usize,
+/// Hex digits kept of a claim id's SHA-256 (64 bits: a collision among a billion claims
+/// has odds of about 3%, among a million about 3e-8).
+const CLAIM_ID_HEX: usize = 16;
+
+/// The global id of the claim quoting code points `[start, end)` of `text` in article
+/// `article_id`: the first 16 hex digits of
+/// `sha256("{len(article_id)}:{article_id}:{sha256_hex(text)}:{start}:{end}")`, where
+/// `len` counts UTF-8 bytes. The same article id, text and quote span give the same id on
+/// every run and machine; the length prefix keeps ids such as `a:b` from colliding.
+pub fn claim_id(article_id: &str, text: &str, start: usize, end: usize) -> String {
+    let text_hash = text_hash(text);
+    claim_id_from_hash(article_id, &text_hash, start, end)
+}
+
+fn claim_id_from_hash(article_id: &str, text_hash: &str, start: usize, end: usize) -> String {
+    let key = format!(
+        "{}:{article_id}:{text_hash}:{start}:{end}",
+        article_id.len()
+    );
+    let digest = format!("{:x}", Sha256::digest(key.as_bytes()));
+    digest[..CLAIM_ID_HEX].to_string()
+}
+
+/// The SHA-256 of an article text, hex: part of each claim id's key.
+pub fn text_hash(text: &str) -> String {
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+/// Reads a `schema` field, refusing any other schema than `SCHEMA`.
+fn schema_tag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let schema = String::deserialize(d)?;
+    if schema == SCHEMA {
+        Ok(schema)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "schema {schema:?} is not {SCHEMA:?}"
+        )))
+    }
 }
 
 /// Scores are written with three decimals: more is noise, and lines stay short.
@@ -267,11 +287,21 @@ impl Record {
                 })
             })
             .collect();
-        let mut claims = Vec::with_capacity(doc.claims.len());
+        let text_hash = text_hash(&doc.text);
+        let mut claims: Vec<Claim> = Vec::with_capacity(doc.claims.len());
         for found in &doc.claims {
-            if let Some(claim) = wire_claim(doc, found, &span, claims.len() + 1) {
-                claims.push(claim);
-            }
+            let Some(mut claim) = wire_claim(doc, found, &span) else {
+                continue;
+            };
+            let (start, end) = (claim.quote.start, claim.quote.end);
+            let base = claim_id_from_hash(&doc.id, &text_hash, start, end);
+            // A second claim on the same span (rare) gets `-2`, and so on.
+            let same = claims.iter().filter(|c| c.id.starts_with(&base)).count();
+            claim.id = match same {
+                0 => base,
+                n => format!("{base}-{}", n + 1),
+            };
+            claims.push(claim);
         }
         let targets = doc.targets.as_ref().map(|targets| {
             (targets.iter())
@@ -287,14 +317,26 @@ impl Record {
         });
         let mut companies = company_counts(&entities);
         for company in &mut companies {
-            if let Some((counts, overall)) = company_sentiment(doc, &company.name) {
-                company.sentiment = Some(overall);
-                company.sentiment_counts = Some(counts);
+            let found = (doc.company_sentiment.iter()).find(|s| s.company == company.name);
+            if let Some(found) = found {
+                company.sentiment = Some(Sentiment {
+                    label: found.label,
+                    score: round3(found.score),
+                    toward: None,
+                });
+                company.sentiment_counts = Some(found.counts);
             }
         }
         Record {
             id: doc.id.clone(),
             schema: SCHEMA.to_string(),
+            title: doc.metadata.title.clone(),
+            url: doc.metadata.url.clone(),
+            published: doc.metadata.published.clone(),
+            source: doc.metadata.source.clone(),
+            meta: doc.metadata.meta.clone(),
+            text: None,
+            models: None,
             entities,
             claims,
             companies,
@@ -303,12 +345,11 @@ impl Record {
     }
 }
 
-/// The record claim `c{number}`; `None` when its quote does not map back.
+/// The record claim (its id set by the caller); `None` when its quote does not map back.
 fn wire_claim(
     doc: &Document,
     found: &FoundClaim,
     span: &impl Fn(CharRange) -> Option<Span>,
-    number: usize,
 ) -> Option<Claim> {
     let quote = span(found.quote)?;
     // A speaker, source or target goes by its company, else by its entity's name, else by
@@ -319,7 +360,7 @@ fn wire_claim(
             let located = span(mention)?;
             let name = company
                 .clone()
-                .unwrap_or_else(|| name_of(doc, entity.unwrap_or(mention)));
+                .unwrap_or_else(|| doc.name_of(entity.unwrap_or(mention)));
             Some(Named {
                 name,
                 mention: Some(located),
@@ -328,10 +369,14 @@ fn wire_claim(
     let companies = &found.companies;
     let sentence = (doc.sentences.get(found.sentence))
         .zip(doc.sentences.get(found.last_sentence))
-        .and_then(|(a, b)| doc.normalized.to_original(CharRange::new(a.start, b.end)))
-        .map(|(start, end)| SentenceRange { start, end });
+        .and_then(|(a, b)| span(CharRange::new(a.start, b.end)))
+        .map(|s| SentenceRange {
+            start: s.start,
+            end: s.end,
+            text: Some(s.text),
+        });
     Some(Claim {
-        id: format!("c{number}"),
+        id: String::new(),
         kind: found.kind,
         quote,
         speaker: named(found.speaker, found.speaker_entity, &companies.speaker).map(|named| {
@@ -340,7 +385,7 @@ fn wire_claim(
                 mention: named.mention,
                 title: found.speaker_title.and_then(span),
                 affiliation: found.affiliation.map(|mention| Affiliation {
-                    name: (companies.affiliation.clone()).unwrap_or_else(|| name_of(doc, mention)),
+                    name: (companies.affiliation.clone()).unwrap_or_else(|| doc.name_of(mention)),
                     mention: span(mention),
                     company: companies.affiliation.clone(),
                 }),
@@ -361,7 +406,10 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
         match companies.iter_mut().find(|c| &c.name == name) {
             Some(c) => c.mentions += 1,
             None => companies.push(Company {
+                id: None,
                 name: name.clone(),
+                kind: None,
+                tickers: Vec::new(),
                 mentions: 1,
                 sentiment: None,
                 sentiment_counts: None,
@@ -378,7 +426,8 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
 pub struct ErrorRecord {
     /// The item's id when it could be read.
     pub id: Option<String>,
-    /// Always `SCHEMA`.
+    /// Always `SCHEMA`; reading another schema's line fails.
+    #[serde(deserialize_with = "schema_tag")]
     pub schema: String,
     /// What went wrong.
     pub error: ErrorDetail,
@@ -463,7 +512,9 @@ mod tests {
         let [c] = record.claims.as_slice() else {
             panic!("one claim: {:?}", record.claims);
         };
-        assert_eq!((c.id.as_str(), c.kind), ("c1", ClaimKind::Direct));
+        assert_eq!(c.kind, ClaimKind::Direct);
+        let id = crate::feed::claim_id("a", text, c.quote.start, c.quote.end);
+        assert_eq!(c.id, id, "the global id recipe");
         assert_eq!(c.quote.text, "we *win* big");
         assert_eq!(slice(&c.quote), c.quote.text);
         let speaker = c.speaker.as_ref().expect("speaker");
@@ -473,7 +524,7 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_whose_quote_does_not_map_back_is_left_out_and_ids_stay_dense() {
+    fn a_claim_whose_quote_does_not_map_back_is_left_out() {
         let text = "\"We will win this,\" Acme said.";
         let mut doc = document(text, Markup::Plain, &[("Acme", "ORG")]);
         annotate(&mut doc, Indirect::FromRoles);
@@ -481,8 +532,7 @@ mod tests {
         let outside = FoundClaim::new(ClaimKind::Direct, CharRange::new(0, 500), 0, 0);
         doc.claims.insert(0, outside);
         let record = Record::from_document(&doc, false);
-        let ids: Vec<&str> = record.claims.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, ["c1"]);
+        assert_eq!(record.claims.len(), 1);
         assert_eq!(record.claims[0].quote.text, "We will win this");
     }
 

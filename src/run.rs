@@ -29,6 +29,8 @@ pub struct RunOptions {
     /// Most bytes of one article (a JSONL line or a whole file); larger ones become
     /// `too_large` error lines.
     pub max_article_bytes: usize,
+    /// Also load each record into this index (a SQLite file or a postgres:// URL).
+    pub index: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -100,6 +102,13 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         }
         None => (Sink::stdout(), 0),
     };
+    let mut index = match &options.index {
+        Some(db) => Some(crate::index::live::RunIndex::open(
+            db,
+            pipeline.companies(),
+        )?),
+        None => None,
+    };
     let bar = progress_bar(options.progress, total_bytes);
     let mut summary = RunSummary {
         resumed: done,
@@ -113,12 +122,24 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         batch.push(item);
         if batch.len() >= options.batch_articles.max(1) {
             bar.set_position(read.get());
-            write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
+            write_batch(
+                pipeline,
+                &mut batch,
+                &mut sink,
+                &mut summary,
+                index.as_mut(),
+            )?;
             bar.set_position(read.get());
             bar.set_message(format!("{} articles", summary.articles));
         }
     }
-    write_batch(pipeline, &mut batch, &mut sink, &mut summary)?;
+    write_batch(
+        pipeline,
+        &mut batch,
+        &mut sink,
+        &mut summary,
+        index.as_mut(),
+    )?;
     bar.finish_and_clear();
     summary.output = sink.finish()?;
     summary.seconds = started.elapsed().as_secs_f64();
@@ -158,6 +179,7 @@ fn write_batch(
     batch: &mut Vec<Item>,
     sink: &mut Sink,
     summary: &mut RunSummary,
+    mut index: Option<&mut crate::index::live::RunIndex>,
 ) -> Result<()> {
     if batch.is_empty() {
         return Ok(());
@@ -188,7 +210,13 @@ fn write_batch(
         };
         summary.articles += 1;
         summary.errors += usize::from(line.is_error());
+        if let (Some(index), OutputLine::Record(record)) = (index.as_deref_mut(), &line) {
+            index.add(record)?;
+        }
         sink.write_line(&line.to_json())?;
+    }
+    if let Some(index) = index {
+        index.commit()?;
     }
     sink.flush()
 }

@@ -7,12 +7,13 @@
 //! company mention (the mention marked in its sentence). `company_sentiment` sums a
 //! company's answers over its mentions and the claims about it.
 
-use crate::claims::{name_of, ClaimKind, ClaimSentiment, FoundClaim};
-use crate::doc::{CharRange, Document, Probs, WordRange};
+use crate::doc::{
+    CharRange, ClaimSentiment, CompanySentiment, Document, FoundClaim, Probs, WordRange,
+};
+use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 use crate::model::sentiment::target_window;
 use crate::model::window::{encode_words, Window};
 use crate::model::wordpiece::WordPiecer;
-use crate::record::{round3, Label, LabelCounts, Sentiment, Toward};
 use crate::text::Sentence;
 
 /// Where an answer goes in the document.
@@ -152,7 +153,7 @@ fn clause_bounds(claims: &[FoundClaim], claim: &FoundClaim, sentence: &Sentence)
     (clause_start, lead_end)
 }
 
-/// Files the model's answers into the document.
+/// Files the model's answers into the document, then sums each company's.
 pub(crate) fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot, Probs)>) {
     for (slot, probs) in answers {
         match slot {
@@ -173,17 +174,26 @@ pub(crate) fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot,
             }
         }
     }
+    let mut companies: Vec<String> = Vec::new();
+    for company in doc.entities().filter_map(|m| m.company.as_ref()) {
+        if !companies.contains(company) {
+            companies.push(company.clone());
+        }
+    }
+    doc.company_sentiment = (companies.iter())
+        .filter_map(|company| company_sentiment(doc, company))
+        .collect();
 }
 
 /// The name a claim's target goes by: its company, else its text.
 pub fn target_name(doc: &Document, claim: &FoundClaim) -> Option<String> {
-    (claim.companies.target.clone()).or_else(|| claim.target.map(|t| name_of(doc, t)))
+    (claim.companies.target.clone()).or_else(|| claim.target.map(|t| doc.name_of(t)))
 }
 
 /// A company's sentiment in the document from the answers toward it: the claims judged
 /// toward a target of that name (a claim about a company is said of it), then its
 /// mentions. `None` when there is no answer.
-pub fn company_sentiment(doc: &Document, company: &str) -> Option<(LabelCounts, Sentiment)> {
+pub fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentiment> {
     let claims = (doc.claims.iter())
         .filter(|c| target_name(doc, c).as_deref() == Some(company))
         .filter_map(|c| c.sentiment.filter(|s| s.toward == Toward::Target))
@@ -192,16 +202,20 @@ pub fn company_sentiment(doc: &Document, company: &str) -> Option<(LabelCounts, 
         .filter(|m| m.company.as_deref() == Some(company))
         .filter_map(|m| m.sentiment);
     let all: Vec<Probs> = claims.chain(mentions).collect();
-    (!all.is_empty()).then(|| aggregate(&all))
+    (!all.is_empty()).then(|| CompanySentiment {
+        company: company.to_string(),
+        ..aggregate(&all)
+    })
 }
 
 /// A company's sentiment in an article from the answers at its mentions and the claims
-/// about it. Each answer counts for its most probable label. Most mentions of a company are neutral (a name in a
-/// sentence about something else), so a majority vote would call almost every company
+/// about it. Each answer counts for its most probable label. Most mentions of a company
+/// are neutral (a name in a sentence about something else), so a majority vote would call
+/// almost every company
 /// neutral; what the article says about it is in its polar mentions: the label is the
 /// polar label with more mentions, neutral when there are none or as many of each. The
 /// score is the mean probability of that label over all the mentions.
-pub fn aggregate(answers: &[Probs]) -> (LabelCounts, Sentiment) {
+pub fn aggregate(answers: &[Probs]) -> CompanySentiment {
     let mut counts = LabelCounts::default();
     let mut mean = [0.0f32; 3];
     for probs in answers {
@@ -220,12 +234,12 @@ pub fn aggregate(answers: &[Probs]) -> (LabelCounts, Sentiment) {
         std::cmp::Ordering::Less => Label::Positive,
         std::cmp::Ordering::Equal => Label::Neutral,
     };
-    let overall = Sentiment {
+    CompanySentiment {
+        company: String::new(),
+        counts,
         label,
-        score: round3(mean[label as usize]),
-        toward: None,
-    };
-    (counts, overall)
+        score: mean[label as usize],
+    }
 }
 
 #[cfg(test)]
@@ -238,9 +252,9 @@ mod tests {
 
     #[test]
     fn polar_mentions_decide_a_companys_label_and_neutral_ones_do_not_drown_them() {
-        let (counts, s) = aggregate(&[NEU, NEG, NEU, NEU, NEG, POS, NEU]);
+        let s = aggregate(&[NEU, NEG, NEU, NEU, NEG, POS, NEU]);
         assert_eq!(
-            counts,
+            s.counts,
             LabelCounts {
                 negative: 2,
                 neutral: 4,
@@ -251,8 +265,8 @@ mod tests {
         // Mean probability of "negative" over all seven mentions.
         let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
         assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
-        assert_eq!(aggregate(&[POS, NEU]).1.label, Label::Positive);
-        assert_eq!(aggregate(&[POS, NEG, NEU]).1.label, Label::Neutral, "a tie");
-        assert_eq!(aggregate(&[NEU, NEU]).1.label, Label::Neutral);
+        assert_eq!(aggregate(&[POS, NEU]).label, Label::Positive);
+        assert_eq!(aggregate(&[POS, NEG, NEU]).label, Label::Neutral, "a tie");
+        assert_eq!(aggregate(&[NEU, NEU]).label, Label::Neutral);
     }
 }

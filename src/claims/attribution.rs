@@ -24,21 +24,7 @@ use crate::claims::lexicon::{
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
 use crate::doc::{EntityLabel, WordRange};
-
-/// How a quote got its attribution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum How {
-    /// The words after the closing mark: `"...," X said.`
-    Tail,
-    /// The words before the opening mark: `X said: "..."`.
-    Lead,
-    /// The sentence before ends with a colon: `X said:` / `"..."`.
-    Colon,
-    /// Another piece of the same multi-paragraph quote.
-    Group,
-    /// The previous quote's speaker, the paragraph going on.
-    Previous,
-}
+pub use crate::labels::How;
 
 /// The words of the speaker mention and of the cue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -19,9 +19,7 @@ pub mod quotes;
 pub(crate) mod roles;
 pub(crate) mod target;
 
-use crate::doc::{
-    CharRange, Document, EntityLabel, Mention, MentionKind, Probs, RoleSpan, WordRange,
-};
+use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind, RoleSpan, WordRange};
 use crate::text::Sentence;
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
@@ -30,7 +28,8 @@ pub use attribution::How;
 use context::View;
 use quotes::{find_quotes, Quote};
 
-pub use crate::record::{ClaimKind, Toward};
+pub use crate::doc::{ClaimCompanies, ClaimSentiment, FoundClaim};
+pub use crate::labels::{ClaimKind, Toward};
 
 /// Test input: each `(name, label)` as an entity mention at the name's first occurrence in
 /// `text`.
@@ -50,86 +49,6 @@ pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
             })
         })
         .collect()
-}
-
-/// The sentiment model's answer for a claim.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ClaimSentiment {
-    /// Probabilities of negative, neutral, positive.
-    pub probs: Probs,
-    /// What it was judged toward.
-    pub toward: Toward,
-}
-
-/// The companies a claim's speaker, source and target name, when they name one.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ClaimCompanies {
-    /// The company the speaker is or stands for.
-    pub speaker: Option<String>,
-    /// The company the speaker's affiliation is.
-    pub affiliation: Option<String>,
-    /// The company behind the source publication.
-    pub source: Option<String>,
-    /// The company the claim is about.
-    pub target: Option<String>,
-}
-
-/// A claim in normalised code point ranges.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FoundClaim {
-    /// Direct quotation or paraphrase.
-    pub kind: ClaimKind,
-    /// The quoted or reported words.
-    pub quote: CharRange,
-    /// The phrase that attributes the quote: a name, a pronoun, or a noun phrase such as
-    /// "a spokesperson" (what PolNeAR calls the source of an attribution).
-    pub speaker: Option<CharRange>,
-    /// The person or organisation the speaker phrase refers to: an entity inside it, or
-    /// for a pronoun the nearest fitting entity before it.
-    pub speaker_entity: Option<CharRange>,
-    /// The words that attribute the quote ("said").
-    pub cue: Option<CharRange>,
-    /// The speaker's role as written ("chief executive").
-    pub speaker_title: Option<CharRange>,
-    /// The organisation mention the speaker speaks for (for an organisation speaker,
-    /// itself).
-    pub affiliation: Option<CharRange>,
-    /// The publication the quote was reported through.
-    pub source: Option<CharRange>,
-    /// The organisation the quoted predicate is about.
-    pub target: Option<CharRange>,
-    /// Index of the sentence where the quote opens.
-    pub sentence: usize,
-    /// Index of the sentence where it closes.
-    pub last_sentence: usize,
-    /// Which rule attributed the quote (for error analysis).
-    pub rule: Option<How>,
-    /// Set by `name_companies`.
-    pub companies: ClaimCompanies,
-    /// Set by the sentiment stage.
-    pub sentiment: Option<ClaimSentiment>,
-}
-
-impl FoundClaim {
-    /// A claim with a quote and nothing else known yet.
-    pub fn new(kind: ClaimKind, quote: CharRange, sentence: usize, last_sentence: usize) -> Self {
-        FoundClaim {
-            kind,
-            quote,
-            speaker: None,
-            speaker_entity: None,
-            speaker_title: None,
-            affiliation: None,
-            cue: None,
-            source: None,
-            target: None,
-            sentence,
-            last_sentence,
-            rule: None,
-            companies: ClaimCompanies::default(),
-            sentiment: None,
-        }
-    }
 }
 
 /// How indirect claims are found.
@@ -208,7 +127,7 @@ pub fn name_companies(doc: &mut Document) {
     };
     let company = |mention: Option<CharRange>, entity: Option<CharRange>| {
         let mention = mention?;
-        company_named(&name_of(doc, entity.unwrap_or(mention))).or_else(|| company_at(mention))
+        company_named(&doc.name_of(entity.unwrap_or(mention))).or_else(|| company_at(mention))
     };
     let companies: Vec<ClaimCompanies> = (doc.claims.iter())
         .map(|c| ClaimCompanies {
@@ -221,12 +140,6 @@ pub fn name_companies(doc: &mut Document) {
     for (claim, companies) in doc.claims.iter_mut().zip(companies) {
         claim.companies = companies;
     }
-}
-
-/// The text of `range` with its white space runs as single spaces: how a name is written.
-pub fn name_of(doc: &Document, range: CharRange) -> String {
-    let text = doc.text_of(range);
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Settings of the rules, for measuring them; `Default` is what the pipeline runs.

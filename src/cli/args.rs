@@ -40,6 +40,12 @@ pub enum Command {
     /// Run the whole pipeline over a corpus and print throughput, padding, peak RSS and
     /// each model stage's speed against this machine's matrix-multiply bound.
     Bench(BenchArgs),
+    /// Load claimlink/1 output into a search index (SQLite file, or postgres:// URL).
+    Index(claimlink::index::cli::IndexArgs),
+    /// Search an index: ranked claims, with filters and facet counts.
+    Search(claimlink::index::cli::SearchArgs),
+    /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
+    Export(claimlink::export::ExportArgs),
 }
 
 #[derive(Args)]
@@ -155,6 +161,13 @@ pub struct RunArgs {
     /// line is redone) and skip their inputs. Needs -o.
     #[arg(long)]
     pub resume: bool,
+    /// Also write each article's text into its record (for indexes and exports).
+    #[arg(long)]
+    pub with_text: bool,
+    /// Also load the records into this index while annotating (a SQLite file, or a
+    /// postgres:// URL), as `claimlink index` would.
+    #[arg(long)]
+    pub index: Option<String>,
     #[command(flatten)]
     pub model: PipelineArgs,
 }

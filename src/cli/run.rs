@@ -7,12 +7,16 @@ use anyhow::Result;
 
 use claimlink::bench::measure;
 use claimlink::run::{run, RunOptions};
+use claimlink::Options;
 
 use super::args::{BenchArgs, RunArgs};
 
 /// Annotates the inputs; exit 1 when some lines were errors.
 pub fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args.model.pipeline_with(args.batching.options())?;
+    let pipeline = args.model.pipeline_with(Options {
+        with_text: args.with_text,
+        ..args.batching.options()
+    })?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -28,6 +32,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             progress: !args.quiet,
             resume: args.resume,
             max_article_bytes: args.batching.max_article_bytes,
+            index: args.index.clone(),
         },
     )?;
     for warning in &summary.warnings {
@@ -61,6 +66,7 @@ pub fn bench_command(args: BenchArgs) -> Result<ExitCode> {
         progress: true,
         resume: false,
         max_article_bytes: args.batching.max_article_bytes,
+        index: None,
     };
     let report = measure(&pipeline, &options, startup, args.matmul_seconds)?;
     print!("{}", report.table());

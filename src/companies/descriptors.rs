@@ -184,6 +184,8 @@ mod tests {
         let entry = |name: &str, descriptors: &[&str]| Entry {
             name: name.into(),
             kind: Kind::Company,
+            id: None,
+            tickers: Vec::new(),
             aliases: Vec::new(),
             products: Vec::new(),
             descriptors: descriptors.iter().map(|s| s.to_string()).collect(),

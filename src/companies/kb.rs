@@ -35,10 +35,16 @@ pub enum Kind {
 #[derive(Debug, Clone, Deserialize)]
 /// One company or publication of the knowledge base.
 pub struct Entry {
+    /// Stable id of the entry; when the file gives none, `slug(name)`.
+    #[serde(default)]
+    pub id: Option<String>,
     /// Canonical name: what records call it.
     pub name: String,
     /// Company or publication.
     pub kind: Kind,
+    /// Stock tickers (also listed in `aliases` when text should match them).
+    #[serde(default)]
+    pub tickers: Vec<String>,
     #[serde(default)]
     /// Other names it goes by (tickers included).
     pub aliases: Vec<String>,
@@ -51,6 +57,37 @@ pub struct Entry {
     /// Names that are also common words: they resolve a found mention, never create one.
     #[serde(default)]
     pub ambiguous: Vec<String>,
+}
+
+impl Entry {
+    /// The entry's id: the one the file gives, else its name's slug.
+    pub fn id(&self) -> String {
+        self.id.clone().unwrap_or_else(|| slug(&self.name))
+    }
+}
+
+impl Kind {
+    /// `company` or `publication`, as the file writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Company => "company",
+            Kind::Publication => "publication",
+        }
+    }
+}
+
+/// `"The Wall Street Journal"` → `"the-wall-street-journal"`: lowercase letters and digits,
+/// runs of anything else one `-`.
+pub fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +264,16 @@ impl KnowledgeBase {
     /// Entry `i` (an index from a `Match`).
     pub fn entry(&self, i: usize) -> &Entry {
         &self.entries[i]
+    }
+
+    /// Every entry, in file order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry whose canonical name is `name`.
+    pub fn named(&self, name: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.name == name)
     }
 
     /// Number of entries.

@@ -100,6 +100,8 @@ mod tests {
         Entry {
             name: name.into(),
             kind,
+            id: None,
+            tickers: Vec::new(),
             aliases: Vec::new(),
             products: products.iter().map(|s| s.to_string()).collect(),
             descriptors: Vec::new(),

@@ -576,6 +576,8 @@ mod tests {
         Names::new(&KnowledgeBase::new(vec![Entry {
             name: "Northwind Traders".into(),
             kind: Kind::Company,
+            id: None,
+            tickers: Vec::new(),
             aliases: vec!["NWT".into()],
             products: vec![],
             descriptors: vec![],

@@ -667,8 +667,23 @@ pub fn parse_line(
                 .map_err(|message| fail(Some(id.clone()), "invalid_field", message))?,
         ),
     };
+    let meta = match object.get("meta") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Object(map)) => Some(map.clone()),
+        Some(other) => {
+            return Err(fail(
+                Some(id.clone()),
+                "invalid_field",
+                format!(
+                    "field \"meta\" must be an object, found {}",
+                    type_name(other)
+                ),
+            ))
+        }
+    };
     Ok(Article {
         targets,
+        meta,
         title: optional("title")?,
         url: optional("url")?,
         published: optional("published")?,

@@ -18,8 +18,8 @@ use crate::error::{Error, Result};
 use crate::model::encoder::{
     fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
 };
-use crate::model::ner::WordTag;
 use crate::model::precision::Precision;
+use crate::model::tags::WordTag;
 use crate::model::tags::{labels_from_config, TagSet};
 
 /// The roles as BIO labels, `O` first.

@@ -13,15 +13,9 @@ use crate::error::{Error, Result};
 use crate::model::attribution::AttributionModel;
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
+pub use crate::model::tags::WordTag;
 use crate::model::tags::{labels_from_config, TagSet};
 use crate::model::window::{plan_batches, to_batch, Window};
-
-/// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WordTag {
-    pub tag: usize,
-    pub prob: f32,
-}
 
 /// One decoded tag path per window.
 pub type Paths = Vec<Vec<WordTag>>;

@@ -9,12 +9,12 @@ use std::path::Path;
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
-use crate::doc::{CharRange, WordRange};
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
 use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, Window};
 use crate::model::wordpiece::WordPiecer;
+use crate::range::{CharRange, WordRange};
 
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 

@@ -188,6 +188,13 @@ impl TagSet {
     }
 }
 
+/// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WordTag {
+    pub tag: usize,
+    pub prob: f32,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

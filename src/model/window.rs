@@ -6,9 +6,9 @@
 
 use tch::Tensor;
 
-use crate::doc::{CharRange, WordRange};
 use crate::model::encoder::Batch;
 use crate::model::wordpiece::{casing, WordPiecer};
+use crate::range::{CharRange, WordRange};
 
 /// A word as the encoder sees it.
 #[derive(Debug, Clone)]

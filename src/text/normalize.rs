@@ -5,7 +5,7 @@
 //! span found in the normalised text is reported against the original. The markdown
 //! parsing itself is in `text::markup` (CommonMark) and `text::html`.
 
-use crate::doc::CharRange;
+use crate::range::CharRange;
 
 /// Plain text plus, per code point, the original code point offset it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

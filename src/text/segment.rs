@@ -7,7 +7,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::doc::CharRange;
+use crate::range::CharRange;
 
 /// A `[start, end)` range of normalised code points, inside the segmenter.
 type Range = (usize, usize);

@@ -1,0 +1,250 @@
+//! The `index` and `search` commands: their arguments and what they do.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::companies::KnowledgeBase;
+use crate::index::input::{lines, Line};
+use crate::index::query::{check_date, print_facets, print_hits, Search};
+use crate::index::{IndexError, LoadSummary, Rows, Searcher, Sink, Target, Unit};
+
+/// Articles written per transaction: large enough that commits cost little, small enough
+/// that a kill loses little.
+pub const DEFAULT_BATCH: usize = 500;
+
+#[derive(clap::Args, Debug)]
+pub struct IndexArgs {
+    /// claimlink/1 output files (JSONL); - or none: stdin.
+    pub inputs: Vec<PathBuf>,
+    /// The index: a SQLite file (created when missing), or a postgres:// URL (credentials
+    /// from the URL or the PG* environment variables).
+    #[arg(long)]
+    pub db: String,
+    /// Unit of the stored offsets: code points, UTF-16 units (JavaScript, Elasticsearch)
+    /// or bytes; other than code points, the records must carry their text (run --with-text).
+    #[arg(long, value_enum, default_value_t = Unit::Codepoint)]
+    pub offsets: Unit,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = DEFAULT_BATCH)]
+    pub batch: usize,
+    /// Company knowledge base whose names and aliases `search` matches (default: the
+    /// models folder's companies.json: $CLAIMLINK_MODELS, ./models or the project's models/).
+    #[arg(long)]
+    pub companies: Option<PathBuf>,
+    /// No summary line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// Full-text query over claim quote, sentence and title (SQLite: FTS5 syntax;
+    /// PostgreSQL: web-search syntax). None: the newest claims that pass the filters.
+    pub query: Option<String>,
+    /// The index: a SQLite file or a postgres:// URL.
+    #[arg(long)]
+    pub db: String,
+    /// Claims by this speaker (a company's name, alias, ticker or id, or a person's name).
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// Claims about this company.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Claims reported through this publication (or from articles of this source).
+    #[arg(long)]
+    pub source: Option<String>,
+    #[arg(long, value_enum)]
+    pub sentiment: Option<SentimentArg>,
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Articles published on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Articles published on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Also print claim counts per speaker, target, source and sentiment.
+    #[arg(long)]
+    pub facets: bool,
+    /// One JSON object per hit (and one `{"facets": ...}` line with --facets).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum SentimentArg {
+    Positive,
+    Neutral,
+    Negative,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum KindArg {
+    Direct,
+    Indirect,
+}
+
+/// Opens the index for writing.
+pub fn open_sink(db: &str) -> Result<Box<dyn Sink>, IndexError> {
+    Ok(match Target::parse(db) {
+        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open(&path, true)?),
+        Target::Postgres(url) => Box::new(crate::index::postgres::Postgres::connect(&url, true)?),
+    })
+}
+
+fn open_searcher(db: &str) -> Result<Box<dyn Searcher>, IndexError> {
+    Ok(match Target::parse(db) {
+        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open(&path, false)?),
+        Target::Postgres(url) => Box::new(crate::index::postgres::Postgres::connect(&url, false)?),
+    })
+}
+
+/// Where the index is, said without credentials.
+pub fn display_db(db: &str) -> String {
+    match Target::parse(db) {
+        Target::Sqlite(path) => path.display().to_string(),
+        Target::Postgres(url) => crate::index::postgres::redact(&url),
+    }
+}
+
+/// The models folder's knowledge base, as `run` finds it.
+fn knowledge_base(flag: &Option<PathBuf>) -> Result<Option<KnowledgeBase>, IndexError> {
+    let path = match flag {
+        Some(p) => p.clone(),
+        None => {
+            let models = std::env::var_os("CLAIMLINK_MODELS")
+                .map(PathBuf::from)
+                .filter(|p| p.exists())
+                .or_else(|| Some(PathBuf::from("models")).filter(|p| p.exists()))
+                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+            let path = models.join("companies.json");
+            if !path.is_file() {
+                return Ok(None);
+            }
+            path
+        }
+    };
+    Ok(Some(KnowledgeBase::load(&path)?))
+}
+
+/// Loads records into `sink`, `batch` articles per transaction. Skipped lines are told on
+/// stderr with their file and line.
+pub fn load(
+    inputs: &[PathBuf],
+    sink: &mut dyn Sink,
+    unit: Unit,
+    batch: usize,
+) -> Result<LoadSummary, IndexError> {
+    let mut summary = LoadSummary::default();
+    let mut rows: Vec<Rows> = Vec::with_capacity(batch);
+    let stderr = &mut std::io::stderr();
+    for line in lines(inputs)? {
+        match line? {
+            Line::Record(record) => {
+                let r = Rows::from_record(&record, unit)?;
+                summary.articles += 1;
+                summary.claims += r.claims.len();
+                rows.push(r);
+                if rows.len() >= batch.max(1) {
+                    sink.write_batch(&rows)?;
+                    rows.clear();
+                }
+            }
+            Line::Error { file, line } => {
+                summary.skipped += 1;
+                let _ = writeln!(stderr, "claimlink: {file}:{line}: error line, not indexed");
+            }
+            Line::Invalid {
+                file,
+                line,
+                message,
+            } => {
+                summary.skipped += 1;
+                let _ = writeln!(stderr, "claimlink: {file}:{line}: {message}; skipped");
+            }
+        }
+    }
+    sink.write_batch(&rows)?;
+    Ok(summary)
+}
+
+pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
+    let started = Instant::now();
+    let mut sink = open_sink(&args.db)?;
+    if let Some(kb) = knowledge_base(&args.companies)? {
+        sink.companies(&kb)?;
+    }
+    let summary = load(&args.inputs, sink.as_mut(), args.offsets, args.batch)?;
+    if !args.quiet {
+        let seconds = started.elapsed().as_secs_f64();
+        eprintln!(
+            "claimlink: indexed {} articles, {} claims ({} lines skipped) in {seconds:.2} s \
+             ({:.0} claims/s) → {}",
+            summary.articles,
+            summary.claims,
+            summary.skipped,
+            summary.claims as f64 / seconds.max(1e-9),
+            display_db(&args.db)
+        );
+    }
+    Ok(if summary.skipped > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub fn search_command(args: &SearchArgs) -> Result<ExitCode, IndexError> {
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| check_date("--since", d))
+        .transpose()?;
+    let until = args
+        .until
+        .as_deref()
+        .map(|d| check_date("--until", d))
+        .transpose()?;
+    let search = Search {
+        query: args.query.clone().filter(|q| !q.trim().is_empty()),
+        speaker: args.speaker.iter().cloned().collect(),
+        target: args.target.iter().cloned().collect(),
+        source: args.source.iter().cloned().collect(),
+        sentiment: args.sentiment.map(|s| format!("{s:?}").to_lowercase()),
+        kind: args.kind.map(|k| format!("{k:?}").to_lowercase()),
+        since,
+        until,
+        limit: args.limit,
+    };
+    let mut searcher = open_searcher(&args.db)?;
+    let hits = searcher.search(&search)?;
+    let facets = if args.facets {
+        Some(searcher.facets(&search)?)
+    } else {
+        None
+    };
+    let out = &mut std::io::stdout().lock();
+    let io = |source| IndexError::Io {
+        path: "stdout".into(),
+        source,
+    };
+    if args.json {
+        for hit in &hits {
+            writeln!(out, "{}", serde_json::to_string(hit).unwrap_or_default()).map_err(io)?;
+        }
+        if let Some(f) = &facets {
+            let line = serde_json::json!({ "facets": f });
+            writeln!(out, "{line}").map_err(io)?;
+        }
+    } else {
+        print_hits(&hits, out).map_err(io)?;
+        if let Some(f) = &facets {
+            print_facets(f, out).map_err(io)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

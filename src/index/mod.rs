@@ -1,0 +1,127 @@
+//! `claimlink index` and `claimlink search`: claimlink/1 records into a search index, an
+//! embedded SQLite database (FTS5) by default, PostgreSQL for a `postgres://` URL; the same
+//! tables in both (articles, claims, entities, companies, aliases, mentions).
+//!
+//! Reads records through `record::Record` (Deserialize); a query is always a bound
+//! parameter, never SQL text.
+
+#[doc(hidden)]
+pub mod cli;
+pub(crate) mod input;
+pub(crate) mod live;
+pub(crate) mod offsets;
+pub mod postgres;
+pub mod query;
+pub(crate) mod rows;
+pub mod sqlite;
+
+use crate::companies::KnowledgeBase;
+pub use offsets::Unit;
+pub use query::{Facets, Hit, Search};
+pub use rows::Rows;
+
+#[derive(Debug, thiserror::Error)]
+/// Everything `index`, `search` and `export` can fail with.
+pub enum IndexError {
+    /// Bad usage: the command cannot start (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// A search query the full-text engine cannot parse (exit 2).
+    #[error("invalid search query {query:?}: {reason}")]
+    Query {
+        /// The query as given.
+        query: String,
+        /// What the engine could not read.
+        reason: String,
+    },
+    #[error("SQLite database {path}: {source}")]
+    /// A SQLite database could not be opened, written or read.
+    Sqlite {
+        /// The database file.
+        path: String,
+        #[source]
+        /// Why.
+        source: rusqlite::Error,
+    },
+    /// PostgreSQL errors, said without the connection string (it may hold a password).
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+    #[error("cannot read {path}: {source}")]
+    /// An input or output file failed.
+    Io {
+        /// The file.
+        path: String,
+        #[source]
+        /// Why.
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    /// A library error (the knowledge base, say).
+    Library(#[from] crate::Error),
+}
+
+impl IndexError {
+    /// The exit code the CLI ends with for this error.
+    pub fn exit_code(&self) -> u8 {
+        2
+    }
+}
+
+/// Where an index lives: a SQLite file or a PostgreSQL URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A SQLite database file.
+    Sqlite(std::path::PathBuf),
+    /// A `postgres://` URL.
+    Postgres(String),
+}
+
+impl Target {
+    /// The backend `db` names: a `postgres://` or `postgresql://` URL, else a SQLite file.
+    pub fn parse(db: &str) -> Target {
+        if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+            Target::Postgres(db.to_string())
+        } else {
+            Target::Sqlite(db.into())
+        }
+    }
+}
+
+/// What one load did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadSummary {
+    /// Articles loaded.
+    pub articles: usize,
+    /// Claims loaded.
+    pub claims: usize,
+    /// Error lines and lines that are not claimlink/1 records: counted, never indexed.
+    pub skipped: usize,
+}
+
+/// A backend the loader writes batches of rows into.
+pub trait Sink {
+    /// Writes the companies of the knowledge base (names and aliases for `--speaker` etc.).
+    fn companies(&mut self, kb: &KnowledgeBase) -> Result<(), IndexError>;
+    /// Replaces the articles of `batch` (and everything under them) in one transaction.
+    fn write_batch(&mut self, batch: &[Rows]) -> Result<(), IndexError>;
+}
+
+/// A backend searches are run against.
+pub trait Searcher {
+    /// The ranked hits of a search.
+    fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError>;
+    /// Counts per speaker, target, source and sentiment of a search's hits.
+    fn facets(&mut self, search: &Search) -> Result<Facets, IndexError>;
+}
+
+/// The articles a search's name filters should match: the name itself, and the canonical
+/// names of the companies it is the name, id, alias or ticker of.
+pub fn names_with(name: &str, canonical: Vec<String>) -> Vec<String> {
+    let mut names = vec![name.to_string()];
+    for c in canonical {
+        if !names.contains(&c) {
+            names.push(c);
+        }
+    }
+    names
+}

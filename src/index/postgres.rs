@@ -1,0 +1,559 @@
+//! The PostgreSQL index: the same tables as SQLite, with `jsonb` for JSON values,
+//! generated `tsvector` columns with GIN indexes for full text, `COPY` for bulk loads,
+//! upserts by id for companies. Each batch is one transaction that deletes the batch's
+//! articles (cascading to their rows) and copies them in again, so a re-index replaces.
+//!
+//! Credentials come from the URL or the usual `PG*` variables and are never printed.
+
+use std::io::Write;
+
+use postgres::types::ToSql;
+use postgres::{Client, Config, NoTls};
+
+use crate::companies::KnowledgeBase;
+use crate::index::query::{Facets, Hit, Search, FACETS};
+use crate::index::{IndexError, Rows, Searcher, Sink};
+
+/// The tables, generated columns and indexes, created when missing.
+pub const SCHEMA_SQL: &str = r#"
+CREATE TABLE IF NOT EXISTS articles (
+  id text PRIMARY KEY,
+  title text, url text, published text, source text, text text, models text,
+  meta jsonb,
+  fts tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', coalesce(title, '')), 'A') ||
+    setweight(to_tsvector('english', coalesce(text, '')), 'B')) STORED
+);
+CREATE INDEX IF NOT EXISTS articles_fts ON articles USING gin (fts);
+CREATE TABLE IF NOT EXISTS claims (
+  id text PRIMARY KEY,
+  article_id text NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  kind text NOT NULL,
+  quote text NOT NULL, quote_start bigint NOT NULL, quote_end bigint NOT NULL,
+  sentence text, sentence_start bigint, sentence_end bigint,
+  speaker text, speaker_mention text, cue text, target text, source text,
+  sentiment text, sentiment_score double precision,
+  title text, published text,
+  fts tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('english', coalesce(quote, '')), 'A') ||
+    setweight(to_tsvector('english', coalesce(title, '')), 'B') ||
+    setweight(to_tsvector('english', coalesce(sentence, '')), 'C')) STORED
+);
+CREATE INDEX IF NOT EXISTS claims_fts ON claims USING gin (fts);
+CREATE INDEX IF NOT EXISTS claims_article ON claims (article_id);
+CREATE INDEX IF NOT EXISTS claims_speaker ON claims (lower(speaker));
+CREATE INDEX IF NOT EXISTS claims_target ON claims (lower(target));
+CREATE INDEX IF NOT EXISTS claims_source ON claims (lower(source));
+CREATE INDEX IF NOT EXISTS claims_published ON claims (published);
+CREATE TABLE IF NOT EXISTS entities (
+  article_id text NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  start bigint NOT NULL, "end" bigint NOT NULL,
+  text text NOT NULL, label text NOT NULL, score double precision, company text
+);
+CREATE INDEX IF NOT EXISTS entities_article ON entities (article_id);
+CREATE TABLE IF NOT EXISTS companies (
+  id text PRIMARY KEY, name text NOT NULL, kind text, tickers jsonb
+);
+CREATE TABLE IF NOT EXISTS aliases (
+  alias text NOT NULL,
+  company_id text NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+  PRIMARY KEY (alias, company_id)
+);
+CREATE INDEX IF NOT EXISTS aliases_lower ON aliases (lower(alias));
+CREATE TABLE IF NOT EXISTS mentions (
+  article_id text NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  company_id text, company text NOT NULL,
+  mentions bigint NOT NULL, sentiment text, sentiment_score double precision
+);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions (article_id);
+CREATE INDEX IF NOT EXISTS mentions_company ON mentions (company);
+"#;
+
+/// A PostgreSQL index.
+pub struct Postgres {
+    client: Client,
+}
+
+/// `postgres://user:secret@host:5432/db?password=x` → `postgres://host:5432/db`: what
+/// may be printed of a connection URL.
+pub fn redact(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = authority.rsplit('@').next().unwrap_or("");
+    format!("{scheme}://{host}{path}")
+}
+
+/// The URL's settings, with what it leaves out taken from `PGHOST`, `PGPORT`, `PGUSER`,
+/// `PGPASSWORD` and `PGDATABASE`, as libpq does.
+fn config(url: &str) -> Result<Config, IndexError> {
+    let mut config: Config = url.parse().map_err(|e: postgres::Error| {
+        IndexError::Usage(format!("not a valid PostgreSQL URL ({}): {e}", redact(url)))
+    })?;
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if config.get_hosts().is_empty() {
+        config.host(var("PGHOST").as_deref().unwrap_or("localhost"));
+    }
+    if config.get_ports().is_empty() {
+        if let Some(port) = var("PGPORT").and_then(|p| p.parse().ok()) {
+            config.port(port);
+        }
+    }
+    if config.get_user().is_none() {
+        let user = var("PGUSER")
+            .or_else(|| var("USER"))
+            .unwrap_or_else(|| "postgres".into());
+        config.user(&user);
+    }
+    if config.get_password().is_none() {
+        if let Some(password) = var("PGPASSWORD") {
+            config.password(password);
+        }
+    }
+    if config.get_dbname().is_none() {
+        if let Some(db) = var("PGDATABASE") {
+            config.dbname(&db);
+        }
+    }
+    Ok(config)
+}
+
+fn pg(e: postgres::Error) -> IndexError {
+    // The driver's messages name the server's complaint, never the password.
+    let detail = e
+        .as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| e.to_string());
+    IndexError::Postgres(detail)
+}
+
+impl Postgres {
+    /// Connects, creating the tables when `create`.
+    pub fn connect(url: &str, create: bool) -> Result<Self, IndexError> {
+        let client = config(url)?
+            .connect(NoTls)
+            .map_err(|e| IndexError::Postgres(format!("cannot connect to {}: {e}", redact(url))))?;
+        let mut db = Postgres { client };
+        db.client
+            .batch_execute("SET client_min_messages = warning")
+            .map_err(pg)?;
+        if create {
+            db.client.batch_execute(SCHEMA_SQL).map_err(pg)?;
+        }
+        Ok(db)
+    }
+
+    /// The open connection (for tests and tools).
+    pub fn client(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    fn canonical(&mut self, name: &str) -> Result<Vec<String>, IndexError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT name FROM companies WHERE lower(name) = lower($1) OR id = $1
+                 UNION
+                 SELECT c.name FROM aliases a JOIN companies c ON c.id = a.company_id
+                 WHERE lower(a.alias) = lower($1)",
+                &[&name],
+            )
+            .map_err(pg)?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn resolve(&mut self, search: &Search) -> Result<Search, IndexError> {
+        let mut resolved = search.clone();
+        for i in 0..3 {
+            let names = match i {
+                0 => &resolved.speaker,
+                1 => &resolved.target,
+                _ => &resolved.source,
+            };
+            if let Some(name) = names.first().cloned() {
+                let all = crate::index::names_with(&name, self.canonical(&name)?);
+                match i {
+                    0 => resolved.speaker = all,
+                    1 => resolved.target = all,
+                    _ => resolved.source = all,
+                }
+            }
+        }
+        Ok(resolved)
+    }
+}
+
+/// One field in COPY's text format: `\N` for null, backslash escapes; NUL characters,
+/// which PostgreSQL text cannot hold, are dropped.
+fn field(out: &mut Vec<u8>, value: Option<&str>) {
+    let Some(value) = value else {
+        out.extend_from_slice(b"\\N");
+        return;
+    };
+    for b in value.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0 => {}
+            _ => out.push(b),
+        }
+    }
+}
+
+/// One COPY row from its fields.
+fn row(out: &mut Vec<u8>, fields: &[Option<&str>]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b'\t');
+        }
+        field(out, *f);
+    }
+    out.push(b'\n');
+}
+
+fn num<T: ToString>(v: Option<T>) -> Option<String> {
+    v.map(|v| v.to_string())
+}
+
+impl Sink for Postgres {
+    fn companies(&mut self, kb: &KnowledgeBase) -> Result<(), IndexError> {
+        let mut tx = self.client.transaction().map_err(pg)?;
+        for entry in kb.entries() {
+            let id = entry.id();
+            let tickers = serde_json::to_string(&entry.tickers).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO companies (id, name, kind, tickers) VALUES ($1, $2, $3, $4::text::jsonb)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                   tickers = excluded.tickers",
+                &[&id, &entry.name, &entry.kind.as_str(), &tickers],
+            )
+            .map_err(pg)?;
+            for alias in entry.aliases.iter().chain(&entry.tickers) {
+                tx.execute(
+                    "INSERT INTO aliases (alias, company_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    &[alias, &id],
+                )
+                .map_err(pg)?;
+            }
+        }
+        tx.commit().map_err(pg)
+    }
+
+    fn write_batch(&mut self, batch: &[Rows]) -> Result<(), IndexError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // The last copy of an article repeated within the batch wins, as in SQLite.
+        let mut last = std::collections::HashMap::new();
+        for (i, rows) in batch.iter().enumerate() {
+            last.insert(rows.article.id.as_str(), i);
+        }
+        let batch: Vec<&Rows> = (batch.iter().enumerate())
+            .filter(|(i, r)| last.get(r.article.id.as_str()) == Some(i))
+            .map(|(_, r)| r)
+            .collect();
+        let (mut articles, mut claims, mut entities, mut mentions, mut companies) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let ids: Vec<&str> = batch.iter().map(|r| r.article.id.as_str()).collect();
+        for rows in &batch {
+            let a = &rows.article;
+            row(
+                &mut articles,
+                &[
+                    Some(&a.id),
+                    a.title.as_deref(),
+                    a.url.as_deref(),
+                    a.published.as_deref(),
+                    a.source.as_deref(),
+                    a.text.as_deref(),
+                    a.models.as_deref(),
+                    a.meta.as_deref(),
+                ],
+            );
+            for c in &rows.claims {
+                let n = [
+                    c.quote_start.to_string(),
+                    c.quote_end.to_string(),
+                    num(c.sentence_start).unwrap_or_default(),
+                    num(c.sentence_end).unwrap_or_default(),
+                    num(c.sentiment_score).unwrap_or_default(),
+                ];
+                let opt = |present: bool, s: &str| present.then(|| s.to_string());
+                let (ss, se, score) = (
+                    opt(c.sentence_start.is_some(), &n[2]),
+                    opt(c.sentence_end.is_some(), &n[3]),
+                    opt(c.sentiment_score.is_some(), &n[4]),
+                );
+                row(
+                    &mut claims,
+                    &[
+                        Some(&c.id),
+                        Some(&c.article_id),
+                        Some(c.kind),
+                        Some(&c.quote),
+                        Some(&n[0]),
+                        Some(&n[1]),
+                        c.sentence.as_deref(),
+                        ss.as_deref(),
+                        se.as_deref(),
+                        c.speaker.as_deref(),
+                        c.speaker_mention.as_deref(),
+                        c.cue.as_deref(),
+                        c.target.as_deref(),
+                        c.source.as_deref(),
+                        c.sentiment.as_deref(),
+                        score.as_deref(),
+                        c.title.as_deref(),
+                        c.published.as_deref(),
+                    ],
+                );
+            }
+            for e in &rows.entities {
+                let (s, en, sc) = (e.start.to_string(), e.end.to_string(), num(e.score));
+                row(
+                    &mut entities,
+                    &[
+                        Some(&e.article_id),
+                        Some(&s),
+                        Some(&en),
+                        Some(&e.text),
+                        Some(&e.label),
+                        sc.as_deref(),
+                        e.company.as_deref(),
+                    ],
+                );
+            }
+            for m in &rows.mentions {
+                let (n, sc) = (m.mentions.to_string(), num(m.sentiment_score));
+                row(
+                    &mut mentions,
+                    &[
+                        Some(&m.article_id),
+                        m.company_id.as_deref(),
+                        Some(&m.company),
+                        Some(&n),
+                        m.sentiment.as_deref(),
+                        sc.as_deref(),
+                    ],
+                );
+                if let Some(id) = &m.company_id {
+                    companies.push((
+                        id.clone(),
+                        m.company.clone(),
+                        m.kind.clone(),
+                        m.tickers.clone(),
+                    ));
+                }
+            }
+        }
+        let mut tx = self.client.transaction().map_err(pg)?;
+        tx.execute("DELETE FROM articles WHERE id = ANY($1)", &[&ids])
+            .map_err(pg)?;
+        for (sql, data) in [
+            (
+                "COPY articles (id, title, url, published, source, text, models, meta) FROM STDIN",
+                &articles,
+            ),
+            (
+                "COPY claims (id, article_id, kind, quote, quote_start, quote_end, sentence,
+                   sentence_start, sentence_end, speaker, speaker_mention, cue, target, source,
+                   sentiment, sentiment_score, title, published) FROM STDIN",
+                &claims,
+            ),
+            (
+                "COPY entities (article_id, start, \"end\", text, label, score, company) FROM STDIN",
+                &entities,
+            ),
+            (
+                "COPY mentions (article_id, company_id, company, mentions, sentiment,
+                   sentiment_score) FROM STDIN",
+                &mentions,
+            ),
+        ] {
+            if data.is_empty() {
+                continue;
+            }
+            let mut writer = tx.copy_in(sql).map_err(pg)?;
+            writer
+                .write_all(data)
+                .map_err(|e| IndexError::Postgres(format!("COPY failed: {e}")))?;
+            writer.finish().map_err(pg)?;
+        }
+        companies.sort();
+        companies.dedup_by(|a, b| a.0 == b.0);
+        for (id, name, kind, tickers) in companies {
+            let tickers = serde_json::to_string(&tickers).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO companies (id, name, kind, tickers) VALUES ($1, $2, $3, $4::text::jsonb)
+                 ON CONFLICT (id) DO NOTHING",
+                &[&id, &name, &kind, &tickers],
+            )
+            .map_err(pg)?;
+        }
+        tx.commit().map_err(pg)
+    }
+}
+
+/// A WHERE clause over `claims c` with numbered parameters; fixed SQL fragments only.
+struct Filter {
+    sql: Vec<String>,
+    params: Vec<Box<dyn ToSql + Sync>>,
+}
+
+impl Filter {
+    fn new(search: &Search) -> Filter {
+        let mut f = Filter {
+            sql: Vec::new(),
+            params: Vec::new(),
+        };
+        if let Some(q) = &search.query {
+            f.params.push(Box::new(q.clone()));
+            f.sql.push("c.fts @@ q".into());
+        }
+        for (column, names) in [
+            ("c.speaker", &search.speaker),
+            ("c.target", &search.target),
+            ("c.source", &search.source),
+        ] {
+            if !names.is_empty() {
+                let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+                f.push(
+                    &format!("lower({column}) = ANY(${})", f.params.len() + 1),
+                    lower,
+                );
+            }
+        }
+        if let Some(s) = &search.sentiment {
+            f.push(&format!("c.sentiment = ${}", f.params.len() + 1), s.clone());
+        }
+        if let Some(k) = &search.kind {
+            f.push(&format!("c.kind = ${}", f.params.len() + 1), k.clone());
+        }
+        if let Some(d) = &search.since {
+            f.push(
+                &format!("left(c.published, 10) >= ${}", f.params.len() + 1),
+                d.clone(),
+            );
+        }
+        if let Some(d) = &search.until {
+            f.push(
+                &format!("left(c.published, 10) <= ${}", f.params.len() + 1),
+                d.clone(),
+            );
+        }
+        f
+    }
+
+    fn push<T: ToSql + Sync + 'static>(&mut self, sql: &str, value: T) {
+        self.sql.push(sql.to_string());
+        self.params.push(Box::new(value));
+    }
+
+    fn clauses(&self, search: &Search) -> String {
+        let from = if search.query.is_some() {
+            "FROM claims c, websearch_to_tsquery('english', $1) q"
+        } else {
+            "FROM claims c"
+        };
+        if self.sql.is_empty() {
+            from.to_string()
+        } else {
+            format!("{from} WHERE {}", self.sql.join(" AND "))
+        }
+    }
+
+    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.params.iter().map(|p| p.as_ref()).collect()
+    }
+}
+
+impl Searcher for Postgres {
+    fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
+        let search = &self.resolve(search)?;
+        let filter = Filter::new(search);
+        let (snippet, rank, order) = if search.query.is_some() {
+            (
+                "ts_headline('english', coalesce(c.sentence, c.quote), q,
+                   'StartSel=[, StopSel=], MaxWords=24, MinWords=8')",
+                "ts_rank_cd(c.fts, q)::float8",
+                "ORDER BY 12 DESC, c.id",
+            )
+        } else {
+            (
+                "c.quote",
+                "0::float8",
+                "ORDER BY c.published DESC NULLS LAST, c.id",
+            )
+        };
+        let sql = format!(
+            "SELECT c.article_id, c.title, c.id, c.kind, c.quote, c.speaker, c.target, c.source,
+               c.sentiment, c.published, {snippet}, {rank}
+             {} {order} LIMIT {}",
+            filter.clauses(search),
+            search.limit
+        );
+        let rows = self.client.query(&sql, &filter.params()).map_err(pg)?;
+        Ok(rows
+            .iter()
+            .map(|r| Hit {
+                article_id: r.get(0),
+                title: r.get(1),
+                claim_id: r.get(2),
+                kind: r.get(3),
+                quote: r.get(4),
+                speaker: r.get(5),
+                target: r.get(6),
+                source: r.get(7),
+                sentiment: r.get(8),
+                published: r.get(9),
+                snippet: r.get(10),
+                rank: r.get(11),
+            })
+            .collect())
+    }
+
+    fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
+        let search = &self.resolve(search)?;
+        let filter = Filter::new(search);
+        let mut facets = Facets::default();
+        for (name, column) in FACETS {
+            let sql = format!(
+                "SELECT c.{column}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                filter.clauses(search)
+            );
+            let rows = self.client.query(&sql, &filter.params()).map_err(pg)?;
+            facets.set(name, rows.iter().map(|r| (r.get(0), r.get(1))).collect());
+        }
+        Ok(facets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_printed_without_credentials() {
+        for url in [
+            "postgres://alice:s3cret@db.example:5433/news?sslmode=disable&password=s3cret",
+            "postgresql://alice:s3cret@localhost/news",
+        ] {
+            let shown = redact(url);
+            assert!(!shown.contains("s3cret"), "{shown}");
+            assert!(!shown.contains("alice"), "{shown}");
+            assert!(shown.contains("/news"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn copy_fields_escape_what_copy_reads_as_syntax() {
+        let mut out = Vec::new();
+        row(&mut out, &[Some("a\tb\\c\nd\0"), None]);
+        assert_eq!(out, b"a\\tb\\\\c\\nd\t\\N\n");
+    }
+}

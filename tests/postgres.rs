@@ -1,0 +1,224 @@
+//! The PostgreSQL backend, live: `scripts/test.sh` starts a throw-away server
+//! (`scripts/postgres.sh`) and passes its URL in `CLAIMLINK_TEST_POSTGRES`. Without it these
+//! tests fail and say what to install: they never skip silently.
+
+mod feed;
+mod util;
+
+use util::*;
+
+/// The test server's URL, each test in its own database.
+fn database(name: &str) -> String {
+    let url = std::env::var("CLAIMLINK_TEST_POSTGRES").unwrap_or_else(|_| {
+        panic!(
+            "CLAIMLINK_TEST_POSTGRES is not set: these tests need a PostgreSQL server. Run \
+             ./scripts/test.sh (it starts one with scripts/postgres.sh, installing Debian's \
+             postgresql package when initdb and pg_ctl are missing), or start one yourself \
+             with `scripts/postgres.sh start DIR` and export CLAIMLINK_TEST_POSTGRES=<the URL it prints>"
+        )
+    });
+    let mut admin =
+        postgres::Client::connect(&url, postgres::NoTls).expect("test server reachable");
+    // One statement per call: DROP/CREATE DATABASE cannot run in a transaction block.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .expect("drop test database");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("create test database");
+    let (base, _) = url.rsplit_once('/').expect("URL with a database");
+    format!("{base}/{name}")
+}
+
+fn password(url: &str) -> String {
+    let authority = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('@').next())
+        .unwrap_or("");
+    authority.split(':').nth(1).unwrap_or("").to_string()
+}
+
+fn run(args: &[&str], stdin: Option<&[u8]>) -> std::process::Output {
+    claimlink(args, stdin)
+}
+
+fn count(url: &str, table: &str) -> i64 {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+    client
+        .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+        .expect("count")
+        .get(0)
+}
+
+#[test]
+fn postgres_indexes_the_corpus_replaces_on_reindex_and_searches() {
+    let url = database("claimlink_corpus");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let input = input.to_str().expect("utf-8");
+    let claims: usize = feed::records(true)
+        .iter()
+        .map(|r| r["claims"].as_array().map_or(0, Vec::len))
+        .sum();
+    for _ in 0..2 {
+        let out = run(&["index", "--db", &url, input], None);
+        assert_success(&out);
+        let said = feed::stderr(&out);
+        assert!(
+            !said.contains(&password(&url)),
+            "the password is printed: {said}"
+        );
+        assert!(said.contains("postgres://127.0.0.1"), "{said}");
+    }
+    assert_eq!(count(&url, "articles"), 7);
+    assert_eq!(count(&url, "claims") as usize, claims);
+    assert!(count(&url, "entities") > 20);
+    assert!(
+        count(&url, "companies") > 100,
+        "the knowledge base is loaded"
+    );
+    let out = run(
+        &["search", "--db", &url, "demand", "--json", "--facets"],
+        None,
+    );
+    assert_success(&out);
+    let lines = stdout_lines(&out);
+    let (facets, hits) = lines.split_last().expect("facets line");
+    assert!(!hits.is_empty());
+    for hit in hits {
+        assert!(
+            hit["snippet"]
+                .as_str()
+                .expect("snippet")
+                .to_lowercase()
+                .contains("[demand]"),
+            "{hit}"
+        );
+    }
+    let ranks: Vec<f64> = hits
+        .iter()
+        .map(|h| h["rank"].as_f64().expect("rank"))
+        .collect();
+    assert!(ranks.windows(2).all(|w| w[0] >= w[1]), "{ranks:?}");
+    assert!(facets["facets"]["speaker"].is_array());
+    // The same hits as SQLite for a plain word.
+    let db = dir.path().join("corpus.db");
+    assert_success(&run(
+        &["index", "--db", db.to_str().expect("utf-8"), input],
+        None,
+    ));
+    let ids = |out: &std::process::Output| {
+        let mut ids: Vec<String> = stdout_lines(out)
+            .iter()
+            .filter_map(|h| h["claim_id"].as_str().map(String::from))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sqlite = run(
+        &[
+            "search",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "demand",
+            "--json",
+        ],
+        None,
+    );
+    let pg = run(&["search", "--db", &url, "demand", "--json"], None);
+    assert_eq!(ids(&sqlite), ids(&pg));
+    // Names resolve through the knowledge base.
+    let by = |name: &str| {
+        ids(&run(
+            &["search", "--db", &url, "--speaker", name, "--json"],
+            None,
+        ))
+    };
+    assert!(!by("Nvidia").is_empty());
+    assert_eq!(by("NVDA"), by("Nvidia"));
+}
+
+#[test]
+fn postgres_hostile_queries_find_nothing_and_leave_the_tables() {
+    let url = database("claimlink_hostile");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    assert_success(&run(
+        &["index", "--db", &url, input.to_str().expect("utf-8")],
+        None,
+    ));
+    let claims = count(&url, "claims");
+    for query in [
+        "'; DROP TABLE claims; --",
+        "\"unbalanced",
+        "AND",
+        "*",
+        "x' OR '1'='1",
+        "$1); DROP TABLE articles; --",
+    ] {
+        let out = run(&["search", "--db", &url, query], None);
+        assert_success(&out);
+        assert!(feed::stdout(&out).is_empty(), "{query} found something");
+    }
+    let out = run(
+        &[
+            "search",
+            "--db",
+            &url,
+            "--speaker",
+            "x' OR 1=1; DROP TABLE claims; --",
+        ],
+        None,
+    );
+    assert_success(&out);
+    assert!(feed::stdout(&out).is_empty());
+    assert_eq!(count(&url, "claims"), claims);
+    assert_eq!(count(&url, "articles"), 7);
+}
+
+#[test]
+fn postgres_credentials_are_never_printed() {
+    let url = std::env::var("CLAIMLINK_TEST_POSTGRES").unwrap_or_default();
+    let secret = password(&url);
+    assert!(
+        !secret.is_empty(),
+        "CLAIMLINK_TEST_POSTGRES must carry a password (run ./scripts/test.sh)"
+    );
+    // A wrong password, and a database that does not exist.
+    let (base, _) = url.rsplit_once('/').expect("URL with a database");
+    let wrong = base.replace(&secret, "not-the-password-x9");
+    for bad in [
+        format!("{wrong}/postgres"),
+        format!("{base}/no_such_database"),
+    ] {
+        let out = run(&["search", "--db", &bad, "demand"], None);
+        assert_eq!(out.status.code(), Some(2));
+        let said = feed::stderr(&out);
+        assert!(!said.contains(&secret), "{said}");
+        assert!(!said.contains("not-the-password-x9"), "{said}");
+        assert!(said.contains("PostgreSQL"), "{said}");
+    }
+    // Credentials from PG* variables: the URL names only the host.
+    let host_only = base.split('@').nth(1).expect("host");
+    let user = url
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .expect("user");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
+        .args([
+            "search",
+            "--db",
+            &format!("postgres://{host_only}/postgres"),
+            "anything",
+        ])
+        .env("PGUSER", user)
+        .env("PGPASSWORD", &secret)
+        .output()
+        .expect("claimlink runs");
+    let said = feed::stderr(&out);
+    assert!(!said.contains(&secret), "{said}");
+    // The database has no index: a clear error, not a connection failure.
+    assert!(!said.contains("cannot connect"), "{said}");
+}
