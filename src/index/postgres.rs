@@ -12,6 +12,7 @@ use postgres::{Client, Config, NoTls};
 
 use crate::companies::KnowledgeBase;
 use crate::index::query::{Facets, Hit, Search, FACETS};
+use crate::index::rows::ClaimRow;
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, generated columns and indexes, created when missing.
@@ -257,99 +258,10 @@ impl Sink for Postgres {
             .filter(|(i, r)| last.get(r.article.id.as_str()) == Some(i))
             .map(|(_, r)| r)
             .collect();
-        let (mut articles, mut claims, mut entities, mut mentions, mut companies) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let ids: Vec<&str> = batch.iter().map(|r| r.article.id.as_str()).collect();
+        let mut data = CopyData::default();
         for rows in &batch {
-            let a = &rows.article;
-            row(
-                &mut articles,
-                &[
-                    Some(&a.id),
-                    a.title.as_deref(),
-                    a.url.as_deref(),
-                    a.published.as_deref(),
-                    a.source.as_deref(),
-                    a.text.as_deref(),
-                    a.models.as_deref(),
-                    a.meta.as_deref(),
-                ],
-            );
-            for c in &rows.claims {
-                let n = [
-                    c.quote_start.to_string(),
-                    c.quote_end.to_string(),
-                    num(c.sentence_start).unwrap_or_default(),
-                    num(c.sentence_end).unwrap_or_default(),
-                    num(c.sentiment_score).unwrap_or_default(),
-                ];
-                let opt = |present: bool, s: &str| present.then(|| s.to_string());
-                let (ss, se, score) = (
-                    opt(c.sentence_start.is_some(), &n[2]),
-                    opt(c.sentence_end.is_some(), &n[3]),
-                    opt(c.sentiment_score.is_some(), &n[4]),
-                );
-                row(
-                    &mut claims,
-                    &[
-                        Some(&c.id),
-                        Some(&c.article_id),
-                        Some(c.kind),
-                        Some(&c.quote),
-                        Some(&n[0]),
-                        Some(&n[1]),
-                        c.sentence.as_deref(),
-                        ss.as_deref(),
-                        se.as_deref(),
-                        c.speaker.as_deref(),
-                        c.speaker_mention.as_deref(),
-                        c.cue.as_deref(),
-                        c.target.as_deref(),
-                        c.source.as_deref(),
-                        c.sentiment.as_deref(),
-                        score.as_deref(),
-                        c.title.as_deref(),
-                        c.published.as_deref(),
-                    ],
-                );
-            }
-            for e in &rows.entities {
-                let (s, en, sc) = (e.start.to_string(), e.end.to_string(), num(e.score));
-                row(
-                    &mut entities,
-                    &[
-                        Some(&e.article_id),
-                        Some(&s),
-                        Some(&en),
-                        Some(&e.text),
-                        Some(&e.label),
-                        sc.as_deref(),
-                        e.company.as_deref(),
-                    ],
-                );
-            }
-            for m in &rows.mentions {
-                let (n, sc) = (m.mentions.to_string(), num(m.sentiment_score));
-                row(
-                    &mut mentions,
-                    &[
-                        Some(&m.article_id),
-                        m.company_id.as_deref(),
-                        Some(&m.company),
-                        Some(&n),
-                        m.sentiment.as_deref(),
-                        sc.as_deref(),
-                    ],
-                );
-                if let Some(id) = &m.company_id {
-                    companies.push((
-                        id.clone(),
-                        m.company.clone(),
-                        m.kind.clone(),
-                        m.tickers.clone(),
-                    ));
-                }
-            }
+            data.add(rows);
         }
         let mut tx = self.client.transaction().map_err(pg)?;
         tx.execute("DELETE FROM articles WHERE id = ANY($1)", &[&ids])
@@ -357,22 +269,22 @@ impl Sink for Postgres {
         for (sql, data) in [
             (
                 "COPY articles (id, title, url, published, source, text, models, meta) FROM STDIN",
-                &articles,
+                &data.articles,
             ),
             (
                 "COPY claims (id, article_id, kind, quote, quote_start, quote_end, sentence,
                    sentence_start, sentence_end, speaker, speaker_mention, cue, target, source,
                    sentiment, sentiment_score, title, published) FROM STDIN",
-                &claims,
+                &data.claims,
             ),
             (
                 "COPY entities (article_id, start, \"end\", text, label, score, company) FROM STDIN",
-                &entities,
+                &data.entities,
             ),
             (
                 "COPY mentions (article_id, company_id, company, mentions, sentiment,
                    sentiment_score) FROM STDIN",
-                &mentions,
+                &data.mentions,
             ),
         ] {
             if data.is_empty() {
@@ -384,6 +296,7 @@ impl Sink for Postgres {
                 .map_err(|e| IndexError::Postgres(format!("COPY failed: {e}")))?;
             writer.finish().map_err(pg)?;
         }
+        let mut companies = data.companies;
         companies.sort();
         companies.dedup_by(|a, b| a.0 == b.0);
         for (id, name, kind, tickers) in companies {
@@ -396,6 +309,117 @@ impl Sink for Postgres {
             .map_err(pg)?;
         }
         tx.commit().map_err(pg)
+    }
+}
+
+/// One batch's rows in COPY text format, and the knowledge-base companies they name.
+#[derive(Default)]
+struct CopyData {
+    articles: Vec<u8>,
+    claims: Vec<u8>,
+    entities: Vec<u8>,
+    mentions: Vec<u8>,
+    /// (id, name, kind, tickers)
+    companies: Vec<(String, String, Option<String>, Vec<String>)>,
+}
+
+impl CopyData {
+    /// Adds one claim's row.
+    fn claim(&mut self, c: &ClaimRow) {
+        let n = [
+            c.quote_start.to_string(),
+            c.quote_end.to_string(),
+            num(c.sentence_start).unwrap_or_default(),
+            num(c.sentence_end).unwrap_or_default(),
+            num(c.sentiment_score).unwrap_or_default(),
+        ];
+        let opt = |present: bool, s: &str| present.then(|| s.to_string());
+        let (ss, se, score) = (
+            opt(c.sentence_start.is_some(), &n[2]),
+            opt(c.sentence_end.is_some(), &n[3]),
+            opt(c.sentiment_score.is_some(), &n[4]),
+        );
+        row(
+            &mut self.claims,
+            &[
+                Some(&c.id),
+                Some(&c.article_id),
+                Some(c.kind),
+                Some(&c.quote),
+                Some(&n[0]),
+                Some(&n[1]),
+                c.sentence.as_deref(),
+                ss.as_deref(),
+                se.as_deref(),
+                c.speaker.as_deref(),
+                c.speaker_mention.as_deref(),
+                c.cue.as_deref(),
+                c.target.as_deref(),
+                c.source.as_deref(),
+                c.sentiment.as_deref(),
+                score.as_deref(),
+                c.title.as_deref(),
+                c.published.as_deref(),
+            ],
+        );
+    }
+
+    /// Adds one article's rows.
+    fn add(&mut self, rows: &Rows) {
+        let a = &rows.article;
+        row(
+            &mut self.articles,
+            &[
+                Some(&a.id),
+                a.title.as_deref(),
+                a.url.as_deref(),
+                a.published.as_deref(),
+                a.source.as_deref(),
+                a.text.as_deref(),
+                a.models.as_deref(),
+                a.meta.as_deref(),
+            ],
+        );
+        for c in &rows.claims {
+            self.claim(c);
+        }
+        for e in &rows.entities {
+            let (s, en, sc) = (e.start.to_string(), e.end.to_string(), num(e.score));
+            row(
+                &mut self.entities,
+                &[
+                    Some(&e.article_id),
+                    Some(&s),
+                    Some(&en),
+                    Some(&e.text),
+                    Some(&e.label),
+                    sc.as_deref(),
+                    e.company.as_deref(),
+                ],
+            );
+        }
+        for m in &rows.mentions {
+            let (n, sc) = (m.mentions.to_string(), num(m.sentiment_score));
+            row(
+                &mut self.mentions,
+                &[
+                    Some(&m.article_id),
+                    m.company_id.as_deref(),
+                    Some(&m.company),
+                    Some(&n),
+                    m.sentiment.as_deref(),
+                    sc.as_deref(),
+                ],
+            );
+            if let Some(id) = &m.company_id {
+                self.companies.push((
+                    id.clone(),
+                    m.company.clone(),
+                    m.kind.clone(),
+                    m.tickers.clone(),
+                ));
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use crate::index::offsets::{OffsetMap, Unit};
 use crate::index::IndexError;
-use crate::record::{Named, Record};
+use crate::record::{Claim, Named, Record};
 
 /// A record's score (an `f32` written with three decimals) as the same decimal in `f64`,
 /// not as `0.722000002861023`.
@@ -107,7 +107,6 @@ impl Rows {
             let converted = map.as_ref().map_or(offset, |m| m.convert(offset));
             i64::try_from(converted).unwrap_or(i64::MAX)
         };
-        let name = |n: &Option<Named>| n.as_ref().map(|n| n.name.clone());
         let article = ArticleRow {
             id: record.id.clone(),
             title: record.title.clone(),
@@ -121,36 +120,8 @@ impl Rows {
                 .as_ref()
                 .map(|m| serde_json::Value::Object(m.clone()).to_string()),
         };
-        let claims = record
-            .claims
-            .iter()
-            .map(|c| ClaimRow {
-                id: c.id.clone(),
-                article_id: record.id.clone(),
-                kind: match c.kind {
-                    crate::record::ClaimKind::Direct => "direct",
-                    crate::record::ClaimKind::Indirect => "indirect",
-                },
-                quote: c.quote.text.clone(),
-                quote_start: at(c.quote.start),
-                quote_end: at(c.quote.end),
-                sentence: c.sentence.as_ref().and_then(|s| s.text.clone()),
-                sentence_start: c.sentence.as_ref().map(|s| at(s.start)),
-                sentence_end: c.sentence.as_ref().map(|s| at(s.end)),
-                speaker: c.speaker.as_ref().map(|s| s.name.clone()),
-                speaker_mention: c
-                    .speaker
-                    .as_ref()
-                    .and_then(|s| s.mention.as_ref())
-                    .map(|m| m.text.clone()),
-                cue: c.cue.as_ref().map(|c| c.text.clone()),
-                target: name(&c.target),
-                source: name(&c.source).or_else(|| record.source.clone()),
-                sentiment: c.sentiment.as_ref().map(|s| s.label.as_str().to_string()),
-                sentiment_score: c.sentiment.as_ref().map(|s| score(s.score)),
-                title: record.title.clone(),
-                published: record.published.clone(),
-            })
+        let claims = (record.claims.iter())
+            .map(|c| claim_row(record, c, &at))
             .collect();
         let entities = record
             .entities
@@ -185,6 +156,38 @@ impl Rows {
             entities,
             mentions,
         })
+    }
+}
+
+/// One claim's row; `at` converts a code point offset to the index's unit.
+fn claim_row(record: &Record, c: &Claim, at: &impl Fn(usize) -> i64) -> ClaimRow {
+    let name = |n: &Option<Named>| n.as_ref().map(|n| n.name.clone());
+    ClaimRow {
+        id: c.id.clone(),
+        article_id: record.id.clone(),
+        kind: match c.kind {
+            crate::record::ClaimKind::Direct => "direct",
+            crate::record::ClaimKind::Indirect => "indirect",
+        },
+        quote: c.quote.text.clone(),
+        quote_start: at(c.quote.start),
+        quote_end: at(c.quote.end),
+        sentence: c.sentence.as_ref().and_then(|s| s.text.clone()),
+        sentence_start: c.sentence.as_ref().map(|s| at(s.start)),
+        sentence_end: c.sentence.as_ref().map(|s| at(s.end)),
+        speaker: c.speaker.as_ref().map(|s| s.name.clone()),
+        speaker_mention: c
+            .speaker
+            .as_ref()
+            .and_then(|s| s.mention.as_ref())
+            .map(|m| m.text.clone()),
+        cue: c.cue.as_ref().map(|c| c.text.clone()),
+        target: name(&c.target),
+        source: name(&c.source).or_else(|| record.source.clone()),
+        sentiment: c.sentiment.as_ref().map(|s| s.label.as_str().to_string()),
+        sentiment_score: c.sentiment.as_ref().map(|s| score(s.score)),
+        title: record.title.clone(),
+        published: record.published.clone(),
     }
 }
 

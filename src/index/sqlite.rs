@@ -206,115 +206,8 @@ impl Sink for Sqlite {
         let path = self.path.clone();
         let e = |e| err(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        {
-            let mut delete = tx
-                .prepare_cached("DELETE FROM articles WHERE id = ?1")
-                .map_err(e)?;
-            let mut article = tx
-                .prepare_cached(
-                    "INSERT INTO articles (id, title, url, published, source, text, models, meta)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(e)?;
-            let mut claim = tx
-                .prepare_cached(
-                    "INSERT INTO claims (id, article_id, kind, quote, quote_start, quote_end,
-                       sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
-                       target, source, sentiment, sentiment_score, title, published)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                       ?16, ?17, ?18)
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .map_err(e)?;
-            let mut entity = tx
-                .prepare_cached(
-                    "INSERT INTO entities (article_id, start, \"end\", text, label, score, company)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .map_err(e)?;
-            let mut mention = tx
-                .prepare_cached(
-                    "INSERT INTO mentions (article_id, company_id, company, mentions, sentiment,
-                       sentiment_score) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(e)?;
-            let mut company = tx
-                .prepare_cached(
-                    "INSERT INTO companies (id, name, kind, tickers) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (id) DO NOTHING",
-                )
-                .map_err(e)?;
-            for rows in batch {
-                let a = &rows.article;
-                delete.execute([&a.id]).map_err(e)?;
-                article
-                    .execute(params![
-                        a.id,
-                        a.title,
-                        a.url,
-                        a.published,
-                        a.source,
-                        a.text,
-                        a.models,
-                        a.meta
-                    ])
-                    .map_err(e)?;
-                for c in &rows.claims {
-                    claim
-                        .execute(params![
-                            c.id,
-                            c.article_id,
-                            c.kind,
-                            c.quote,
-                            c.quote_start,
-                            c.quote_end,
-                            c.sentence,
-                            c.sentence_start,
-                            c.sentence_end,
-                            c.speaker,
-                            c.speaker_mention,
-                            c.cue,
-                            c.target,
-                            c.source,
-                            c.sentiment,
-                            c.sentiment_score,
-                            c.title,
-                            c.published
-                        ])
-                        .map_err(e)?;
-                }
-                for n in &rows.entities {
-                    entity
-                        .execute(params![
-                            n.article_id,
-                            n.start,
-                            n.end,
-                            n.text,
-                            n.label,
-                            n.score,
-                            n.company
-                        ])
-                        .map_err(e)?;
-                }
-                for m in &rows.mentions {
-                    mention
-                        .execute(params![
-                            m.article_id,
-                            m.company_id,
-                            m.company,
-                            m.mentions,
-                            m.sentiment,
-                            m.sentiment_score
-                        ])
-                        .map_err(e)?;
-                    if let Some(id) = &m.company_id {
-                        let tickers = serde_json::to_string(&m.tickers).unwrap_or_default();
-                        company
-                            .execute(params![id, m.company, m.kind, tickers])
-                            .map_err(e)?;
-                    }
-                }
-            }
+        for rows in batch {
+            insert_rows(&tx, rows).map_err(e)?;
         }
         tx.commit().map_err(e)
     }
@@ -324,6 +217,101 @@ impl Sink for Sqlite {
 struct Filter {
     sql: Vec<String>,
     params: Vec<Box<dyn ToSql>>,
+}
+
+/// One article's rows, replacing what the index held for it. Statements are prepared once
+/// per connection (`prepare_cached`).
+fn insert_rows(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<()> {
+    let a = &rows.article;
+    tx.prepare_cached("DELETE FROM articles WHERE id = ?1")?
+        .execute([&a.id])?;
+    tx.prepare_cached(
+        "INSERT INTO articles (id, title, url, published, source, text, models, meta)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        a.id,
+        a.title,
+        a.url,
+        a.published,
+        a.source,
+        a.text,
+        a.models,
+        a.meta
+    ])?;
+    let mut claim = tx.prepare_cached(
+        "INSERT INTO claims (id, article_id, kind, quote, quote_start, quote_end,
+           sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
+           target, source, sentiment, sentiment_score, title, published)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+           ?16, ?17, ?18)
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    for c in &rows.claims {
+        claim.execute(params![
+            c.id,
+            c.article_id,
+            c.kind,
+            c.quote,
+            c.quote_start,
+            c.quote_end,
+            c.sentence,
+            c.sentence_start,
+            c.sentence_end,
+            c.speaker,
+            c.speaker_mention,
+            c.cue,
+            c.target,
+            c.source,
+            c.sentiment,
+            c.sentiment_score,
+            c.title,
+            c.published
+        ])?;
+    }
+    let mut entity = tx.prepare_cached(
+        "INSERT INTO entities (article_id, start, \"end\", text, label, score, company)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for n in &rows.entities {
+        entity.execute(params![
+            n.article_id,
+            n.start,
+            n.end,
+            n.text,
+            n.label,
+            n.score,
+            n.company
+        ])?;
+    }
+    insert_mentions(tx, rows)
+}
+
+/// An article's companies, and the knowledge-base companies they are.
+fn insert_mentions(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<()> {
+    let mut mention = tx.prepare_cached(
+        "INSERT INTO mentions (article_id, company_id, company, mentions, sentiment,
+           sentiment_score) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut company = tx.prepare_cached(
+        "INSERT INTO companies (id, name, kind, tickers) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO NOTHING",
+    )?;
+    for m in &rows.mentions {
+        mention.execute(params![
+            m.article_id,
+            m.company_id,
+            m.company,
+            m.mentions,
+            m.sentiment,
+            m.sentiment_score
+        ])?;
+        if let Some(id) = &m.company_id {
+            let tickers = serde_json::to_string(&m.tickers).unwrap_or_default();
+            company.execute(params![id, m.company, m.kind, tickers])?;
+        }
+    }
+    Ok(())
 }
 
 impl Filter {

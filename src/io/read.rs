@@ -581,105 +581,37 @@ pub fn parse_line(
     file: &str,
     line: usize,
 ) -> std::result::Result<Article, InputError> {
-    let fail =
-        |id: Option<String>, kind: &'static str, message: String| InputError { id, kind, message };
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        fail(
-            None,
-            "invalid_utf8",
-            format!("line is not valid UTF-8 (byte {})", e.valid_up_to()),
-        )
-    })?;
-    if text.trim().is_empty() {
-        return Err(fail(
-            None,
-            "empty_line",
-            "blank line: expected a JSON object".into(),
-        ));
-    }
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        fail(
-            None,
-            "invalid_json",
-            format!("not valid JSON at column {}: {e}", e.column()),
-        )
-    })?;
-    let object = value.as_object().ok_or_else(|| {
-        fail(
-            None,
-            "invalid_record",
-            "expected a JSON object with \"text\"".into(),
-        )
-    })?;
-    let id = match object.get("id") {
-        None | Some(serde_json::Value::Null) => format!("{file}:{line}"),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Number(n)) => n.to_string(),
-        Some(other) => {
-            return Err(fail(
-                None,
-                "invalid_field",
-                format!(
-                    "field \"id\" must be a string or number, found {}",
-                    type_name(other)
-                ),
-            ))
-        }
+    let object = json_object(bytes)?;
+    let id = article_id(&object, file, line)?;
+    let invalid = |message: String| InputError {
+        id: Some(id.clone()),
+        kind: "invalid_field",
+        message,
     };
     let text = match object.get("text") {
         Some(serde_json::Value::String(s)) => s.clone(),
         None => {
-            return Err(fail(
-                Some(id),
-                "missing_field",
-                "field \"text\" is missing".into(),
-            ))
+            return Err(InputError {
+                id: Some(id),
+                kind: "missing_field",
+                message: "field \"text\" is missing".into(),
+            })
         }
-        Some(other) => {
-            return Err(fail(
-                Some(id),
-                "invalid_field",
-                format!(
-                    "field \"text\" must be a string, found {}",
-                    type_name(other)
-                ),
-            ))
-        }
+        Some(other) => return Err(invalid(wrong_type("text", "a string", other))),
     };
-    let optional = |name: &str| -> std::result::Result<Option<String>, InputError> {
-        match object.get(name) {
-            None | Some(serde_json::Value::Null) => Ok(None),
-            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(fail(
-                Some(id.clone()),
-                "invalid_field",
-                format!(
-                    "field \"{name}\" must be a string, found {}",
-                    type_name(other)
-                ),
-            )),
-        }
+    let optional = |name: &str| match object.get(name) {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(invalid(wrong_type(name, "a string", other))),
     };
     let targets = match object.get("targets") {
         None | Some(serde_json::Value::Null) => None,
-        Some(value) => Some(
-            parse_targets(value, &text)
-                .map_err(|message| fail(Some(id.clone()), "invalid_field", message))?,
-        ),
+        Some(value) => Some(parse_targets(value, &text).map_err(invalid)?),
     };
     let meta = match object.get("meta") {
         None | Some(serde_json::Value::Null) => None,
         Some(serde_json::Value::Object(map)) => Some(map.clone()),
-        Some(other) => {
-            return Err(fail(
-                Some(id.clone()),
-                "invalid_field",
-                format!(
-                    "field \"meta\" must be an object, found {}",
-                    type_name(other)
-                ),
-            ))
-        }
+        Some(other) => return Err(invalid(wrong_type("meta", "an object", other))),
     };
     Ok(Article {
         targets,
@@ -692,6 +624,68 @@ pub fn parse_line(
         id,
         text,
     })
+}
+
+/// `field "NAME" must be WHAT, found TYPE`.
+fn wrong_type(name: &str, what: &str, found: &serde_json::Value) -> String {
+    format!(
+        "field \"{name}\" must be {what}, found {}",
+        type_name(found)
+    )
+}
+
+/// The line as a JSON object: valid UTF-8, not blank, valid JSON, an object.
+fn json_object(
+    bytes: &[u8],
+) -> std::result::Result<serde_json::Map<String, serde_json::Value>, InputError> {
+    let fail = |kind: &'static str, message: String| InputError {
+        id: None,
+        kind,
+        message,
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        fail(
+            "invalid_utf8",
+            format!("line is not valid UTF-8 (byte {})", e.valid_up_to()),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(fail(
+            "empty_line",
+            "blank line: expected a JSON object".into(),
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        fail(
+            "invalid_json",
+            format!("not valid JSON at column {}: {e}", e.column()),
+        )
+    })?;
+    match value {
+        serde_json::Value::Object(object) => Ok(object),
+        _ => Err(fail(
+            "invalid_record",
+            "expected a JSON object with \"text\"".into(),
+        )),
+    }
+}
+
+/// The item's id: a string or number as given, else `FILE:LINE`.
+fn article_id(
+    object: &serde_json::Map<String, serde_json::Value>,
+    file: &str,
+    line: usize,
+) -> std::result::Result<String, InputError> {
+    match object.get("id") {
+        None | Some(serde_json::Value::Null) => Ok(format!("{file}:{line}")),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(InputError {
+            id: None,
+            kind: "invalid_field",
+            message: wrong_type("id", "a string or number", other),
+        }),
+    }
 }
 
 /// `[{"start": S, "end": E}, ...]`, code point offsets with `S < E <= len(text)`.

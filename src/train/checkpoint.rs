@@ -31,6 +31,11 @@ pub struct Checkpoint {
 }
 
 impl Checkpoint {
+    /// The folder the checkpoint lives in.
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     pub fn new(dir: &Path) -> Self {
         Checkpoint {
             dir: dir.to_path_buf(),

@@ -95,37 +95,7 @@ pub fn fit<T: Task>(
     }
     tch::manual_seed(schedule.seed as i64);
     let checkpoint = Checkpoint::new(checkpoint_dir);
-    let mut position = Position {
-        epoch: 0,
-        batch: 0,
-        step: 0,
-        best_score: -1.0,
-        best_epoch: None,
-        history: Vec::new(),
-        config: config.clone(),
-    };
-    if resume {
-        if let Some(saved) = checkpoint.position()? {
-            if saved.config != config {
-                return Err(Error::Invalid(format!(
-                    "the checkpoint in {} was made with another configuration; \
-                     drop --resume or remove it",
-                    checkpoint_dir.display()
-                )));
-            }
-            checkpoint.restore(task.var_store())?;
-            log(
-                task,
-                &format!(
-                    "resuming at epoch {} batch {} (step {})",
-                    saved.epoch + 1,
-                    saved.batch,
-                    saved.step
-                ),
-            );
-            position = saved;
-        }
-    }
+    let mut position = start(task, config, &checkpoint, resume)?;
     let batches = task.examples().div_ceil(schedule.batch.max(1));
     let total_steps = batches * schedule.epochs;
     let warmup = ((total_steps as f64) * schedule.warmup_ratio) as usize;
@@ -182,34 +152,87 @@ pub fn fit<T: Task>(
             }
         }
         bar.finish_and_clear();
-        let (score, mut summary) = task.evaluate()?;
-        let improved = score > position.best_score;
-        summary["epoch"] = (position.epoch + 1).into();
-        summary["elapsed_s"] = started.elapsed().as_secs().into();
-        log(
-            task,
-            &format!(
-                "epoch {}/{}: dev {summary}{}",
-                position.epoch + 1,
-                schedule.epochs,
-                if improved {
-                    " (best so far: saved)"
-                } else {
-                    ""
-                }
-            ),
-        );
-        position.history.push(summary);
-        if improved {
-            position.best_score = score;
-            position.best_epoch = Some(position.epoch + 1);
-            task.save_best(&position)?;
-        }
-        position.epoch += 1;
-        position.batch = 0;
+        end_epoch(task, &mut position, schedule.epochs, started)?;
         checkpoint.save(task.var_store(), &position)?;
     }
     Ok(position)
+}
+
+/// Where training starts: a fresh position, or the checkpoint's with `resume` (which must
+/// have been made with the same configuration).
+fn start<T: Task>(
+    task: &T,
+    config: serde_json::Value,
+    checkpoint: &Checkpoint,
+    resume: bool,
+) -> Result<Position> {
+    let mut position = Position {
+        epoch: 0,
+        batch: 0,
+        step: 0,
+        best_score: -1.0,
+        best_epoch: None,
+        history: Vec::new(),
+        config: config.clone(),
+    };
+    if resume {
+        if let Some(saved) = checkpoint.position()? {
+            if saved.config != config {
+                return Err(Error::Invalid(format!(
+                    "the checkpoint in {} was made with another configuration; \
+                     drop --resume or remove it",
+                    checkpoint.dir().display()
+                )));
+            }
+            checkpoint.restore(task.var_store())?;
+            log(
+                task,
+                &format!(
+                    "resuming at epoch {} batch {} (step {})",
+                    saved.epoch + 1,
+                    saved.batch,
+                    saved.step
+                ),
+            );
+            position = saved;
+        }
+    }
+    Ok(position)
+}
+
+/// The end of an epoch: scores dev, logs, keeps the best model, moves to the next epoch.
+fn end_epoch<T: Task>(
+    task: &T,
+    position: &mut Position,
+    epochs: usize,
+    started: Instant,
+) -> Result<()> {
+    let (score, mut summary) = task.evaluate()?;
+    let improved = score > position.best_score;
+    summary["epoch"] = (position.epoch + 1).into();
+    summary["elapsed_s"] = started.elapsed().as_secs().into();
+    log(
+        task,
+        &format!(
+            "epoch {}/{}: dev {summary}{}",
+            position.epoch + 1,
+            epochs,
+            if improved {
+                " (best so far: saved)"
+            } else {
+                ""
+            }
+        ),
+    );
+    position.history.push(summary);
+    if improved {
+        position.best_score = score;
+        position.best_epoch = Some(position.epoch + 1);
+        task.save_best(position)?;
+    }
+    position.epoch += 1;
+    position.batch = 0;
+    Ok(())
 }
 
 fn progress_bar(len: u64, epoch: usize, epochs: usize) -> indicatif::ProgressBar {
