@@ -15,7 +15,7 @@
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::is_determiner;
+use crate::claims::lexicon::{is_determiner, is_outside_role};
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.
@@ -144,28 +144,6 @@ const MODIFIERS: &[&str] = &[
 /// Verbs of `X, who runs ORG`.
 const RUNS: &[&str] = &[
     "runs", "heads", "leads", "chairs", "founded", "manages", "run", "heads", "led", "ran",
-];
-
-/// Roles of people who comment on companies from outside: with no organisation named,
-/// they have none (an executive's is the company the article is about).
-const OUTSIDERS: &[&str] = &[
-    "analyst",
-    "analysts",
-    "economist",
-    "economists",
-    "strategist",
-    "trader",
-    "traders",
-    "dealer",
-    "dealers",
-    "broker",
-    "consultant",
-    "researcher",
-    "lawyer",
-    "attorney",
-    "banker",
-    "adviser",
-    "advisor",
 ];
 
 /// Heads of descriptor phrases that refer back to an organisation ("the company").
@@ -342,7 +320,7 @@ fn latest_organisation(v: &View, before: usize) -> Option<WordRange> {
 
 /// Whether a title names an outside commentator (an analyst, a dealer).
 fn is_outsider(v: &View, title: WordRange) -> bool {
-    (title.start..title.end).any(|w| OUTSIDERS.contains(&v.word(w)))
+    (title.start..title.end).any(|w| is_outside_role(v.word(w)))
 }
 
 /// `ORG TITLE X` / `ORG's TITLE X`.

@@ -213,6 +213,34 @@ pub fn ends_clause(word: &str) -> bool {
     matches!(word, "." | "?" | "!" | ";" | "..." | "…")
 }
 
+/// Words of the roles of people who comment on companies from outside (an analyst, a
+/// fund manager, a dealer), as opposed to speaking for one.
+pub fn is_outside_role(word: &str) -> bool {
+    matches!(
+        word,
+        "analyst"
+            | "analysts"
+            | "economist"
+            | "economists"
+            | "strategist"
+            | "trader"
+            | "traders"
+            | "dealer"
+            | "dealers"
+            | "broker"
+            | "brokers"
+            | "consultant"
+            | "researcher"
+            | "lawyer"
+            | "attorney"
+            | "banker"
+            | "adviser"
+            | "advisor"
+            | "fund"
+            | "portfolio"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

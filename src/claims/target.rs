@@ -11,6 +11,7 @@
 //! exchanges) are never targets, and a quote about a market or an economy has none.
 
 use crate::claims::context::View;
+use crate::claims::lexicon::is_outside_role;
 use crate::claims::FoundClaim;
 use crate::doc::{EntityLabel, WordRange};
 
@@ -49,30 +50,6 @@ const NOT_COMPANIES: &[&str] = &[
     "congress",
     "administration",
     "board",
-];
-
-/// Roles of people who comment on companies from outside.
-const OUTSIDERS: &[&str] = &[
-    "analyst",
-    "analysts",
-    "economist",
-    "economists",
-    "strategist",
-    "trader",
-    "traders",
-    "dealer",
-    "dealers",
-    "broker",
-    "brokers",
-    "consultant",
-    "researcher",
-    "lawyer",
-    "attorney",
-    "banker",
-    "adviser",
-    "advisor",
-    "fund",
-    "manager",
 ];
 
 /// Words of a quote about a company's own business.
@@ -120,7 +97,7 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
         return false;
     }
     match claim.speaker_title.map(|t| v.words_in(t)) {
-        Some(title) => !(title.start..title.end).any(|w| OUTSIDERS.contains(&v.word(w))),
+        Some(title) => !(title.start..title.end).any(|w| is_outside_role(v.word(w))),
         // The organisation itself speaking; a person with no role named may be either.
         None => claim.speaker_entity == claim.affiliation,
     }
