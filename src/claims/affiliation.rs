@@ -354,23 +354,11 @@ fn around(v: &View, person: WordRange) -> Affiliated {
 /// that end with the same word (the surname), first one first.
 fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
     let surname = v.word(person.end - 1);
-    let mut out = Vec::new();
-    let mut w = 0;
-    while w < person.start {
-        match v
-            .entity_words(w)
-            .filter(|_| v.label(w) == Some(EntityLabel::Person))
-        {
-            Some(e) => {
-                if e.end <= person.start && v.word(e.end - 1) == surname && !v.is_quoted(w) {
-                    out.push(e);
-                }
-                w = e.end.max(w + 1);
-            }
-            None => w += 1,
-        }
-    }
-    out
+    (v.entities_in(WordRange::new(0, person.start)).into_iter())
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
+        .filter(|&e| e.end <= person.start && v.word(e.end - 1) == surname)
+        .filter(|&e| !v.is_quoted(e.start))
+        .collect()
 }
 
 /// The title and affiliation of a claim's speaker: `speaker` the attribution's mention,

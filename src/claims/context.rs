@@ -153,6 +153,23 @@ impl<'a> View<'a> {
         Some(WordRange::new(a, b))
     }
 
+    /// The entities met walking `words` in order: the entity holding each word, then on
+    /// after its last word (the first may start before `words`, the last end after it).
+    pub fn entities_in(&self, words: WordRange) -> Vec<WordRange> {
+        let mut out = Vec::new();
+        let mut w = words.start;
+        while w < words.end {
+            match self.entity_words(w) {
+                Some(e) => {
+                    out.push(e);
+                    w = e.end.max(w + 1);
+                }
+                None => w += 1,
+            }
+        }
+        out
+    }
+
     /// The words of sentence `s` that are not inside a quote.
     pub fn unquoted_words(&self, s: usize) -> Vec<usize> {
         let r = self.sentence_words.get(s).copied().unwrap_or_default();

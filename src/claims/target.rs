@@ -105,20 +105,10 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
 
 /// The company entities of the quote's words, in order.
 fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
-    let mut out = Vec::new();
-    let mut w = quote.start;
-    while w < quote.end {
-        match v.entity_words(w) {
-            Some(e) if v.label(w) == Some(EntityLabel::Organisation) => {
-                if e.end <= quote.end && is_company(v, e) {
-                    out.push(e);
-                }
-                w = e.end.max(w + 1);
-            }
-            _ => w += 1,
-        }
-    }
-    out
+    (v.entities_in(quote).into_iter())
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation))
+        .filter(|&e| e.end <= quote.end && is_company(v, e))
+        .collect()
 }
 
 /// The words of an entity, for comparing mentions.
@@ -130,23 +120,20 @@ fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
 /// on a tie), other than the firms outside commentators speak for.
 fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
     let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
-    let mut w = 0;
-    while w < v.words.len() {
-        let Some(e) = v.entity_words(w) else {
-            w += 1;
+    let all = WordRange::new(0, v.words.len());
+    for e in v.entities_in(all) {
+        let organisation = v.label(e.start) == Some(EntityLabel::Organisation);
+        if !organisation || v.is_quoted(e.start) || !is_company(v, e) {
             continue;
-        };
-        let organisation = v.label(w) == Some(EntityLabel::Organisation);
-        if organisation && !v.is_quoted(w) && is_company(v, e) {
-            let key = text(v, e);
-            if !except.iter().any(|&x| text(v, x) == key) {
-                match counts.iter_mut().find(|(k, _, _)| *k == key) {
-                    Some(entry) => entry.1 += 1,
-                    None => counts.push((key, 1, e)),
-                }
-            }
         }
-        w = e.end.max(w + 1);
+        let key = text(v, e);
+        if except.iter().any(|&x| text(v, x) == key) {
+            continue;
+        }
+        match counts.iter_mut().find(|(k, _, _)| *k == key) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((key, 1, e)),
+        }
     }
     let most = counts.iter().map(|c| c.1).max()?;
     counts.into_iter().find(|c| c.1 == most).map(|c| c.2)
