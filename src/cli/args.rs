@@ -329,6 +329,10 @@ pub struct TrainSentimentArgs {
     /// mean macro-F1 of NewsMTSC dev-rw and sentfin/dev.jsonl.
     #[arg(long)]
     pub sentfin: bool,
+    /// With --sentfin: how many times each SEntFiN target is seen per epoch (its headlines
+    /// are short, so repeating them weights business news up at little cost).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub sentfin_repeat: u32,
     /// Start from this trained sentiment model folder instead of the base encoder.
     #[arg(long)]
     pub init: Option<PathBuf>,

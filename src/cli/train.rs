@@ -113,6 +113,11 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         require_files(&[&directed], "directed-sentiment")?;
     }
     config.sentfin = args.sentfin;
+    anyhow::ensure!(
+        args.sentfin || args.sentfin_repeat == 1,
+        "--sentfin-repeat needs --sentfin"
+    );
+    config.sentfin_repeat = args.sentfin_repeat as usize;
     if let Some(init) = &args.init {
         anyhow::ensure!(
             init.join("config.json").is_file(),

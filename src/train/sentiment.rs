@@ -35,6 +35,9 @@ pub struct SentimentTrainConfig {
     /// Also train on SEntFiN train and select on its dev too.
     #[serde(default)]
     pub sentfin: bool,
+    /// Copies of each SEntFiN target per epoch (1 when absent, as in older records).
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub sentfin_repeat: usize,
     /// Start from this trained sentiment model instead of the base encoder (a second,
     /// lower-rate pass); its checksum goes in training.json.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,9 +61,18 @@ impl Default for SentimentTrainConfig {
             casing: true,
             directed: false,
             sentfin: false,
+            sentfin_repeat: 1,
             init: None,
         }
     }
+}
+
+fn one() -> usize {
+    1
+}
+
+fn is_one(n: &usize) -> bool {
+    *n == 1
 }
 
 pub struct SentimentTrainJob {
@@ -294,8 +306,14 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
     }];
     if cfg.sentfin {
         let extra = read_sentfin(&job.sentfin_train)?;
-        eprintln!("train sentiment: {} SEntFiN targets added", extra.len());
-        examples.extend(extra);
+        let repeat = cfg.sentfin_repeat.max(1);
+        eprintln!(
+            "train sentiment: {} SEntFiN targets added ({repeat} times each per epoch)",
+            extra.len()
+        );
+        for _ in 0..repeat {
+            examples.extend(extra.iter().cloned());
+        }
         dev.push(Dev {
             name: "sentfin_dev",
             data: prepare(&read_sentfin(&job.sentfin_dev)?, model),
