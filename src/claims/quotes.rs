@@ -16,6 +16,10 @@
 //! that opens a quote and does not close it goes on in the next paragraph when that one
 //! starts with an opening mark; each paragraph's piece is then its own `Quote`, and the
 //! pieces share a `group`. A mark with no partner costs at most its own quote.
+//!
+//! Where lines are not paragraphs (one sentence per line, hard-wrapped text), a quote left
+//! open at a line end whose next line does not reopen it runs on into the next lines when
+//! one of them, at most [`MAX_RUN_ON_LINES`] later, closes it.
 
 use crate::doc::CharRange;
 
@@ -59,9 +63,12 @@ enum Style {
     Typewriter,
 }
 
+/// How many further lines a quote left open at a line end may run on into.
+pub const MAX_RUN_ON_LINES: usize = 4;
+
 /// Finds the quotations of `chars`, in text order.
 pub fn find_quotes(chars: &[char]) -> Vec<Quote> {
-    let paragraphs = paragraphs(chars);
+    let paragraphs = quote_blocks(chars);
     let mut out: Vec<Quote> = Vec::new();
     let mut carried_group: Option<usize> = None;
     for (k, &(ps, pe)) in paragraphs.iter().enumerate() {
@@ -136,6 +143,32 @@ pub fn paragraphs(chars: &[char]) -> Vec<(usize, usize)> {
             }
             start = i + 1;
         }
+    }
+    out
+}
+
+/// The paragraphs, with lines joined where a quote runs on across a line break.
+fn quote_blocks(chars: &[char]) -> Vec<(usize, usize)> {
+    let lines = paragraphs(chars);
+    let mut out = Vec::with_capacity(lines.len());
+    let mut k = 0;
+    while k < lines.len() {
+        let (start, mut end) = lines[k];
+        let mut last = k;
+        while let (_, Some(open)) = pair_doubles(chars, start, end) {
+            let closing = (last + 1..lines.len())
+                .take(MAX_RUN_ON_LINES)
+                .take_while(|&m| !opens_with_mark(chars, lines[m].0, lines[m].1))
+                .find(|&m| {
+                    let (quotes, _) = pair_doubles(chars, start, lines[m].1);
+                    quotes.iter().any(|q| q.open == open.start)
+                });
+            let Some(m) = closing else { break };
+            end = lines[m].1;
+            last = m;
+        }
+        out.push((start, end));
+        k = last + 1;
     }
     out
 }
@@ -448,6 +481,24 @@ mod tests {
         assert_eq!(got, vec!["First part goes on", "Second part ends here"]);
         assert!(found[0].continues);
         assert_eq!(found[1].group, 0);
+    }
+
+    #[test]
+    fn quote_runs_on_across_line_breaks_that_are_not_paragraphs() {
+        // One sentence per line, as in tokenised corpora, and hard-wrapped text.
+        assert_eq!(
+            quotes("\" We are pleased .\nSales rose , \" he said .\n"),
+            vec!["We are pleased .\nSales rose"]
+        );
+        assert_eq!(
+            quotes("“We will keep\ninvesting,” she said.\nThe end."),
+            vec!["We will keep\ninvesting"]
+        );
+        // A stray mark does not swallow the next line's own quote.
+        assert_eq!(quotes("He wrote \"no.\nThen \"yes\" came."), vec!["yes"]);
+        // Too far away: the quote is dropped, as an unclosed one.
+        let far = format!("\"A.\n{}B,\" he said.", "x.\n".repeat(MAX_RUN_ON_LINES + 1));
+        assert!(quotes(&far).is_empty());
     }
 
     #[test]
