@@ -16,6 +16,7 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_determiner, is_outside_role};
+use crate::claims::target::focal_company;
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.
@@ -377,10 +378,11 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                 .unwrap_or_default();
             let title = here.title.or(earlier.title);
             // "Mark Gildea, chief executive officer, said": an executive with no
-            // organisation named works for the one the article is about.
-            let implied = title
-                .filter(|&t| !is_outsider(v, t))
-                .and_then(|_| latest_organisation(v, person.start));
+            // organisation named works for the company the article is about, or failing
+            // one, the organisation named last.
+            let implied = title.filter(|&t| !is_outsider(v, t)).and_then(|_| {
+                focal_company(v, &[]).or_else(|| latest_organisation(v, person.start))
+            });
             Affiliated {
                 title,
                 organisation: here.organisation.or(earlier.organisation).or(implied),

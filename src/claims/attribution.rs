@@ -448,8 +448,8 @@ fn trim_parenthetical(v: &View, seq: &[usize], k: usize, end: usize) -> usize {
 }
 
 /// The entity a speaker mention refers to: a person or organisation inside it, or for a
-/// pronoun the nearest one before it in the same or the previous sentence, outside
-/// quotes.
+/// pronoun the nearest one before it outside quotes: in the same or the previous sentence
+/// for "they", up to [`PRONOUN_REACH_SENTENCES`] back for "he", "she" and "it".
 pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
     let (a, b) = (mention.start, mention.end);
     let inside = |label: EntityLabel| {
@@ -479,12 +479,22 @@ pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
         return None;
     }
     let sentence = v.sentence_of[a];
-    let first = v.sentence_words[sentence.saturating_sub(1)].start;
+    // "they" may be people or organisations, so only a close antecedent is safe; "he",
+    // "she" and "it" go on naming the last person or company for a few sentences.
+    let back = if labels.len() == 1 {
+        PRONOUN_REACH_SENTENCES
+    } else {
+        1
+    };
+    let first = v.sentence_words[sentence.saturating_sub(back)].start;
     (first..a)
         .rev()
         .find(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
         .and_then(|w| v.entity_words(w))
 }
+
+/// How many sentences back a singular pronoun's antecedent is looked for.
+const PRONOUN_REACH_SENTENCES: usize = 5;
 
 #[cfg(test)]
 mod tests {

@@ -118,7 +118,7 @@ fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
 
 /// The article's focal company: the company named most often outside quotes (first named
 /// on a tie), other than the firms outside commentators speak for.
-fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
+pub(super) fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
     let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
     let all = WordRange::new(0, v.words.len());
     for e in v.entities_in(all) {
