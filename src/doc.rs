@@ -318,6 +318,13 @@ impl Document {
         text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The name of the entity at `range`: its words, or for an acronym the organisation
+    /// of the article it abbreviates ("RBA" → "Reserve Bank of Australia").
+    pub fn entity_name(&self, range: CharRange) -> String {
+        let full = crate::companies::acronyms::expansion(self.chars(), &self.mentions, range);
+        self.name_of(full.unwrap_or(range))
+    }
+
     /// The normalised text of `range`.
     pub fn text_of(&self, range: CharRange) -> String {
         let chars = self.chars();

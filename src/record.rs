@@ -360,7 +360,7 @@ fn wire_claim(
             let located = span(mention)?;
             let name = company
                 .clone()
-                .unwrap_or_else(|| doc.name_of(entity.unwrap_or(mention)));
+                .unwrap_or_else(|| doc.entity_name(entity.unwrap_or(mention)));
             Some(Named {
                 name,
                 mention: Some(located),
@@ -385,7 +385,8 @@ fn wire_claim(
                 mention: named.mention,
                 title: found.speaker_title.and_then(span),
                 affiliation: found.affiliation.map(|mention| Affiliation {
-                    name: (companies.affiliation.clone()).unwrap_or_else(|| doc.name_of(mention)),
+                    name: (companies.affiliation.clone())
+                        .unwrap_or_else(|| doc.entity_name(mention)),
                     mention: span(mention),
                     company: companies.affiliation.clone(),
                 }),

@@ -156,13 +156,19 @@ fn quote_blocks(chars: &[char]) -> Vec<(usize, usize)> {
         let (start, mut end) = lines[k];
         let mut last = k;
         while let (_, Some(open)) = pair_doubles(chars, start, end) {
-            let closing = (last + 1..lines.len())
-                .take(MAX_RUN_ON_LINES)
-                .take_while(|&m| !opens_with_mark(chars, lines[m].0, lines[m].1))
-                .find(|&m| {
-                    let (quotes, _) = pair_doubles(chars, start, lines[m].1);
-                    quotes.iter().any(|q| q.open == open.start)
-                });
+            // A line that opens with a mark may still close the quote (a mark alone on
+            // its line); otherwise it starts a quote of its own and the search stops.
+            let mut closing = None;
+            for m in (last + 1..lines.len()).take(MAX_RUN_ON_LINES) {
+                let (quotes, _) = pair_doubles(chars, start, lines[m].1);
+                if quotes.iter().any(|q| q.open == open.start) {
+                    closing = Some(m);
+                    break;
+                }
+                if opens_with_mark(chars, lines[m].0, lines[m].1) {
+                    break;
+                }
+            }
             let Some(m) = closing else { break };
             end = lines[m].1;
             last = m;
@@ -493,6 +499,11 @@ mod tests {
         assert_eq!(
             quotes("“We will keep\ninvesting,” she said.\nThe end."),
             vec!["We will keep\ninvesting"]
+        );
+        // A closing mark alone on its line.
+        assert_eq!(
+            quotes("said Ann . \"\nNo .\n\"\nThen \"yes\" ."),
+            vec!["No", "yes"]
         );
         // A stray mark does not swallow the next line's own quote.
         assert_eq!(quotes("He wrote \"no.\nThen \"yes\" came."), vec!["yes"]);

@@ -3,9 +3,11 @@
 //! lists the acronym.
 //!
 //! Reads: the article's code points and its entities (original offsets). Writes: the
-//! `company` of entities that are a defined acronym and had none.
+//! `company` of entities that are a defined acronym and had none. [`expansion`] names any
+//! acronym by the organisation of the article whose initials it is ("CBSA" → "Copper and
+//! Brass Servicenter Association"), known to the knowledge base or not.
 
-use crate::doc::{Mention, MentionKind};
+use crate::doc::{CharRange, EntityLabel, Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
 fn is_acronym(word: &str) -> bool {
@@ -45,6 +47,56 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
     }
 }
 
+/// Words that may or may not give their initial to an acronym ("Bank of Japan": BOJ, BJ).
+fn is_joiner(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "of" | "and" | "the" | "for" | "&" | "de" | "du" | "la" | "del"
+    )
+}
+
+/// Whether `letters` are the initials of `words`, joiners optional.
+fn initials_match(letters: &[char], words: &[&str]) -> bool {
+    let Some((word, rest)) = words.split_first() else {
+        return letters.is_empty();
+    };
+    let initial = word.chars().next().map(|c| c.to_ascii_uppercase());
+    let uses = letters.first().copied() == initial && initials_match(&letters[1..], rest);
+    uses || (is_joiner(word) && initials_match(letters, rest))
+}
+
+/// The organisation entity whose initials the acronym at `range` is, when the article
+/// has exactly one such name (several different ones: none).
+pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Option<CharRange> {
+    let text = |r: CharRange| -> String {
+        chars[r.start.min(chars.len())..r.end.min(chars.len())]
+            .iter()
+            .collect()
+    };
+    let acronym = text(range);
+    if !is_acronym(&acronym) {
+        return None;
+    }
+    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_alphabetic).collect();
+    let mut found: Option<(CharRange, String)> = None;
+    for m in mentions {
+        if m.kind != MentionKind::Entity || m.label != EntityLabel::Organisation {
+            continue;
+        }
+        let name = text(m.range);
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.len() < 2 || !initials_match(&letters, &words) {
+            continue;
+        }
+        match &found {
+            Some((_, seen)) if *seen != name => return None,
+            Some(_) => {}
+            None => found = Some((m.range, name)),
+        }
+    }
+    found.map(|(r, _)| r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,6 +133,31 @@ mod tests {
             companies,
             [Some("TSMC Ltd"), Some("TSMC Ltd"), None, Some("TSMC Ltd")]
         );
+    }
+
+    #[test]
+    fn an_acronym_expands_to_the_organisation_with_its_initials() {
+        let text = "The Copper and Brass Servicenter Association said. The CBSA added. \
+                    The Bank of Japan and the BOJ. ABC and XYZ.";
+        let chars: Vec<char> = text.chars().collect();
+        let entities = vec![
+            entity(text, "Copper and Brass Servicenter Association", 0, None),
+            entity(text, "CBSA", 0, None),
+            entity(text, "Bank of Japan", 0, None),
+            entity(text, "BOJ", 0, None),
+            entity(text, "XYZ", 0, None),
+        ];
+        let expand = |i: usize| {
+            expansion(&chars, &entities, entities[i].range)
+                .map(|r| chars[r.start..r.end].iter().collect::<String>())
+        };
+        assert_eq!(
+            expand(1).as_deref(),
+            Some("Copper and Brass Servicenter Association")
+        );
+        assert_eq!(expand(3).as_deref(), Some("Bank of Japan"));
+        assert_eq!(expand(4), None, "no name with those initials");
+        assert_eq!(expand(0), None, "not an acronym");
     }
 
     #[test]
