@@ -324,9 +324,17 @@ fn is_outsider(v: &View, title: WordRange) -> bool {
     (title.start..title.end).any(|w| is_outside_role(v.word(w)))
 }
 
-/// `ORG TITLE X` / `ORG's TITLE X`.
+/// `ORG TITLE X` / `ORG's TITLE X`, also with an honorific (`chairman Sir X`) or with
+/// the role set off by commas (`ORG's finance director, X, said`).
 fn premodifier(v: &View, person: WordRange) -> Affiliated {
-    let Some(title) = title_before(v, person.start) else {
+    let mut end = person.start;
+    while end > 0 && is_honorific(v.word(end - 1)) {
+        end -= 1;
+    }
+    let set_off = end > 0 && v.word(end - 1) == "," && v.word(person.end) == ",";
+    let title =
+        title_before(v, end).or_else(|| set_off.then(|| title_before(v, end - 1)).flatten());
+    let Some(title) = title else {
         return Affiliated::default();
     };
     let before = title.start;
@@ -339,6 +347,28 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
         title: Some(title),
         organisation,
     }
+}
+
+/// A form of address (lowercased) the name tagger leaves outside the name ("Sir Nigel
+/// Mobbs").
+fn is_honorific(word: &str) -> bool {
+    matches!(
+        word,
+        "sir"
+            | "dame"
+            | "lord"
+            | "lady"
+            | "mr"
+            | "mr."
+            | "mrs"
+            | "mrs."
+            | "ms"
+            | "ms."
+            | "dr"
+            | "dr."
+            | "prof."
+            | "professor"
+    )
 }
 
 /// The patterns around one mention of a person.
@@ -498,6 +528,24 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, pair("chief financial officer", "Fabrikam"));
+        let text = "Fabrikam's chairman Sir Bo Kim said \"we will grow.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Fabrikam", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("chairman", "Fabrikam"), "an honorific between");
+        let text = "Fabrikam's finance director, Bo Kim, said \"we will grow.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Fabrikam", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(
+            got,
+            pair("finance director", "Fabrikam"),
+            "set off by commas"
+        );
     }
 
     #[test]
