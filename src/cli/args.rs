@@ -46,6 +46,9 @@ pub enum Command {
     Search(claimlink::index::cli::SearchArgs),
     /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
     Export(claimlink::export::ExportArgs),
+    /// Write one self-contained HTML file showing claimlink/1 output: corpus overview,
+    /// articles with entity marks and claims, with --gold the misses and false positives.
+    Report(claimlink::report::ReportArgs),
 }
 
 #[derive(Args)]
