@@ -378,3 +378,62 @@ fn eval_record_is_eval_corpus_on_the_seed() {
     assert_eq!(record["scores"], corpus["scores"]);
     assert_eq!(record["scores"]["on_matched_quotes"]["speaker"]["of"], 3);
 }
+
+/// The first line of `claimlink ARGS` parsed as JSON, after checking it is the only one.
+fn json_only(args: &[&str]) -> Value {
+    let output = claimlink(args, None);
+    assert_success(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        stdout.trim().lines().count(),
+        1,
+        "one JSON object: {stdout}"
+    );
+    serde_json::from_str(stdout.trim()).expect("--json prints JSON")
+}
+
+#[test]
+fn eval_ner_and_sentiment_print_one_metrics_object_with_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let conll = dir.path().join("gold.conll");
+    std::fs::write(
+        &conll,
+        "-DOCSTART- -X- -X- O\n\nAngela NNP B-NP I-PER\nMerkel NNP I-NP I-PER\nvisited VBD B-VP O\nParis NNP B-NP I-LOC\n. . O O\n",
+    )
+    .expect("write");
+    let ner = json_only(&[
+        "eval",
+        "ner",
+        "--gold",
+        conll.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(ner["eval"], "ner");
+    let overall = &ner["entities"]["overall"];
+    let found = overall["tp"].as_u64().unwrap_or(0) + overall["fn"].as_u64().unwrap_or(0);
+    assert_eq!(found, 2, "two gold entities: {ner}");
+    assert!(overall["f1"].as_f64().is_some());
+    let headlines = dir.path().join("headlines.jsonl");
+    std::fs::write(
+        &headlines,
+        "{\"id\": 1, \"title\": \"Infosys profit jumps 20%, beats estimates\", \"entities\": [{\"text\": \"Infosys\", \"sentiment\": \"positive\"}]}\n",
+    )
+    .expect("write");
+    let sentiment = json_only(&[
+        "eval",
+        "sentiment",
+        "--gold",
+        headlines.to_str().expect("utf-8"),
+        "--json",
+    ]);
+    assert_eq!(sentiment["format"], "SEntFiN");
+    let matrix = sentiment["confusion"]["matrix_gold_by_predicted"]
+        .as_array()
+        .expect("matrix");
+    let total: u64 = matrix
+        .iter()
+        .flat_map(|r| r.as_array().into_iter().flatten())
+        .filter_map(Value::as_u64)
+        .sum();
+    assert_eq!(total, 1);
+}
