@@ -315,3 +315,29 @@ fn in_chromium_gold_misses_and_false_positives_are_marked() {
         "the right entity is not flagged"
     );
 }
+
+#[test]
+fn texts_come_from_articles_when_the_records_have_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut record = payload_record();
+    let text = record["text"].take();
+    record.as_object_mut().expect("object").remove("text");
+    let pred = feed::file(dir.path(), "pred.jsonl", &format!("{record}\n"));
+    let page = dir.path().join("r.html");
+    let without = report(&pred, &[], &page);
+    // Only the text has the svg payload's attribute name.
+    assert!(
+        !without.contains("data-pwned"),
+        "no text without --articles"
+    );
+    let input = json!({"id": record["id"], "text": text});
+    let articles = feed::file(dir.path(), "in.jsonl", &format!("{input}\n"));
+    let with = report(
+        &pred,
+        &["--articles", articles.to_str().expect("utf-8")],
+        &page,
+    );
+    assert!(with.contains("data-pwned"), "the text from --articles");
+    // ... JSON-escaped for the script element: `<` as \u003c.
+    assert!(with.contains("\\u003csvg onload="));
+}
