@@ -14,6 +14,9 @@ pgdir=$(mktemp -d)
 trap './scripts/postgres.sh stop "$pgdir" || true; rm -rf "$log" "$pgdir"' EXIT
 CLAIMLINK_TEST_POSTGRES=$(./scripts/postgres.sh start "$pgdir")
 export CLAIMLINK_TEST_POSTGRES
+# The report's browser tests run Debian's chromium headless (installed when missing).
+CLAIMLINK_TEST_CHROMIUM=$(./scripts/chromium.sh)
+export CLAIMLINK_TEST_CHROMIUM
 status=0
 cargo test --release --no-fail-fast 2>&1 | tee "$log" || status=$?
 # One closing line over every test binary: "N passed, N failed".

@@ -59,6 +59,8 @@ pub mod models;
 pub mod pipeline;
 pub mod range;
 pub mod record;
+#[doc(hidden)]
+pub mod report;
 pub mod run;
 pub mod sentiment;
 pub mod text;

@@ -71,5 +71,6 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Index(args) => Ok(claimlink::index::cli::index_command(&args)?),
         Command::Search(args) => Ok(claimlink::index::cli::search_command(&args)?),
         Command::Export(args) => Ok(claimlink::export::export_command(&args)?),
+        Command::Report(args) => Ok(claimlink::report::report_command(&args)?),
     }
 }

@@ -46,6 +46,9 @@ pub enum Command {
     Search(claimlink::index::cli::SearchArgs),
     /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
     Export(claimlink::export::ExportArgs),
+    /// Write one self-contained HTML file showing claimlink/1 output: corpus overview,
+    /// articles with entity marks and claims, with --gold the misses and false positives.
+    Report(claimlink::report::ReportArgs),
 }
 
 #[derive(Args)]
@@ -180,11 +183,20 @@ pub enum MarkupArg {
 
 #[derive(Subcommand)]
 pub enum EvalCommand {
-    /// Score one article's record against a hand-made gold record (e.g. the seed's).
+    /// P/R/F1 per field against your own gold: JSONL in the claimlink/1 shape with every
+    /// part optional (schema/claimlink-gold.schema.json), so a corrected output line is
+    /// gold.
+    #[command(long_about = CORPUS_HELP)]
+    Corpus(Box<CorpusArgs>),
+    /// Score one article's record against a hand-made gold record (e.g. the seed's), as a
+    /// one-article `eval corpus`.
     Record {
         /// Gold JSON: {id, text, entities, claims}, e.g. ../shared/seed/*.gold.json
         #[arg(long)]
         gold: PathBuf,
+        /// Print one JSON metrics object instead of the table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },
@@ -194,6 +206,9 @@ pub enum EvalCommand {
         /// ../shared/data/newsmtsc/dev-rw.jsonl or ../shared/data/sentfin/dev.jsonl
         #[arg(long)]
         gold: PathBuf,
+        /// Print one JSON metrics object instead of the table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },
@@ -206,6 +221,9 @@ pub enum EvalCommand {
         /// Where indirect claims come from: the attribution head, or the rule baseline.
         #[arg(long, value_enum, default_value_t = RolesArg::Head)]
         roles: RolesArg,
+        /// Print one JSON metrics object instead of the table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },
@@ -218,6 +236,9 @@ pub enum EvalCommand {
         /// Folder the gold's `file` paths are relative to.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
+        /// Print one JSON metrics object instead of the table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },
@@ -226,9 +247,62 @@ pub enum EvalCommand {
         /// CoNLL file (token ... TAG per line), e.g. ../shared/data/conll2003/valid.txt
         #[arg(long)]
         gold: PathBuf,
+        /// Print one JSON metrics object instead of the table.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },
+}
+
+/// `eval corpus --help`: what is matched and how.
+const CORPUS_HELP: &str = "\
+P/R/F1 per field against your own gold: JSONL in the claimlink/1 shape with every part
+optional (schema/claimlink-gold.schema.json), so a corrected `claimlink run` line is gold.
+Without --pred, the pipeline runs on each gold line's `text`.
+
+Matching rules:
+- Articles match by `id`. A gold article with no prediction counts all its gold items as
+  misses; a predicted article not in the gold counts all its items as false positives;
+  both are listed.
+- A part the gold omits (`entities`, `claims`, `companies`, `targets`, or a claim's
+  `speaker`, `target`, `source`, `cue`, `sentiment`) is not scored; a present part is
+  complete: `[]` means none, `null` means the claim has no such value.
+- entity spans: exact start and end. entity labels: exact span and label (PER, ORG, LOC,
+  MISC) over labelled gold entities; a gold entity without label is scored as a span only.
+  entity companies: exact span and `company`.
+- claim quotes (exact): same start and end. claim quotes (overlap): one-to-one, largest
+  overlap first.
+- speaker, target, source, cue, claim sentiment: on overlap-matched claims, the claim's
+  value is the item: names compared ignoring case and spacing, cue by exact span,
+  sentiment by label. Right: true positive; wrong: a false positive and a miss; on one
+  side only: a false positive or a miss. Values of unmatched predicted claims are false
+  positives, of unmatched gold claims misses. \"on matched quotes\" gives plain accuracy
+  over matched claims whose gold gives the field.
+- target sentiment: input `targets` by exact span and label. company sentiment:
+  `companies` by name (case and spacing ignored) and label.
+Counts are summed over articles (micro-average).";
+
+#[derive(Args)]
+pub struct CorpusArgs {
+    /// Gold JSONL (schema/claimlink-gold.schema.json), e.g. gold/seed.jsonl
+    #[arg(long)]
+    pub gold: PathBuf,
+    /// Predictions to score (claimlink/1 JSONL, as `run` writes); without it the pipeline
+    /// runs on the gold texts.
+    #[arg(long)]
+    pub pred: Option<PathBuf>,
+    /// Also report every article's scores.
+    #[arg(long)]
+    pub per_article: bool,
+    /// Print one JSON metrics object instead of the tables.
+    #[arg(long)]
+    pub json: bool,
+    /// How the gold texts are marked up (when the pipeline runs).
+    #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
+    pub markup: MarkupArg,
+    #[command(flatten)]
+    pub model: PipelineArgs,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

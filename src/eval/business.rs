@@ -409,6 +409,26 @@ impl BusinessScores {
         }
     }
 
+    /// The counts and accuracies, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let tally =
+            |t: &Tally| serde_json::json!({"value": t.accuracy(), "right": t.right, "of": t.total});
+        let shapes: serde_json::Map<String, serde_json::Value> = (self.speaker_by_shape.iter())
+            .map(|(shape, t)| (shape.clone(), tally(t)))
+            .collect();
+        serde_json::json!({
+            "documents": self.documents,
+            "quote_overlap": self.quotes.to_json(),
+            "one_line_recall": tally(&self.one_line_recall),
+            "target_company": self.target.to_json(),
+            "speaker_accuracy": tally(&self.speaker),
+            "speaker_by_shape": shapes,
+            "affiliation_accuracy": tally(&self.affiliation),
+            "affiliation_where_none": self.affiliation_unwanted,
+            "title_accuracy": tally(&self.title),
+        })
+    }
+
     /// The report table.
     pub fn table(&self) -> String {
         const W: usize = 26;
@@ -457,6 +477,16 @@ pub struct BusinessEval {
 }
 
 impl BusinessEval {
+    /// The metrics object of `eval business --json`.
+    pub fn to_json(&self, gold: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "eval": "business",
+            "gold": gold.display().to_string(),
+            "seconds": self.seconds,
+            "scores": self.scores.to_json(),
+        })
+    }
+
     /// What `claimlink eval business` prints for the gold file `gold`: a heading line, then
     /// the table.
     pub fn report(&self, gold: &Path) -> String {

@@ -48,6 +48,18 @@ impl Counts {
         )
     }
 
+    /// `{tp, fp, fn, precision, recall, f1}`, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn_,
+            "precision": self.precision(),
+            "recall": self.recall(),
+            "f1": self.f1(),
+        })
+    }
+
     pub fn add(&mut self, other: Counts) {
         self.tp += other.tp;
         self.fp += other.fp;
@@ -127,6 +139,14 @@ impl LabelledScores {
         }
     }
 
+    /// `{overall, by_label}`, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let by_label: serde_json::Map<String, serde_json::Value> = (self.by_label.iter())
+            .map(|(label, c)| (label.clone(), c.to_json()))
+            .collect();
+        serde_json::json!({"overall": self.overall.to_json(), "by_label": by_label})
+    }
+
     /// A conlleval-like table.
     pub fn table(&self, title: &str) -> String {
         let mut out = Counts::header(title, 10);
@@ -199,6 +219,21 @@ impl Confusion {
         let total: usize = self.counts.iter().flatten().sum();
         let right: usize = (0..self.labels.len()).map(|c| self.counts[c][c]).sum();
         ratio(right, total)
+    }
+
+    /// Per-class scores, macro-F1, accuracy and the matrix, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let classes: serde_json::Map<String, serde_json::Value> = (self.labels.iter())
+            .enumerate()
+            .map(|(c, label)| (label.clone(), self.class(c).to_json()))
+            .collect();
+        serde_json::json!({
+            "classes": classes,
+            "macro_f1": self.macro_f1(),
+            "accuracy": self.accuracy(),
+            "labels": self.labels,
+            "matrix_gold_by_predicted": self.counts,
+        })
     }
 
     /// Per-class P/R/F1, macro-F1, accuracy, and the matrix (rows gold, columns predicted).

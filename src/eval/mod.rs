@@ -2,6 +2,8 @@
 
 pub mod business;
 pub mod conll;
+pub mod corpus;
+pub mod gold;
 pub mod metrics;
 pub mod ner;
 pub mod newsmtsc;

@@ -23,6 +23,18 @@ pub struct NerEval {
 }
 
 impl NerEval {
+    /// The metrics object of `eval ner --json`.
+    pub fn to_json(&self, gold: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "eval": "ner",
+            "gold": gold.display().to_string(),
+            "documents": self.documents,
+            "words": self.words,
+            "seconds": self.seconds,
+            "entities": self.scores.to_json(),
+        })
+    }
+
     /// What `claimlink eval ner` prints for the CoNLL file `gold`: a heading line with the
     /// speed, then the entity table.
     pub fn report(&self, gold: &Path) -> String {

@@ -294,6 +294,22 @@ impl QuoteScores {
         self.end_to_end.add(count(both));
     }
 
+    /// The counts and accuracies, for `--json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let of = |right: usize| right as f64 / self.matched.max(1) as f64;
+        serde_json::json!({
+            "content_exact": self.exact.to_json(),
+            "content_overlap": self.overlap.to_json(),
+            "quote_speaker": self.end_to_end.to_json(),
+            "speaker_accuracy": {"value": of(self.speaker_right), "right": self.speaker_right, "of": self.matched},
+            "cue_accuracy": {"value": of(self.cue_right), "right": self.cue_right, "of": self.matched},
+            "documents": self.documents,
+            "ignored": self.ignored,
+            "dont_care": self.dont_care,
+            "swapped": self.swapped,
+        })
+    }
+
     /// The report table.
     pub fn table(&self, title: &str) -> String {
         let mut out = Counts::header(title, 22);
@@ -335,6 +351,17 @@ pub struct QuotesEval {
 }
 
 impl QuotesEval {
+    /// The metrics object of `eval quotes --json`.
+    pub fn to_json(&self, gold: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "eval": "quotes",
+            "gold": gold.display().to_string(),
+            "seconds": self.seconds,
+            "direct": self.scores.to_json(),
+            "indirect": self.indirect.to_json(),
+        })
+    }
+
     /// What `claimlink eval quotes` prints for the split `gold`: a heading line, then the
     /// direct and the indirect tables.
     pub fn report(&self, gold: &Path) -> String {

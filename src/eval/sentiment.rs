@@ -83,6 +83,18 @@ pub struct SentimentEval {
 }
 
 impl SentimentEval {
+    /// The metrics object of `eval sentiment --json`.
+    pub fn to_json(&self, gold: &Path) -> serde_json::Value {
+        serde_json::json!({
+            "eval": "sentiment",
+            "gold": gold.display().to_string(),
+            "format": self.format.name(),
+            "confusion": self.confusion.to_json(),
+            "ece_15_bins": self.ece,
+            "unanswered": self.unanswered,
+        })
+    }
+
     /// What `claimlink eval sentiment` prints for the gold file `gold`: a heading line, the
     /// confusion table, then calibration and unanswered targets.
     pub fn report(&self, gold: &Path) -> String {

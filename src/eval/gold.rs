@@ -1,0 +1,318 @@
+//! The user's own gold: JSONL in the claimlink/1 record shape where every part is optional
+//! (`schema/claimlink-gold.schema.json`), so a hand-corrected output line is gold.
+//!
+//! A part that is absent was not annotated and is not scored; a part that is present is
+//! taken as complete: `"claims": []` says the article has no claims, `"speaker": null`
+//! that a claim has no speaker. Predictions (`Record`s) read into the same type with every
+//! part present, so scoring compares like with like.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::{Deserialize, Deserializer};
+
+use crate::doc::EntityLabel;
+use crate::error::{Error, Result};
+use crate::labels::Label;
+use crate::record::Record;
+
+/// The JSON Schema gold lines are checked against.
+pub const GOLD_SCHEMA: &str = include_str!("../../schema/claimlink-gold.schema.json");
+
+/// A part that may be absent (not annotated: `None`) or present and null (`Some(None)`).
+pub type Part<T> = Option<Option<T>>;
+
+/// One gold (or predicted) article.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GoldRecord {
+    /// Matches gold to predicted articles.
+    pub id: String,
+    /// The article text: what the pipeline runs on when no predictions are given.
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub entities: Option<Vec<GoldEntity>>,
+    #[serde(default)]
+    pub claims: Option<Vec<GoldClaim>>,
+    #[serde(default)]
+    pub companies: Option<Vec<GoldCompany>>,
+    #[serde(default)]
+    pub targets: Option<Vec<GoldTarget>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldEntity {
+    pub start: usize,
+    pub end: usize,
+    /// Absent or null: the span is an entity of no label claimlink knows (scored as a
+    /// span only).
+    #[serde(default)]
+    pub label: Option<EntityLabel>,
+    #[serde(default)]
+    pub company: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+pub struct GoldSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl GoldSpan {
+    pub fn pair(self) -> (usize, usize) {
+        (self.start, self.end)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldNamed {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct GoldSentiment {
+    pub label: Label,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldClaim {
+    pub quote: GoldSpan,
+    #[serde(default, deserialize_with = "present")]
+    pub speaker: Part<GoldNamed>,
+    #[serde(default, deserialize_with = "present")]
+    pub target: Part<GoldNamed>,
+    #[serde(default, deserialize_with = "present")]
+    pub source: Part<GoldNamed>,
+    #[serde(default, deserialize_with = "present")]
+    pub cue: Part<GoldSpan>,
+    #[serde(default, deserialize_with = "present")]
+    pub sentiment: Part<GoldSentiment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldCompany {
+    pub name: String,
+    #[serde(default, deserialize_with = "present")]
+    pub sentiment: Part<GoldSentiment>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldTarget {
+    pub start: usize,
+    pub end: usize,
+    #[serde(default, deserialize_with = "present")]
+    pub sentiment: Part<GoldSentiment>,
+}
+
+/// A field that is in the JSON, null or not: `#[serde(default)]` gives `None` when absent.
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> std::result::Result<Part<T>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl GoldRecord {
+    /// An article with every part present and empty: the other side of an article only
+    /// one side has, so all its items count (as misses or false positives).
+    pub fn empty(id: &str) -> Self {
+        GoldRecord {
+            id: id.to_string(),
+            text: None,
+            entities: Some(Vec::new()),
+            claims: Some(Vec::new()),
+            companies: Some(Vec::new()),
+            targets: Some(Vec::new()),
+        }
+    }
+
+    /// A prediction as gold-shaped data: every part present.
+    pub fn from_record(record: &Record) -> Self {
+        let named = |n: Option<&str>| {
+            Some(n.map(|name| GoldNamed {
+                name: name.to_string(),
+            }))
+        };
+        let sentiment = |s: Option<&crate::record::Sentiment>| {
+            Some(s.map(|s| GoldSentiment { label: s.label }))
+        };
+        GoldRecord {
+            id: record.id.clone(),
+            text: record.text.clone(),
+            entities: Some(
+                (record.entities.iter())
+                    .map(|e| GoldEntity {
+                        start: e.start,
+                        end: e.end,
+                        label: Some(e.label),
+                        company: e.company.clone(),
+                    })
+                    .collect(),
+            ),
+            claims: Some(
+                (record.claims.iter())
+                    .map(|c| GoldClaim {
+                        quote: GoldSpan {
+                            start: c.quote.start,
+                            end: c.quote.end,
+                        },
+                        speaker: named(c.speaker.as_ref().map(|s| s.name.as_str())),
+                        target: named(c.target.as_ref().map(|s| s.name.as_str())),
+                        source: named(c.source.as_ref().map(|s| s.name.as_str())),
+                        cue: Some(c.cue.as_ref().map(|s| GoldSpan {
+                            start: s.start,
+                            end: s.end,
+                        })),
+                        sentiment: sentiment(c.sentiment.as_ref()),
+                    })
+                    .collect(),
+            ),
+            companies: Some(
+                (record.companies.iter())
+                    .map(|c| GoldCompany {
+                        name: c.name.clone(),
+                        sentiment: sentiment(c.sentiment.as_ref()),
+                    })
+                    .collect(),
+            ),
+            targets: Some(
+                (record.targets.iter().flatten())
+                    .map(|t| GoldTarget {
+                        start: t.start,
+                        end: t.end,
+                        sentiment: sentiment(t.sentiment.as_ref()),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The compiled gold schema.
+fn validator() -> Result<jsonschema::Validator> {
+    let schema: serde_json::Value = serde_json::from_str(GOLD_SCHEMA)
+        .map_err(|e| Error::Invalid(format!("the built-in gold schema is not JSON: {e}")))?;
+    jsonschema::validator_for(&schema)
+        .map_err(|e| Error::Invalid(format!("the built-in gold schema is invalid: {e}")))
+}
+
+/// Reads a gold JSONL file: every non-blank line is checked against the gold schema, ids
+/// must be unique; the first bad line is the error, with its line number and field.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let validator = validator()?;
+    let bad = |line: usize, message: String| Error::Data {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut records = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| bad(i + 1, format!("not JSON: {e}")))?;
+        let errors: Vec<String> = (validator.iter_errors(&value))
+            .take(3)
+            .map(|e| {
+                let at = e.instance_path().to_string();
+                let at = if at.is_empty() { "/".to_string() } else { at };
+                format!("at {at}: {e}")
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(bad(
+                i + 1,
+                format!("not a gold record ({})", errors.join("; ")),
+            ));
+        }
+        let record: GoldRecord = serde_json::from_value(value)
+            .map_err(|e| bad(i + 1, format!("not a gold record: {e}")))?;
+        if !ids.insert(record.id.clone()) {
+            return Err(bad(
+                i + 1,
+                format!("id {:?} is already on an earlier line", record.id),
+            ));
+        }
+        records.push(record);
+    }
+    if records.is_empty() {
+        return Err(bad(0, "holds no gold records".into()));
+    }
+    Ok(records)
+}
+
+/// Predictions read back from `claimlink run` output.
+#[derive(Debug, Default)]
+pub struct Predictions {
+    pub records: Vec<GoldRecord>,
+    /// Error lines (`{"id", "error"}`): their articles count as unpredicted.
+    pub error_lines: usize,
+}
+
+/// Reads claimlink/1 output; a line that is neither a record nor an error line is an
+/// error naming the line, as is an id seen twice.
+pub fn read_predictions(path: &Path) -> Result<Predictions> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let bad = |line: usize, message: String| Error::Data {
+        path: path.to_path_buf(),
+        line,
+        message,
+    };
+    let mut out = Predictions::default();
+    let mut ids = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| bad(i + 1, format!("not JSON: {e}")))?;
+        if value.get("error").is_some() {
+            out.error_lines += 1;
+            continue;
+        }
+        let record: Record = serde_json::from_value(value)
+            .map_err(|e| bad(i + 1, format!("not a claimlink/1 record: {e}")))?;
+        if !ids.insert(record.id.clone()) {
+            return Err(bad(
+                i + 1,
+                format!("id {:?} is already on an earlier line", record.id),
+            ));
+        }
+        out.records.push(GoldRecord::from_record(&record));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> GoldRecord {
+        serde_json::from_str(line).expect("a gold line")
+    }
+
+    #[test]
+    fn absent_and_null_parts_differ() {
+        let g = parse(
+            r#"{"id":"a","claims":[{"quote":{"start":1,"end":4},"speaker":null,"target":{"name":"X"}}]}"#,
+        );
+        let claim = &g.claims.as_ref().expect("claims")[0];
+        assert!(matches!(claim.speaker, Some(None)));
+        assert!(matches!(claim.target, Some(Some(_))));
+        assert!(claim.source.is_none());
+        assert!(g.entities.is_none());
+    }
+
+    #[test]
+    fn the_schema_compiles_and_rejects_a_claim_without_quote() {
+        let v = validator().expect("schema");
+        assert!(v.is_valid(&serde_json::json!({"id": "a", "claims": []})));
+        assert!(!v.is_valid(&serde_json::json!({"id": "a", "claims": [{"speaker": null}]})));
+        assert!(!v.is_valid(&serde_json::json!({"claims": []})));
+        assert!(!v.is_valid(
+            &serde_json::json!({"id": "a", "entities": [{"start": 0, "end": 1, "label": "PERSON"}]})
+        ));
+    }
+}
