@@ -55,7 +55,10 @@ impl AtomicFile {
             file.sync_all()
                 .map_err(|e| ExportError::io(&self.temp, e))?;
         }
-        std::fs::rename(&self.temp, &self.path).map_err(|e| ExportError::io(&self.path, e))
+        std::fs::rename(&self.temp, &self.path).map_err(|e| {
+            let _ = std::fs::remove_file(&self.temp);
+            ExportError::io(&self.path, e)
+        })
     }
 }
 
@@ -107,19 +110,40 @@ impl<W: Write> RowWriter for Csv<W> {
     }
 }
 
-/// Rows per Parquet row group: bounds the memory an export holds (a group is buffered
-/// whole) while keeping groups big enough to scan well.
+/// Rows per Parquet row group, at most: a group is buffered whole, so this bounds the
+/// memory an export holds while keeping groups big enough to scan well.
 const ROW_GROUP: usize = 50_000;
+/// Bytes of cells per row group, at most: articles with their text are large rows.
+const ROW_GROUP_BYTES: usize = 64 << 20;
+
+/// Roughly what a cell takes in a buffered row group.
+fn cell_bytes(cell: &Cell) -> usize {
+    match cell {
+        Cell::Str(s) => s.len() + 24,
+        _ => 16,
+    }
+}
 
 /// Parquet, snappy-compressed, every column optional (nullable).
 pub struct Parquet {
     out: SerializedFileWriter<BufWriter<File>>,
     kinds: Vec<Kind>,
     buffered: Vec<Vec<Cell>>,
+    buffered_bytes: usize,
+    /// When to end a row group: rows, bytes.
+    limits: (usize, usize),
 }
 
 impl Parquet {
     pub fn new(file: File, columns: &[(&str, Kind)]) -> Result<Self, ExportError> {
+        Self::with_limits(file, columns, (ROW_GROUP, ROW_GROUP_BYTES))
+    }
+
+    fn with_limits(
+        file: File,
+        columns: &[(&str, Kind)],
+        limits: (usize, usize),
+    ) -> Result<Self, ExportError> {
         let fields: String = (columns.iter())
             .map(|(name, kind)| match kind {
                 Kind::Str => format!("OPTIONAL BYTE_ARRAY {name} (UTF8);"),
@@ -139,6 +163,8 @@ impl Parquet {
             out,
             kinds: columns.iter().map(|(_, kind)| *kind).collect(),
             buffered: Vec::new(),
+            buffered_bytes: 0,
+            limits,
         })
     }
 
@@ -186,12 +212,20 @@ impl Parquet {
         }
         group.close()?;
         self.buffered.clear();
+        self.buffered_bytes = 0;
         Ok(())
     }
 }
 
 impl RowWriter for Parquet {
     fn write(&mut self, row: &[Cell]) -> Result<(), ExportError> {
+        if row.len() != self.kinds.len() {
+            return Err(ExportError::Usage(format!(
+                "internal: a row of {} cells for {} columns",
+                row.len(),
+                self.kinds.len()
+            )));
+        }
         // A cell of the wrong kind would be dropped from its column and shift the rest:
         // refuse it (a bug in `table`, which its tests guard).
         if let Some(i) = (row.iter().zip(&self.kinds)).position(|(c, k)| !c.fits(*k)) {
@@ -200,15 +234,9 @@ impl RowWriter for Parquet {
                 row[i], self.kinds[i]
             )));
         }
-        if row.len() != self.kinds.len() {
-            return Err(ExportError::Usage(format!(
-                "internal: a row of {} cells for {} columns",
-                row.len(),
-                self.kinds.len()
-            )));
-        }
+        self.buffered_bytes += row.iter().map(cell_bytes).sum::<usize>();
         self.buffered.push(row.to_vec());
-        if self.buffered.len() >= ROW_GROUP {
+        if self.buffered.len() >= self.limits.0 || self.buffered_bytes >= self.limits.1 {
             self.flush_group()?;
         }
         Ok(())
@@ -219,5 +247,78 @@ impl RowWriter for Parquet {
         let mut out = self.out.into_inner()?;
         out.flush()
             .map_err(|e| ExportError::io(Path::new("output"), e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+
+    const COLUMNS: [(&str, Kind); 3] = [("s", Kind::Str), ("n", Kind::Int), ("x", Kind::Float)];
+
+    fn row(i: i64) -> Vec<Cell> {
+        vec![
+            Cell::Str(format!("{i}, \"quoted\"\n{}", "x".repeat(50))),
+            if i % 2 == 0 { Cell::Int(i) } else { Cell::Null },
+            Cell::Float(i as f64 / 4.0),
+        ]
+    }
+
+    #[test]
+    fn parquet_row_groups_end_at_the_byte_limit_and_every_row_reads_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("t.parquet");
+        let file = File::create(&path).expect("create");
+        let mut writer =
+            Box::new(Parquet::with_limits(file, &COLUMNS, (1000, 200)).expect("writer"));
+        for i in 0..5 {
+            writer.write(&row(i)).expect("write");
+        }
+        writer.finish().expect("finish");
+        let reader = SerializedFileReader::new(File::open(&path).expect("open")).expect("read");
+        assert_eq!(reader.metadata().num_row_groups(), 3);
+        let rows: Vec<_> = (reader.get_row_iter(None).expect("rows"))
+            .map(|r| r.expect("row").into_columns())
+            .collect();
+        assert_eq!(rows.len(), 5);
+        for (i, row) in (0..).zip(&rows) {
+            let text = match &self::row(i)[0] {
+                Cell::Str(s) => s.clone(),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(row[0].1, Field::Str(text));
+            let n = if i % 2 == 0 {
+                Field::Long(i)
+            } else {
+                Field::Null
+            };
+            assert_eq!(row[1].1, n);
+            assert_eq!(row[2].1, Field::Double(i as f64 / 4.0));
+        }
+    }
+
+    #[test]
+    fn parquet_refuses_a_cell_of_the_wrong_kind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = File::create(dir.path().join("t.parquet")).expect("create");
+        let mut writer = Parquet::new(file, &COLUMNS).expect("writer");
+        let bad = vec![Cell::Int(1), Cell::Null, Cell::Null];
+        assert!(writer.write(&bad).is_err());
+        assert!(writer.write(&bad[..2]).is_err());
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_it_and_leaves_missing_values_empty() {
+        let mut out = Vec::new();
+        let mut writer = Box::new(Csv::new(&mut out, &COLUMNS).expect("writer"));
+        writer.write(&row(1)).expect("write");
+        writer.finish().expect("finish");
+        let mut reader = csv::Reader::from_reader(out.as_slice());
+        let record = reader.records().next().expect("a row").expect("CSV");
+        assert_eq!(&record[0], format!("1, \"quoted\"\n{}", "x".repeat(50)));
+        assert_eq!(&record[1], "");
+        assert_eq!(&record[2], "0.25");
     }
 }
