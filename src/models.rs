@@ -22,17 +22,38 @@ impl ModelPaths {
     ///
     /// 1. the explicit path (`--models`, `--base-model`), used as given;
     /// 2. the environment variable `CLAIMLINK_MODELS` / `CLAIMLINK_BASE_MODEL`, as given;
-    /// 3. `models` / `.libtorch/base` under the current directory, if it exists there;
-    /// 4. the same path inside the claimlink checkout this library was built from.
+    /// 3. `models` / `base` next to the executable (symbolic links resolved), if it exists
+    ///    there: the layout of the portable bundle (`scripts/bundle.sh`), whose models then
+    ///    win over a `models` folder that happens to be in the working directory;
+    /// 4. `models` / `.libtorch/base` under the current directory, if it exists there;
+    /// 5. the same path inside the claimlink checkout this library was built from.
     ///
-    /// Nothing is checked beyond step 3's existence test: a missing folder is reported by
-    /// whatever loads from it.
+    /// Nothing is checked beyond steps 3 and 4's existence tests: a missing folder is
+    /// reported by whatever loads from it.
     pub fn locate(models: Option<&Path>, base: Option<&Path>) -> Self {
+        let beside = |name: &str| Some(executable_dir()?.join(name));
         ModelPaths {
-            models: resolve(models, std::env::var_os(MODELS_VAR), MODELS_LOCAL),
-            base: resolve(base, std::env::var_os(BASE_VAR), BASE_LOCAL),
+            models: resolve(
+                models,
+                std::env::var_os(MODELS_VAR),
+                beside(MODELS_BESIDE),
+                MODELS_LOCAL,
+            ),
+            base: resolve(
+                base,
+                std::env::var_os(BASE_VAR),
+                beside(BASE_BESIDE),
+                BASE_LOCAL,
+            ),
         }
     }
+}
+
+/// The folder of the running executable, its links resolved.
+fn executable_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let exe = exe.canonicalize().unwrap_or(exe);
+    exe.parent().map(Path::to_path_buf)
 }
 
 /// The environment variable naming the folder of model folders.
@@ -41,14 +62,26 @@ pub const MODELS_VAR: &str = "CLAIMLINK_MODELS";
 pub const BASE_VAR: &str = "CLAIMLINK_BASE_MODEL";
 const MODELS_LOCAL: &str = "models";
 const BASE_LOCAL: &str = ".libtorch/base";
+/// The folders' names next to the executable, as the bundle lays them out.
+const MODELS_BESIDE: &str = "models";
+const BASE_BESIDE: &str = "base";
 
-/// The search order of [`ModelPaths::locate`] for one path, with the variable's value given.
-fn resolve(explicit: Option<&Path>, env: Option<OsString>, local: &str) -> PathBuf {
+/// The search order of [`ModelPaths::locate`] for one path, with the variable's value and
+/// the path next to the executable given.
+fn resolve(
+    explicit: Option<&Path>,
+    env: Option<OsString>,
+    beside: Option<PathBuf>,
+    local: &str,
+) -> PathBuf {
     if let Some(path) = explicit {
         return path.to_path_buf();
     }
     if let Some(path) = env {
         return PathBuf::from(path);
+    }
+    if let Some(path) = beside.filter(|p| p.exists()) {
+        return path;
     }
     let here = PathBuf::from(local);
     if here.exists() {
@@ -155,21 +188,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn explicit_beats_environment_beats_local_beats_checkout() {
+    fn explicit_beats_environment_beats_executable_beats_local_beats_checkout() {
         let dir = tempfile::tempdir().expect("tempdir");
         let local = dir.path().join("models");
         let local_str = local.to_str().expect("utf-8");
+        let exe = dir.path().join("bin/models");
+        let beside = || Some(exe.clone());
         let flag = Path::new("/flag/models");
         let env = || Some(OsString::from("/env/models"));
-        assert_eq!(resolve(Some(flag), env(), local_str), flag);
-        assert_eq!(resolve(None, env(), local_str), Path::new("/env/models"));
+        assert_eq!(resolve(Some(flag), env(), beside(), local_str), flag);
+        assert_eq!(
+            resolve(None, env(), beside(), local_str),
+            Path::new("/env/models")
+        );
         // Not there yet: the checkout's copy.
         assert_eq!(
-            resolve(None, None, "no-such-folder-here"),
+            resolve(None, None, beside(), "no-such-folder-here"),
             Path::new(env!("CARGO_MANIFEST_DIR")).join("no-such-folder-here")
         );
         std::fs::create_dir(&local).expect("mkdir");
-        assert_eq!(resolve(None, None, local_str), local);
+        assert_eq!(resolve(None, None, beside(), local_str), local);
+        assert_eq!(resolve(None, None, None, local_str), local);
+        std::fs::create_dir_all(&exe).expect("mkdir");
+        assert_eq!(resolve(None, None, beside(), local_str), exe);
     }
 
     fn write(path: &Path, text: &str) {

@@ -70,11 +70,13 @@ pub struct BenchArgs {
 
 #[derive(Args, Clone)]
 pub struct ModelArgs {
-    /// Folder of model folders (default: $CLAIMLINK_MODELS, ./models, or the project's models/).
+    /// Folder of model folders (default: $CLAIMLINK_MODELS, models/ next to the executable,
+    /// ./models, or the project's models/).
     #[arg(long)]
     pub models: Option<PathBuf>,
     /// Base encoder folder, source of the shared word embeddings (default:
-    /// $CLAIMLINK_BASE_MODEL or the project's .libtorch/base, installed by scripts/setup.sh).
+    /// $CLAIMLINK_BASE_MODEL, base/ next to the executable, ./.libtorch/base, or the
+    /// project's .libtorch/base, installed by scripts/setup.sh).
     #[arg(long)]
     pub base_model: Option<PathBuf>,
 }

@@ -1,5 +1,5 @@
-//! `claimlink export`: records as Elasticsearch/OpenSearch `_bulk` NDJSON, and the index
-//! template that maps them.
+//! `claimlink export`: records as Elasticsearch/OpenSearch `_bulk` NDJSON and the index
+//! template that maps them, or as flat tables for dataframes (CSV, Parquet; see `table`).
 //!
 //! Bulk grammar (the `_bulk` API): each document is an action line
 //! `{"index":{"_index":NAME,"_id":ID}}` then the document's source on the next line, every
@@ -7,8 +7,11 @@
 //! (`claim:` + the claim's global id, `article:` + the article id, hashed when longer than
 //! the 512 bytes an `_id` may take), so loading twice overwrites instead of duplicating.
 
+pub mod table;
+mod write;
+
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use serde_json::{json, Map, Value};
@@ -17,6 +20,8 @@ use sha2::{Digest, Sha256};
 use crate::index::input::{lines, Line};
 use crate::index::{IndexError, Rows, Unit};
 use crate::record::Record;
+pub use table::Table;
+use write::{AtomicFile, Csv, Parquet, RowWriter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -25,14 +30,46 @@ pub enum Format {
     EsBulk,
     /// The index template for those documents.
     EsMapping,
+    /// A flat table (`--table`), RFC 4180 CSV with a header line; an empty field is a
+    /// missing value.
+    Csv,
+    /// A flat table (`--table`), Parquet (snappy), every column nullable: text as UTF-8
+    /// strings, offsets and counts as INT64, scores as DOUBLE. Needs `-o`.
+    Parquet,
 }
 
+const TABLES_HELP: &str = "\
+Tables (--format csv|parquet): one row per claim, entity mention, company (per article)
+or article. Every row starts with its article's metadata: article_id, article_title,
+article_url, article_published, article_source. Then:
+  claims     claim_id kind quote quote_start quote_end sentence sentence_start sentence_end
+             speaker speaker_mention speaker_title speaker_affiliation speaker_company cue
+             target source sentiment sentiment_score sentiment_toward
+             (source: the publication the claim was reported through, else the article's)
+  entities   start end text label score company sentiment sentiment_score
+  companies  company_id company kind tickers mentions sentiment sentiment_score
+             sentiment_negative sentiment_neutral sentiment_positive
+  articles   models meta text entity_count claim_count company_count
+Nested values are JSON text: tickers (an array), meta (an object). Nested objects are
+otherwise flattened into the columns above. Offsets are in --offsets units; text is
+present only for records written by `claimlink run --with-text`.
+Error lines and lines that are not claimlink/1 records are reported, counted and skipped;
+the export is still written, and claimlink exits 1.";
+
 #[derive(clap::Args, Debug)]
+#[command(after_long_help = TABLES_HELP)]
 pub struct ExportArgs {
     /// claimlink/1 output files (JSONL); - or none: stdin. Not read for es-mapping.
     pub inputs: Vec<PathBuf>,
     #[arg(long, value_enum)]
     pub format: Format,
+    /// The table to write, for csv and parquet (see --help for the columns).
+    #[arg(long, value_enum, required_if_eq_any = [("format", "csv"), ("format", "parquet")])]
+    pub table: Option<Table>,
+    /// Write here instead of stdout, atomically: into a temporary file beside it, renamed
+    /// over it once complete.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
     /// Index name in the action lines (es-bulk) or the template's pattern (es-mapping).
     #[arg(long, default_value = "claimlink")]
     pub index: String,
@@ -189,28 +226,53 @@ pub fn mapping(index: &str) -> Value {
     })
 }
 
-pub fn export_command(args: &ExportArgs) -> Result<ExitCode, IndexError> {
-    let out = &mut std::io::BufWriter::new(std::io::stdout().lock());
-    let io = |source| IndexError::Io {
-        path: "stdout".into(),
-        source,
-    };
-    if args.format == Format::EsMapping {
-        let text = serde_json::to_string_pretty(&mapping(&args.index)).unwrap_or_default();
-        writeln!(out, "{text}").map_err(io)?;
-        out.flush().map_err(io)?;
-        return Ok(ExitCode::SUCCESS);
+/// Everything `export` can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Bad usage: the export cannot start.
+    #[error("{0}")]
+    Usage(String),
+    /// Reading the records.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("cannot write {path}: {source}")]
+    /// The output failed.
+    Io {
+        /// The file.
+        path: String,
+        #[source]
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The CSV writer failed (it wraps the output's I/O errors).
+    #[error("writing CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// The Parquet writer failed.
+    #[error("writing Parquet: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+}
+
+impl ExportError {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        ExportError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
-    let mut skipped = 0;
-    for line in lines(&args.inputs)? {
+}
+
+/// Each record of the inputs in turn; skipped lines are told on stderr and counted in
+/// `skipped`.
+fn each_record(
+    inputs: &[PathBuf],
+    skipped: &mut usize,
+    mut f: impl FnMut(&Record) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    for line in lines(inputs)? {
         match line? {
-            Line::Record(record) => {
-                for l in bulk_lines(&record, &args.index, args.offsets)? {
-                    writeln!(out, "{l}").map_err(io)?;
-                }
-            }
+            Line::Record(record) => f(&record)?,
             Line::Error { file, line } => {
-                skipped += 1;
+                *skipped += 1;
                 eprintln!("claimlink: {file}:{line}: error line, not exported");
             }
             Line::Invalid {
@@ -218,12 +280,78 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, IndexError> {
                 line,
                 message,
             } => {
-                skipped += 1;
+                *skipped += 1;
                 eprintln!("claimlink: {file}:{line}: {message}; skipped");
             }
         }
     }
-    out.flush().map_err(io)?;
+    Ok(())
+}
+
+pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
+    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    if args.format == Format::Parquet && to_stdout {
+        return Err(ExportError::Usage(
+            "--format parquet needs -o FILE: a Parquet file ends with its footer, so it \
+             cannot stream to stdout"
+                .into(),
+        ));
+    }
+    let target = match &args.output {
+        Some(path) if !to_stdout => Some(AtomicFile::create(path)?),
+        _ => None,
+    };
+    let stream = || -> Result<Box<dyn Write>, ExportError> {
+        Ok(match &target {
+            Some(file) => Box::new(std::io::BufWriter::new(file.file()?)),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        })
+    };
+    let name = || args.output.clone().unwrap_or_else(|| "stdout".into());
+    let mut skipped = 0;
+    match (args.format, args.table) {
+        (Format::EsMapping, _) => {
+            let text = serde_json::to_string_pretty(&mapping(&args.index)).unwrap_or_default();
+            let mut out = stream()?;
+            writeln!(out, "{text}").map_err(|e| ExportError::io(&name(), e))?;
+            out.flush().map_err(|e| ExportError::io(&name(), e))?;
+        }
+        (Format::EsBulk, _) => {
+            let mut out = stream()?;
+            each_record(&args.inputs, &mut skipped, |record| {
+                for l in bulk_lines(record, &args.index, args.offsets)? {
+                    writeln!(out, "{l}").map_err(|e| ExportError::io(&name(), e))?;
+                }
+                Ok(())
+            })?;
+            out.flush().map_err(|e| ExportError::io(&name(), e))?;
+        }
+        (Format::Csv | Format::Parquet, Some(table)) => {
+            let columns = table.columns();
+            let mut writer: Box<dyn RowWriter> = match (args.format, &target) {
+                (Format::Parquet, Some(file)) => Box::new(Parquet::new(file.file()?, &columns)?),
+                _ => Box::new(Csv::new(stream()?, &columns)?),
+            };
+            each_record(&args.inputs, &mut skipped, |record| {
+                for row in table.rows(record, args.offsets)? {
+                    writer.write(&row)?;
+                }
+                Ok(())
+            })?;
+            writer.finish()?;
+        }
+        (Format::Csv | Format::Parquet, None) => {
+            return Err(ExportError::Usage(
+                "--format csv|parquet needs --table".into(),
+            ))
+        }
+    }
+    if let Some(file) = target {
+        file.commit()?;
+    }
+    if skipped > 0 {
+        eprintln!("claimlink: {skipped} lines skipped");
+    }
     Ok(if skipped > 0 {
         ExitCode::from(1)
     } else {

@@ -1,7 +1,7 @@
 //! The `index` and `search` commands: their arguments and what they do.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -116,11 +116,7 @@ fn knowledge_base(flag: &Option<PathBuf>) -> Result<Option<KnowledgeBase>, Index
     let path = match flag {
         Some(p) => p.clone(),
         None => {
-            let models = std::env::var_os("CLAIMLINK_MODELS")
-                .map(PathBuf::from)
-                .filter(|p| p.exists())
-                .or_else(|| Some(PathBuf::from("models")).filter(|p| p.exists()))
-                .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+            let models = crate::models::ModelPaths::locate(None, None).models;
             let path = models.join("companies.json");
             if !path.is_file() {
                 return Ok(None);
