@@ -213,8 +213,9 @@ pub fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentime
 /// are neutral (a name in a sentence about something else), so a majority vote would call
 /// almost every company
 /// neutral; what the article says about it is in its polar mentions: the label is the
-/// polar label with more mentions, neutral when there are none or as many of each. The
-/// score is the mean probability of that label over all the mentions.
+/// polar label with more mentions, on a tie the one with the higher mean probability,
+/// neutral when there are none. The score is the mean probability of that label over all
+/// the mentions.
 pub fn aggregate(answers: &[Probs]) -> CompanySentiment {
     let mut counts = LabelCounts::default();
     let mut mean = [0.0f32; 3];
@@ -229,9 +230,13 @@ pub fn aggregate(answers: &[Probs]) -> CompanySentiment {
             mean[k] += probs[k] / answers.len() as f32;
         }
     }
+    // As many negative as positive answers: the more confident side wins.
+    let tied_polar = counts.negative > 0 && counts.negative == counts.positive;
     let label = match counts.negative.cmp(&counts.positive) {
         std::cmp::Ordering::Greater => Label::Negative,
         std::cmp::Ordering::Less => Label::Positive,
+        std::cmp::Ordering::Equal if tied_polar && mean[0] > mean[2] => Label::Negative,
+        std::cmp::Ordering::Equal if tied_polar && mean[2] > mean[0] => Label::Positive,
         std::cmp::Ordering::Equal => Label::Neutral,
     };
     CompanySentiment {
@@ -266,7 +271,13 @@ mod tests {
         let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
         assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
         assert_eq!(aggregate(&[POS, NEU]).label, Label::Positive);
-        assert_eq!(aggregate(&[POS, NEG, NEU]).label, Label::Neutral, "a tie");
+        assert_eq!(aggregate(&[POS, NEG, NEU]).label, Label::Neutral, "an even tie");
+        let sure_neg = [0.95, 0.04, 0.01];
+        assert_eq!(
+            aggregate(&[POS, sure_neg, NEU]).label,
+            Label::Negative,
+            "a tie goes to the more confident side"
+        );
         assert_eq!(aggregate(&[NEU, NEU]).label, Label::Neutral);
     }
 }
