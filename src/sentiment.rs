@@ -271,7 +271,11 @@ mod tests {
         let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
         assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
         assert_eq!(aggregate(&[POS, NEU]).label, Label::Positive);
-        assert_eq!(aggregate(&[POS, NEG, NEU]).label, Label::Neutral, "an even tie");
+        assert_eq!(
+            aggregate(&[POS, NEG, NEU]).label,
+            Label::Neutral,
+            "an even tie"
+        );
         let sure_neg = [0.95, 0.04, 0.01];
         assert_eq!(
             aggregate(&[POS, sure_neg, NEU]).label,

@@ -84,6 +84,11 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     }
     for claim in &mut found {
         affiliate(&v, claim);
+        // The attribution's organisation that is the speaker's own ("SEC Chairman Arthur
+        // Levitt said") is no target by being there; the quote decides below.
+        if claim.target.is_some() && claim.target == claim.affiliation {
+            claim.target = None;
+        }
     }
     let outside: Vec<WordRange> = (found.iter())
         .filter_map(|c| target::outside_firm(&v, c))
