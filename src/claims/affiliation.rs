@@ -16,7 +16,7 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_determiner, is_outside_role};
-use crate::claims::target::focal_company;
+use crate::claims::target::first_company;
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.
@@ -408,11 +408,11 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                 .unwrap_or_default();
             let title = here.title.or(earlier.title);
             // "Mark Gildea, chief executive officer, said": an executive with no
-            // organisation named works for the company the article is about, or failing
-            // one, the organisation named last.
-            let implied = title.filter(|&t| !is_outsider(v, t)).and_then(|_| {
-                focal_company(v, &[]).or_else(|| latest_organisation(v, person.start))
-            });
+            // organisation named works for the company the article is about (the first
+            // it names: the lead's subject), or failing one, the organisation named last.
+            let implied = title
+                .filter(|&t| !is_outsider(v, t))
+                .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,
                 organisation: here.organisation.or(earlier.organisation).or(implied),

@@ -19,9 +19,11 @@
 //!
 //! Where lines are not paragraphs (one sentence per line, hard-wrapped text), a quote left
 //! open at a line end whose next line does not reopen it runs on into the next lines when
-//! one of them, at most [`MAX_RUN_ON_LINES`] later, closes it.
+//! one of them, at most [`MAX_RUN_ON_LINES`] later and with no blank line between, closes
+//! it.
 
 use crate::doc::CharRange;
+use crate::text::segment::is_line_break;
 
 /// A quotation found in normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,7 +139,7 @@ pub fn paragraphs(chars: &[char]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for i in 0..=chars.len() {
-        if i == chars.len() || crate::text::segment::is_line_break(chars[i]) {
+        if i == chars.len() || is_line_break(chars[i]) {
             if chars[start..i].iter().any(|c| !c.is_whitespace()) {
                 out.push((start, i));
             }
@@ -160,6 +162,15 @@ fn quote_blocks(chars: &[char]) -> Vec<(usize, usize)> {
             // its line); otherwise it starts a quote of its own and the search stops.
             let mut closing = None;
             for m in (last + 1..lines.len()).take(MAX_RUN_ON_LINES) {
+                // A blank line is a paragraph break, which no quote crosses.
+                if chars[lines[m - 1].1..lines[m].0]
+                    .iter()
+                    .filter(|&&c| is_line_break(c))
+                    .count()
+                    > 1
+                {
+                    break;
+                }
                 let (quotes, _) = pair_doubles(chars, start, lines[m].1);
                 if quotes.iter().any(|q| q.open == open.start) {
                     closing = Some(m);
@@ -507,6 +518,8 @@ mod tests {
         );
         // A stray mark does not swallow the next line's own quote.
         assert_eq!(quotes("He wrote \"no.\nThen \"yes\" came."), vec!["yes"]);
+        // Never across a blank line.
+        assert!(quotes("\"A.\n\nB,\" he said.").is_empty());
         // Too far away: the quote is dropped, as an unclosed one.
         let far = format!("\"A.\n{}B,\" he said.", "x.\n".repeat(MAX_RUN_ON_LINES + 1));
         assert!(quotes(&far).is_empty());

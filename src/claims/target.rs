@@ -116,6 +116,16 @@ fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
     (r.start..r.end).map(|w| v.word(w)).collect()
 }
 
+/// The first company the article names outside quotes (its lead's subject, in news).
+pub(super) fn first_company(v: &View) -> Option<WordRange> {
+    let all = WordRange::new(0, v.words.len());
+    (v.entities_in(all).into_iter()).find(|&e| {
+        v.label(e.start) == Some(EntityLabel::Organisation)
+            && !v.is_quoted(e.start)
+            && is_company(v, e)
+    })
+}
+
 /// The article's focal company: the company named most often outside quotes (first named
 /// on a tie), other than the firms outside commentators speak for.
 pub(super) fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
