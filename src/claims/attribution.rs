@@ -487,10 +487,41 @@ pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
         1
     };
     let first = v.sentence_words[sentence.saturating_sub(back)].start;
+    if labels == [EntityLabel::Organisation] {
+        // "News Corp said profits were hit by losses at Asian Star TV. ... it said": the
+        // company a sentence is about, not the one named last.
+        let subject = (sentence.saturating_sub(back)..=sentence)
+            .rev()
+            .find_map(|s| organisation_subject(v, s).filter(|e| e.end <= a));
+        if subject.is_some() {
+            return subject;
+        }
+    }
     (first..a)
         .rev()
-        .find(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
-        .and_then(|w| v.entity_words(w))
+        .filter(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
+        .filter_map(|w| v.entity_words(w))
+        .find(|&e| !is_newsroom(v, e))
+}
+
+/// The organisation entity opening sentence `s` (after a determiner or conjunction).
+fn organisation_subject(v: &View, s: usize) -> Option<WordRange> {
+    let WordRange { start, end } = *v.sentence_words.get(s)?;
+    let w = (start..end.min(start + 3)).find(|&w| {
+        !matches!(
+            v.word(w),
+            "the" | "but" | "and" | "--" | "-" | "," | "so" | "yet"
+        )
+    })?;
+    let entity = v.entity_words(w).filter(|e| e.start == w)?;
+    (v.label(w) == Some(EntityLabel::Organisation) && !v.is_quoted(w) && !is_newsroom(v, entity))
+        .then_some(entity)
+}
+
+/// A newsroom or news desk named in a dateline or sign-off ("-- Sydney Newsroom"), which
+/// is never what "it" refers to.
+fn is_newsroom(v: &View, entity: WordRange) -> bool {
+    (entity.start..entity.end).any(|w| matches!(v.word(w), "newsroom" | "newsdesk" | "desk"))
 }
 
 /// How many sentences back a singular pronoun's antecedent is looked for.
@@ -502,6 +533,37 @@ mod tests {
     use crate::claims::mentions_in;
     use crate::claims::quotes::find_quotes;
     use crate::text::segment;
+
+    /// What the last "it" of `text` resolves to, with `orgs` as organisation entities.
+    fn it_refers_to(text: &str, orgs: &[&str]) -> Option<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let orgs: Vec<(&str, &str)> = orgs.iter().map(|&o| (o, "ORG")).collect();
+        let entities = mentions_in(text, &orgs);
+        let sentences = segment(&chars);
+        let quotes = find_quotes(&chars);
+        let v = View::new(&chars, &sentences, &entities, &quotes);
+        let it = (0..v.words.len()).rev().find(|&w| v.word(w) == "it")?;
+        let found = resolve(&v, WordRange::new(it, it + 1))?;
+        let r = v.span(found)?;
+        Some(chars[r.start..r.end].iter().collect())
+    }
+
+    #[test]
+    fn it_is_the_company_a_recent_sentence_is_about() {
+        let text = "Fabrikam said profits were hit by losses at Contoso Media. \
+                    Paper prices rose. \"Costs went up,\" it said.";
+        assert_eq!(
+            it_refers_to(text, &["Fabrikam", "Contoso Media"]).as_deref(),
+            Some("Fabrikam")
+        );
+        // No subject: the organisation named last, but never a newsroom's sign-off.
+        let text =
+            "Rates at the Reserve Bank stayed. -- Sydney Newsroom\n\"Growth is slow,\" it said.";
+        assert_eq!(
+            it_refers_to(text, &["Reserve Bank", "Sydney Newsroom"]).as_deref(),
+            Some("Reserve Bank")
+        );
+    }
 
     /// Lead or tail attribution of the first quote, as (speaker text, cue text).
     fn attribute(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
