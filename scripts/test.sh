@@ -21,4 +21,6 @@ status=0
 cargo test --release --no-fail-fast 2>&1 | tee "$log" || status=$?
 # One closing line over every test binary: "N passed, N failed".
 awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+# The Python wheel: built with maturin, installed into a fresh venv, tested with pytest.
+./scripts/python-test.sh || { echo "python-test: FAILED" >&2; status=1; }
 exit "$status"
