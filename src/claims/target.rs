@@ -13,6 +13,7 @@
 use crate::claims::context::View;
 use crate::claims::lexicon::is_outside_role;
 use crate::claims::FoundClaim;
+use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
 
 /// Words of organisation names that are not companies.
@@ -83,6 +84,10 @@ const RESULTS: &[&str] = &[
 
 /// Whether the organisation entity `words` is a company (not a public body).
 fn is_company(v: &View, words: WordRange) -> bool {
+    // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
+    let words = (v.span(words))
+        .and_then(|r| expansion(v.chars, v.entities, r))
+        .map_or(words, |full| v.words_in(full));
     (words.start..words.end).all(|w| !NOT_COMPANIES.contains(&v.word(w)))
         && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")
 }
@@ -105,8 +110,15 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
 
 /// The company entities of the quote's words, in order.
 fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
+    // A product the knowledge base knows ("Windows 95 is going to do great") stands for
+    // its maker.
+    let product = |e: WordRange| {
+        (v.entity_of.get(e.start).copied().flatten())
+            .and_then(|i| v.entities.get(i))
+            .is_some_and(|m| m.company.is_some())
+    };
     (v.entities_in(quote).into_iter())
-        .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation))
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation) || product(e))
         .filter(|&e| e.end <= quote.end && is_company(v, e))
         .collect()
 }
@@ -198,9 +210,17 @@ mod tests {
     use crate::text::Markup;
 
     /// The target and affiliation texts of the first claim of `text`, whose entities are
-    /// given as `(name, label)` at their first occurrence.
+    /// given as `(name, label)` at their first occurrence; a label `MISC:Company` is a
+    /// product the knowledge base links to its maker.
     fn target_of(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
         let mut doc = Document::new(&Article::new("t", text), Markup::Plain);
+        let makers: Vec<(&str, &str)> = (entities.iter())
+            .filter_map(|&(name, label)| Some((name, label.split_once(':')?.1)))
+            .collect();
+        let entities: Vec<(&str, &str)> = (entities.iter())
+            .map(|&(name, label)| (name, label.split(':').next().unwrap_or(label)))
+            .collect();
+        let entities = entities.as_slice();
         doc.mentions = mentions_in(text, entities);
         // Later mentions of the same names are entities too.
         for &(name, label) in entities {
@@ -217,6 +237,14 @@ mod tests {
             }
         }
         doc.mentions.sort_by_key(|m| m.range);
+        for m in &mut doc.mentions {
+            let name = doc.normalized.chars[m.range.start..m.range.end]
+                .iter()
+                .collect::<String>();
+            if let Some((_, maker)) = makers.iter().find(|(n, _)| *n == name) {
+                m.company = Some(maker.to_string());
+            }
+        }
         annotate(&mut doc, Indirect::FromRoles);
         let claim = doc.claims.first().expect("a claim");
         (
@@ -266,6 +294,37 @@ mod tests {
             &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Contoso", "ORG")],
         );
         assert_eq!(got.0, some("Fabrikam"));
+    }
+
+    #[test]
+    fn a_product_the_knowledge_base_knows_stands_for_its_maker() {
+        let text = "\"Windows is going to do great,\" said Bo Kim, an analyst at Contoso.";
+        let got = target_of(
+            text,
+            &[
+                ("Windows", "MISC:Microsoft"),
+                ("Bo Kim", "PER"),
+                ("Contoso", "ORG"),
+            ],
+        );
+        assert_eq!(got.0, some("Windows"));
+        // A product nobody links to a company is no target.
+        let got = target_of(
+            text,
+            &[("Windows", "MISC"), ("Bo Kim", "PER"), ("Contoso", "ORG")],
+        );
+        assert_eq!(got.0, None);
+    }
+
+    #[test]
+    fn an_acronym_of_a_public_body_is_no_company() {
+        let text = "The Reserve Bank of Australia (RBA) published its report. \
+                    \"We expect growth to slow,\" the RBA said.";
+        let got = target_of(
+            text,
+            &[("Reserve Bank of Australia", "ORG"), ("RBA", "ORG")],
+        );
+        assert_eq!(got, (None, some("RBA")));
     }
 
     #[test]
