@@ -430,14 +430,23 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
     }
 }
 
-/// A speaker named by a role ("one dealer", "an analyst at Contoso").
+/// A speaker named by a role ("one dealer", "an analyst at Contoso"), or by a phrase that
+/// refers back to an organisation ("the company said": the one named last).
 fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
     let title = (speaker.start..speaker.end).find_map(|w| title_from(v, w));
+    let refers_back = speaker.len() == 2
+        && v.word(speaker.start) == "the"
+        && DESCRIPTOR_HEADS.contains(&v.word(speaker.start + 1));
     let organisation = (speaker.start..speaker.end)
         .find_map(|w| organisation_at(v, w))
         .or_else(|| {
             (PREPOSITIONS.contains(&v.word(speaker.end)))
                 .then(|| organisation_at(v, speaker.end + 1))
+                .flatten()
+        })
+        .or_else(|| {
+            refers_back
+                .then(|| latest_organisation(v, speaker.start))
                 .flatten()
         });
     Affiliated {
@@ -546,6 +555,19 @@ mod tests {
             pair("finance director", "Fabrikam"),
             "set off by commas"
         );
+    }
+
+    #[test]
+    fn the_company_said_speaks_for_the_organisation_named_last() {
+        let text = "Fabrikam said on Friday it expected higher profits. \
+                    \"An improvement is expected,\" the company said.";
+        let got = affiliation_of(text, &[("Fabrikam", "ORG")], ("the company", ""));
+        assert_eq!(got, (None, Some("Fabrikam".into())));
+        // A role phrase is no reference back.
+        let text = "Fabrikam said on Friday it expected higher profits. \
+                    \"Buy,\" one dealer said.";
+        let got = affiliation_of(text, &[("Fabrikam", "ORG")], ("one dealer", ""));
+        assert_eq!(got.1, None);
     }
 
     #[test]
