@@ -132,8 +132,13 @@ fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
 
 /// The first company the article names outside quotes (its lead's subject, in news).
 pub(super) fn first_company(v: &View) -> Option<WordRange> {
+    companies_outside_quotes(v).next()
+}
+
+/// The company entities of the article outside quotes, in text order.
+fn companies_outside_quotes<'v>(v: &'v View) -> impl Iterator<Item = WordRange> + 'v {
     let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).into_iter()).find(|&e| {
+    (v.entities_in(all).into_iter()).filter(move |&e| {
         v.label(e.start) == Some(EntityLabel::Organisation)
             && !v.is_quoted(e.start)
             && is_company(v, e)
@@ -144,12 +149,7 @@ pub(super) fn first_company(v: &View) -> Option<WordRange> {
 /// on a tie), other than the firms outside commentators speak for.
 pub(super) fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
     let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
-    let all = WordRange::new(0, v.words.len());
-    for e in v.entities_in(all) {
-        let organisation = v.label(e.start) == Some(EntityLabel::Organisation);
-        if !organisation || v.is_quoted(e.start) || !is_company(v, e) {
-            continue;
-        }
+    for e in companies_outside_quotes(v) {
         let key = text(v, e);
         if except.iter().any(|&x| text(v, x) == key) {
             continue;

@@ -21,7 +21,7 @@ fn is_acronym(word: &str) -> bool {
 /// Gives the entities among `mentions` that are an acronym defined after a company's name
 /// that company. `chars` is the normalised text.
 pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
-    let text = |m: &Mention| chars[m.range.start..m.range.end].iter().collect::<String>();
+    let text = |m: &Mention| text_at(chars, m.range);
     let entities = |m: &&Mention| m.kind == MentionKind::Entity;
     let mut defined: Vec<(String, String)> = Vec::new();
     for m in mentions.iter().filter(entities) {
@@ -47,6 +47,13 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
     }
 }
 
+/// The characters of `range`, clamped to the text.
+fn text_at(chars: &[char], range: CharRange) -> String {
+    chars[range.start.min(chars.len())..range.end.min(chars.len())]
+        .iter()
+        .collect()
+}
+
 /// Words that may or may not give their initial to an acronym ("Bank of Japan": BOJ, BJ).
 fn is_joiner(word: &str) -> bool {
     matches!(
@@ -68,12 +75,7 @@ fn initials_match(letters: &[char], words: &[&str]) -> bool {
 /// The organisation entity whose initials the acronym at `range` is, when the article
 /// has exactly one such name (several different ones: none).
 pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Option<CharRange> {
-    let text = |r: CharRange| -> String {
-        chars[r.start.min(chars.len())..r.end.min(chars.len())]
-            .iter()
-            .collect()
-    };
-    let acronym = text(range);
+    let acronym = text_at(chars, range);
     if !is_acronym(&acronym) {
         return None;
     }
@@ -83,7 +85,7 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
         if m.kind != MentionKind::Entity || m.label != EntityLabel::Organisation {
             continue;
         }
-        let name = text(m.range);
+        let name = text_at(chars, m.range);
         let words: Vec<&str> = name.split_whitespace().collect();
         if words.len() < 2 || !initials_match(&letters, &words) {
             continue;

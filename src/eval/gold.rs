@@ -195,24 +195,48 @@ fn validator() -> Result<jsonschema::Validator> {
         .map_err(|e| Error::Invalid(format!("the built-in gold schema is invalid: {e}")))
 }
 
-/// Reads a gold JSONL file: every non-blank line is checked against the gold schema, ids
-/// must be unique; the first bad line is the error, with its line number and field.
-pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>> {
+/// The non-blank lines of a JSONL file as JSON values with their 1-based line numbers; a
+/// line that is not JSON is the error, naming it.
+fn json_lines(path: &Path) -> Result<Vec<(usize, serde_json::Value)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let validator = validator()?;
-    let bad = |line: usize, message: String| Error::Data {
+    (text.lines().enumerate())
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line)
+                .map(|value| (i + 1, value))
+                .map_err(|e| data_error(path, i + 1, format!("not JSON: {e}")))
+        })
+        .collect()
+}
+
+fn data_error(path: &Path, line: usize, message: String) -> Error {
+    Error::Data {
         path: path.to_path_buf(),
         line,
         message,
-    };
+    }
+}
+
+/// Records `id` as seen; an id seen on an earlier line is the error.
+fn unique_id(ids: &mut BTreeSet<String>, id: &str, path: &Path, line: usize) -> Result<()> {
+    if ids.insert(id.to_string()) {
+        Ok(())
+    } else {
+        Err(data_error(
+            path,
+            line,
+            format!("id {id:?} is already on an earlier line"),
+        ))
+    }
+}
+
+/// Reads a gold JSONL file: every non-blank line is checked against the gold schema, ids
+/// must be unique; the first bad line is the error, with its line number and field.
+pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>> {
+    let validator = validator()?;
     let mut records = Vec::new();
     let mut ids = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| bad(i + 1, format!("not JSON: {e}")))?;
+    for (line, value) in json_lines(path)? {
         let errors: Vec<String> = (validator.iter_errors(&value))
             .take(3)
             .map(|e| {
@@ -222,23 +246,19 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>> {
             })
             .collect();
         if !errors.is_empty() {
-            return Err(bad(
-                i + 1,
+            return Err(data_error(
+                path,
+                line,
                 format!("not a gold record ({})", errors.join("; ")),
             ));
         }
         let record: GoldRecord = serde_json::from_value(value)
-            .map_err(|e| bad(i + 1, format!("not a gold record: {e}")))?;
-        if !ids.insert(record.id.clone()) {
-            return Err(bad(
-                i + 1,
-                format!("id {:?} is already on an earlier line", record.id),
-            ));
-        }
+            .map_err(|e| data_error(path, line, format!("not a gold record: {e}")))?;
+        unique_id(&mut ids, &record.id, path, line)?;
         records.push(record);
     }
     if records.is_empty() {
-        return Err(bad(0, "holds no gold records".into()));
+        return Err(data_error(path, 0, "holds no gold records".into()));
     }
     Ok(records)
 }
@@ -254,32 +274,16 @@ pub struct Predictions {
 /// Reads claimlink/1 output; a line that is neither a record nor an error line is an
 /// error naming the line, as is an id seen twice.
 pub fn read_predictions(path: &Path) -> Result<Predictions> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let bad = |line: usize, message: String| Error::Data {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
     let mut out = Predictions::default();
     let mut ids = BTreeSet::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| bad(i + 1, format!("not JSON: {e}")))?;
+    for (line, value) in json_lines(path)? {
         if value.get("error").is_some() {
             out.error_lines += 1;
             continue;
         }
         let record: Record = serde_json::from_value(value)
-            .map_err(|e| bad(i + 1, format!("not a claimlink/1 record: {e}")))?;
-        if !ids.insert(record.id.clone()) {
-            return Err(bad(
-                i + 1,
-                format!("id {:?} is already on an earlier line", record.id),
-            ));
-        }
+            .map_err(|e| data_error(path, line, format!("not a claimlink/1 record: {e}")))?;
+        unique_id(&mut ids, &record.id, path, line)?;
         out.records.push(GoldRecord::from_record(&record));
     }
     Ok(out)
