@@ -228,6 +228,104 @@ fn titles_in_quotes_are_not_claims() {
     assert_eq!(got[0].1, some("Bo Li"));
 }
 
+/// (speaker name, title, affiliation name) of each claim.
+fn affiliations(claims: &[Claim]) -> Vec<(Option<String>, Option<String>, Option<String>)> {
+    (claims.iter())
+        .map(|c| {
+            let s = c.speaker.as_ref();
+            (
+                s.map(|s| s.name.clone()),
+                s.and_then(|s| s.title.as_ref()).map(|t| t.text.clone()),
+                s.and_then(|s| s.affiliation.as_ref())
+                    .map(|a| a.name.clone()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_quote_after_reported_speech_goes_on_with_its_speaker() {
+    let text = "Jane Doe said the group would wait for prices to fall.\n\n\
+                \"We would have liked more of it, but it is a question of value.\"";
+    let got = rows(&claims(text, &[("Jane Doe", "PER")]));
+    assert_eq!(got.len(), 1);
+    // The speaker carries over; the cue belongs to the sentence before.
+    assert_eq!(
+        (got[0].1.clone(), got[0].3.clone()),
+        (some("Jane Doe"), None)
+    );
+}
+
+#[test]
+fn a_line_that_only_attributes_belongs_to_the_quote_above() {
+    let text = "\"Are they able to make that transition to a larger company?\"\n\nBo Li said.\n\n\
+                Other analysts were more bullish.";
+    let got = rows(&claims(text, &[("Bo Li", "PER")]));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, some("Bo Li"));
+    // A dateline-like line is no attribution.
+    let text = "\"We will not comment on the talks with anyone today.\"\n\n-- Chicago Newsdesk";
+    let got = claims(text, &[("Chicago Newsdesk", "ORG")]);
+    assert!(got.iter().all(|c| c.speaker.is_none()), "{got:?}");
+}
+
+#[test]
+fn he_after_a_role_speaker_is_that_role_not_its_company() {
+    let text = "\"Property shares are strong this week,\" a spokesman for Contoso said. \
+                \"We have been very positive on the sector,\" he said.";
+    let got = claims(text, &[("Contoso", "ORG")]);
+    assert_eq!(got.len(), 2);
+    let speakers = affiliations(&got);
+    assert_eq!(speakers[1].1, some("spokesman"), "{speakers:?}");
+    assert_eq!(speakers[1].2, some("Contoso"));
+    assert_eq!(
+        got[1]
+            .speaker
+            .as_ref()
+            .and_then(|s| s.mention.as_ref())
+            .map(|m| m.text.as_str()),
+        Some("he")
+    );
+}
+
+#[test]
+fn a_person_opening_the_clause_speaks_whatever_commas_the_apposition_holds() {
+    let text = "Robert Gutenstein, an analyst for Kalf, Voorhis & Co., said the contract \
+                was \"not unique, but it is big.\"";
+    let got = claims(
+        text,
+        &[("Robert Gutenstein", "PER"), ("Kalf, Voorhis & Co.", "ORG")],
+    );
+    assert_eq!(got.len(), 1);
+    let speakers = affiliations(&got);
+    assert_eq!(speakers[0].0, some("Robert Gutenstein"));
+    assert_eq!(speakers[0].1, some("analyst"));
+}
+
+#[test]
+fn a_period_inside_a_word_does_not_end_the_attribution() {
+    let text = "\"This really indicates we are back in the business,\" William Luehrs, \
+                president of the Glenview, Ill.-based company's network division, said in \
+                an interview.";
+    let got = rows(&claims(text, &[("William Luehrs", "PER")]));
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        (got[0].1.clone(), got[0].3.clone()),
+        (some("William Luehrs"), some("said"))
+    );
+}
+
+#[test]
+fn an_organisation_set_off_by_at_is_the_affiliation() {
+    let text = "\"They were pretty much in line with our estimate,\" said Peter Roe, at \
+                Paribas in London.";
+    let got = claims(text, &[("Peter Roe", "PER"), ("Paribas", "ORG")]);
+    assert_eq!(
+        affiliations(&got),
+        vec![(some("Peter Roe"), None, some("Paribas"))]
+    );
+}
+
 /// Entities per article id from a `claimlink run` output file.
 fn cached_entities(path: &str) -> HashMap<String, Vec<Mention>> {
     let text = std::fs::read_to_string(path).expect("cache file");

@@ -250,6 +250,15 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
         return Affiliated::default();
     }
     let mut w = w + 1;
+    // "Peter Roe, at Paribas in London".
+    if matches!(v.word(w), "of" | "at" | "from" | "with") {
+        if let Some(organisation) = organisation_at(v, w + 1) {
+            return Affiliated {
+                title: None,
+                organisation: Some(organisation),
+            };
+        }
+    }
     if RUNS.contains(&v.word(w + 1)) && v.word(w) == "who" {
         return Affiliated {
             title: None,
@@ -419,8 +428,14 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
             }
         }
         (Some(organisation), Some(EntityLabel::Organisation)) => {
-            // "a Contoso spokesman": the organisation inside a role phrase.
-            let title = title_from(v, organisation.end).filter(|t| t.end <= speaker.end);
+            // "a Contoso spokesman", "a spokesman for Contoso": the organisation inside a
+            // role phrase.
+            let title =
+                (title_from(v, organisation.end).filter(|t| t.end <= speaker.end)).or_else(|| {
+                    (speaker.start..organisation.start)
+                        .find_map(|w| title_from(v, w))
+                        .filter(|t| t.end <= organisation.start)
+                });
             Affiliated {
                 title,
                 organisation: Some(organisation),

@@ -253,6 +253,14 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
     } else if before == "who" {
         // "X, who said": the relative pronoun is the mention; `resolve` finds X.
         Some((j - 1, j))
+    } else if let Some(end) = (before == ",")
+        .then(|| person_end(v, seq, 0))
+        .flatten()
+        .filter(|&e| e < j && seq.get(e).is_some_and(|&w| v.word(w) == ","))
+    {
+        // "Robert Gutenstein, an analyst for Kalf, Voorhis & Co., said": the person
+        // opening the clause, whatever commas the apposition holds.
+        Some((0, end))
     } else if before == "," {
         let previous = (j.saturating_sub(25)..j - 1)
             .rev()
@@ -362,9 +370,14 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         return found(np_starting_at(v, seq, k + 1), Some((k, k + 1)));
     }
     let limit = (k + 30).min(seq.len());
-    // "Allentown, Pa., said": a period before a comma ends an abbreviation, not a clause.
-    let ends =
-        |j: usize| ends_clause(v.word(seq[j])) && seq.get(j + 1).is_none_or(|&n| v.word(n) != ",");
+    // "Allentown, Pa., said": a period before a comma ends an abbreviation, not a clause;
+    // so does one glued to the next word ("Ill.-based").
+    let ends = |j: usize| {
+        ends_clause(v.word(seq[j]))
+            && seq
+                .get(j + 1)
+                .is_none_or(|&n| v.word(n) != "," && v.words[n].start > v.words[seq[j]].end)
+    };
     let cue = (k + 1..limit)
         .take_while(|&j| !ends(j) && !v.is_quoted(seq[j]))
         .map(|j| (j, tail_cue(j)))
@@ -430,7 +443,7 @@ fn valid_np(v: &View, seq: &[usize], start: usize, end: usize) -> bool {
         v.entity_of[seq[p]].is_some()
             || (p > start && v.is_capitalized(seq[p]))
             || inner(w)
-            || !(is_np_stop(w) || (is_punct(w) && !matches!(w, "-" | "." | "$" | "&")))
+            || !(is_np_stop(w) || (is_punct(w) && !matches!(w, "-" | "." | "$" | "&" | "'" | "’")))
     });
     let pronoun_alone =
         end - start == 1 || !(start..end).any(|p| is_subject_pronoun(v.word(seq[p])));

@@ -10,7 +10,7 @@ use crate::claims::attribution::{from_colon, from_lead, from_tail, Attribution, 
 use crate::claims::context::View;
 use crate::claims::lexicon::is_subject_pronoun;
 use crate::claims::quotes::Quote;
-use crate::doc::WordRange;
+use crate::doc::{FoundClaim, WordRange};
 
 /// Lead and tail words of a quote and the sentences it spans.
 pub struct Parts {
@@ -34,6 +34,23 @@ pub fn parts(v: &View, q: &Quote) -> Parts {
     if let Some(p) = lead.iter().rposition(|&w| ends(w)) {
         lead.drain(..=p);
     }
+    // `X, an analyst for Kalf, Voorhis & Co.` / `, said the deal was "..."`: no sentence
+    // opens with a comma, so the segmenter split at an abbreviation and the lead goes on
+    // from the sentence before (when that one quotes nothing).
+    let before = first.checked_sub(1).and_then(|b| v.sentence_words.get(b));
+    if let Some(&before) = before.filter(|_| lead.first().is_some_and(|&w| v.word(w) == ",")) {
+        if (before.start..before.end).all(|w| !v.is_quoted(w)) {
+            let mut joined: Vec<usize> = (before.start..before.end).collect();
+            if joined.last().is_some_and(|&w| v.word(w) == ".") {
+                joined.pop();
+            }
+            if let Some(p) = joined.iter().rposition(|&w| ends(w)) {
+                joined.drain(..=p);
+            }
+            joined.append(&mut lead);
+            lead = joined;
+        }
+    }
     let end = v.sentence_words.get(last).map_or(0, |s| s.end);
     let tail = (v.word_at(q.close)..end)
         .take_while(|&w| !v.is_quoted(w))
@@ -55,7 +72,9 @@ pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution>
     let next = p.last + 1;
     let WordRange { start: a, end: b } = *v.sentence_words.get(next)?;
     let same_paragraph = v.paragraph_of_sentence.get(next) == v.paragraph_of_sentence.get(p.last);
-    if !same_paragraph || v.words.get(a).is_none_or(|w| w.start < q.close) {
+    // A line of its own that only attributes (`Randall said.`) belongs to the quote above.
+    let bare = b - a <= 5;
+    if !(same_paragraph || bare) || v.words.get(a).is_none_or(|w| w.start < q.close) {
         return None;
     }
     let tail: Vec<usize> = (a..b).take_while(|&w| !v.is_quoted(w)).collect();
@@ -63,7 +82,9 @@ pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution>
         .iter()
         .any(|&c| c == '?' || c == '!');
     let short = b - a <= 10;
-    from_tail(v, &tail).filter(|_| exclaims || short)
+    (from_tail(v, &tail))
+        .filter(|_| exclaims || short)
+        .filter(|t| same_paragraph || t.cue.is_some())
 }
 
 /// `X said:` closing the sentence (or paragraph) before a quote that opens its sentence.
@@ -136,6 +157,14 @@ pub fn previous(
             how: How::Previous,
         });
     }
+    // `Gilbertson said the group would wait. "I think ..."`: a quote right after reported
+    // speech goes on with its speaker.
+    if let Some(reported) = before
+        .filter(|&b| b + 1 == p.first && opens_sentence(v, &quotes[i], p.first))
+        .and_then(|b| reported_speech(v, b))
+    {
+        return Some(reported);
+    }
     let j = (0..i)
         .rev()
         .find(|&j| found[j].is_some_and(|a| a.speaker.is_some()))?;
@@ -147,6 +176,60 @@ pub fn previous(
         how: How::Previous,
         ..base
     })
+}
+
+/// Whether quote `q` opens sentence `s`.
+fn opens_sentence(v: &View, q: &Quote, s: usize) -> bool {
+    (v.sentence_words.get(s))
+        .and_then(|r| v.words.get(r.start))
+        .is_some_and(|w| w.start == q.open)
+}
+
+/// The attribution of sentence `s` when it reports speech and quotes nothing: `X said
+/// (that) ...`.
+fn reported_speech(v: &View, s: usize) -> Option<Attribution> {
+    let WordRange { start: a, end: b } = *v.sentence_words.get(s)?;
+    if (a..b).any(|w| v.is_quoted(w)) {
+        return None;
+    }
+    let words: Vec<usize> = (a..b).collect();
+    let found = from_lead(v, &words)?;
+    found.speaker.map(|speaker| Attribution {
+        speaker: Some(speaker),
+        cue: found.cue,
+        how: How::Previous,
+    })
+}
+
+/// `A spokesman for Contoso said ... "We are positive," he said.`: a "he" or "she" with no
+/// person to name stands for the latest speaker before it (within three sentences) when
+/// that one is a person described by a role; the role and organisation carry over.
+pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
+    let pronoun = |c: &FoundClaim| {
+        c.speaker
+            .map(|s| v.words_in(s))
+            .is_some_and(|s| s.end == s.start + 1 && is_subject_pronoun(v.word(s.start)))
+    };
+    for i in 0..claims.len() {
+        let c = &claims[i];
+        let he_or_she = c
+            .speaker
+            .is_some_and(|s| matches!(v.word(v.words_in(s).start), "he" | "she"));
+        if !pronoun(c) || !he_or_she || c.speaker_entity.is_some() {
+            continue;
+        }
+        let described = (claims[..i].iter().rev())
+            .take_while(|p| c.sentence.saturating_sub(p.last_sentence) <= 3)
+            .find(|p| p.speaker.is_some() && !pronoun(p))
+            .filter(|p| p.speaker_title.is_some() && p.speaker_entity.is_none());
+        if let Some(p) = described {
+            let (entity, title, affiliation) = (p.speaker, p.speaker_title, p.affiliation);
+            let c = &mut claims[i];
+            c.speaker_entity = entity;
+            c.speaker_title = title;
+            c.affiliation = affiliation;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -90,6 +90,7 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
             claim.target = None;
         }
     }
+    discourse::role_antecedents(&v, &mut found);
     let outside: Vec<WordRange> = (found.iter())
         .filter_map(|c| target::outside_firm(&v, c))
         .collect();
@@ -245,9 +246,15 @@ fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) -> Vec<Foun
         let speaker = a.and_then(|a| a.speaker);
         let mut entity = speaker.and_then(|m| resolve(v, m));
         // A one-word speaker that is no entity ("he") after a named one nearby is them.
-        if entity.is_none() && speaker.is_some_and(|m| m.len() == 1 && !v.is_agent(m.start)) {
+        if let Some(m) =
+            speaker.filter(|m| entity.is_none() && m.len() == 1 && !v.is_agent(m.start))
+        {
+            // "He" and "she" are people: after "a Contoso spokesman" they are the role
+            // (`discourse::role_antecedents`), not Contoso.
+            let person = matches!(v.word(m.start), "he" | "she");
             entity = last_entity
                 .filter(|&(_, s)| p.first.saturating_sub(s) <= 3)
+                .filter(|&(e, _)| !person || v.label(e.start) == Some(EntityLabel::Person))
                 .map(|(e, _)| e);
         }
         if let Some(e) = entity {

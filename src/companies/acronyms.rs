@@ -28,12 +28,11 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
         let Some(company) = &m.company else {
             continue;
         };
-        let after: String = chars.iter().skip(m.range.end).take(10).collect();
-        let Some(inner) = after.strip_prefix(" (").and_then(|r| r.split(')').next()) else {
+        let Some(inner) = defined_after(chars, m.range) else {
             continue;
         };
-        if is_acronym(inner) && !defined.iter().any(|(a, _)| a == inner) {
-            defined.push((inner.to_string(), company.clone()));
+        if !defined.iter().any(|(a, _)| *a == inner) {
+            defined.push((inner, company.clone()));
         }
     }
     for m in mentions.iter_mut() {
@@ -45,6 +44,19 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
             m.company = Some(company.clone());
         }
     }
+}
+
+/// The acronym a name defines in the parentheses right after it: "Guinness Peat Group Plc
+/// (GPG)", also spaced as "( GPG )".
+fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
+    let after: String = chars.iter().skip(range.end).take(12).collect();
+    let inner = after
+        .trim_start()
+        .strip_prefix('(')?
+        .split(')')
+        .next()?
+        .trim();
+    (is_acronym(inner) && after.contains(')')).then(|| inner.to_string())
 }
 
 /// The characters of `range`, clamped to the text.
@@ -62,11 +74,38 @@ fn is_joiner(word: &str) -> bool {
     )
 }
 
+/// Legal forms that a name may end with and its acronym leave out ("Guinness Peat Group
+/// Plc": GPG).
+fn is_legal_form(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.').to_lowercase().as_str(),
+        "plc"
+            | "inc"
+            | "corp"
+            | "co"
+            | "ltd"
+            | "llc"
+            | "ag"
+            | "sa"
+            | "nv"
+            | "bv"
+            | "spa"
+            | "ab"
+            | "asa"
+            | "oyj"
+            | "se"
+            | "gmbh"
+    )
+}
+
 /// Whether `letters` are the initials of `words`, joiners optional.
 fn initials_match(letters: &[char], words: &[&str]) -> bool {
     let Some((word, rest)) = words.split_first() else {
         return letters.is_empty();
     };
+    if letters.is_empty() && rest.is_empty() && is_legal_form(word) {
+        return true;
+    }
     let initial = word.chars().next().map(|c| c.to_ascii_uppercase());
     let uses = letters.first().copied() == initial && initials_match(&letters[1..], rest);
     uses || (is_joiner(word) && initials_match(letters, rest))
@@ -79,12 +118,20 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     if !is_acronym(&acronym) {
         return None;
     }
+    let organisations = || {
+        (mentions.iter())
+            .filter(|m| m.kind == MentionKind::Entity && m.label == EntityLabel::Organisation)
+    };
+    // A name that defines it in parentheses is what it stands for, initials or not
+    // ("Central Office of Statistics and Information (OCEI)").
+    if let Some(m) =
+        organisations().find(|m| defined_after(chars, m.range).as_deref() == Some(acronym.as_str()))
+    {
+        return Some(m.range);
+    }
     let letters: Vec<char> = acronym.chars().filter(char::is_ascii_alphabetic).collect();
     let mut found: Option<(CharRange, String)> = None;
-    for m in mentions {
-        if m.kind != MentionKind::Entity || m.label != EntityLabel::Organisation {
-            continue;
-        }
+    for m in organisations() {
         let name = text_at(chars, m.range);
         let words: Vec<&str> = name.split_whitespace().collect();
         if words.len() < 2 || !initials_match(&letters, &words) {
@@ -160,6 +207,42 @@ mod tests {
         assert_eq!(expand(3).as_deref(), Some("Bank of Japan"));
         assert_eq!(expand(4), None, "no name with those initials");
         assert_eq!(expand(0), None, "not an acronym");
+    }
+
+    #[test]
+    fn a_name_defining_an_acronym_expands_it_spaced_or_not_initials_or_not() {
+        let text = "Guinness Peat Group Plc ( GPG ) grew. The GPG board met. \
+                    Central Office of Statistics and Information (OCEI) said. OCEI added.";
+        let chars: Vec<char> = text.chars().collect();
+        let entities = vec![
+            entity(text, "Guinness Peat Group Plc", 0, None),
+            entity(text, "GPG", 1, None),
+            entity(
+                text,
+                "Central Office of Statistics and Information",
+                0,
+                None,
+            ),
+            entity(text, "OCEI", 1, None),
+        ];
+        let expand = |i: usize| {
+            expansion(&chars, &entities, entities[i].range)
+                .map(|r| chars[r.start..r.end].iter().collect::<String>())
+        };
+        assert_eq!(expand(1).as_deref(), Some("Guinness Peat Group Plc"));
+        assert_eq!(
+            expand(3).as_deref(),
+            Some("Central Office of Statistics and Information")
+        );
+        // Initials alone, with a legal form left out.
+        assert!(initials_match(
+            &['G', 'P', 'G'],
+            &["Guinness", "Peat", "Group", "Plc"]
+        ));
+        assert!(!initials_match(
+            &['G', 'P'],
+            &["Guinness", "Peat", "Group", "Plc"]
+        ));
     }
 
     #[test]
