@@ -97,6 +97,7 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     for claim in found.iter_mut().filter(|c| c.target.is_none()) {
         claim.target = target::quote_target(&v, claim, &outside).and_then(|t| v.span(t));
     }
+    target::inherit_targets(&v, &mut found);
     doc.claims = found;
     name_companies(doc);
 }

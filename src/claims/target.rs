@@ -15,6 +15,7 @@ use crate::claims::lexicon::is_outside_role;
 use crate::claims::FoundClaim;
 use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
+use crate::labels::ClaimKind;
 
 /// Words of organisation names that are not companies.
 const NOT_COMPANIES: &[&str] = &[
@@ -53,6 +54,35 @@ const NOT_COMPANIES: &[&str] = &[
     "board",
 ];
 
+/// Indices, exchanges, bond markets and market reports: named like organisations, never
+/// companies.
+const MARKET_NAMES: &[&str] = &[
+    "nikkei",
+    "nasdaq",
+    "ftse",
+    "dax",
+    "cac",
+    "topix",
+    "kospi",
+    "sensex",
+    "stoxx",
+    "ibex",
+    "comex",
+    "nymex",
+    "lme",
+    "cbot",
+    "treasuries",
+    "bunds",
+    "gilts",
+    "tankan",
+];
+
+/// Words of a quote about a market, a sector or an economy rather than one company.
+const MARKET: &[&str] = &["market", "markets", "economy", "sector", "industry"];
+
+/// Words of a quote that point at a company it does not name.
+const DESCRIPTORS: &[&str] = &["company", "stock", "shares", "firm"];
+
 /// Words of a quote about a company's own business.
 const RESULTS: &[&str] = &[
     "profit",
@@ -90,7 +120,8 @@ fn is_company(v: &View, words: WordRange) -> bool {
     let words = (v.span(words))
         .and_then(|r| expansion(v.chars, v.entities, r))
         .map_or(words, |full| v.words_in(full));
-    (words.start..words.end).all(|w| !NOT_COMPANIES.contains(&v.word(w)))
+    (words.start..words.end)
+        .all(|w| !NOT_COMPANIES.contains(&v.word(w)) && !MARKET_NAMES.contains(&v.word(w)))
         && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")
 }
 
@@ -188,13 +219,15 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     {
         return Some(named);
     }
-    if insider && words().any(|w| RESULTS.contains(&w)) {
+    // "The market was quiet today": a quote about a market has no company target unless
+    // it points at one ("the company", "the stock").
+    let points = words().any(|w| DESCRIPTORS.contains(&w));
+    let about_market = about_market(v, quote) && !points;
+    if insider && !about_market && words().any(|w| RESULTS.contains(&w)) {
         return own;
     }
     let opens = |w: &str| v.word(quote.start) == w;
-    let refers = opens("it")
-        || opens("they")
-        || words().any(|w| matches!(w, "company" | "stock" | "shares" | "firm"));
+    let refers = points || (!about_market && (opens("it") || opens("they")));
     if refers {
         return if insider {
             own
@@ -203,6 +236,40 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
         };
     }
     None
+}
+
+/// Whether the quote's words speak of a market, a sector or an economy.
+fn about_market(v: &View, quote: WordRange) -> bool {
+    (quote.start..quote.end).any(|w| MARKET.contains(&v.word(w)))
+}
+
+/// The last word of a claim's speaker (its entity when resolved), lowercased: "Roe" for
+/// both "Peter Roe" and a later "Roe".
+fn speaker_key(v: &View, claim: &FoundClaim) -> Option<String> {
+    let words = v.words_in(claim.speaker_entity.or(claim.speaker)?);
+    (words.end > words.start).then(|| v.word(words.end - 1).to_string())
+}
+
+/// A direct quote that goes on from the same speaker's quote just before it (within two
+/// sentences), names no company and is not about a market is about what that one was.
+pub fn inherit_targets(v: &View, claims: &mut [FoundClaim]) {
+    for i in 1..claims.len() {
+        let c = &claims[i];
+        if c.target.is_some() || c.kind != ClaimKind::Direct || about_market(v, v.words_in(c.quote))
+        {
+            continue;
+        }
+        let Some(who) = speaker_key(v, c) else {
+            continue;
+        };
+        let earlier = (claims[..i].iter().rev())
+            .filter(|p| p.kind == ClaimKind::Direct)
+            .take_while(|p| c.sentence.saturating_sub(p.last_sentence) <= 2)
+            .find(|p| speaker_key(v, p).as_deref() == Some(who.as_str()));
+        if let Some(target) = earlier.and_then(|p| p.target) {
+            claims[i].target = Some(target);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -327,6 +394,45 @@ mod tests {
             &[("Reserve Bank of Australia", "ORG"), ("RBA", "ORG")],
         );
         assert_eq!(got, (None, some("RBA")));
+    }
+
+    #[test]
+    fn an_insiders_quote_about_the_market_has_no_target_unless_it_points_at_the_company() {
+        let text = "Contoso said profits fell. \"A preview of the second half does not reveal \
+                    any improvement in market conditions,\" Contoso said.";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, None);
+        let text = "\"The company will gain share in a weak market this year,\" Contoso said.";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
+        let text = "\"Profits will rise in the second half,\" Contoso said.";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
+    }
+
+    #[test]
+    fn indices_and_exchanges_are_no_companies() {
+        let text = "\"The Nikkei is testing support at 20,500,\" said a dealer.";
+        assert_eq!(target_of(text, &[("Nikkei", "ORG")]).0, None);
+        let text = "\"Treasuries remain sensitive to any sign of strength,\" said Bo Kim.";
+        assert_eq!(
+            target_of(text, &[("Treasuries", "ORG"), ("Bo Kim", "PER")]).0,
+            None
+        );
+    }
+
+    #[test]
+    fn a_quote_going_on_from_the_same_speaker_keeps_its_target() {
+        let text = "Fabrikam cut its forecast. \"The company will struggle this year,\" said Bo \
+                    Kim, an analyst at Contoso. \"The mistake people made was to expect a \
+                    fast change.\"";
+        let mut doc = Document::new(&Article::new("t", text), Markup::Plain);
+        doc.mentions = mentions_in(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Contoso", "ORG")],
+        );
+        annotate(&mut doc, Indirect::FromRoles);
+        let targets: Vec<Option<String>> = (doc.claims.iter())
+            .map(|c| c.target.map(|t| doc.text_of(t)))
+            .collect();
+        assert_eq!(targets, vec![some("Fabrikam"), some("Fabrikam")]);
     }
 
     #[test]
