@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use sha2::{Digest, Sha256};
 
-use crate::doc::{CharIndex, CharRange, Document, EntityLabel, FoundClaim, Probs, Span};
+use crate::doc::{
+    CharIndex, CharRange, Document, EntityLabel, FoundClaim, MentionKind, Probs, Span,
+};
 pub use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 
 /// The value of every record's `schema` field.
@@ -345,6 +347,31 @@ impl Record {
     }
 }
 
+/// The name of the organisation a speaker speaks for: the company it is linked to, unless
+/// the article names a brand or unit of it ("William O'Neill of Merrill Lynch" speaks for
+/// Merrill Lynch, a Bank of America company: `company` keeps the link). A descriptor ("the
+/// company") and an acronym go by the company.
+fn affiliation_name(doc: &Document, mention: CharRange, company: Option<&str>) -> String {
+    let own = doc.entity_name(mention);
+    let Some(company) = company else {
+        return own;
+    };
+    let words = |name: &str| -> Vec<String> {
+        (name.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let entity = (doc.mentions.iter()).any(|m| m.range == mention && m.kind == MentionKind::Entity);
+    let acronym = own.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+    let shared = words(&own).iter().any(|w| words(company).contains(w));
+    if entity && !acronym && !shared {
+        own
+    } else {
+        company.to_string()
+    }
+}
+
 /// The record claim (its id set by the caller); `None` when its quote does not map back.
 fn wire_claim(
     doc: &Document,
@@ -385,8 +412,7 @@ fn wire_claim(
                 mention: named.mention,
                 title: found.speaker_title.and_then(span),
                 affiliation: found.affiliation.map(|mention| Affiliation {
-                    name: (companies.affiliation.clone())
-                        .unwrap_or_else(|| doc.entity_name(mention)),
+                    name: affiliation_name(doc, mention, companies.affiliation.as_deref()),
                     mention: span(mention),
                     company: companies.affiliation.clone(),
                 }),

@@ -326,6 +326,49 @@ fn an_organisation_set_off_by_at_is_the_affiliation() {
     );
 }
 
+#[test]
+fn a_person_named_after_a_sentence_opening_with_their_role_holds_it() {
+    let text = "The chairman of engineering group T&N Plc said on Thursday the firm was \
+                confident.\n\n\"It could be better, or it could be worse,\" Colin Hope \
+                said.";
+    let got = claims(text, &[("T&N Plc", "ORG"), ("Colin Hope", "PER")]);
+    assert_eq!(
+        affiliations(&got),
+        vec![(some("Colin Hope"), some("chairman"), some("T&N Plc"))]
+    );
+    // Not when the role's sentence names a person of its own.
+    let text = "The chairman of T&N Plc, Ann Lee, said on Thursday the firm was confident.\n\n\
+                \"It could be better,\" Colin Hope said.";
+    let got = claims(
+        text,
+        &[
+            ("T&N Plc", "ORG"),
+            ("Ann Lee", "PER"),
+            ("Colin Hope", "PER"),
+        ],
+    );
+    assert_eq!(affiliations(&got), vec![(some("Colin Hope"), None, None)]);
+}
+
+#[test]
+fn a_brand_of_a_known_company_is_the_affiliation_by_its_own_name() {
+    let text = "\"Prices will start to firm up,\" said William O'Neill of Merrill Lynch.";
+    let mut doc = Document::new(&Article::new("t", text), Markup::Plain);
+    doc.mentions = mentions_in(
+        text,
+        &[("William O'Neill", "PER"), ("Merrill Lynch", "ORG")],
+    );
+    doc.mentions[1].company = Some("Bank of America".into());
+    annotate_with(&mut doc, Indirect::FromRoles, &ClaimOptions::default());
+    let claims = Record::from_document(&doc, false).claims;
+    let affiliation = (claims.first())
+        .and_then(|c| c.speaker.as_ref())
+        .and_then(|s| s.affiliation.as_ref())
+        .expect("an affiliation");
+    assert_eq!(affiliation.name, "Merrill Lynch");
+    assert_eq!(affiliation.company.as_deref(), Some("Bank of America"));
+}
+
 /// Entities per article id from a `claimlink run` output file.
 fn cached_entities(path: &str) -> HashMap<String, Vec<Mention>> {
     let text = std::fs::read_to_string(path).expect("cache file");

@@ -401,6 +401,44 @@ fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
         .collect()
 }
 
+/// `The chairman of engineering group T&N Plc said ... . Sir Colin Hope said ...`: a
+/// person named with no role of their own, right after a sentence (one of the two before
+/// their first mention) opening with a role at an organisation and naming no person, holds
+/// that role.
+fn introduced(v: &View, first: WordRange) -> Option<Affiliated> {
+    let sentence = *v.sentence_of.get(first.start)?;
+    (sentence.saturating_sub(2)..sentence).rev().find_map(|s| {
+        let words = *v.sentence_words.get(s)?;
+        let people = (words.start..words.end).any(|w| v.label(w) == Some(EntityLabel::Person));
+        if people || v.is_quoted(words.start) {
+            return None;
+        }
+        let w = words.start + usize::from(is_determiner(v.word(words.start)));
+        // "T&N's chairman said"
+        if let Some(organisation) = organisation_at(v, words.start) {
+            let after =
+                organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+            return title_from(v, after).map(|title| Affiliated {
+                title: Some(title),
+                organisation: Some(organisation),
+            });
+        }
+        // "The chairman of British-based engineering group T&N Plc said"
+        let title = title_from(v, w)?;
+        if !PREPOSITIONS.contains(&v.word(title.end)) {
+            return None;
+        }
+        let organisation = (title.end + 1..words.end.min(title.end + 12))
+            .take_while(|&k| !matches!(v.word(k), "," | "." | ";" | "said" | "says"))
+            .find(|&k| v.label(k) == Some(EntityLabel::Organisation))
+            .and_then(|k| v.entity_words(k))?;
+        Some(Affiliated {
+            title: Some(title),
+            organisation: Some(organisation),
+        })
+    })
+}
+
 /// The title and affiliation of a claim's speaker: `speaker` the attribution's mention,
 /// `entity` the person or organisation it refers to.
 pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Affiliated {
@@ -411,9 +449,12 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
             if here.organisation.is_some() {
                 return here;
             }
-            let earlier = (earlier_mentions(v, person).into_iter())
+            let mentions = earlier_mentions(v, person);
+            let first = mentions.first().copied().unwrap_or(person);
+            let earlier = (mentions.into_iter())
                 .map(|m| around(v, m))
                 .find(Affiliated::found)
+                .or_else(|| (!here.found()).then(|| introduced(v, first)).flatten())
                 .unwrap_or_default();
             let title = here.title.or(earlier.title);
             // "Mark Gildea, chief executive officer, said": an executive with no
@@ -445,13 +486,18 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
     }
 }
 
+/// Whether a speaker phrase refers back to an organisation: "the company", "the group".
+pub(super) fn refers_back(v: &View, speaker: WordRange) -> bool {
+    speaker.len() == 2
+        && v.word(speaker.start) == "the"
+        && DESCRIPTOR_HEADS.contains(&v.word(speaker.start + 1))
+}
+
 /// A speaker named by a role ("one dealer", "an analyst at Contoso"), or by a phrase that
 /// refers back to an organisation ("the company said": the one named last).
 fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
     let title = (speaker.start..speaker.end).find_map(|w| title_from(v, w));
-    let refers_back = speaker.len() == 2
-        && v.word(speaker.start) == "the"
-        && DESCRIPTOR_HEADS.contains(&v.word(speaker.start + 1));
+    let refers_back = refers_back(v, speaker);
     let organisation = (speaker.start..speaker.end)
         .find_map(|w| organisation_at(v, w))
         .or_else(|| {

@@ -213,6 +213,22 @@ pub fn ends_clause(word: &str) -> bool {
     matches!(word, "." | "?" | "!" | ";" | "..." | "…")
 }
 
+/// Words of public offices: their holders speak for a government, not a company.
+pub fn is_public_role(word: &str) -> bool {
+    matches!(
+        word,
+        "minister"
+            | "ministers"
+            | "governor"
+            | "regulator"
+            | "commissioner"
+            | "senator"
+            | "mayor"
+            | "ambassador"
+            | "premier"
+    )
+}
+
 /// Words of the roles of people who comment on companies from outside (an analyst, a
 /// fund manager, a dealer), as opposed to speaking for one.
 pub fn is_outside_role(word: &str) -> bool {

@@ -10,8 +10,9 @@
 //! Organisations that are not companies (central banks, ministries, regulators, unions,
 //! exchanges) are never targets, and a quote about a market or an economy has none.
 
+use crate::claims::affiliation::refers_back;
 use crate::claims::context::View;
-use crate::claims::lexicon::is_outside_role;
+use crate::claims::lexicon::{is_outside_role, is_public_role};
 use crate::claims::FoundClaim;
 use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
@@ -135,9 +136,14 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
         return false;
     }
     match claim.speaker_title.map(|t| v.words_in(t)) {
-        Some(title) => !(title.start..title.end).any(|w| is_outside_role(v.word(w))),
-        // The organisation itself speaking; a person with no role named may be either.
-        None => claim.speaker_entity == claim.affiliation,
+        Some(title) => !(title.start..title.end)
+            .any(|w| is_outside_role(v.word(w)) || is_public_role(v.word(w))),
+        // The organisation itself speaking ("Contoso said", "the company said"); a person
+        // with no role named may be either.
+        None => {
+            claim.speaker_entity == claim.affiliation
+                || claim.speaker.is_some_and(|s| refers_back(v, v.words_in(s)))
+        }
     }
 }
 
@@ -227,7 +233,8 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
         return own;
     }
     let opens = |w: &str| v.word(quote.start) == w;
-    let refers = points || (!about_market && (opens("it") || opens("they")));
+    // An insider's "they" are people ("they want to talk"); the company would be "we".
+    let refers = points || (!about_market && (opens("it") || (opens("they") && !insider)));
     if refers {
         return if insider {
             own
@@ -405,6 +412,28 @@ mod tests {
         assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
         let text = "\"Profits will rise in the second half,\" Contoso said.";
         assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
+    }
+
+    #[test]
+    fn the_company_speaking_of_its_results_is_the_target_and_a_minister_is_no_insider() {
+        let text = "Contoso NV said on Friday it expected higher profits. \"An improvement \
+                    is expected in turnover and profits,\" the company said.";
+        assert_eq!(
+            target_of(text, &[("Contoso NV", "ORG")]).0,
+            some("Contoso NV")
+        );
+        let text = "\"I would like to see how sales moved in the first half,\" said Fabrikam \
+                    minister Bo Kim.";
+        let got = target_of(text, &[("Fabrikam", "ORG"), ("Bo Kim", "PER")]);
+        assert_eq!(got, (None, some("Fabrikam")));
+    }
+
+    #[test]
+    fn an_insiders_they_are_people_not_the_company() {
+        let text = "\"They want to discuss it in public,\" said Bo Kim, general manager of \
+                    Contoso.";
+        let got = target_of(text, &[("Bo Kim", "PER"), ("Contoso", "ORG")]);
+        assert_eq!(got, (None, some("Contoso")));
     }
 
     #[test]
