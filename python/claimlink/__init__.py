@@ -8,6 +8,8 @@
 Each record is the JSON line ``claimlink run`` writes for the article, parsed. Inputs are
 dicts with the fields of ``claimlink run``'s JSONL input (``id``, ``text``, and optionally
 ``title``, ``url``, ``published``, ``source``, ``meta``, ``targets``).
+
+:func:`claimlink.spark.annotate` runs the same over a Spark DataFrame (needs pyspark).
 """
 
 import importlib.metadata
