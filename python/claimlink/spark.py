@@ -67,7 +67,12 @@ def annotate(
     The result is lazy, as any DataFrame: each action runs the models again, so
     ``.cache()`` or write it once. Order it by id with ``.orderBy(id_col)``.
     """
-    from pyspark.sql import types as T
+    try:
+        from pyspark.sql import types as T
+    except ImportError as e:
+        raise ImportError(
+            "claimlink.spark needs pyspark: pip install 'claimlink[spark]' (or pyspark>=3.3)"
+        ) from e
 
     if batch < 1:
         raise ValueError("batch must be 1 or more")

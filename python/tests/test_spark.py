@@ -260,7 +260,10 @@ def test_importing_claimlink_needs_no_pyspark():
     code = (
         "import sys; sys.modules['pyspark'] = None; "
         "import claimlink, claimlink.spark; "
-        "assert [m for m in sys.modules if m.startswith('pyspark.')] == []"
+        "assert [m for m in sys.modules if m.startswith('pyspark.')] == []; "
+        "claimlink.spark.annotate(None)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    # Only a call needs pyspark, and its error says how to install it.
+    assert done.returncode == 1
+    assert "ImportError: claimlink.spark needs pyspark: pip install" in done.stderr, done.stderr
