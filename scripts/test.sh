@@ -22,5 +22,12 @@ cargo test --release --no-fail-fast 2>&1 | tee "$log" || status=$?
 # One closing line over every test binary: "N passed, N failed".
 awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 # The Python wheel: built with maturin, installed into a fresh venv, tested with pytest.
-./scripts/python-test.sh || { echo "python-test: FAILED" >&2; status=1; }
+# Then claimlink.spark in Spark's local[2] mode, in that venv (Java and pyspark installed
+# when missing).
+if ./scripts/python-test.sh; then
+  ./scripts/spark-test.sh || { echo "spark-test: FAILED" >&2; status=1; }
+else
+  echo "python-test: FAILED (spark-test not run: it needs the wheel's venv)" >&2
+  status=1
+fi
 exit "$status"

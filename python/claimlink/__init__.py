@@ -8,6 +8,8 @@
 Each record is the JSON line ``claimlink run`` writes for the article, parsed. Inputs are
 dicts with the fields of ``claimlink run``'s JSONL input (``id``, ``text``, and optionally
 ``title``, ``url``, ``published``, ``source``, ``meta``, ``targets``).
+
+:func:`claimlink.spark.annotate` runs the same over a Spark DataFrame (needs pyspark).
 """
 
 import importlib.metadata
@@ -140,8 +142,17 @@ class Pipeline:
                 yield record
             done += len(chunk)
 
+    def annotate_lines(self, articles):
+        """The records of ``articles`` (dicts) as the JSON lines ``claimlink run`` writes
+        them, byte for byte (without the newline), in order. Raises as :meth:`annotate`."""
+        return self._lines(list(articles), 0)
+
     def _annotate(self, items, offset):
         """Annotates one batch; ``offset`` is the index of its first item in the input."""
+        return [json.loads(line) for line in self._lines(items, offset)]
+
+    def _lines(self, items, offset):
+        """One batch's record lines; ``offset`` is the index of its first item in the input."""
         lines = []
         for i, item in enumerate(items):
             try:
@@ -156,4 +167,4 @@ class Pipeline:
         if bad is not None:
             index, kind, message, id_ = bad
             raise InputError(message, index=offset + index, kind=kind, id=id_)
-        return [json.loads(line) for line in self._inner.annotate_json(lines, offset + 1)]
+        return self._inner.annotate_json(lines, offset + 1)

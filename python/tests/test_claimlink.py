@@ -68,6 +68,16 @@ def test_annotate_gives_the_cli_records(pipeline, cli_records):
     assert any(record["claims"] for record in records)
 
 
+def test_annotate_lines_gives_the_cli_lines_byte_for_byte(pipeline):
+    done = subprocess.run(
+        [BINARY, "run", "corpus", "--quiet"], cwd=PROJECT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = pipeline.annotate_lines(corpus_articles())
+    assert lines == done.stdout.splitlines()
+    assert all(isinstance(line, str) and "\n" not in line for line in lines)
+
+
 def test_streaming_gives_the_same_records_lazily(pipeline, cli_records):
     articles = corpus_articles()
     pulled = []
