@@ -142,7 +142,11 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
         // with no role named may be either.
         None => {
             claim.speaker_entity == claim.affiliation
-                || claim.speaker.is_some_and(|s| refers_back(v, v.words_in(s)))
+                || claim.speaker.is_some_and(|s| {
+                    let s = v.words_in(s);
+                    // A bank or brokerage speaking is mostly commenting on others.
+                    refers_back(v, s) && !matches!(v.word(s.end - 1), "bank" | "brokerage")
+                })
         }
     }
 }
@@ -215,15 +219,17 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     let insider = is_insider(v, claim);
     let own = claim.affiliation.map(|a| v.words_in(a));
     let first_person = words().any(|w| matches!(w, "we" | "our" | "us" | "ours"));
-    if insider && first_person {
-        return own;
-    }
     let commentator = |e: WordRange| outside.iter().any(|&x| text(v, x) == text(v, e));
+    // "We are pleased that Arequipa shareholders accepted": the company the quote names
+    // before the insider's own.
     if let Some(named) = companies_in(v, quote)
         .into_iter()
         .find(|&e| !commentator(e))
     {
         return Some(named);
+    }
+    if insider && first_person {
+        return own;
     }
     // "The market was quiet today": a quote about a market has no company target unless
     // it points at one ("the company", "the stock").
@@ -426,6 +432,21 @@ mod tests {
                     minister Bo Kim.";
         let got = target_of(text, &[("Fabrikam", "ORG"), ("Bo Kim", "PER")]);
         assert_eq!(got, (None, some("Fabrikam")));
+    }
+
+    #[test]
+    fn a_company_the_insiders_quote_names_comes_before_their_own() {
+        let text = "\"We are pleased that Arequipa shareholders accepted the offer,\" \
+                    Barrick chairman Peter Munk said.";
+        let got = target_of(
+            text,
+            &[
+                ("Arequipa", "ORG"),
+                ("Barrick", "ORG"),
+                ("Peter Munk", "PER"),
+            ],
+        );
+        assert_eq!(got, (some("Arequipa"), some("Barrick")));
     }
 
     #[test]
