@@ -455,3 +455,36 @@ fn data_files(job: &SentimentTrainJob) -> Vec<(&'static str, &'static str, &std:
     }
     data
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_off_in_older_records_and_recorded_only_when_on() {
+        let mut config = SentimentTrainConfig::default();
+        let plain = serde_json::to_value(&config).expect("serialises");
+        assert!(plain.get("markers").is_none(), "{plain}");
+        let older: SentimentTrainConfig = serde_json::from_value(plain).expect("parses");
+        assert!(!older.markers);
+        config.markers = true;
+        let marked = serde_json::to_value(&config).expect("serialises");
+        assert_eq!(marked["markers"], true);
+        let back: SentimentTrainConfig = serde_json::from_value(marked).expect("parses");
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn dev_scores_hold_each_class() {
+        let mut confusion = Confusion::new(&LABELS);
+        for (gold, predicted) in [(0, 0), (0, 1), (1, 1), (2, 2), (2, 1)] {
+            confusion.add(gold, predicted);
+        }
+        let scores = dev_scores(&confusion, 0.5, 0.1);
+        assert_eq!(scores["classes"]["negative"]["precision"], 1.0);
+        assert_eq!(scores["classes"]["negative"]["recall"], 0.5);
+        assert_eq!(scores["classes"]["neutral"]["precision"], 1.0 / 3.0);
+        assert_eq!(scores["ece"], 0.1);
+        assert_eq!(scores["macro_f1"], confusion.macro_f1());
+    }
+}
