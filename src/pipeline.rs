@@ -270,11 +270,11 @@ impl Pipeline {
         let Some(model) = &self.sentiment else {
             return Ok(());
         };
-        let (pieces, max_len) = (&model.base.pieces, model.base.max_len);
+        let marking = model.marking();
         let requests: Vec<Vec<Request>> = (docs.par_iter_mut())
             .map(|slot| {
                 let built = match slot {
-                    Ok(doc) => guard(|| sentiment::requests(pieces, max_len, doc)),
+                    Ok(doc) => guard(|| sentiment::requests(marking, doc)),
                     Err(_) => Ok(Vec::new()),
                 };
                 built.unwrap_or_else(|e| {

@@ -11,9 +11,8 @@ use crate::doc::{
     CharRange, ClaimSentiment, CompanySentiment, Document, FoundClaim, Probs, WordRange,
 };
 use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
-use crate::model::sentiment::target_window;
+use crate::model::sentiment::{target_window, Marking};
 use crate::model::window::{encode_words, Window};
-use crate::model::wordpiece::WordPiecer;
 use crate::text::Sentence;
 
 /// Where an answer goes in the document.
@@ -40,7 +39,7 @@ pub(crate) struct Request {
 /// governing clause the quotes share, "... OpenAI's licenses are") if the target is there,
 /// else after the target's own words. The target is marked where it stands.
 fn claim_window(
-    (pieces, max_len): (&WordPiecer, usize),
+    marking: Marking<'_>,
     chars: &[char],
     sentence: &Sentence,
     (clause_start, lead_end): (usize, usize),
@@ -79,21 +78,28 @@ fn claim_window(
             }
         }
     }
-    let encoded = encode_words(chars, &words, pieces);
+    let encoded = encode_words(chars, &words, marking.pieces);
     let toward = if focus.is_empty() {
         Toward::Quote
     } else {
         Toward::Target
     };
-    (Window::around(&encoded, focus, max_len, pieces), toward)
+    let window = Window::around(
+        &encoded,
+        focus,
+        marking.max_len,
+        marking.pieces,
+        marking.markers,
+    );
+    (window, toward)
 }
 
 /// Every request of one document: its input targets, its claims and its company mentions,
-/// as windows of at most `max_len` of the sentiment model's `pieces`.
-pub(crate) fn requests(pieces: &WordPiecer, max_len: usize, doc: &Document) -> Vec<Request> {
+/// as the sentiment model wants them shown (`marking`).
+pub(crate) fn requests(marking: Marking<'_>, doc: &Document) -> Vec<Request> {
     let mark = |range: CharRange| {
         let sentence = &doc.sentences[doc.sentence_at(range)?];
-        target_window(doc.chars(), &sentence.words, range, pieces, max_len)
+        target_window(doc.chars(), &sentence.words, range, marking)
     };
     let mut out = Vec::new();
     for (i, target) in doc.targets.iter().flatten().enumerate() {
@@ -109,8 +115,7 @@ pub(crate) fn requests(pieces: &WordPiecer, max_len: usize, doc: &Document) -> V
             continue;
         };
         let bounds = clause_bounds(&doc.claims, claim, sentence);
-        let model = (pieces, max_len);
-        let (window, toward) = claim_window(model, doc.chars(), sentence, bounds, claim);
+        let (window, toward) = claim_window(marking, doc.chars(), sentence, bounds, claim);
         out.push(Request {
             window,
             slot: Slot::Claim { index, toward },

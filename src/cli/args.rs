@@ -412,6 +412,10 @@ pub struct TrainSentimentArgs {
     /// Start from this trained sentiment model folder instead of the base encoder.
     #[arg(long)]
     pub init: Option<PathBuf>,
+    /// Also mark the target in the text, between the words `<` and `>` (the model records
+    /// it, and inference then does the same).
+    #[arg(long)]
+    pub markers: bool,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
     #[command(flatten)]

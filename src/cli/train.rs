@@ -126,6 +126,7 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         );
     }
     config.init = args.init.clone();
+    config.markers = args.markers;
     let sentfin_train = args.data.join("sentfin/train.jsonl");
     let sentfin_dev = args.data.join("sentfin/dev.jsonl");
     if args.sentfin {

@@ -1,6 +1,7 @@
 //! Target-dependent sentiment: negative / neutral / positive toward a marked span.
 //!
-//! Reads: one window per (sentence, target), the target's pieces marked with segment id 1.
+//! Reads: one window per (sentence, target), the target's pieces marked with segment id 1
+//! (and, for a model trained so, put between two marker pieces in the text).
 //! Writes: calibrated class probabilities. The head reads the `[CLS]` state and the mean
 //! state of the target's pieces, so two targets in one sentence get their own answers.
 
@@ -18,12 +19,28 @@ use crate::range::{CharRange, WordRange};
 
 pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
+/// The marker words put around the target when a model is trained with `markers`: existing
+/// single-piece punctuation (the word embeddings stay the base encoder's, so new tokens
+/// would never learn), rare in news text.
+pub const MARKERS: [&str; 2] = ["<", ">"];
+
+/// How a target is shown to the model: the tokenizer, the window length and the marker
+/// pieces (`None` for a model trained with the segment id alone).
+#[derive(Clone, Copy)]
+pub struct Marking<'a> {
+    pub pieces: &'a WordPiecer,
+    pub max_len: usize,
+    pub markers: Option<[u32; 2]>,
+}
+
 pub struct SentimentModel {
     /// The shared encoder, tokenizer and folder configuration.
     pub base: EncoderModel,
     classifier: nn::Linear,
     /// Divides the logits before the softmax (temperature scaling, fitted on dev).
     pub temperature: f64,
+    /// The marker pieces around the target, for a model trained with them.
+    pub markers: Option<[u32; 2]>,
 }
 
 impl SentimentModel {
@@ -38,6 +55,27 @@ impl SentimentModel {
             base,
             classifier,
             temperature,
+            markers: None,
+        }
+    }
+
+    /// Marker pieces for `MARKERS`; an error if the tokenizer splits one.
+    pub fn marker_pieces(pieces: &WordPiecer) -> Result<[u32; 2]> {
+        let piece = |word: &str| match pieces.word(word).as_slice() {
+            [p] if *p != pieces.unk => Ok(*p),
+            _ => Err(Error::Invalid(format!(
+                "the target marker {word:?} is not one piece of the tokenizer"
+            ))),
+        };
+        Ok([piece(MARKERS[0])?, piece(MARKERS[1])?])
+    }
+
+    /// How this model wants its targets shown.
+    pub fn marking(&self) -> Marking<'_> {
+        Marking {
+            pieces: &self.base.pieces,
+            max_len: self.base.max_len,
+            markers: self.markers,
         }
     }
 
@@ -61,7 +99,13 @@ impl SentimentModel {
         let temperature = encoder.config["claimlink"]["temperature"]
             .as_f64()
             .unwrap_or(1.0);
-        let model = Self::with_head(encoder, temperature);
+        let markers = encoder.config["claimlink"]["markers"]
+            .as_bool()
+            .unwrap_or(false);
+        let mut model = Self::with_head(encoder, temperature);
+        if markers {
+            model.markers = Some(Self::marker_pieces(&model.base.pieces)?);
+        }
         model.base.load_trained(dir, base)?;
         Ok(model)
     }
@@ -119,6 +163,11 @@ impl SentimentModel {
     }
 
     pub fn save(&self, dir: &Path) -> Result<()> {
+        let input = if self.markers.is_some() {
+            "target pieces marked with token_type_ids = 1, between the words < and >"
+        } else {
+            "target pieces marked with token_type_ids = 1"
+        };
         self.base.save(
             dir,
             serde_json::json!({
@@ -126,7 +175,7 @@ impl SentimentModel {
                 "id2label": {"0": LABELS[0], "1": LABELS[1], "2": LABELS[2]},
                 "label2id": {LABELS[0]: 0, LABELS[1]: 1, LABELS[2]: 2},
                 "claimlink": {"task": "sentiment", "temperature": self.temperature,
-                              "input": "target pieces marked with token_type_ids = 1"},
+                              "markers": self.markers.is_some(), "input": input},
             }),
         )
     }
@@ -138,19 +187,19 @@ pub fn target_window(
     chars: &[char],
     words: &[CharRange],
     target: CharRange,
-    pieces: &WordPiecer,
-    max_len: usize,
+    marking: Marking<'_>,
 ) -> Option<Window> {
     let overlapping: Vec<usize> = (0..words.len())
         .filter(|&w| words[w].overlaps(target))
         .collect();
     let (first, last) = (*overlapping.first()?, *overlapping.last()?);
-    let encoded = encode_words(chars, words, pieces);
+    let encoded = encode_words(chars, words, marking.pieces);
     Some(Window::around(
         &encoded,
         WordRange::new(first, last + 1),
-        max_len,
-        pieces,
+        marking.max_len,
+        marking.pieces,
+        marking.markers,
     ))
 }
 
@@ -170,6 +219,63 @@ mod tests {
     use super::*;
     use crate::text::segment::tokenize;
 
+    fn marking(pieces: &WordPiecer) -> Marking<'_> {
+        Marking {
+            pieces,
+            max_len: 160,
+            markers: None,
+        }
+    }
+
+    #[test]
+    fn markers_stand_around_the_target_and_nowhere_else() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment");
+        let pieces = WordPiecer::from_dir(&dir).expect("tokenizer in models/sentiment");
+        let [open, close] = SentimentModel::marker_pieces(&pieces).expect("single pieces");
+        let text = "Investors praised Nvidia Corp but blamed Intel.";
+        let chars: Vec<char> = text.chars().collect();
+        let words = tokenize(&chars, 0, chars.len());
+        let marked = Marking {
+            markers: Some([open, close]),
+            ..marking(&pieces)
+        };
+        let plain = target_window(&chars, &words, CharRange::new(18, 28), marking(&pieces))
+            .expect("window");
+        let window = target_window(&chars, &words, CharRange::new(18, 28), marked).expect("window");
+        assert_eq!(window.len(), plain.len() + 2);
+        let at = |id: u32| -> Vec<usize> {
+            (0..window.len())
+                .filter(|&i| window.ids[i] == i64::from(id))
+                .collect()
+        };
+        let (opens, closes) = (at(open), at(close));
+        assert_eq!((opens.len(), closes.len()), (1, 1));
+        let typed: Vec<usize> = (0..window.len())
+            .filter(|&i| window.types[i] == 1)
+            .collect();
+        // The open marker right before the first target piece, the close right after the last.
+        assert_eq!(opens[0] + 1, typed[0]);
+        assert_eq!(closes[0], typed[typed.len() - 1] + 1);
+        assert_eq!((window.types[opens[0]], window.types[closes[0]]), (0, 0));
+        // The word positions skip the markers: the same words, each still at its first piece.
+        assert_eq!(window.words, plain.words);
+        assert!(window
+            .firsts
+            .iter()
+            .all(|&f| f != opens[0] && f != closes[0]));
+        // A window with room for the target alone still holds both markers, and no
+        // neighbour word pushed in beside them.
+        let room = 4 + pieces.word("Nvidia").len();
+        let tight = Marking {
+            max_len: room,
+            ..marked
+        };
+        let small = target_window(&chars, &words, CharRange::new(18, 24), tight).expect("window");
+        assert_eq!(small.len(), room);
+        assert_eq!(small.ids[1], i64::from(open));
+        assert_eq!(small.ids[small.len() - 2], i64::from(close));
+    }
+
     #[test]
     fn the_target_is_marked_and_only_the_target() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment");
@@ -177,10 +283,10 @@ mod tests {
         let text = "Investors praised Nvidia but blamed Intel.";
         let chars: Vec<char> = text.chars().collect();
         let words = tokenize(&chars, 0, chars.len());
-        let nvidia =
-            target_window(&chars, &words, CharRange::new(18, 24), &pieces, 160).expect("window");
-        let intel =
-            target_window(&chars, &words, CharRange::new(36, 41), &pieces, 160).expect("window");
+        let nvidia = target_window(&chars, &words, CharRange::new(18, 24), marking(&pieces))
+            .expect("window");
+        let intel = target_window(&chars, &words, CharRange::new(36, 41), marking(&pieces))
+            .expect("window");
         assert_eq!(nvidia.ids, intel.ids, "same sentence, same pieces");
         assert_ne!(nvidia.types, intel.types, "different marks");
         let marked = |w: &Window| -> Vec<i64> {
@@ -200,13 +306,13 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert!(
-            target_window(&chars, &words, CharRange::new(11, 12), &pieces, 160).is_some(),
+            target_window(&chars, &words, CharRange::new(11, 12), marking(&pieces)).is_some(),
             "inside a word"
         );
         assert!(
-            target_window(&chars, &words, CharRange::new(9, 10), &pieces, 160).is_none(),
+            target_window(&chars, &words, CharRange::new(9, 10), marking(&pieces)).is_none(),
             "a space"
         );
-        assert!(target_window(&chars, &words, CharRange::new(41, 41), &pieces, 160).is_none());
+        assert!(target_window(&chars, &words, CharRange::new(41, 41), marking(&pieces)).is_none());
     }
 }

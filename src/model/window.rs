@@ -68,6 +68,13 @@ impl Window {
         }
     }
 
+    /// A piece that is no word (a target marker): punctuation casing, segment 0.
+    fn push_marker(&mut self, piece: u32) {
+        self.ids.push(i64::from(piece));
+        self.casing.push(i64::from(casing("<")));
+        self.types.push(0);
+    }
+
     fn finish(mut self, pieces: &WordPiecer) -> Self {
         self.ids.push(i64::from(pieces.sep));
         self.casing.push(0);
@@ -76,14 +83,18 @@ impl Window {
     }
 
     /// One sentence around a target: the words `focus` (marked with segment id 1) and as
-    /// many words on either side as fit in `max_len` pieces.
+    /// many words on either side as fit in `max_len` pieces. With `markers`, the open and
+    /// close pieces stand around the focus too (segment id 0, not words), so the encoder
+    /// also sees the target's bounds in the text.
     pub fn around(
         words: &[EncodedWord],
         focus: WordRange,
         max_len: usize,
         pieces: &WordPiecer,
+        markers: Option<[u32; 2]>,
     ) -> Window {
-        let budget = max_len.saturating_sub(2);
+        let markers = markers.filter(|_| !focus.is_empty() && focus.start < words.len());
+        let budget = max_len.saturating_sub(2 + if markers.is_some() { 2 } else { 0 });
         let size = |w: usize| words[w].pieces.len();
         let (mut lo, mut hi) = (focus.start.min(words.len()), focus.end.min(words.len()));
         let mut used: usize = (lo..hi).map(size).sum();
@@ -106,7 +117,13 @@ impl Window {
         let mut window = Window::new(pieces);
         for (w, word) in words.iter().enumerate().take(hi).skip(lo) {
             let segment = i64::from(focus.start <= w && w < focus.end);
+            if let (Some([open, _]), true) = (markers, w == focus.start) {
+                window.push_marker(open);
+            }
             window.push(word, (0, w), segment);
+            if let (Some([_, close]), true) = (markers, w + 1 == focus.end.min(hi)) {
+                window.push_marker(close);
+            }
             if window.len() > budget + 1 {
                 break;
             }

@@ -39,7 +39,7 @@ pub struct WordPiecer {
     pub cls: u32,
     pub sep: u32,
     pub pad: u32,
-    unk: u32,
+    pub unk: u32,
 }
 
 impl WordPiecer {

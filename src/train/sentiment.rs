@@ -38,6 +38,10 @@ pub struct SentimentTrainConfig {
     /// Copies of each SEntFiN target per epoch (1 when absent, as in older records).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub sentfin_repeat: usize,
+    /// Put the marker words `<` `>` around the target in the text too (the model's
+    /// config.json says so, and inference does the same). Absent in older records: off.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub markers: bool,
     /// Start from this trained sentiment model instead of the base encoder (a second,
     /// lower-rate pass); its checksum goes in training.json.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -62,6 +66,7 @@ impl Default for SentimentTrainConfig {
             directed: false,
             sentfin: false,
             sentfin_repeat: 1,
+            markers: false,
             init: None,
         }
     }
@@ -73,6 +78,10 @@ fn one() -> usize {
 
 fn is_one(n: &usize) -> bool {
     *n == 1
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 pub struct SentimentTrainJob {
@@ -111,8 +120,7 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
             &chars,
             &words,
             CharRange::new(example.target.0, example.target.1),
-            &model.base.pieces,
-            model.base.max_len,
+            model.marking(),
         ) {
             Some(window) => {
                 prepared.windows.push(window);
@@ -152,6 +160,29 @@ fn score(logits: &[[f32; 3]], labels: &[usize], temperature: f32) -> (Confusion,
     }
     let ece = expected_calibration_error(&confidence, &correct, 15);
     (confusion, nll / labels.len().max(1) as f64, ece)
+}
+
+/// One dev set's scores for the record: macro-F1, accuracy, NLL, ECE (15 bins) and
+/// precision / recall / F1 per class.
+fn dev_scores(confusion: &Confusion, nll: f64, ece: f64) -> serde_json::Value {
+    let classes: serde_json::Map<String, serde_json::Value> = (LABELS.iter().enumerate())
+        .map(|(c, label)| {
+            let k = confusion.class(c);
+            let scores = serde_json::json!({
+                "precision": k.precision(),
+                "recall": k.recall(),
+                "f1": k.f1(),
+            });
+            (label.to_string(), scores)
+        })
+        .collect();
+    serde_json::json!({
+        "macro_f1": confusion.macro_f1(),
+        "accuracy": confusion.accuracy(),
+        "nll": nll,
+        "ece": ece,
+        "classes": classes,
+    })
 }
 
 /// A named dev set.
@@ -217,12 +248,7 @@ impl Task for SentimentTask<'_> {
             let logits = dev_logits(&self.model, &dev.data)?;
             let (confusion, nll, ece) = score(&logits, &dev.data.labels, 1.0);
             total += confusion.macro_f1();
-            let scores = serde_json::json!({
-                "macro_f1": confusion.macro_f1(),
-                "accuracy": confusion.accuracy(),
-                "nll": nll,
-                "ece": ece,
-            });
+            let scores = dev_scores(&confusion, nll, ece);
             // The first dev set (dev-rw) keeps the top-level fields older records have.
             if summary.is_empty() {
                 if let serde_json::Value::Object(fields) = &scores {
@@ -268,6 +294,13 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
             model
         }
         None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
+    };
+    // The run's setting wins over the init model's: a marked run may start from an unmarked
+    // model (it then learns to read the markers).
+    model.markers = if cfg.markers {
+        Some(SentimentModel::marker_pieces(&model.base.pieces)?)
+    } else {
+        None
     };
     model.base.encoder.freeze_word_embeddings();
     let (train, dev) = read_data(job, &model)?;
@@ -397,12 +430,7 @@ impl Calibration {
         });
         for (name, dev_logits, dev_labels) in &self.per_dev {
             let (confusion, nll, ece) = score(dev_logits, dev_labels, temperature);
-            record[*name] = serde_json::json!({
-                "macro_f1": confusion.macro_f1(),
-                "accuracy": confusion.accuracy(),
-                "nll": nll,
-                "ece": ece,
-            });
+            record[*name] = dev_scores(&confusion, nll, ece);
         }
         record
     }
@@ -426,4 +454,37 @@ fn data_files(job: &SentimentTrainJob) -> Vec<(&'static str, &'static str, &std:
         data.push(("init", "sentiment model the run started from", dir));
     }
     data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_are_off_in_older_records_and_recorded_only_when_on() {
+        let mut config = SentimentTrainConfig::default();
+        let plain = serde_json::to_value(&config).expect("serialises");
+        assert!(plain.get("markers").is_none(), "{plain}");
+        let older: SentimentTrainConfig = serde_json::from_value(plain).expect("parses");
+        assert!(!older.markers);
+        config.markers = true;
+        let marked = serde_json::to_value(&config).expect("serialises");
+        assert_eq!(marked["markers"], true);
+        let back: SentimentTrainConfig = serde_json::from_value(marked).expect("parses");
+        assert_eq!(back, config);
+    }
+
+    #[test]
+    fn dev_scores_hold_each_class() {
+        let mut confusion = Confusion::new(&LABELS);
+        for (gold, predicted) in [(0, 0), (0, 1), (1, 1), (2, 2), (2, 1)] {
+            confusion.add(gold, predicted);
+        }
+        let scores = dev_scores(&confusion, 0.5, 0.1);
+        assert_eq!(scores["classes"]["negative"]["precision"], 1.0);
+        assert_eq!(scores["classes"]["negative"]["recall"], 0.5);
+        assert_eq!(scores["classes"]["neutral"]["precision"], 1.0 / 3.0);
+        assert_eq!(scores["ece"], 0.1);
+        assert_eq!(scores["macro_f1"], confusion.macro_f1());
+    }
 }
