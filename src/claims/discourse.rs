@@ -205,17 +205,13 @@ fn reported_speech(v: &View, s: usize) -> Option<Attribution> {
 /// person to name stands for the latest speaker before it (within three sentences) when
 /// that one is a person described by a role; the role and organisation carry over.
 pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
-    let pronoun = |c: &FoundClaim| {
-        c.speaker
-            .map(|s| v.words_in(s))
-            .is_some_and(|s| s.end == s.start + 1 && is_subject_pronoun(v.word(s.start)))
+    let one_word = |c: &FoundClaim, is: &dyn Fn(&str) -> bool| {
+        (c.speaker.map(|s| v.words_in(s))).is_some_and(|s| s.len() == 1 && is(v.word(s.start)))
     };
+    let pronoun = |c: &FoundClaim| one_word(c, &is_subject_pronoun);
     for i in 0..claims.len() {
         let c = &claims[i];
-        let he_or_she = c
-            .speaker
-            .is_some_and(|s| matches!(v.word(v.words_in(s).start), "he" | "she"));
-        if !pronoun(c) || !he_or_she || c.speaker_entity.is_some() {
+        if c.speaker_entity.is_some() || !one_word(c, &|w| matches!(w, "he" | "she")) {
             continue;
         }
         let described = (claims[..i].iter().rev())

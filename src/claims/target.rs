@@ -5,10 +5,12 @@
 //! 2. the speaker's own company when an insider speaks in the first person plural ("we",
 //!    "our") or an insider's quote is about results ("profit", "outlook", "sales");
 //! 3. a company the quote refers to by pronoun or descriptor ("it", "the company", "the
-//!    stock"): the latest company named before the quote, outside quotes.
+//!    stock"): the article's focal company, or an insider's own;
+//! 4. the target of the same speaker's quote just before, which this one goes on from.
 //!
 //! Organisations that are not companies (central banks, ministries, regulators, unions,
-//! exchanges) are never targets, and a quote about a market or an economy has none.
+//! exchanges) and market names (indices, bond markets) are never targets, and a quote
+//! about a market or an economy gets none from rules 2 to 4 unless it points at a company.
 
 use crate::claims::affiliation::refers_back;
 use crate::claims::context::View;
