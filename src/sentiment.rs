@@ -12,7 +12,7 @@ use crate::doc::{
 };
 use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 use crate::model::sentiment::{target_window, Marking};
-use crate::model::window::{encode_words, Window};
+use crate::model::window::Window;
 use crate::text::Sentence;
 
 /// Where an answer goes in the document.
@@ -78,20 +78,12 @@ fn claim_window(
             }
         }
     }
-    let encoded = encode_words(chars, &words, marking.pieces);
     let toward = if focus.is_empty() {
         Toward::Quote
     } else {
         Toward::Target
     };
-    let window = Window::around(
-        &encoded,
-        focus,
-        marking.max_len,
-        marking.pieces,
-        marking.markers,
-    );
-    (window, toward)
+    (marking.window(chars, &words, focus), toward)
 }
 
 /// Every request of one document: its input targets, its claims and its company mentions,

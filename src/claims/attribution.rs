@@ -543,22 +543,17 @@ const PRONOUN_REACH_SENTENCES: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::mentions_in;
-    use crate::claims::quotes::find_quotes;
-    use crate::text::segment;
+    use crate::claims::context::with_view;
 
     /// What the last "it" of `text` resolves to, with `orgs` as organisation entities.
     fn it_refers_to(text: &str, orgs: &[&str]) -> Option<String> {
-        let chars: Vec<char> = text.chars().collect();
         let orgs: Vec<(&str, &str)> = orgs.iter().map(|&o| (o, "ORG")).collect();
-        let entities = mentions_in(text, &orgs);
-        let sentences = segment(&chars);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        let it = (0..v.words.len()).rev().find(|&w| v.word(w) == "it")?;
-        let found = resolve(&v, WordRange::new(it, it + 1))?;
-        let r = v.span(found)?;
-        Some(chars[r.start..r.end].iter().collect())
+        with_view(text, &orgs, |v, _| {
+            let it = (0..v.words.len()).rev().find(|&w| v.word(w) == "it")?;
+            let found = resolve(v, WordRange::new(it, it + 1))?;
+            let r = v.span(found)?;
+            Some(v.chars[r.start..r.end].iter().collect())
+        })
     }
 
     #[test]
@@ -580,30 +575,27 @@ mod tests {
 
     /// Lead or tail attribution of the first quote, as (speaker text, cue text).
     fn attribute(text: &str, entities: &[(&str, &str)]) -> (Option<String>, Option<String>) {
-        let chars: Vec<char> = text.chars().collect();
-        let entities = mentions_in(text, entities);
-        let sentences = segment(&chars);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        let q = quotes[0];
-        let s = v.sentence_at(q.open);
-        let lead: Vec<usize> = v
-            .unquoted_words(s)
-            .into_iter()
-            .filter(|&w| v.words[w].start < q.open)
-            .collect();
-        let tail: Vec<usize> = (v.word_at(q.close)..v.sentence_words[s].end)
-            .take_while(|&w| !v.is_quoted(w))
-            .collect();
-        let a = from_tail(&v, &tail).or_else(|| from_lead(&v, &lead));
-        let text_of = |r: Option<WordRange>| {
-            r.and_then(|r| v.span(r))
-                .map(|r| chars[r.start..r.end].iter().collect::<String>())
-        };
-        (
-            text_of(a.and_then(|a| a.speaker)),
-            text_of(a.and_then(|a| a.cue)),
-        )
+        with_view(text, entities, |v, quotes| {
+            let q = quotes[0];
+            let s = v.sentence_at(q.open);
+            let lead: Vec<usize> = v
+                .unquoted_words(s)
+                .into_iter()
+                .filter(|&w| v.words[w].start < q.open)
+                .collect();
+            let tail: Vec<usize> = (v.word_at(q.close)..v.sentence_words[s].end)
+                .take_while(|&w| !v.is_quoted(w))
+                .collect();
+            let a = from_tail(v, &tail).or_else(|| from_lead(v, &lead));
+            let text_of = |r: Option<WordRange>| {
+                r.and_then(|r| v.span(r))
+                    .map(|r| v.chars[r.start..r.end].iter().collect::<String>())
+            };
+            (
+                text_of(a.and_then(|a| a.speaker)),
+                text_of(a.and_then(|a| a.cue)),
+            )
+        })
     }
 
     fn pair(speaker: &str, cue: &str) -> (Option<String>, Option<String>) {

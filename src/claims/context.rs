@@ -177,28 +177,39 @@ impl<'a> View<'a> {
     }
 }
 
+/// For tests: the view of `text` with `entities` (`(name, label)`, first occurrence each)
+/// and the quotes found in it.
+#[cfg(test)]
+pub(crate) fn with_view<T>(
+    text: &str,
+    entities: &[(&str, &str)],
+    f: impl FnOnce(&View, &[Quote]) -> T,
+) -> T {
+    let chars: Vec<char> = text.chars().collect();
+    let entities = crate::claims::mentions_in(text, entities);
+    let sentences = crate::text::segment(&chars);
+    let quotes = crate::claims::quotes::find_quotes(&chars);
+    let v = View::new(&chars, &sentences, &entities, &quotes);
+    f(&v, &quotes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::quotes::find_quotes;
-    use crate::text::segment;
 
     #[test]
     fn words_know_their_sentence_entity_and_quote() {
         let text = "Acme said \"we win.\"\n\nThen Bo left.";
-        let chars: Vec<char> = text.chars().collect();
-        let sentences = segment(&chars);
-        let entities = crate::claims::mentions_in(text, &[("Acme", "ORG")]);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        assert_eq!(v.word(0), "acme");
-        assert!(v.is_agent(0) && !v.is_agent(1));
-        let we = v.word_at(11);
-        assert_eq!(v.word(we), "we");
-        assert!(v.is_quoted(we) && !v.is_quoted(1));
-        let then = v.word_at(21);
-        assert_eq!(v.word(then), "then");
-        assert_eq!(v.paragraph_of_sentence[v.sentence_of[then]], 1);
-        assert_eq!(v.unquoted_words(0), vec![0, 1]);
+        with_view(text, &[("Acme", "ORG")], |v, _| {
+            assert_eq!(v.word(0), "acme");
+            assert!(v.is_agent(0) && !v.is_agent(1));
+            let we = v.word_at(11);
+            assert_eq!(v.word(we), "we");
+            assert!(v.is_quoted(we) && !v.is_quoted(1));
+            let then = v.word_at(21);
+            assert_eq!(v.word(then), "then");
+            assert_eq!(v.paragraph_of_sentence[v.sentence_of[then]], 1);
+            assert_eq!(v.unquoted_words(0), vec![0, 1]);
+        });
     }
 }

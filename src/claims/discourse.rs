@@ -231,19 +231,7 @@ pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::mentions_in;
-    use crate::claims::quotes::find_quotes;
-    use crate::text::segment;
-
-    fn with_view<T>(text: &str, people: &[&str], f: impl FnOnce(&View, &[Quote]) -> T) -> T {
-        let chars: Vec<char> = text.chars().collect();
-        let people: Vec<(&str, &str)> = people.iter().map(|&name| (name, "PER")).collect();
-        let entities = mentions_in(text, &people);
-        let sentences = segment(&chars);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        f(&v, &quotes)
-    }
+    use crate::claims::context::with_view;
 
     #[test]
     fn the_lead_starts_after_a_sentence_end_the_segmenter_missed() {
@@ -255,7 +243,7 @@ mod tests {
     #[test]
     fn a_standalone_quote_takes_the_narrative_subject_before_it() {
         let text = "\"We will build it,\" Trump added. He then asked the crowd.\n\n\"Who pays?\"";
-        with_view(text, &["Trump"], |v, quotes| {
+        with_view(text, &[("Trump", "PER")], |v, quotes| {
             let all: Vec<Parts> = quotes.iter().map(|q| parts(v, q)).collect();
             let first = from_tail(v, &all[0].tail);
             let found = vec![first, None];
@@ -269,7 +257,7 @@ mod tests {
     fn a_question_split_off_by_the_segmenter_keeps_its_tail() {
         with_view(
             "\"Why now?\" Bo Li asked the crowd.",
-            &["Bo Li"],
+            &[("Bo Li", "PER")],
             |v, quotes| {
                 let p = parts(v, &quotes[0]);
                 let a = next_sentence_tail(v, &quotes[0], &p).expect("attributed");

@@ -33,6 +33,14 @@ pub struct Marking<'a> {
     pub markers: Option<[u32; 2]>,
 }
 
+impl Marking<'_> {
+    /// The window of `words` (code point ranges in `chars`) around `focus`, shown this way.
+    pub fn window(&self, chars: &[char], words: &[CharRange], focus: WordRange) -> Window {
+        let encoded = encode_words(chars, words, self.pieces);
+        Window::around(&encoded, focus, self.max_len, self.pieces, self.markers)
+    }
+}
+
 pub struct SentimentModel {
     /// The shared encoder, tokenizer and folder configuration.
     pub base: EncoderModel,
@@ -193,14 +201,7 @@ pub fn target_window(
         .filter(|&w| words[w].overlaps(target))
         .collect();
     let (first, last) = (*overlapping.first()?, *overlapping.last()?);
-    let encoded = encode_words(chars, words, marking.pieces);
-    Some(Window::around(
-        &encoded,
-        WordRange::new(first, last + 1),
-        marking.max_len,
-        marking.pieces,
-        marking.markers,
-    ))
+    Some(marking.window(chars, words, WordRange::new(first, last + 1)))
 }
 
 /// The most probable label and its probability.
