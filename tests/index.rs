@@ -5,7 +5,7 @@
 mod feed;
 mod util;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 use util::*;
@@ -376,4 +376,34 @@ fn run_with_index_writes_the_index_while_annotating() {
     assert_success(&out);
     assert!(!stdout_lines(&out).is_empty());
     integrity(&db);
+}
+
+/// The corpus, then one article again with a single claim: whatever the batch size (the
+/// copies in one batch or in two), the index holds the last copy.
+fn corpus_then_shorter_copy(dir: &Path) -> (PathBuf, usize) {
+    let mut chip = feed::records(true)
+        .into_iter()
+        .find(|r| r["id"] == "chipmaker-earnings")
+        .expect("chipmaker-earnings");
+    let before = chip["claims"].as_array().map_or(0, Vec::len);
+    chip["claims"].as_array_mut().expect("claims").truncate(1);
+    let text = format!("{}{chip}\n", feed::corpus_output(true));
+    (feed::file(dir, "twice.jsonl", &text), before)
+}
+
+#[test]
+fn an_article_given_twice_is_indexed_as_its_last_copy_whatever_the_batch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (input, before) = corpus_then_shorter_copy(dir.path());
+    for batch in ["500", "1", "3"] {
+        let db = dir.path().join(format!("batch-{batch}.db"));
+        assert_success(&index(&db, &[&input], &["--batch", batch]));
+        assert_eq!(count(&db, "articles"), 7, "batch {batch}");
+        assert_eq!(
+            count(&db, "claims") as usize,
+            corpus_claims() - before + 1,
+            "batch {batch}"
+        );
+        integrity(&db);
+    }
 }

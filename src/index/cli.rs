@@ -29,6 +29,10 @@ pub struct IndexArgs {
     /// Articles per transaction.
     #[arg(long, default_value_t = DEFAULT_BATCH)]
     pub batch: usize,
+    /// PostgreSQL: connections that load in parallel, each its share of every batch
+    /// (default: the number of cores, at most 4).
+    #[arg(long, value_name = "N")]
+    pub connections: Option<usize>,
     /// Company knowledge base whose names and aliases `search` matches (default: the
     /// models folder's companies.json: $CLAIMLINK_MODELS, ./models or the project's models/).
     #[arg(long)]
@@ -88,11 +92,18 @@ pub enum KindArg {
     Indirect,
 }
 
-/// Opens the index for writing.
-pub fn open_sink(db: &str) -> Result<Box<dyn Sink>, IndexError> {
+/// Opens the index for writing; `connections` sets how many PostgreSQL connections load
+/// in parallel (SQLite has one writer).
+pub fn open_sink(db: &str, connections: Option<usize>) -> Result<Box<dyn Sink>, IndexError> {
     Ok(match Target::parse(db) {
         Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open(&path, true)?),
-        Target::Postgres(url) => Box::new(crate::index::postgres::Postgres::connect(&url, true)?),
+        Target::Postgres(url) => {
+            let db = crate::index::postgres::Postgres::connect(&url, true)?;
+            Box::new(match connections {
+                Some(n) => db.with_connections(n),
+                None => db,
+            })
+        }
     })
 }
 
@@ -129,48 +140,89 @@ fn knowledge_base(flag: &Option<PathBuf>) -> Result<Option<KnowledgeBase>, Index
 
 /// Loads records into `sink`, `batch` articles per transaction. Skipped lines are told on
 /// stderr with their file and line.
+///
+/// Reading, parsing and flattening run on a thread of their own, a batch or two ahead of
+/// the writer, so the database's work (the bound on the load) overlaps the JSON's.
 pub fn load(
     inputs: &[PathBuf],
     sink: &mut dyn Sink,
     unit: Unit,
     batch: usize,
 ) -> Result<LoadSummary, IndexError> {
+    let batch = batch.max(1);
+    let lines = lines(inputs)?;
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Rows>, IndexError>>(2);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || read_batches(lines, unit, batch, &sender));
+        // The writer stops at the first failure; dropping `batches` then ends the reader.
+        let written = batches
+            .into_iter()
+            .try_for_each(|rows| sink.write_batch(&rows?));
+        let summary = reader
+            .join()
+            .map_err(|_| IndexError::Usage("the input reader stopped unexpectedly".into()))?;
+        written.map(|()| summary)
+    })
+}
+
+/// Parses `lines` into batches of rows for the writer; counts what it read and tells the
+/// lines it skips. Stops early when the writer has gone.
+fn read_batches(
+    lines: impl Iterator<Item = Result<Line, IndexError>> + Send,
+    unit: Unit,
+    batch: usize,
+    sender: &std::sync::mpsc::SyncSender<Result<Vec<Rows>, IndexError>>,
+) -> LoadSummary {
     let mut summary = LoadSummary::default();
     let mut rows: Vec<Rows> = Vec::with_capacity(batch);
     let stderr = &mut std::io::stderr();
-    for line in lines(inputs)? {
-        match line? {
-            Line::Record(record) => {
-                let r = Rows::from_record(&record, unit)?;
-                summary.articles += 1;
-                summary.claims += r.claims.len();
-                rows.push(r);
-                if rows.len() >= batch.max(1) {
-                    sink.write_batch(&rows)?;
-                    rows.clear();
-                }
-            }
-            Line::Error { file, line } => {
+    for line in lines {
+        let record = match line {
+            Ok(Line::Record(record)) => record,
+            Ok(Line::Error { file, line }) => {
                 summary.skipped += 1;
                 let _ = writeln!(stderr, "claimlink: {file}:{line}: error line, not indexed");
+                continue;
             }
-            Line::Invalid {
+            Ok(Line::Invalid {
                 file,
                 line,
                 message,
-            } => {
+            }) => {
                 summary.skipped += 1;
                 let _ = writeln!(stderr, "claimlink: {file}:{line}: {message}; skipped");
+                continue;
+            }
+            Err(e) => {
+                let _ = sender.send(Err(e));
+                return summary;
+            }
+        };
+        match Rows::from_record(&record, unit) {
+            Ok(r) => {
+                summary.articles += 1;
+                summary.claims += r.claims.len();
+                rows.push(r);
+            }
+            Err(e) => {
+                let _ = sender.send(Err(e));
+                return summary;
+            }
+        }
+        if rows.len() >= batch {
+            let full = std::mem::replace(&mut rows, Vec::with_capacity(batch));
+            if sender.send(Ok(full)).is_err() {
+                return summary;
             }
         }
     }
-    sink.write_batch(&rows)?;
-    Ok(summary)
+    let _ = sender.send(Ok(rows));
+    summary
 }
 
 pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
     let started = Instant::now();
-    let mut sink = open_sink(&args.db)?;
+    let mut sink = open_sink(&args.db, args.connections)?;
     if let Some(kb) = knowledge_base(&args.companies)? {
         sink.companies(&kb)?;
     }

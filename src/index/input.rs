@@ -27,7 +27,7 @@ pub enum Line {
 /// Each line of each input in turn (`-` or no input: stdin).
 pub fn lines(
     inputs: &[PathBuf],
-) -> Result<impl Iterator<Item = Result<Line, IndexError>>, IndexError> {
+) -> Result<impl Iterator<Item = Result<Line, IndexError>> + Send, IndexError> {
     let inputs: Vec<PathBuf> = if inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -52,7 +52,7 @@ fn name(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn open(path: &Path) -> Result<Box<dyn BufRead>, IndexError> {
+fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, IndexError> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(std::io::BufReader::new(std::io::stdin())));
     }
