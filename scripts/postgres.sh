@@ -5,6 +5,7 @@
 #                                   auth, listening on 127.0.0.1 only, a free port) and prints
 #                                   its URL (also written to DIR/url)
 #   scripts/postgres.sh stop DIR    stops it (the caller removes DIR)
+# $POSTGRES_SETTINGS adds server settings (e.g. "-c shared_buffers=2GB" for benchmarks).
 set -euo pipefail
 cmd=${1:-}
 dir=${2:-}
@@ -51,7 +52,7 @@ start)
     || { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir/pwfile"
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${POSTGRES_SETTINGS:-}" \
     start >&2 || { cat "$dir/server.log" >&2; exit 1; }
   url="postgres://claimlink:$password@127.0.0.1:$port/postgres"
   printf '%s\n' "$url" > "$dir/url"

@@ -222,3 +222,55 @@ fn postgres_credentials_are_never_printed() {
     // The database has no index: a clear error, not a connection failure.
     assert!(!said.contains("cannot connect"), "{said}");
 }
+
+#[test]
+fn parallel_connections_keep_the_last_copy_of_an_article_and_no_orphan_rows() {
+    let url = database("claimlink_parallel");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut chip = feed::records(true)
+        .into_iter()
+        .find(|r| r["id"] == "chipmaker-earnings")
+        .expect("chipmaker-earnings");
+    let before = chip["claims"].as_array().map_or(0, Vec::len);
+    chip["claims"].as_array_mut().expect("claims").truncate(1);
+    let input = feed::file(
+        dir.path(),
+        "twice.jsonl",
+        &format!("{}{chip}\n", feed::corpus_output(true)),
+    );
+    let input = input.to_str().expect("utf-8");
+    let claims: usize = feed::records(true)
+        .iter()
+        .map(|r| r["claims"].as_array().map_or(0, Vec::len))
+        .sum();
+    // Batches of 2 on 3 connections: the article's two copies land in different batches,
+    // and a second load replaces everything again.
+    for _ in 0..2 {
+        let out = run(
+            &[
+                "index",
+                "--db",
+                &url,
+                "--batch",
+                "2",
+                "--connections",
+                "3",
+                input,
+            ],
+            None,
+        );
+        assert_success(&out);
+        assert_eq!(count(&url, "articles"), 7);
+        assert_eq!(count(&url, "claims") as usize, claims - before + 1);
+        for table in ["claims", "entities", "mentions"] {
+            assert_eq!(
+                count(
+                    &url,
+                    &format!("{table} WHERE article_id NOT IN (SELECT id FROM articles)")
+                ),
+                0,
+                "{table} rows without their article"
+            );
+        }
+    }
+}
