@@ -298,15 +298,7 @@ impl Sink for Postgres {
         if batch.is_empty() {
             return Ok(());
         }
-        // The last copy of an article repeated within the batch wins, as in SQLite.
-        let mut last = std::collections::HashMap::new();
-        for (i, rows) in batch.iter().enumerate() {
-            last.insert(rows.article.id.as_str(), i);
-        }
-        let batch: Vec<&Rows> = (batch.iter().enumerate())
-            .filter(|(i, r)| last.get(r.article.id.as_str()) == Some(i))
-            .map(|(_, r)| r)
-            .collect();
+        let batch = Rows::last_copies(batch);
         while self.writers.len() + 1 < self.connections.min(batch.len()) {
             self.writers.push(open(&self.config)?);
         }

@@ -88,6 +88,19 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// The batch with each article once, as its last copy: what a load that replaces
+    /// articles in input order leaves.
+    pub fn last_copies(batch: &[Rows]) -> Vec<&Rows> {
+        let mut last = std::collections::HashMap::new();
+        for (i, rows) in batch.iter().enumerate() {
+            last.insert(rows.article.id.as_str(), i);
+        }
+        (batch.iter().enumerate())
+            .filter(|(i, r)| last.get(r.article.id.as_str()) == Some(i))
+            .map(|(_, r)| r)
+            .collect()
+    }
+
     /// Flattens `record`, with offsets in `unit` (which needs the record's text unless it
     /// is code points).
     pub fn from_record(record: &Record, unit: Unit) -> Result<Rows, IndexError> {

@@ -238,14 +238,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_claims (
 /// within the batch is written as its last copy. Statements are prepared once per
 /// connection (`prepare_cached`).
 fn insert_batch(tx: &rusqlite::Transaction, batch: &[Rows]) -> rusqlite::Result<()> {
-    let mut last = std::collections::HashMap::new();
-    for (i, rows) in batch.iter().enumerate() {
-        last.insert(rows.article.id.as_str(), i);
-    }
-    let batch: Vec<&Rows> = (batch.iter().enumerate())
-        .filter(|(i, r)| last.get(r.article.id.as_str()) == Some(i))
-        .map(|(_, r)| r)
-        .collect();
+    let batch = Rows::last_copies(batch);
     tx.execute_batch("DELETE FROM temp.batch_articles; DELETE FROM temp.batch_claims;")?;
     for rows in &batch {
         stage(tx, rows)?;
