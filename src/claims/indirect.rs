@@ -228,22 +228,17 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::mentions_in;
-    use crate::claims::quotes::find_quotes;
+    use crate::claims::context::with_view;
     use crate::doc::CharRange;
-    use crate::text::segment;
 
     fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
-        let chars: Vec<char> = text.chars().collect();
-        let entities = mentions_in(text, entities);
-        let sentences = segment(&chars);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        let slice = |r: CharRange| chars[r.start..r.end].iter().collect::<String>();
-        from_roles(&v, &rule_roles(&v), &[])
-            .into_iter()
-            .map(|c| (slice(c.quote), c.speaker_entity.map(slice)))
-            .collect()
+        with_view(text, entities, |v, _| {
+            let slice = |r: CharRange| v.chars[r.start..r.end].iter().collect::<String>();
+            from_roles(v, &rule_roles(v), &[])
+                .into_iter()
+                .map(|c| (slice(c.quote), c.speaker_entity.map(slice)))
+                .collect()
+        })
     }
 
     #[test]

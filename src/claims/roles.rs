@@ -131,28 +131,18 @@ pub fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::mentions_in;
-    use crate::claims::quotes::find_quotes;
-    use crate::doc::Mention;
-    use crate::text::segment;
+    use crate::claims::context::with_view;
 
-    fn view_parts(
-        text: &str,
-        orgs: &[&str],
-    ) -> (Vec<char>, Vec<crate::text::Sentence>, Vec<Mention>) {
-        let chars: Vec<char> = text.chars().collect();
-        let orgs: Vec<(&str, &str)> = orgs.iter().map(|&name| (name, "ORG")).collect();
-        let entities = mentions_in(text, &orgs);
-        (chars.clone(), segment(&chars), entities)
+    fn orgs(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+        names.iter().map(|&name| (name, "ORG")).collect()
     }
 
-    fn source_text(text: &str, orgs: &[&str]) -> Option<String> {
-        let (chars, sentences, entities) = view_parts(text, orgs);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        let seq = v.unquoted_words(0);
-        let r = v.span(source(&v, &seq, None)?)?;
-        Some(chars[r.start..r.end].iter().collect())
+    fn source_text(text: &str, names: &[&'static str]) -> Option<String> {
+        with_view(text, &orgs(names), |v, _| {
+            let seq = v.unquoted_words(0);
+            let r = v.span(source(v, &seq, None)?)?;
+            Some(v.chars[r.start..r.end].iter().collect())
+        })
     }
 
     #[test]
@@ -183,18 +173,17 @@ mod tests {
     #[test]
     fn target_is_the_clause_subject_organisation() {
         let text = "Microsoft told staff to tell customers that OpenAI's licenses are \"great.\"";
-        let (chars, sentences, entities) = view_parts(text, &["Microsoft", "OpenAI"]);
-        let quotes = find_quotes(&chars);
-        let v = View::new(&chars, &sentences, &entities, &quotes);
-        let lead: Vec<usize> = v
-            .unquoted_words(0)
-            .into_iter()
-            .filter(|&w| v.words[w].start < quotes[0].open)
-            .collect();
-        let tell = lead.iter().copied().find(|&w| v.word(w) == "tell");
-        let cue = tell.map(|w| WordRange::new(w, w + 1));
-        let got = target(&v, &lead, &[], cue, &["microsoft".to_string()]);
-        let r = got.and_then(|r| v.span(r)).expect("a target");
-        assert_eq!(chars[r.start..r.end].iter().collect::<String>(), "OpenAI");
+        with_view(text, &orgs(&["Microsoft", "OpenAI"]), |v, quotes| {
+            let lead: Vec<usize> = v
+                .unquoted_words(0)
+                .into_iter()
+                .filter(|&w| v.words[w].start < quotes[0].open)
+                .collect();
+            let tell = lead.iter().copied().find(|&w| v.word(w) == "tell");
+            let cue = tell.map(|w| WordRange::new(w, w + 1));
+            let got = target(v, &lead, &[], cue, &["microsoft".to_string()]);
+            let r = got.and_then(|r| v.span(r)).expect("a target");
+            assert_eq!(v.chars[r.start..r.end].iter().collect::<String>(), "OpenAI");
+        });
     }
 }
