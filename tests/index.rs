@@ -5,7 +5,7 @@
 mod feed;
 mod util;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::Connection;
 use util::*;
@@ -29,13 +29,6 @@ fn count(db: &Path, table: &str) -> i64 {
         .expect("count")
 }
 
-fn corpus_claims() -> usize {
-    feed::records(true)
-        .iter()
-        .map(|r| r["claims"].as_array().map_or(0, Vec::len))
-        .sum()
-}
-
 fn integrity(db: &Path) {
     let conn = Connection::open(db).expect("open index");
     let ok: String = conn
@@ -57,9 +50,9 @@ fn corpus_runs_indexes_and_searches_with_ranked_hits_and_facets() {
     let db = dir.path().join("corpus.db");
     let out = index(&db, &[&input], &[]);
     assert_success(&out);
-    assert!(feed::stderr(&out).contains(&format!("{} claims", corpus_claims())));
+    assert!(feed::stderr(&out).contains(&format!("{} claims", feed::corpus_claims())));
     assert_eq!(count(&db, "articles"), 7);
-    assert_eq!(count(&db, "claims") as usize, corpus_claims());
+    assert_eq!(count(&db, "claims") as usize, feed::corpus_claims());
     assert!(count(&db, "entities") > 20);
     assert!(count(&db, "mentions") > 5);
     let out = search(&db, &["demand", "--json", "--facets"]);
@@ -135,7 +128,7 @@ fn reindexing_replaces_articles_and_error_lines_are_skipped_with_exit_1() {
     assert_success(&index(&db, &[&input], &[]));
     assert_success(&index(&db, &[&input], &[]));
     assert_eq!(count(&db, "articles"), 7);
-    assert_eq!(count(&db, "claims") as usize, corpus_claims());
+    assert_eq!(count(&db, "claims") as usize, feed::corpus_claims());
     // An article written again with fewer claims keeps only those.
     let mut chip = feed::records(true)
         .into_iter()
@@ -157,7 +150,10 @@ fn reindexing_replaces_articles_and_error_lines_are_skipped_with_exit_1() {
     assert!(said.contains("changed.jsonl:3: not JSON"), "{said}");
     assert!(said.contains("2 lines skipped"), "{said}");
     assert_eq!(count(&db, "articles"), 7);
-    assert_eq!(count(&db, "claims") as usize, corpus_claims() - before + 1);
+    assert_eq!(
+        count(&db, "claims") as usize,
+        feed::corpus_claims() - before + 1
+    );
     integrity(&db);
 }
 
@@ -276,7 +272,7 @@ fn a_sigkilled_load_leaves_a_consistent_index_and_a_second_run_completes_it() {
     let out = index(&db, &[&input], &[]);
     assert_success(&out);
     assert_eq!(count(&db, "articles"), articles);
-    assert_eq!(count(&db, "claims") as usize, 3000 * corpus_claims());
+    assert_eq!(count(&db, "claims") as usize, 3000 * feed::corpus_claims());
     integrity(&db);
 }
 
@@ -367,7 +363,7 @@ fn run_with_index_writes_the_index_while_annotating() {
     );
     assert_success(&out);
     assert_eq!(count(&db, "articles"), 7);
-    assert_eq!(count(&db, "claims") as usize, corpus_claims());
+    assert_eq!(count(&db, "claims") as usize, feed::corpus_claims());
     assert!(
         count(&db, "companies") > 100,
         "the knowledge base's names are loaded"
@@ -378,32 +374,16 @@ fn run_with_index_writes_the_index_while_annotating() {
     integrity(&db);
 }
 
-/// The corpus, then one article again with a single claim: whatever the batch size (the
-/// copies in one batch or in two), the index holds the last copy.
-fn corpus_then_shorter_copy(dir: &Path) -> (PathBuf, usize) {
-    let mut chip = feed::records(true)
-        .into_iter()
-        .find(|r| r["id"] == "chipmaker-earnings")
-        .expect("chipmaker-earnings");
-    let before = chip["claims"].as_array().map_or(0, Vec::len);
-    chip["claims"].as_array_mut().expect("claims").truncate(1);
-    let text = format!("{}{chip}\n", feed::corpus_output(true));
-    (feed::file(dir, "twice.jsonl", &text), before)
-}
-
 #[test]
 fn an_article_given_twice_is_indexed_as_its_last_copy_whatever_the_batch() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (input, before) = corpus_then_shorter_copy(dir.path());
+    // The article's two copies in one batch, in two, and in two batches of three.
+    let (input, claims) = feed::corpus_then_shorter_copy(dir.path());
     for batch in ["500", "1", "3"] {
         let db = dir.path().join(format!("batch-{batch}.db"));
         assert_success(&index(&db, &[&input], &["--batch", batch]));
         assert_eq!(count(&db, "articles"), 7, "batch {batch}");
-        assert_eq!(
-            count(&db, "claims") as usize,
-            corpus_claims() - before + 1,
-            "batch {batch}"
-        );
+        assert_eq!(count(&db, "claims") as usize, claims, "batch {batch}");
         integrity(&db);
     }
 }

@@ -31,6 +31,30 @@ pub fn records(with_text: bool) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Claims in the annotated corpus.
+pub fn corpus_claims() -> usize {
+    records(true)
+        .iter()
+        .map(|r| r["claims"].as_array().map_or(0, Vec::len))
+        .sum()
+}
+
+/// `dir/twice.jsonl`: the corpus, then one of its articles again with a single claim, and
+/// the claims an index holds once it has replaced the article with that last copy.
+pub fn corpus_then_shorter_copy(dir: &Path) -> (PathBuf, usize) {
+    let mut chip = records(true)
+        .into_iter()
+        .find(|r| r["id"] == "chipmaker-earnings")
+        .expect("chipmaker-earnings");
+    let before = chip["claims"].as_array().map_or(0, Vec::len);
+    chip["claims"].as_array_mut().expect("claims").truncate(1);
+    let text = format!("{}{chip}\n", corpus_output(true));
+    (
+        file(dir, "twice.jsonl", &text),
+        corpus_claims() - before + 1,
+    )
+}
+
 /// `text` written to `dir/name`.
 pub fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
