@@ -109,7 +109,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         )?),
         None => None,
     };
-    let bar = progress_bar(options.progress, total_bytes);
+    let bar = progress_bar(options.progress, total_bytes, "0 articles");
     let mut summary = RunSummary {
         resumed: done,
         duplicate_ids: ids.duplicates,
@@ -235,8 +235,12 @@ fn error_line(id: Option<String>, kind: &str, message: String, item: &Item) -> O
 }
 
 /// A bar over the bytes of the inputs with an ETA when their size is known, else a
-/// spinner; only on a terminal.
-fn progress_bar(wanted: bool, total_bytes: Option<u64>) -> indicatif::ProgressBar {
+/// spinner, starting with `message`; only on a terminal.
+pub(crate) fn progress_bar(
+    wanted: bool,
+    total_bytes: Option<u64>,
+    message: &'static str,
+) -> indicatif::ProgressBar {
     if !wanted || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
@@ -253,7 +257,7 @@ fn progress_bar(wanted: bool, total_bytes: Option<u64>) -> indicatif::ProgressBa
     if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
-    bar.set_message("0 articles");
+    bar.set_message(message);
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }

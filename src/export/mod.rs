@@ -268,7 +268,7 @@ fn each_record(
     skipped: &mut usize,
     mut f: impl FnMut(&Record) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
-    for line in lines(inputs)? {
+    for line in lines(inputs, &indicatif::ProgressBar::hidden())? {
         match line? {
             Line::Record(record) => f(&record)?,
             Line::Error { file, line } => {

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::companies::KnowledgeBase;
-use crate::index::input::{lines, Line};
+use crate::index::input::{lines, total_bytes, Line};
 use crate::index::query::{check_date, print_facets, print_hits, Search};
 use crate::index::{IndexError, LoadSummary, Rows, Searcher, Sink, Target, Unit};
 
@@ -148,16 +148,23 @@ pub fn load(
     sink: &mut dyn Sink,
     unit: Unit,
     batch: usize,
+    progress: &indicatif::ProgressBar,
 ) -> Result<LoadSummary, IndexError> {
     let batch = batch.max(1);
-    let lines = lines(inputs)?;
+    let lines = lines(inputs, progress)?;
     let (sender, batches) = std::sync::mpsc::sync_channel::<Result<Vec<Rows>, IndexError>>(2);
     std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_batches(lines, unit, batch, &sender));
+        let reader = scope.spawn(move || read_batches(lines, unit, batch, &sender, progress));
         // The writer stops at the first failure; dropping `batches` then ends the reader.
-        let written = batches
-            .into_iter()
-            .try_for_each(|rows| sink.write_batch(&rows?));
+        let (mut articles, mut claims) = (0, 0);
+        let written = batches.into_iter().try_for_each(|rows| {
+            let rows = rows?;
+            sink.write_batch(&rows)?;
+            articles += rows.len();
+            claims += rows.iter().map(|r| r.claims.len()).sum::<usize>();
+            progress.set_message(format!("{articles} articles, {claims} claims indexed"));
+            Ok(())
+        });
         let summary = reader
             .join()
             .map_err(|_| IndexError::Usage("the input reader stopped unexpectedly".into()))?;
@@ -172,16 +179,18 @@ fn read_batches(
     unit: Unit,
     batch: usize,
     sender: &std::sync::mpsc::SyncSender<Result<Vec<Rows>, IndexError>>,
+    progress: &indicatif::ProgressBar,
 ) -> LoadSummary {
     let mut summary = LoadSummary::default();
     let mut rows: Vec<Rows> = Vec::with_capacity(batch);
-    let stderr = &mut std::io::stderr();
+    // Said above the progress bar, not through it.
+    let tell = |message: String| progress.suspend(|| eprintln!("claimlink: {message}"));
     for line in lines {
         let record = match line {
             Ok(Line::Record(record)) => record,
             Ok(Line::Error { file, line }) => {
                 summary.skipped += 1;
-                let _ = writeln!(stderr, "claimlink: {file}:{line}: error line, not indexed");
+                tell(format!("{file}:{line}: error line, not indexed"));
                 continue;
             }
             Ok(Line::Invalid {
@@ -190,7 +199,7 @@ fn read_batches(
                 message,
             }) => {
                 summary.skipped += 1;
-                let _ = writeln!(stderr, "claimlink: {file}:{line}: {message}; skipped");
+                tell(format!("{file}:{line}: {message}; skipped"));
                 continue;
             }
             Err(e) => {
@@ -226,7 +235,17 @@ pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
     if let Some(kb) = knowledge_base(&args.companies)? {
         sink.companies(&kb)?;
     }
-    let summary = load(&args.inputs, sink.as_mut(), args.offsets, args.batch)?;
+    let progress =
+        crate::run::progress_bar(!args.quiet, total_bytes(&args.inputs), "0 articles indexed");
+    let loaded = load(
+        &args.inputs,
+        sink.as_mut(),
+        args.offsets,
+        args.batch,
+        &progress,
+    );
+    progress.finish_and_clear();
+    let summary = loaded?;
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
         eprintln!(

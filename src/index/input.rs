@@ -24,9 +24,11 @@ pub enum Line {
     },
 }
 
-/// Each line of each input in turn (`-` or no input: stdin).
+/// Each line of each input in turn (`-` or no input: stdin); the bytes read advance
+/// `progress`.
 pub fn lines(
     inputs: &[PathBuf],
+    progress: &indicatif::ProgressBar,
 ) -> Result<impl Iterator<Item = Result<Line, IndexError>> + Send, IndexError> {
     let inputs: Vec<PathBuf> = if inputs.is_empty() {
         vec![PathBuf::from("-")]
@@ -35,7 +37,7 @@ pub fn lines(
     };
     let mut readers = Vec::with_capacity(inputs.len());
     for path in &inputs {
-        readers.push((name(path), open(path)?));
+        readers.push((name(path), progress.wrap_read(open(path)?)));
     }
     Ok(readers.into_iter().flat_map(|(file, reader)| {
         reader.split(b'\n').enumerate().map(move |(i, bytes)| {
@@ -61,6 +63,22 @@ fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, IndexError> {
         source,
     })?;
     Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
+}
+
+/// The inputs' total size, when every one is a file (not stdin).
+pub fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
+    if inputs.is_empty() {
+        return None;
+    }
+    inputs
+        .iter()
+        .map(|p| {
+            (p.as_os_str() != "-")
+                .then(|| std::fs::metadata(p).ok())
+                .flatten()
+        })
+        .map(|m| m.filter(|m| m.is_file()).map(|m| m.len()))
+        .sum()
 }
 
 /// Parses one output line of `claimlink run`.
