@@ -183,8 +183,12 @@ fn read_batches(
 ) -> LoadSummary {
     let mut summary = LoadSummary::default();
     let mut rows: Vec<Rows> = Vec::with_capacity(batch);
-    // Said above the progress bar, not through it.
-    let tell = |message: String| progress.suspend(|| eprintln!("claimlink: {message}"));
+    // Said above the progress bar, not through it; a closed stderr is no reason to stop.
+    let tell = |message: String| {
+        progress.suspend(|| {
+            let _ = writeln!(std::io::stderr(), "claimlink: {message}");
+        })
+    };
     for line in lines {
         let record = match line {
             Ok(Line::Record(record)) => record,
