@@ -65,20 +65,12 @@ fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, IndexError> {
     Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
 }
 
-/// The inputs' total size, when every one is a file (not stdin).
+/// The inputs' total size, when every one is a file (none: stdin).
 pub fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
     if inputs.is_empty() {
         return None;
     }
-    inputs
-        .iter()
-        .map(|p| {
-            (p.as_os_str() != "-")
-                .then(|| std::fs::metadata(p).ok())
-                .flatten()
-        })
-        .map(|m| m.filter(|m| m.is_file()).map(|m| m.len()))
-        .sum()
+    crate::io::read::total_bytes(inputs.iter().map(PathBuf::as_path))
 }
 
 /// Parses one output line of `claimlink run`.

@@ -80,6 +80,8 @@ pub struct Postgres {
     /// server's work (text search vectors, GIN and B-tree inserts) is the bound on a load,
     /// and one connection keeps one core of it busy.
     config: Config,
+    /// The URL without credentials, as errors show it.
+    shown: String,
     connections: usize,
     /// The further loading connections, opened at the first batch.
     writers: Vec<Client>,
@@ -139,28 +141,13 @@ fn config(url: &str) -> Result<Config, IndexError> {
 const SESSION_SQL: &str = "SET client_min_messages = warning; SET jit = off;
     SET random_page_cost = 1.1; SET max_parallel_workers_per_gather = 0";
 
-/// One connection, with the session settings.
-fn open(config: &Config) -> Result<Client, IndexError> {
-    let mut client = config.connect(NoTls).map_err(|e| {
-        IndexError::Postgres(format!("cannot connect to {}: {e}", describe(config)))
-    })?;
+/// One connection, with the session settings; `shown` is the server as errors name it.
+fn open(config: &Config, shown: &str) -> Result<Client, IndexError> {
+    let mut client = config
+        .connect(NoTls)
+        .map_err(|e| IndexError::Postgres(format!("cannot connect to {shown}: {e}")))?;
     client.batch_execute(SESSION_SQL).map_err(pg)?;
     Ok(client)
-}
-
-/// `postgres://host:port/db`: the server a configuration names, without credentials.
-fn describe(config: &Config) -> String {
-    let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
-        Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => String::new(),
-    };
-    let port = config
-        .get_ports()
-        .first()
-        .map_or(String::new(), |p| format!(":{p}"));
-    let db = config.get_dbname().unwrap_or("");
-    format!("postgres://{host}{port}/{db}")
 }
 
 fn pg(e: postgres::Error) -> IndexError {
@@ -176,11 +163,13 @@ impl Postgres {
     /// Connects, creating the tables when `create`.
     pub fn connect(url: &str, create: bool) -> Result<Self, IndexError> {
         let config = config(url)?;
-        let client = open(&config)?;
+        let shown = redact(url);
+        let client = open(&config, &shown)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut db = Postgres {
             client,
             config,
+            shown,
             connections: cores.min(4),
             writers: Vec::new(),
         };
@@ -300,7 +289,7 @@ impl Sink for Postgres {
         }
         let batch = Rows::last_copies(batch);
         while self.writers.len() + 1 < self.connections.min(batch.len()) {
-            self.writers.push(open(&self.config)?);
+            self.writers.push(open(&self.config, &self.shown)?);
         }
         // The batch's articles are distinct now, so the shares may commit in any order;
         // the next batch starts when all have.

@@ -79,14 +79,20 @@ impl Listing {
     /// The size of all inputs in bytes as stored (compressed ones compressed); `None` when
     /// one is stdin, whose size is not known ahead.
     pub fn total_bytes(&self) -> Option<u64> {
-        self.inputs.iter().try_fold(0u64, |sum, input| {
-            if input.path.as_os_str() == "-" {
-                return None;
-            }
-            let size = std::fs::metadata(&input.path).map_or(0, |m| m.len());
-            Some(sum + size)
-        })
+        total_bytes(self.inputs.iter().map(|input| input.path.as_path()))
     }
+}
+
+/// The size of the files at `paths` in bytes as stored; `None` when one is stdin (`-`),
+/// whose size is not known ahead.
+pub fn total_bytes<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<u64> {
+    paths.into_iter().try_fold(0u64, |sum, path| {
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        Some(sum + size)
+    })
 }
 
 /// Bytes read from the inputs so far, as stored (before decompression), for progress.
