@@ -543,12 +543,11 @@ const PRONOUN_REACH_SENTENCES: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::context::{orgs, with_view};
 
-    /// What the last "it" of `text` resolves to, with `orgs` as organisation entities.
-    fn it_refers_to(text: &str, orgs: &[&str]) -> Option<String> {
-        let orgs: Vec<(&str, &str)> = orgs.iter().map(|&o| (o, "ORG")).collect();
-        with_view(text, &orgs, |v, _| {
+    /// What the last "it" of `text` resolves to, with `names` as organisation entities.
+    fn it_refers_to(text: &str, names: &[&str]) -> Option<String> {
+        with_view(text, &orgs(names), |v, _| {
             let it = (0..v.words.len()).rev().find(|&w| v.word(w) == "it")?;
             let found = resolve(v, WordRange::new(it, it + 1))?;
             let r = v.span(found)?;

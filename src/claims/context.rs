@@ -177,6 +177,12 @@ impl<'a> View<'a> {
     }
 }
 
+/// For tests: `names` as organisation entities, for `with_view`.
+#[cfg(test)]
+pub(crate) fn orgs<'a>(names: &[&'a str]) -> Vec<(&'a str, &'static str)> {
+    names.iter().map(|&name| (name, "ORG")).collect()
+}
+
 /// For tests: the view of `text` with `entities` (`(name, label)`, first occurrence each)
 /// and the quotes found in it.
 #[cfg(test)]

@@ -131,13 +131,9 @@ pub fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::context::{orgs, with_view};
 
-    fn orgs(names: &[&'static str]) -> Vec<(&'static str, &'static str)> {
-        names.iter().map(|&name| (name, "ORG")).collect()
-    }
-
-    fn source_text(text: &str, names: &[&'static str]) -> Option<String> {
+    fn source_text(text: &str, names: &[&str]) -> Option<String> {
         with_view(text, &orgs(names), |v, _| {
             let seq = v.unquoted_words(0);
             let r = v.span(source(v, &seq, None)?)?;
