@@ -460,8 +460,13 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
             // "Mark Gildea, chief executive officer, said": an executive with no
             // organisation named works for the company the article is about (the first
             // it names: the lead's subject), or failing one, the organisation named last.
+            // Not so for "spokesman for a drivers' group": an organisation left unnamed.
+            let unnamed_organisation = |t: WordRange| {
+                matches!(v.word(t.end), "for" | "of" | "at" | "with")
+                    && matches!(v.word(t.end + 1), "a" | "an")
+            };
             let implied = title
-                .filter(|&t| !is_outsider(v, t))
+                .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t))
                 .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,

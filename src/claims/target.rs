@@ -81,7 +81,19 @@ const MARKET_NAMES: &[&str] = &[
 ];
 
 /// Words of a quote about a market, a sector or an economy rather than one company.
-const MARKET: &[&str] = &["market", "markets", "economy", "sector", "industry"];
+const MARKET: &[&str] = &[
+    "market",
+    "markets",
+    "economy",
+    "sector",
+    "industry",
+    "currency",
+    "currencies",
+    "exchange",
+    "inflation",
+    "exports",
+    "imports",
+];
 
 /// Words of a quote that point at a company it does not name.
 const DESCRIPTORS: &[&str] = &["company", "stock", "shares", "firm"];
@@ -115,6 +127,23 @@ const RESULTS: &[&str] = &[
     "merger",
     "acquisition",
     "shareholders",
+];
+
+/// Words of a quote that judge a company's results or prospects.
+const EVALUATED: &[&str] = &[
+    "profit",
+    "profits",
+    "earnings",
+    "results",
+    "outlook",
+    "forecast",
+    "forecasts",
+    "performance",
+    "sales",
+    "revenue",
+    "revenues",
+    "margins",
+    "dividend",
 ];
 
 /// Whether the organisation entity `words` is a company (not a public body).
@@ -222,27 +251,46 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     let own = claim.affiliation.map(|a| v.words_in(a));
     let first_person = words().any(|w| matches!(w, "we" | "our" | "us" | "ours"));
     let commentator = |e: WordRange| outside.iter().any(|&x| text(v, x) == text(v, e));
+    let named: Vec<WordRange> = (companies_in(v, quote).into_iter())
+        .filter(|&e| !commentator(e))
+        .collect();
+    // An insider's quote that names their own company is about it ("… leaving Gencor
+    // clearly structured"), whatever else it names on the way.
+    if let Some(own_named) = own
+        .filter(|_| insider)
+        .and_then(|o| (named.iter().copied()).find(|&e| text(v, e) == text(v, o)))
+    {
+        return Some(own_named);
+    }
     // "We are pleased that Arequipa shareholders accepted": the company the quote names
     // before the insider's own.
-    if let Some(named) = companies_in(v, quote)
-        .into_iter()
-        .find(|&e| !commentator(e))
-    {
-        return Some(named);
+    if let Some(&first) = named.first() {
+        return Some(first);
     }
-    if insider && first_person {
-        return own;
-    }
-    // "The market was quiet today": a quote about a market has no company target unless
-    // it points at one ("the company", "the stock").
-    let points = words().any(|w| DESCRIPTORS.contains(&w));
+    // "The market was quiet today", "we have a suitable exchange rate": a quote about a
+    // market or an economy has no company target unless it points at one ("the company",
+    // "the stock").
+    let points = points_at_company(v, quote);
     let about_market = about_market(v, quote) && !points;
-    if insider && !about_market && words().any(|w| RESULTS.contains(&w)) {
+    if insider && first_person && !about_market {
         return own;
+    }
+    // An insider on the company's results speaks of the company, even when the market
+    // explains them ("the profit figures bounce back when markets recover").
+    let judges_results = words().any(|w| EVALUATED.contains(&w));
+    if insider && (judges_results || (!about_market && words().any(|w| RESULTS.contains(&w)))) {
+        return own;
+    }
+    // An outside commentator judging results ("the outlook looks good") judges the
+    // article's company.
+    if !insider && !about_market && judges_results {
+        return focal_company(v, outside);
     }
     let opens = |w: &str| v.word(quote.start) == w;
     // An insider's "they" are people ("they want to talk"); the company would be "we".
-    let refers = points || (!about_market && (opens("it") || (opens("they") && !insider)));
+    let refers = points
+        || (!about_market
+            && ((opens("it") && !expletive_it(v, quote.start)) || (opens("they") && !insider)));
     if refers {
         return if insider {
             own
@@ -252,6 +300,73 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     }
     None
 }
+
+/// Whether the quote refers to a company it does not name: a descriptor with a definite or
+/// possessive determiner ("the company", "its shares"), not a generic one ("company news",
+/// "a company's bottom line").
+fn points_at_company(v: &View, quote: WordRange) -> bool {
+    let descriptor = (quote.start + 1..quote.end).any(|w| {
+        DESCRIPTORS.contains(&v.word(w)) && matches!(v.word(w - 1), "the" | "its" | "their")
+    });
+    // "our 1996 results", "its first-half profit"
+    let own_results = (quote.start..quote.end).any(|w| {
+        matches!(v.word(w), "our" | "its")
+            && (w + 1..(w + 4).min(quote.end)).any(|r| EVALUATED.contains(&v.word(r)))
+    });
+    descriptor || own_results || fragment_of_company(v, quote)
+}
+
+/// Whether a fragment quote continues a clause whose subject is a company by pronoun or
+/// descriptor: Penn Treaty said it "will continue …", the company is "vigorously
+/// defending …".
+fn fragment_of_company(v: &View, quote: WordRange) -> bool {
+    if quote.start == 0 || v.is_capitalized(quote.start) {
+        return false;
+    }
+    let is_mark = |w: usize| v.word(w).chars().all(|c| !c.is_alphanumeric());
+    let mut w = quote.start;
+    while w > 0 && is_mark(w - 1) {
+        w -= 1;
+    }
+    for _ in 0..2 {
+        if w > 0 && AUXILIARIES.contains(&v.word(w - 1)) {
+            w -= 1;
+        }
+    }
+    let Some(subject) = w.checked_sub(1) else {
+        return false;
+    };
+    v.word(subject) == "it"
+        || (DESCRIPTORS.contains(&v.word(subject))
+            && subject > 0
+            && matches!(v.word(subject - 1), "the" | "its"))
+}
+
+/// Whether the "it" at word `w` refers to nothing: "it goes without saying", "it seems",
+/// "it is too early to say", "it's clear that …".
+fn expletive_it(v: &View, w: usize) -> bool {
+    let next = |i: usize| v.word(w + i);
+    if matches!(
+        next(1),
+        "goes" | "seems" | "seemed" | "appears" | "appeared" | "remains"
+    ) {
+        return true;
+    }
+    // A copula, an adjective or two, then the clause the "it" stands for (not a noun
+    // phrase: "it's a move that …" speaks of something).
+    matches!(next(1), "is" | "'s" | "was" | "will" | "would")
+        && !matches!(
+            next(2),
+            "a" | "an" | "the" | "our" | "their" | "its" | "his" | "her"
+        )
+        && (2..6).any(|i| matches!(next(i), "to" | "that" | "whether" | "if" | "how"))
+}
+
+/// Auxiliary verbs between a subject and the fragment quote that goes on from it.
+const AUXILIARIES: &[&str] = &[
+    "is", "was", "are", "were", "will", "would", "has", "had", "have", "could", "can", "may",
+    "might", "should", "be", "been",
+];
 
 /// Whether the quote's words speak of a market, a sector or an economy.
 fn about_market(v: &View, quote: WordRange) -> bool {
@@ -485,6 +600,98 @@ mod tests {
             .map(|c| c.target.map(|t| doc.text_of(t)))
             .collect();
         assert_eq!(targets, vec![some("Fabrikam"), some("Fabrikam")]);
+    }
+
+    #[test]
+    fn a_generic_descriptor_points_at_no_company() {
+        let text = "Fabrikam shares rose. \"Everybody trades on company news and a company's \
+                    bottom line now,\" said one trader.";
+        assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, None);
+        let text = "Fabrikam shares rose. \"The company has done everything right,\" said one \
+                    trader.";
+        assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, some("Fabrikam"));
+    }
+
+    #[test]
+    fn an_insiders_quote_naming_their_own_company_is_about_it() {
+        let text = "\"We sold Tailspin, leaving Contoso structured along its core metals,\" \
+                    said Ann Lee, chairman of Contoso.";
+        let got = target_of(
+            text,
+            &[("Tailspin", "ORG"), ("Contoso", "ORG"), ("Ann Lee", "PER")],
+        );
+        assert_eq!(got.0, some("Contoso"));
+    }
+
+    #[test]
+    fn a_fragment_goes_on_from_its_subject() {
+        let text = "Contoso dropped the purchase. Contoso said it \"will keep looking for \
+                    another licence.\"";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
+        let text = "Contoso faces four suits, said Ann Lee, a Contoso spokeswoman. The company is \
+                    \"vigorously defending\" them, she said.";
+        let got = target_of(text, &[("Contoso", "ORG"), ("Ann Lee", "PER")]);
+        assert_eq!(got, (some("Contoso"), some("Contoso")));
+    }
+
+    #[test]
+    fn an_expletive_it_refers_to_no_company() {
+        let text = "Fabrikam lost the appeal. \"It goes without saying that we are \
+                    disappointed,\" said Bo Kim, spokesman for the Drivers Association.";
+        let got = target_of(
+            text,
+            &[
+                ("Fabrikam", "ORG"),
+                ("Bo Kim", "PER"),
+                ("Drivers Association", "ORG"),
+            ],
+        );
+        assert_eq!(got, (None, some("Drivers Association")));
+        // An unnamed organisation is not the article's company.
+        let text = "Fabrikam lost the appeal. \"It goes without saying that we are \
+                    disappointed,\" said Bo Kim, spokesman for a drivers' association.";
+        let got = target_of(text, &[("Fabrikam", "ORG"), ("Bo Kim", "PER")]);
+        assert_eq!(got, (None, None));
+        let text = "Fabrikam lost the appeal. \"It is too early to say what comes next,\" said \
+                    one lawyer.";
+        assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, None);
+        let text = "Fabrikam lost the appeal. \"It is a blow that will hurt,\" said one lawyer.";
+        assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, some("Fabrikam"));
+    }
+
+    #[test]
+    fn an_outsider_judging_results_judges_the_articles_company() {
+        let text = "Fabrikam's profit fell six percent. \"The year was disappointing, but the \
+                    outlook looks good,\" Contoso analyst Bo Kim said.";
+        let got = target_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Contoso", "ORG"), ("Bo Kim", "PER")],
+        );
+        assert_eq!(got, (some("Fabrikam"), some("Contoso")));
+    }
+
+    #[test]
+    fn an_insider_on_results_the_market_explains_speaks_of_the_company() {
+        let text = "\"When the profit figures bounce back is a function of markets recovering,\" \
+                    said Ann Lee, chairman of Contoso.";
+        let got = target_of(text, &[("Ann Lee", "PER"), ("Contoso", "ORG")]);
+        assert_eq!(got.0, some("Contoso"));
+        let text = "\"We do not expect any burden on our 1996 results from currency markets,\" \
+                    said Ann Lee, chairman of Contoso.";
+        assert_eq!(
+            target_of(text, &[("Ann Lee", "PER"), ("Contoso", "ORG")]).0,
+            some("Contoso")
+        );
+    }
+
+    #[test]
+    fn an_insiders_we_about_the_economy_has_no_target() {
+        let text = "\"We have a suitable exchange rate and no sign that exports suffer,\" said \
+                    Ann Lee, director of Contoso.";
+        assert_eq!(
+            target_of(text, &[("Ann Lee", "PER"), ("Contoso", "ORG")]).0,
+            None
+        );
     }
 
     #[test]
