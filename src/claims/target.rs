@@ -1,16 +1,20 @@
 //! The company a claim is about (its target), when the attribution does not say (`said of
 //! X`, handled by `roles::target`). In order:
-//! 1. a company named inside the quote, the first one (its subject or topic: "Contoso was
-//!    and is the jewel of the group"), other than an outside commentator's own firm;
+//! 1. an insider's own company when the quote names it; else a company named inside the
+//!    quote, the first one (its subject or topic: "Contoso was and is the jewel of the
+//!    group"), other than an outside commentator's own firm;
 //! 2. the speaker's own company when an insider speaks in the first person plural ("we",
 //!    "our") or an insider's quote is about results ("profit", "outlook", "sales");
-//! 3. a company the quote refers to by pronoun or descriptor ("it", "the company", "the
-//!    stock"): the article's focal company, or an insider's own;
-//! 4. the target of the same speaker's quote just before, which this one goes on from.
+//! 3. the article's focal company when an outsider's quote judges results;
+//! 4. a company the quote refers to by pronoun or descriptor ("it", "the company", "its
+//!    shares", a fragment going on from "it"): the article's focal company, or an
+//!    insider's own;
+//! 5. the target of the same speaker's quote just before, which this one goes on from.
 //!
 //! Organisations that are not companies (central banks, ministries, regulators, unions,
 //! exchanges) and market names (indices, bond markets) are never targets, and a quote
-//! about a market or an economy gets none from rules 2 to 4 unless it points at a company.
+//! about a market or an economy gets none from rules 2 to 5 unless it points at a company
+//! (or, for an insider, judges the company's results).
 
 use crate::claims::affiliation::refers_back;
 use crate::claims::context::View;
