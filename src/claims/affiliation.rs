@@ -143,7 +143,7 @@ const MODIFIERS: &[&str] = &[
 ];
 
 /// Verbs of `X, who runs ORG`.
-const RUNS: &[&str] = &[
+pub(super) const RUNS: &[&str] = &[
     "runs", "heads", "leads", "chairs", "founded", "manages", "run", "heads", "led", "ran",
 ];
 
@@ -165,6 +165,15 @@ const DESCRIPTOR_HEADS: &[&str] = &[
     "concern",
     "corporation",
     "exchange",
+    "carmaker",
+    "automaker",
+    "chipmaker",
+    "drugmaker",
+    "lender",
+    "miner",
+    "conglomerate",
+    "manufacturer",
+    "brewer",
 ];
 
 /// Prepositions between a title and its organisation.
@@ -277,6 +286,19 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
             };
         }
     }
+    // "Ann Lee, the company's chief executive", "…, the engine maker's chairman": the
+    // organisation named last before, by a descriptor.
+    if let Some(possessive) = (w..w + 4)
+        .take_while(|&k| !v.is_capitalized(k) && v.label(k).is_none())
+        .find(|&k| matches!(v.word(k + 1), "'s" | "’s") && DESCRIPTOR_HEADS.contains(&v.word(k)))
+    {
+        if let Some(title) = title_from(v, possessive + 2) {
+            return Affiliated {
+                title: Some(title),
+                organisation: latest_organisation(v, person.start),
+            };
+        }
+    }
     // "a London-based analyst": a place or kind before the role.
     while w < person.end + 5 && title_from(v, w).is_none() && is_premodifier(v, w) {
         w += 1;
@@ -308,16 +330,31 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
             break;
         }
         if PREPOSITIONS.contains(&word) {
-            if let Some(organisation) = organisation_at(v, w + 1) {
+            if let Some(organisation) = kind_then_organisation(v, w + 1) {
                 return Some(organisation);
             }
         }
         if DESCRIPTOR_HEADS.contains(&word) && w > from {
-            return latest_organisation(v, from);
+            // "at brokerage Tailspin" names its firm; "of the company" refers back.
+            return organisation_at(v, w + 1).or_else(|| latest_organisation(v, from));
         }
         w += 1;
     }
     None
+}
+
+/// The organisation entity at word `w`, or after a few lowercase words saying what kind
+/// of organisation it is: "fund manager Northwind", "the stockbroker Tailspin".
+fn kind_then_organisation(v: &View, w: usize) -> Option<WordRange> {
+    let first = w + usize::from(is_determiner(v.word(w)));
+    (first..first + 4)
+        .take_while(|&k| {
+            k == first
+                || (v.label(k - 1).is_none()
+                    && !v.is_capitalized(k - 1)
+                    && v.word(k - 1).chars().all(char::is_alphabetic))
+        })
+        .find_map(|k| organisation_at(v, k))
 }
 
 /// The latest organisation entity before word `before`, outside quotes.
@@ -569,8 +606,16 @@ mod tests {
                     investment officer at fund manager Northwind.";
         let entities = [("Ann Lee", "PER"), ("Northwind", "ORG")];
         let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
-        // "fund manager" stands between the preposition and the name: two nouns.
-        assert_eq!(got.0.as_deref(), Some("chief investment officer"));
+        // "fund manager" stands between the preposition and the name: what kind of firm.
+        assert_eq!(got, pair("chief investment officer", "Northwind"));
+        let text = "Fabrikam shares fell. \"Growth will slow,\" said Bo Kim, head of \
+                    financials at stockbroker Tailspin.";
+        let got = affiliation_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("head of financials", "Tailspin"));
         let text = "\"Sales will rise,\" said Bo Kim, head of financials at Tailspin.";
         let got = affiliation_of(
             text,
@@ -585,6 +630,26 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, (None, Some("Tailspin".into())));
+    }
+
+    #[test]
+    fn a_descriptors_possessive_gives_the_title_and_the_organisation_named_before() {
+        let text = "Fabrikam cut 200 jobs. \"We had no choice,\" said Bo Kim, the company's \
+                    chief executive.";
+        let got = affiliation_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("chief executive", "Fabrikam"));
+    }
+
+    #[test]
+    fn an_industry_descriptor_speaker_is_the_organisation_named_before() {
+        let text = "Fabrikam said it would cut 2,000 jobs. \"This step is necessary,\" the \
+                    carmaker said.";
+        let got = affiliation_of(text, &[("Fabrikam", "ORG")], ("the carmaker", ""));
+        assert_eq!(got, (None, Some("Fabrikam".into())));
     }
 
     #[test]

@@ -265,8 +265,14 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
         let previous = (j.saturating_sub(25)..j - 1)
             .rev()
             .find(|&p| v.word(seq[p]) == ",");
-        previous
-            .and_then(|p| np_ending_at(v, seq, p))
+        // "Shell's chief executive, Wael Sawan, said": the name set off by the commas.
+        let named = previous.filter(|&p| {
+            v.label(seq[p + 1]) == Some(EntityLabel::Person)
+                && person_end(v, seq, p + 1) == Some(j - 1)
+        });
+        named
+            .map(|p| (p + 1, j - 1))
+            .or_else(|| previous.and_then(|p| np_ending_at(v, seq, p)))
             .or_else(|| clause_subject(v, seq, j - 1))
     } else {
         np_ending_at(v, seq, j).or_else(|| {
@@ -642,6 +648,11 @@ mod tests {
             &[("Jared Bernstein", "PER")],
         );
         assert_eq!(got, pair("the economist Jared Bernstein", "said"));
+        let got = attribute(
+            "Shell's chief executive, Wael Sawan, said: \"We will keep returning cash.\"",
+            &[("Shell", "ORG"), ("Wael Sawan", "PER")],
+        );
+        assert_eq!(got, pair("Wael Sawan", "said"));
     }
 
     #[test]

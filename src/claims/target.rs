@@ -16,7 +16,7 @@
 //! about a market or an economy gets none from rules 2 to 5 unless it points at a company
 //! (or, for an insider, judges the company's results).
 
-use crate::claims::affiliation::refers_back;
+use crate::claims::affiliation::{refers_back, RUNS};
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_outside_role, is_public_role};
 use crate::claims::FoundClaim;
@@ -167,16 +167,24 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     let Some(organisation) = claim.affiliation.map(|a| v.words_in(a)) else {
         return false;
     };
-    if !is_company(v, organisation) {
+    // "head of financials at stockbroker Tailspin": the kind of firm makes its people
+    // outside commentators, whatever their title.
+    let commenting_firm = (organisation.start.saturating_sub(3)..organisation.start).any(|w| {
+        is_outside_role(v.word(w))
+            || matches!(v.word(w), "stockbroker" | "brokerage" | "consultancy")
+    });
+    if !is_company(v, organisation) || commenting_firm {
         return false;
     }
     match claim.speaker_title.map(|t| v.words_in(t)) {
         Some(title) => !(title.start..title.end)
             .any(|w| is_outside_role(v.word(w)) || is_public_role(v.word(w))),
-        // The organisation itself speaking ("Contoso said", "the company said"); a person
-        // with no role named may be either.
+        // The organisation itself speaking ("Contoso said", "the company said"), or a
+        // person who runs it ("Ann Lee, who runs Contoso"); a person with no role named
+        // may be either.
         None => {
             claim.speaker_entity == claim.affiliation
+                || (organisation.start > 0 && RUNS.contains(&v.word(organisation.start - 1)))
                 || claim.speaker.is_some_and(|s| {
                     let s = v.words_in(s);
                     // A bank or brokerage speaking is mostly commenting on others.
@@ -686,6 +694,24 @@ mod tests {
             target_of(text, &[("Ann Lee", "PER"), ("Contoso", "ORG")]).0,
             some("Contoso")
         );
+    }
+
+    #[test]
+    fn staff_of_a_stockbroker_comment_from_outside_and_a_person_who_runs_a_company_is_inside() {
+        let text = "Fabrikam shares fell. \"Loan growth will be weaker than we expected,\" \
+                    said Bo Kim, head of financials at stockbroker Tailspin.";
+        let got = target_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Tailspin", "ORG")],
+        );
+        assert_eq!(got, (None, some("Tailspin")));
+        let text = "Contoso's profit jumped. Ann Lee, who runs Contoso, was upbeat. \"Our \
+                    balance sheet has never been stronger,\" Lee said.";
+        let got = target_of(
+            text,
+            &[("Contoso", "ORG"), ("Ann Lee", "PER"), ("Lee", "PER")],
+        );
+        assert_eq!(got, (some("Contoso"), some("Contoso")));
     }
 
     #[test]
