@@ -46,6 +46,8 @@ const HEADS: &[&str] = &[
     "dealers",
     "broker",
     "founder",
+    "co-founder",
+    "cofounder",
     "governor",
     "minister",
     "secretary",
@@ -217,7 +219,13 @@ fn organisation_before(v: &View, end: usize) -> Option<WordRange> {
 /// The title run starting at word `w` (trailing joiners dropped), when it has a head.
 fn title_from(v: &View, w: usize) -> Option<WordRange> {
     let mut end = w;
-    while end < v.words.len() && end - w < 8 && is_title_word(v.word(end)) && !v.is_quoted(end) {
+    // A name is never part of a role ("co-founder of Energy Aspects").
+    while end < v.words.len()
+        && end - w < 8
+        && is_title_word(v.word(end))
+        && !v.is_quoted(end)
+        && v.label(end).is_none()
+    {
         end += 1;
     }
     while end > w && matches!(v.word(end - 1), "and" | "&" | "of" | "-") {
@@ -232,7 +240,11 @@ fn title_from(v: &View, w: usize) -> Option<WordRange> {
 /// The title run ending right before word `end`.
 fn title_before(v: &View, end: usize) -> Option<WordRange> {
     let mut start = end;
-    while start > 0 && end - start < 8 && is_title_word(v.word(start - 1)) {
+    while start > 0
+        && end - start < 8
+        && is_title_word(v.word(start - 1))
+        && v.label(start - 1).is_none()
+    {
         start -= 1;
     }
     while start < end && matches!(v.word(start), "and" | "&" | "of" | "-") {
@@ -630,6 +642,17 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, (None, Some("Tailspin".into())));
+    }
+
+    #[test]
+    fn a_name_ends_the_role_before_it() {
+        let text = "\"Oil will stay above $80,\" said Ann Lee, co-founder of Energy Aspects.";
+        let got = affiliation_of(
+            text,
+            &[("Ann Lee", "PER"), ("Energy Aspects", "ORG")],
+            ("Ann Lee", ""),
+        );
+        assert_eq!(got, pair("co-founder", "Energy Aspects"));
     }
 
     #[test]

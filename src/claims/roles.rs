@@ -84,7 +84,8 @@ pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<Wor
 }
 
 /// The organisation the quote is about: the first one after the cue (or the last
-/// "that") in the lead, else `said of X` in the tail; never the speaker or the source.
+/// "that") in the lead, else one the lead says it is `about`, else `said of X` in the
+/// tail; never the speaker or the source.
 pub fn target(
     v: &View,
     lead: &[usize],
@@ -118,7 +119,14 @@ pub fn target(
     let in_lead = (start..lead.len())
         .filter_map(|p| org_at(v, lead, p))
         .find(|&r| allowed(r));
-    in_lead.or_else(|| {
+    // "Asked about Boeing, Emirates president Tim Clark said": what the speaker was asked
+    // or spoke about.
+    let asked_about = || {
+        (0..lead.len())
+            .filter(|&p| v.word(lead[p]) == "about")
+            .find_map(|p| org_at(v, lead, p + 1).filter(|&r| allowed(r)))
+    };
+    in_lead.or_else(asked_about).or_else(|| {
         let cue_end = cue.map(|cue| cue.end)?;
         let p = tail.iter().position(|&w| w == cue_end)?;
         (v.word(tail[p]) == "of")

@@ -715,6 +715,17 @@ mod tests {
     }
 
     #[test]
+    fn what_the_speaker_was_asked_about_is_the_target() {
+        let text = "Asked about Fabrikam, Contoso president Bo Kim said: \"They have lost the \
+                    plot on quality.\"";
+        let got = target_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Contoso", "ORG"), ("Bo Kim", "PER")],
+        );
+        assert_eq!(got, (some("Fabrikam"), some("Contoso")));
+    }
+
+    #[test]
     fn an_insiders_we_about_the_economy_has_no_target() {
         let text = "\"We have a suitable exchange rate and no sign that exports suffer,\" said \
                     Ann Lee, director of Contoso.";
