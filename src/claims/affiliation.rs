@@ -15,7 +15,7 @@
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_determiner, is_outside_role};
+use crate::claims::lexicon::{is_determiner, is_outside_role, is_public_role};
 use crate::claims::target::first_company;
 use crate::doc::{EntityLabel, WordRange};
 
@@ -46,6 +46,7 @@ const HEADS: &[&str] = &[
     "dealers",
     "broker",
     "founder",
+    "boss",
     "co-founder",
     "cofounder",
     "governor",
@@ -514,8 +515,9 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                 matches!(v.word(t.end), "for" | "of" | "at" | "with")
                     && matches!(v.word(t.end + 1), "a" | "an")
             };
+            let public = |t: WordRange| (t.start..t.end).any(|w| is_public_role(v.word(w)));
             let implied = title
-                .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t))
+                .filter(|&t| !is_outsider(v, t) && !public(t) && !unnamed_organisation(t))
                 .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,
@@ -642,6 +644,21 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, (None, Some("Tailspin".into())));
+    }
+
+    #[test]
+    fn a_boss_works_for_the_company_and_a_minister_for_none() {
+        let text = "BP cut its dividend. \"This is a reset,\" BP boss Ann Lee said.";
+        let got = affiliation_of(text, &[("BP", "ORG"), ("Ann Lee", "PER")], ("Ann Lee", ""));
+        assert_eq!(got, pair("boss", "BP"));
+        let text = "Fabrikam collapsed. \"It was a failure of management,\" Swiss Finance \
+                    Minister Ann Lee said.";
+        let got = affiliation_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Ann Lee", "PER")],
+            ("Ann Lee", ""),
+        );
+        assert_eq!(got, (Some("Finance Minister".into()), None));
     }
 
     #[test]

@@ -398,6 +398,10 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     let commas: Vec<usize> = (k..region_end).filter(|&p| v.word(seq[p]) == ",").collect();
     let (start, end) = match (commas.first(), commas.last()) {
         (None, _) | (_, None) => (k, region_end),
+        // "the company's chairman, Richard Solomons, said": the name set off by the commas.
+        (Some(&p), Some(&last)) if last > p + 1 && person_end(v, seq, p + 1) == Some(last) => {
+            (p + 1, last)
+        }
         // "X, a pollster, said": the appositive closes right before the cue.
         (Some(&p), _) if v.word(seq[region_end - 1]) == "," => (k, p),
         // "another friend, Mariam Emara told CNN": the name after the last comma.
@@ -648,6 +652,11 @@ mod tests {
             &[("Jared Bernstein", "PER")],
         );
         assert_eq!(got, pair("the economist Jared Bernstein", "said"));
+        let got = attribute(
+            "\"We will not sell,\" the company's chairman, Ann Lee, said in an interview.",
+            &[("Ann Lee", "PER")],
+        );
+        assert_eq!(got, pair("Ann Lee", "said"));
         let got = attribute(
             "Shell's chief executive, Wael Sawan, said: \"We will keep returning cash.\"",
             &[("Shell", "ORG"), ("Wael Sawan", "PER")],
