@@ -171,7 +171,10 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     // outside commentators, whatever their title.
     let commenting_firm = (organisation.start.saturating_sub(3)..organisation.start).any(|w| {
         is_outside_role(v.word(w))
-            || matches!(v.word(w), "stockbroker" | "brokerage" | "consultancy")
+            || matches!(
+                v.word(w),
+                "stockbroker" | "brokerage" | "consultancy" | "rating" | "ratings"
+            )
     });
     if !is_company(v, organisation) || commenting_firm {
         return false;
@@ -712,6 +715,15 @@ mod tests {
             &[("Contoso", "ORG"), ("Ann Lee", "PER"), ("Lee", "PER")],
         );
         assert_eq!(got, (some("Contoso"), some("Contoso")));
+    }
+
+    #[test]
+    fn a_rating_agency_comments_from_outside() {
+        let text = "The rating agency Contoso said \"the outlook for Fabrikam is negative.\"";
+        assert_eq!(
+            target_of(text, &[("Contoso", "ORG")]),
+            (None, some("Contoso"))
+        );
     }
 
     #[test]
