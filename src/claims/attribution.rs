@@ -265,11 +265,9 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
         let previous = (j.saturating_sub(25)..j - 1)
             .rev()
             .find(|&p| v.word(seq[p]) == ",");
-        // "Shell's chief executive, Wael Sawan, said": the name set off by the commas.
-        let named = previous.filter(|&p| {
-            v.label(seq[p + 1]) == Some(EntityLabel::Person)
-                && person_end(v, seq, p + 1) == Some(j - 1)
-        });
+        // "Shell's chief executive, Wael Sawan, said", "the company's largest investor,
+        // Litware Partners, said": the name set off by the commas.
+        let named = previous.filter(|&p| agent_end(v, seq, p + 1) == Some(j - 1));
         named
             .map(|p| (p + 1, j - 1))
             .or_else(|| previous.and_then(|p| np_ending_at(v, seq, p)))
@@ -399,7 +397,7 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (start, end) = match (commas.first(), commas.last()) {
         (None, _) | (_, None) => (k, region_end),
         // "the company's chairman, Richard Solomons, said": the name set off by the commas.
-        (Some(&p), Some(&last)) if last > p + 1 && person_end(v, seq, p + 1) == Some(last) => {
+        (Some(&p), Some(&last)) if last > p + 1 && agent_end(v, seq, p + 1) == Some(last) => {
             (p + 1, last)
         }
         // "X, a pollster, said": the appositive closes right before the cue.
@@ -437,6 +435,15 @@ fn person_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
         return None;
     }
     let entity = v.entity_words(w)?;
+    Some(k + seq[k..].iter().take_while(|&&x| x < entity.end).count())
+}
+
+/// End of a person or organisation entity starting at `seq[k]`.
+fn agent_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
+    let w = *seq.get(k)?;
+    let entity = v
+        .entity_words(w)
+        .filter(|e| e.start == w && v.is_agent(w))?;
     Some(k + seq[k..].iter().take_while(|&&x| x < entity.end).count())
 }
 
@@ -652,6 +659,11 @@ mod tests {
             &[("Jared Bernstein", "PER")],
         );
         assert_eq!(got, pair("the economist Jared Bernstein", "said"));
+        let got = attribute(
+            "Its largest investor, Litware Partners, said it was \"pleased with the change.\"",
+            &[("Litware Partners", "ORG")],
+        );
+        assert_eq!(got, pair("Litware Partners", "said"));
         let got = attribute(
             "\"We will not sell,\" the company's chairman, Ann Lee, said in an interview.",
             &[("Ann Lee", "PER")],
