@@ -199,13 +199,35 @@ fn is_title_word(word: &str) -> bool {
     HEADS.contains(&word) || MODIFIERS.contains(&word)
 }
 
+/// Last words of firm names ("Woodgrove Capital"): an entity ending so is an
+/// organisation whatever label the tagger gave it.
+const FIRM_ENDINGS: &[&str] = &[
+    "capital",
+    "securities",
+    "partners",
+    "investments",
+    "management",
+    "advisors",
+    "advisers",
+    "associates",
+    "holdings",
+    "group",
+    "bank",
+    "inc",
+    "inc.",
+    "ltd",
+    "ltd.",
+    "plc",
+    "llc",
+    "ag",
+];
+
 /// The organisation entity starting at word `w` (after an optional determiner).
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
-    (v.label(w) == Some(EntityLabel::Organisation))
-        .then(|| v.entity_words(w))
-        .flatten()
-        .filter(|e| e.start == w)
+    let entity = v.entity_words(w).filter(|e| e.start == w)?;
+    let firm_name = FIRM_ENDINGS.contains(&v.word(entity.end - 1));
+    (v.label(w) == Some(EntityLabel::Organisation) || firm_name).then_some(entity)
 }
 
 /// The organisation entity ending right before word `end`.
@@ -659,6 +681,18 @@ mod tests {
             ("Ann Lee", ""),
         );
         assert_eq!(got, (Some("Finance Minister".into()), None));
+    }
+
+    #[test]
+    fn a_firm_name_the_tagger_took_for_a_place_is_an_organisation() {
+        let text = "\"Investors have lost patience,\" said Ann Lee, a fund manager at Woodgrove \
+                    Capital.";
+        let got = affiliation_of(
+            text,
+            &[("Ann Lee", "PER"), ("Woodgrove Capital", "LOC")],
+            ("Ann Lee", ""),
+        );
+        assert_eq!(got, pair("fund manager", "Woodgrove Capital"));
     }
 
     #[test]
