@@ -176,7 +176,19 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
                 "stockbroker" | "brokerage" | "consultancy" | "rating" | "ratings"
             )
     });
-    if !is_company(v, organisation) || commenting_firm {
+    // "Adventure Works Capital", "Northwind Securities": investors, brokers and
+    // researchers by name.
+    let commenting_name = matches!(
+        v.word(organisation.end.saturating_sub(1)),
+        "capital"
+            | "securities"
+            | "research"
+            | "investments"
+            | "advisors"
+            | "advisers"
+            | "partners"
+    );
+    if !is_company(v, organisation) || commenting_firm || commenting_name {
         return false;
     }
     match claim.speaker_title.map(|t| v.words_in(t)) {
@@ -715,6 +727,21 @@ mod tests {
             &[("Contoso", "ORG"), ("Ann Lee", "PER"), ("Lee", "PER")],
         );
         assert_eq!(got, (some("Contoso"), some("Contoso")));
+    }
+
+    #[test]
+    fn people_at_an_investment_firm_comment_from_outside() {
+        let text = "Fabrikam said profit doubled. \"Its margins are the best in the sector,\" \
+                    said Ann Lee, head of equities at Northwind Capital.";
+        let got = target_of(
+            text,
+            &[
+                ("Fabrikam", "ORG"),
+                ("Ann Lee", "PER"),
+                ("Northwind Capital", "ORG"),
+            ],
+        );
+        assert_eq!(got, (some("Fabrikam"), some("Northwind Capital")));
     }
 
     #[test]
