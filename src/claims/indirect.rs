@@ -130,6 +130,13 @@ fn indirect_claim(
     if speaker.is_none() && cue.is_none() {
         return None;
     }
+    // Nor is a quote's own attribution, said by nobody ("…," said a person familiar with
+    // the matter).
+    let attributes_a_quote =
+        || (direct.iter().filter_map(|d| d.speaker)).any(|s| s.overlaps(quote));
+    if speaker.is_none() && attributes_a_quote() {
+        return None;
+    }
     let entity = speaker.and_then(|m| resolve(v, m));
     let clause: Vec<usize> = (v.sentence_words[first].start..v.sentence_words[last].end)
         .filter(|&w| !v.is_quoted(w))
@@ -284,6 +291,30 @@ mod tests {
                 Some("Reuters".to_string())
             )]
         );
+    }
+
+    #[test]
+    fn a_quotes_attribution_tagged_as_content_is_no_claim() {
+        let text = "\"The unit is not delivering,\" said a person familiar with the matter.";
+        let span = |piece: &str, role: Role| {
+            let at = text.find(piece).expect("piece in text");
+            let start = text[..at].chars().count();
+            RoleSpan {
+                range: CharRange::new(start, start + piece.chars().count()),
+                role,
+                score: 1.0,
+            }
+        };
+        let roles = [
+            span("said", Role::Cue),
+            span("a person familiar with the matter", Role::Content),
+        ];
+        let got = with_view(text, &[], |v, quotes| {
+            let direct = crate::claims::direct_claims(v, quotes, &Default::default());
+            assert_eq!(direct.len(), 1, "the direct quote");
+            from_roles(v, &roles, &direct).len()
+        });
+        assert_eq!(got, 0);
     }
 
     #[test]

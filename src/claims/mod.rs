@@ -195,7 +195,7 @@ pub fn rule_roles(chars: &[char], sentences: &[Sentence], entities: &[Mention]) 
     indirect::rule_roles(&View::new(chars, sentences, entities, &quotes))
 }
 
-fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) -> Vec<FoundClaim> {
+pub(crate) fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) -> Vec<FoundClaim> {
     let chars = v.chars;
     if quotes.is_empty() || v.words.is_empty() {
         return Vec::new();
