@@ -419,15 +419,31 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
         return Affiliated::default();
     };
     let before = title.start;
-    let organisation = organisation_before(v, before).or_else(|| {
-        matches!(v.word(before.wrapping_sub(1)), "'s" | "’s")
-            .then(|| organisation_before(v, before - 1))
-            .flatten()
-    });
+    let organisation = organisation_before(v, before)
+        .or_else(|| {
+            matches!(v.word(before.wrapping_sub(1)), "'s" | "’s")
+                .then(|| organisation_before(v, before - 1))
+                .flatten()
+        })
+        .or_else(|| mislabelled_employer(v, title));
     Affiliated {
         title: Some(title),
         organisation,
     }
+}
+
+/// "Kering chief executive X" with "Kering" tagged as a person: a name right before a
+/// company office (not "Trump adviser X") is the employer whatever its label.
+fn mislabelled_employer(v: &View, title: WordRange) -> Option<WordRange> {
+    let office = (title.start..title.end).any(|w| {
+        matches!(
+            v.word(w),
+            "executive" | "ceo" | "cfo" | "coo" | "cto" | "chairman" | "chairwoman" | "officer"
+        )
+    });
+    let last = title.start.checked_sub(1)?;
+    let entity = v.entity_words(last).filter(|e| e.end == title.start)?;
+    (office && v.is_capitalized(entity.start)).then_some(entity)
 }
 
 /// A form of address (lowercased) the name tagger leaves outside the name ("Sir Nigel
@@ -693,6 +709,21 @@ mod tests {
             ("Ann Lee", ""),
         );
         assert_eq!(got, pair("fund manager", "Woodgrove Capital"));
+    }
+
+    #[test]
+    fn a_company_office_after_a_name_tagged_as_a_person_names_the_employer() {
+        let text = "Fabrikam Chief Executive Officer Bo Kim said \"we will sell the unit.\"";
+        let got = affiliation_of(
+            text,
+            &[("Fabrikam", "PER"), ("Bo Kim", "PER")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("Chief Executive Officer", "Fabrikam"));
+        // A political aide is nobody's employee.
+        let text = "Trump adviser Bo Kim said \"we will win the state.\"";
+        let got = affiliation_of(text, &[("Trump", "PER"), ("Bo Kim", "PER")], ("Bo Kim", ""));
+        assert_eq!(got, (Some("adviser".into()), None));
     }
 
     #[test]

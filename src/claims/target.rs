@@ -59,6 +59,10 @@ const NOT_COMPANIES: &[&str] = &[
     "congress",
     "administration",
     "board",
+    // Technology terms the tagger takes for names.
+    "ai",
+    "ev",
+    "evs",
 ];
 
 /// Indices, exchanges, bond markets and market reports: named like organisations, never
@@ -742,6 +746,17 @@ mod tests {
             ],
         );
         assert_eq!(got, (some("Fabrikam"), some("Northwind Capital")));
+    }
+
+    #[test]
+    fn a_technology_term_tagged_as_a_name_is_no_company() {
+        let text = "\"We are investing heavily in AI infrastructure,\" Contoso chief executive \
+                    Ann Lee said.";
+        let got = target_of(
+            text,
+            &[("AI", "ORG"), ("Contoso", "ORG"), ("Ann Lee", "PER")],
+        );
+        assert_eq!(got, (some("Contoso"), some("Contoso")));
     }
 
     #[test]
