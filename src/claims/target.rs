@@ -6,9 +6,9 @@
 //! 2. the speaker's own company when an insider speaks in the first person plural ("we",
 //!    "our") or an insider's quote is about results ("profit", "outlook", "sales");
 //! 3. the article's focal company when an outsider's quote judges results;
-//! 4. a company the quote refers to by pronoun or descriptor ("it", "the company", "its
-//!    shares", a fragment going on from "it"): the article's focal company, or an
-//!    insider's own;
+//! 4. a company the quote refers to by pronoun or descriptor ("it", "this is", "the
+//!    company", "its shares", a fragment going on from "it"): the article's focal
+//!    company, or an insider's own;
 //! 5. the target of the same speaker's quote just before, which this one goes on from.
 //!
 //! Organisations that are not companies (central banks, ministries, regulators, unions,
@@ -321,7 +321,9 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     // An insider's "they" are people ("they want to talk"); the company would be "we".
     let refers = points
         || (!about_market
-            && ((opens("it") && !expletive_it(v, quote.start)) || (opens("they") && !insider)));
+            && ((opens("it") && !expletive_it(v, quote.start))
+                || (opens("this") && matches!(v.word(quote.start + 1), "is" | "was" | "'s"))
+                || (opens("they") && !insider)));
     if refers {
         return if insider {
             own
@@ -688,6 +690,17 @@ mod tests {
         assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, None);
         let text = "Fabrikam lost the appeal. \"It is a blow that will hurt,\" said one lawyer.";
         assert_eq!(target_of(text, &[("Fabrikam", "ORG")]).0, some("Fabrikam"));
+    }
+
+    #[test]
+    fn a_quote_opening_with_this_is_speaks_of_the_articles_company() {
+        let text = "Fabrikam cut its outlook again. \"This is the third warning this year,\" \
+                    said Bo Kim, a fund manager at Contoso.";
+        let got = target_of(
+            text,
+            &[("Fabrikam", "ORG"), ("Bo Kim", "PER"), ("Contoso", "ORG")],
+        );
+        assert_eq!(got, (some("Fabrikam"), some("Contoso")));
     }
 
     #[test]
