@@ -400,9 +400,10 @@ fn latest_organisation(v: &View, before: usize) -> Option<WordRange> {
         .and_then(|w| v.entity_words(w))
 }
 
-/// Whether a title names an outside commentator (an analyst, a dealer).
-fn is_outsider(v: &View, title: WordRange) -> bool {
-    (title.start..title.end).any(|w| is_outside_role(v.word(w)))
+/// Whether a title speaks for no company: an outside commentator's role (an analyst, a
+/// dealer) or a public office (a minister, a governor).
+pub(super) fn is_outsider(v: &View, title: WordRange) -> bool {
+    (title.start..title.end).any(|w| is_outside_role(v.word(w)) || is_public_role(v.word(w)))
 }
 
 /// `ORG TITLE X` / `ORG's TITLE X`, also with an honorific (`chairman Sir X`) or with
@@ -553,9 +554,8 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                 matches!(v.word(t.end), "for" | "of" | "at" | "with")
                     && matches!(v.word(t.end + 1), "a" | "an")
             };
-            let public = |t: WordRange| (t.start..t.end).any(|w| is_public_role(v.word(w)));
             let implied = title
-                .filter(|&t| !is_outsider(v, t) && !public(t) && !unnamed_organisation(t))
+                .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t))
                 .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,

@@ -16,9 +16,9 @@
 //! about a market or an economy gets none from rules 2 to 5 unless it points at a company
 //! (or, for an insider, judges the company's results).
 
-use crate::claims::affiliation::{refers_back, RUNS};
+use crate::claims::affiliation::{is_outsider, refers_back, RUNS};
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_outside_role, is_public_role};
+use crate::claims::lexicon::{is_outside_role, is_punct};
 use crate::claims::FoundClaim;
 use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
@@ -196,8 +196,7 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
         return false;
     }
     match claim.speaker_title.map(|t| v.words_in(t)) {
-        Some(title) => !(title.start..title.end)
-            .any(|w| is_outside_role(v.word(w)) || is_public_role(v.word(w))),
+        Some(title) => !is_outsider(v, title),
         // The organisation itself speaking ("Contoso said", "the company said"), or a
         // person who runs it ("Ann Lee, who runs Contoso"); a person with no role named
         // may be either.
@@ -356,9 +355,8 @@ fn fragment_of_company(v: &View, quote: WordRange) -> bool {
     if quote.start == 0 || v.is_capitalized(quote.start) {
         return false;
     }
-    let is_mark = |w: usize| v.word(w).chars().all(|c| !c.is_alphanumeric());
     let mut w = quote.start;
-    while w > 0 && is_mark(w - 1) {
+    while w > 0 && is_punct(v.word(w - 1)) {
         w -= 1;
     }
     for _ in 0..2 {
