@@ -65,6 +65,21 @@ const NOT_COMPANIES: &[&str] = &[
     "evs",
 ];
 
+/// Kinds of organisation that, right after a name, say it is no company.
+const KINDS_AFTER: &[&str] = &[
+    "union",
+    "unions",
+    "party",
+    "agency",
+    "ministry",
+    "federation",
+    "association",
+    "council",
+    "parliament",
+    "court",
+    "regulator",
+];
+
 /// Indices, exchanges, bond markets and market reports: named like organisations, never
 /// companies.
 const MARKET_NAMES: &[&str] = &[
@@ -104,7 +119,19 @@ const MARKET: &[&str] = &[
 ];
 
 /// Words of a quote that point at a company it does not name.
-const DESCRIPTORS: &[&str] = &["company", "stock", "shares", "firm"];
+const DESCRIPTORS: &[&str] = &[
+    "company",
+    "stock",
+    "shares",
+    "firm",
+    "plant",
+    "plants",
+    "refinery",
+    "factory",
+    "factories",
+    "mine",
+    "mill",
+];
 
 /// Words of a quote about a company's own business.
 const RESULTS: &[&str] = &[
@@ -154,8 +181,20 @@ const EVALUATED: &[&str] = &[
     "dividend",
 ];
 
+/// Whether some mention of the entity `words` (the same words anywhere in the article)
+/// passes `test`.
+fn any_mention(v: &View, words: WordRange, test: impl Fn(WordRange) -> bool) -> bool {
+    let name = text(v, words);
+    let all = WordRange::new(0, v.words.len());
+    (v.entities_in(all).into_iter()).any(|e| text(v, e) == name && test(e))
+}
+
 /// Whether the organisation entity `words` is a company (not a public body).
 fn is_company(v: &View, words: WordRange) -> bool {
+    // "the Socialist CFDT union", "the Sidor trade union": the kind follows the name.
+    if any_mention(v, words, |e| KINDS_AFTER.contains(&v.word(e.end))) {
+        return false;
+    }
     // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
     let words = (v.span(words))
         .and_then(|r| expansion(v.chars, v.entities, r))
@@ -171,14 +210,27 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     let Some(organisation) = claim.affiliation.map(|a| v.words_in(a)) else {
         return false;
     };
-    // "head of financials at stockbroker Tailspin": the kind of firm makes its people
-    // outside commentators, whatever their title.
-    let commenting_firm = (organisation.start.saturating_sub(3)..organisation.start).any(|w| {
-        is_outside_role(v.word(w))
-            || matches!(
-                v.word(w),
-                "stockbroker" | "brokerage" | "consultancy" | "rating" | "ratings"
-            )
+    // "head of financials at stockbroker Tailspin", "a survey by consulting firm Towers
+    // Perrin": the kind of firm, given before any of its mentions, makes its people outside
+    // commentators, whatever their title.
+    let commenting_firm = any_mention(v, organisation, |e| {
+        let words = (e.start.saturating_sub(3)..e.start).rev();
+        // Within the mention's own phrase: ", said one analyst . Contoso shares …" says
+        // nothing about Contoso.
+        let mut phrase = words.take_while(|&w| !is_punct(v.word(w)));
+        phrase.any(|w| {
+            is_outside_role(v.word(w))
+                || matches!(
+                    v.word(w),
+                    "stockbroker"
+                        | "brokerage"
+                        | "consultancy"
+                        | "consulting"
+                        | "consultants"
+                        | "rating"
+                        | "ratings"
+                )
+        })
     });
     // "Adventure Works Capital", "Northwind Securities": investors, brokers and
     // researchers by name.
@@ -742,6 +794,43 @@ mod tests {
             &[("Contoso", "ORG"), ("Ann Lee", "PER"), ("Lee", "PER")],
         );
         assert_eq!(got, (some("Contoso"), some("Contoso")));
+    }
+
+    #[test]
+    fn the_kind_of_firm_given_at_another_mention_makes_its_people_outsiders() {
+        let text = "The survey by consulting firm Tailspin was published on Monday. \"That's a \
+                    question we used to ask a lot,\" said Bo Kim, a Tailspin principal.";
+        let got = target_of(text, &[("Tailspin", "ORG"), ("Bo Kim", "PER")]);
+        assert_eq!(got, (None, some("Tailspin")));
+        // A role word ending the sentence before a mention says nothing about the firm.
+        let text = "\"We expect a strong year,\" said Bo Kim, chief executive of Tailspin. \
+                    Markets were mixed, said one analyst. Tailspin shares rose.";
+        assert_eq!(
+            target_of(text, &[("Tailspin", "ORG"), ("Bo Kim", "PER")]).0,
+            some("Tailspin")
+        );
+    }
+
+    #[test]
+    fn a_union_named_by_its_kind_is_no_company() {
+        let text = "The Socialist CFDT union warned of unrest. Contoso shares fell. \"Company \
+                    results will not lift anyone's spirits,\" a broker said.";
+        let got = target_of(text, &[("CFDT", "ORG"), ("Contoso", "ORG")]);
+        assert_eq!(got.0, some("Contoso"));
+    }
+
+    #[test]
+    fn an_insiders_plant_is_the_companys() {
+        let text = "An explosion hit a refinery of Contoso. \"The plant is functioning as \
+                    usual,\" said Ann Lee, director of personnel at Contoso.";
+        let got = target_of(text, &[("Contoso", "ORG"), ("Ann Lee", "PER")]);
+        assert_eq!(got, (some("Contoso"), some("Contoso")));
+        let text = "\"A plant like this is rare,\" said Ann Lee, director of personnel at \
+                    Contoso.";
+        assert_eq!(
+            target_of(text, &[("Contoso", "ORG"), ("Ann Lee", "PER")]).0,
+            None
+        );
     }
 
     #[test]
