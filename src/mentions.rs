@@ -24,9 +24,15 @@ pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Ve
             let Some(label) = EntityLabel::parse(&linked.label) else {
                 continue;
             };
+            // The tagger sometimes takes the apostrophe of a split possessive ("NV ' s")
+            // into the name.
+            let mut end = linked.end;
+            while end > linked.start + 1 && is_apostrophe(words[end - 1]) {
+                end -= 1;
+            }
             let range = CharRange::new(
                 sentence.words[linked.start].start,
-                sentence.words[linked.end - 1].end,
+                sentence.words[end - 1].end,
             );
             if let Some(entry) = linked.company {
                 named.push(NamedMention {
@@ -60,6 +66,10 @@ pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Ve
         sentiment: None,
     }));
     doc.mentions = mentions;
+}
+
+fn is_apostrophe(word: &str) -> bool {
+    !word.is_empty() && word.chars().all(|c| matches!(c, '\'' | '’' | '`'))
 }
 
 /// The entity spans the model tagged in one sentence, with their mean tag probability.

@@ -1,6 +1,6 @@
-//! Acronyms introduced in parentheses: after "Taiwan Semiconductor Manufacturing Co.
-//! (TSMC)", every "TSMC" of the article is that company, whether or not the knowledge base
-//! lists the acronym.
+//! Acronyms and short names introduced in parentheses: after "Taiwan Semiconductor
+//! Manufacturing Co. (TSMC)", every "TSMC" of the article is that company, whether or not
+//! the knowledge base lists the acronym.
 //!
 //! Reads: the article's code points and its entities (original offsets). Writes: the
 //! `company` of entities that are a defined acronym and had none. [`expansion`] names any
@@ -39,24 +39,38 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
         if m.kind != MentionKind::Entity || m.company.is_some() {
             continue;
         }
-        let name = text(m);
+        let name = text(m).split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some((_, company)) = defined.iter().find(|(a, _)| *a == name) {
             m.company = Some(company.clone());
         }
     }
 }
 
-/// The acronym a name defines in the parentheses right after it: "Guinness Peat Group Plc
-/// (GPG)", also spaced as "( GPG )".
+/// The short name a name defines in the parentheses right after it: an acronym
+/// ("Guinness Peat Group Plc (GPG)", also spaced as "( GPG )") or up to three capitalised
+/// words ("Koninklijke PTT Nederland NV (Dutch PTT)"); not a ticker ("(AAPL.O)").
 fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
-    let after: String = chars.iter().skip(range.end).take(12).collect();
+    let after: String = chars.iter().skip(range.end).take(40).collect();
+    let after = after.trim_start();
+    // "Koninklijke PTT Nederland NV's (Dutch PTT)"
+    let after = ["'s", "’s", "' s", "’ s"]
+        .iter()
+        .find_map(|p| after.strip_prefix(p))
+        .unwrap_or(after);
     let inner = after
         .trim_start()
         .strip_prefix('(')?
         .split(')')
         .next()?
         .trim();
-    (is_acronym(inner) && after.contains(')')).then(|| inner.to_string())
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    let short_name = (1..=3).contains(&words.len())
+        && words.iter().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                && w.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '&' | '-'))
+        });
+    (after.contains(')') && (is_acronym(inner) || short_name)).then(|| words.join(" "))
 }
 
 /// The characters of `range`, clamped to the text.
@@ -111,23 +125,26 @@ fn initials_match(letters: &[char], words: &[&str]) -> bool {
     uses || (is_joiner(word) && initials_match(letters, rest))
 }
 
-/// The organisation entity whose initials the acronym at `range` is, when the article
-/// has exactly one such name (several different ones: none).
+/// The organisation entity the short name at `range` stands for: the name that defines it
+/// in parentheses, else for an acronym the organisation whose initials it is, when the
+/// article has exactly one such name (several different ones: none).
 pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Option<CharRange> {
     let acronym = text_at(chars, range);
-    if !is_acronym(&acronym) {
-        return None;
-    }
     let organisations = || {
         (mentions.iter())
             .filter(|m| m.kind == MentionKind::Entity && m.label == EntityLabel::Organisation)
     };
     // A name that defines it in parentheses is what it stands for, initials or not
-    // ("Central Office of Statistics and Information (OCEI)").
-    if let Some(m) =
-        organisations().find(|m| defined_after(chars, m.range).as_deref() == Some(acronym.as_str()))
+    // ("Central Office of Statistics and Information (OCEI)", "Koninklijke PTT Nederland
+    // NV (Dutch PTT)").
+    let written = acronym.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(m) = organisations()
+        .find(|m| m.range != range && defined_after(chars, m.range).as_deref() == Some(&written))
     {
         return Some(m.range);
+    }
+    if !is_acronym(&acronym) {
+        return None;
     }
     let letters: Vec<char> = acronym.chars().filter(char::is_ascii_alphabetic).collect();
     let mut found: Option<(CharRange, String)> = None;
@@ -243,6 +260,33 @@ mod tests {
             &['G', 'P'],
             &["Guinness", "Peat", "Group", "Plc"]
         ));
+    }
+
+    #[test]
+    fn a_short_name_in_parentheses_stands_for_the_name_before_it_and_a_ticker_does_not() {
+        let text =
+            "Koninklijke PTT Nederland NV 's ( Dutch PTT ) grew. Later Dutch PTT said more. \
+                    Contoso Inc (CTSO.O) rose. CTSO.O fell. Fabrikam (in Ohio) hired.";
+        let chars: Vec<char> = text.chars().collect();
+        let entities = vec![
+            entity(text, "Koninklijke PTT Nederland NV", 0, None),
+            entity(text, "Dutch PTT", 1, None),
+            entity(text, "Contoso Inc", 0, None),
+            entity(text, "CTSO.O", 1, None),
+            entity(text, "Fabrikam", 0, None),
+        ];
+        let expand = |i: usize| {
+            expansion(&chars, &entities, entities[i].range)
+                .map(|r| chars[r.start..r.end].iter().collect::<String>())
+        };
+        assert_eq!(expand(1).as_deref(), Some("Koninklijke PTT Nederland NV"));
+        assert_eq!(expand(3), None, "a ticker is no short name");
+        assert_eq!(
+            defined_after(&chars, entities[4].range),
+            None,
+            "lowercase words"
+        );
+        assert_eq!(expand(0), None, "the full name stands for itself");
     }
 
     #[test]
