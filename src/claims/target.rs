@@ -76,7 +76,6 @@ const KINDS_AFTER: &[&str] = &[
     "association",
     "council",
     "parliament",
-    "court",
     "regulator",
 ];
 
@@ -181,18 +180,31 @@ const EVALUATED: &[&str] = &[
     "dividend",
 ];
 
-/// Whether some mention of the entity `words` (the same words anywhere in the article)
-/// passes `test`.
-fn any_mention(v: &View, words: WordRange, test: impl Fn(WordRange) -> bool) -> bool {
+/// The mentions of the entity `words`: the same words anywhere in the article.
+fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
     let name = text(v, words);
     let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).into_iter()).any(|e| text(v, e) == name && test(e))
+    (v.entities_in(all).into_iter())
+        .filter(|&e| text(v, e) == name)
+        .collect()
+}
+
+/// Whether the knowledge base links the entity at `words` to a company.
+fn is_linked(v: &View, words: WordRange) -> bool {
+    (v.entity_of.get(words.start).copied().flatten())
+        .and_then(|i| v.entities.get(i))
+        .is_some_and(|m| m.company.is_some())
 }
 
 /// Whether the organisation entity `words` is a company (not a public body).
 fn is_company(v: &View, words: WordRange) -> bool {
-    // "the Socialist CFDT union", "the Sidor trade union": the kind follows the name.
-    if any_mention(v, words, |e| KINDS_AFTER.contains(&v.word(e.end))) {
+    // "the Socialist CFDT union": the kind follows the name wherever the article names it
+    // (not "Boeing union members" in an article that also says "Boeing said").
+    let mentions = mentions_of(v, words);
+    if !is_linked(v, words)
+        && !mentions.is_empty()
+        && (mentions.iter()).all(|e| KINDS_AFTER.contains(&v.word(e.end)))
+    {
         return false;
     }
     // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
@@ -213,7 +225,7 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     // "head of financials at stockbroker Tailspin", "a survey by consulting firm Towers
     // Perrin": the kind of firm, given before any of its mentions, makes its people outside
     // commentators, whatever their title.
-    let commenting_firm = any_mention(v, organisation, |e| {
+    let commenting_firm = mentions_of(v, organisation).into_iter().any(|e| {
         let words = (e.start.saturating_sub(3)..e.start).rev();
         // Within the mention's own phrase: ", said one analyst . Contoso shares …" says
         // nothing about Contoso.
@@ -268,13 +280,8 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
 fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
     // A product the knowledge base knows ("Windows 95 is going to do great") stands for
     // its maker.
-    let product = |e: WordRange| {
-        (v.entity_of.get(e.start).copied().flatten())
-            .and_then(|i| v.entities.get(i))
-            .is_some_and(|m| m.company.is_some())
-    };
     (v.entities_in(quote).into_iter())
-        .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation) || product(e))
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation) || is_linked(v, e))
         .filter(|&e| e.end <= quote.end && is_company(v, e))
         .collect()
 }
@@ -817,6 +824,10 @@ mod tests {
                     results will not lift anyone's spirits,\" a broker said.";
         let got = target_of(text, &[("CFDT", "ORG"), ("Contoso", "ORG")]);
         assert_eq!(got.0, some("Contoso"));
+        // A company whose union is in the news is still a company.
+        let text = "Contoso union members voted to strike. \"Contoso is losing money,\" a \
+                    broker said.";
+        assert_eq!(target_of(text, &[("Contoso", "ORG")]).0, some("Contoso"));
     }
 
     #[test]
