@@ -225,25 +225,28 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     // "head of financials at stockbroker Tailspin", "a survey by consulting firm Towers
     // Perrin": the kind of firm, given before any of its mentions, makes its people outside
     // commentators, whatever their title.
-    let commenting_firm = mentions_of(v, organisation).into_iter().any(|e| {
-        let words = (e.start.saturating_sub(3)..e.start).rev();
+    let before = |e: WordRange| {
         // Within the mention's own phrase: ", said one analyst . Contoso shares …" says
         // nothing about Contoso.
-        let mut phrase = words.take_while(|&w| !is_punct(v.word(w)));
-        phrase.any(|w| {
-            is_outside_role(v.word(w))
-                || matches!(
-                    v.word(w),
-                    "stockbroker"
-                        | "brokerage"
-                        | "consultancy"
-                        | "consulting"
-                        | "consultants"
-                        | "rating"
-                        | "ratings"
-                )
-        })
-    });
+        let words = (e.start.saturating_sub(3)..e.start).rev();
+        words.take_while(|&w| !is_punct(v.word(w)))
+    };
+    let firm_kind = |w: usize| {
+        matches!(
+            v.word(w),
+            "stockbroker"
+                | "brokerage"
+                | "consultancy"
+                | "consulting"
+                | "consultants"
+                | "rating"
+                | "ratings"
+        )
+    };
+    // The speaker's role before their firm's name ("an analyst at Contoso") speaks only
+    // of them; the firm's kind ("consulting firm Towers Perrin") holds at any mention.
+    let commenting_firm = before(organisation).any(|w| is_outside_role(v.word(w)))
+        || (mentions_of(v, organisation).into_iter()).any(|e| before(e).any(firm_kind));
     // "Adventure Works Capital", "Northwind Securities": investors, brokers and
     // researchers by name.
     let commenting_name = matches!(
@@ -809,11 +812,15 @@ mod tests {
                     question we used to ask a lot,\" said Bo Kim, a Tailspin principal.";
         let got = target_of(text, &[("Tailspin", "ORG"), ("Bo Kim", "PER")]);
         assert_eq!(got, (None, some("Tailspin")));
-        // A role word ending the sentence before a mention says nothing about the firm.
+        // Another person's role at the firm says nothing about the firm.
         let text = "\"We expect a strong year,\" said Bo Kim, chief executive of Tailspin. \
-                    Markets were mixed, said one analyst. Tailspin shares rose.";
+                    Ann Lee, an analyst at Tailspin, agreed.";
         assert_eq!(
-            target_of(text, &[("Tailspin", "ORG"), ("Bo Kim", "PER")]).0,
+            target_of(
+                text,
+                &[("Tailspin", "ORG"), ("Bo Kim", "PER"), ("Ann Lee", "PER")]
+            )
+            .0,
             some("Tailspin")
         );
     }
