@@ -39,7 +39,7 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
         if m.kind != MentionKind::Entity || m.company.is_some() {
             continue;
         }
-        let name = text(m).split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = single_spaced(&text(m));
         if let Some((_, company)) = defined.iter().find(|(a, _)| *a == name) {
             m.company = Some(company.clone());
         }
@@ -71,6 +71,11 @@ fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
                     .all(|c| c.is_alphanumeric() || matches!(c, '&' | '-'))
         });
     (after.contains(')') && (is_acronym(inner) || short_name)).then(|| words.join(" "))
+}
+
+/// `text` with its white space runs as single spaces: "( Dutch  PTT )" names "Dutch PTT".
+fn single_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The characters of `range`, clamped to the text.
@@ -129,7 +134,7 @@ fn initials_match(letters: &[char], words: &[&str]) -> bool {
 /// in parentheses, else for an acronym the organisation whose initials it is, when the
 /// article has exactly one such name (several different ones: none).
 pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Option<CharRange> {
-    let acronym = text_at(chars, range);
+    let short = text_at(chars, range);
     let organisations = || {
         (mentions.iter())
             .filter(|m| m.kind == MentionKind::Entity && m.label == EntityLabel::Organisation)
@@ -137,16 +142,16 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     // A name that defines it in parentheses is what it stands for, initials or not
     // ("Central Office of Statistics and Information (OCEI)", "Koninklijke PTT Nederland
     // NV (Dutch PTT)").
-    let written = acronym.split_whitespace().collect::<Vec<_>>().join(" ");
+    let written = single_spaced(&short);
     if let Some(m) = organisations()
         .find(|m| m.range != range && defined_after(chars, m.range).as_deref() == Some(&written))
     {
         return Some(m.range);
     }
-    if !is_acronym(&acronym) {
+    if !is_acronym(&short) {
         return None;
     }
-    let letters: Vec<char> = acronym.chars().filter(char::is_ascii_alphabetic).collect();
+    let letters: Vec<char> = short.chars().filter(char::is_ascii_alphabetic).collect();
     let mut found: Option<(CharRange, String)> = None;
     for m in organisations() {
         let name = text_at(chars, m.range);
