@@ -563,14 +563,15 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
             }
         }
         (Some(organisation), Some(EntityLabel::Organisation)) => {
-            // "a Contoso spokesman", "a spokesman for Contoso": the organisation inside a
-            // role phrase.
-            let title =
-                (title_from(v, organisation.end).filter(|t| t.end <= speaker.end)).or_else(|| {
-                    (speaker.start..organisation.start)
-                        .find_map(|w| title_from(v, w))
-                        .filter(|t| t.end <= organisation.start)
-                });
+            // "a Contoso spokesman", "Contoso's chief executive", "a spokesman for
+            // Contoso": the organisation inside a role phrase.
+            let after =
+                organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+            let title = (title_from(v, after).filter(|t| t.end <= speaker.end)).or_else(|| {
+                (speaker.start..organisation.start)
+                    .find_map(|w| title_from(v, w))
+                    .filter(|t| t.end <= organisation.start)
+            });
             Affiliated {
                 title,
                 organisation: Some(organisation),
@@ -832,5 +833,12 @@ mod tests {
         let text = "\"We will grow,\" a Contoso spokesman said.";
         let got = affiliation_of(text, &[("Contoso", "ORG")], ("a Contoso spokesman", ""));
         assert_eq!(got, pair("spokesman", "Contoso"));
+        let text = "\"We will grow,\" Contoso's chief executive said.";
+        let got = affiliation_of(
+            text,
+            &[("Contoso", "ORG")],
+            ("Contoso's chief executive", ""),
+        );
+        assert_eq!(got, pair("chief executive", "Contoso"));
     }
 }
