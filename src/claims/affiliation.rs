@@ -15,7 +15,7 @@
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_determiner, is_outside_role, is_public_role};
+use crate::claims::lexicon::{is_determiner, is_outside_role, is_possessive, is_public_role};
 use crate::claims::target::first_company;
 use crate::doc::{EntityLabel, WordRange};
 
@@ -313,7 +313,7 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
         w += 1;
     }
     if let Some(organisation) = organisation_at(v, w) {
-        let after = organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+        let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
         if let Some(title) = title_from(v, after) {
             return Affiliated {
                 title: Some(title),
@@ -325,7 +325,7 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
     // organisation named last before, by a descriptor.
     if let Some(possessive) = (w..w + 4)
         .take_while(|&k| !v.is_capitalized(k) && v.label(k).is_none())
-        .find(|&k| matches!(v.word(k + 1), "'s" | "’s") && DESCRIPTOR_HEADS.contains(&v.word(k)))
+        .find(|&k| is_possessive(v.word(k + 1)) && DESCRIPTOR_HEADS.contains(&v.word(k)))
     {
         if let Some(title) = title_from(v, possessive + 2) {
             return Affiliated {
@@ -422,7 +422,7 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
     let before = title.start;
     let organisation = organisation_before(v, before)
         .or_else(|| {
-            matches!(v.word(before.wrapping_sub(1)), "'s" | "’s")
+            is_possessive(v.word(before.wrapping_sub(1)))
                 .then(|| organisation_before(v, before - 1))
                 .flatten()
         })
@@ -505,8 +505,7 @@ fn introduced(v: &View, first: WordRange) -> Option<Affiliated> {
         let w = words.start + usize::from(is_determiner(v.word(words.start)));
         // "T&N's chairman said"
         if let Some(organisation) = organisation_at(v, words.start) {
-            let after =
-                organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+            let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
             return title_from(v, after).map(|title| Affiliated {
                 title: Some(title),
                 organisation: Some(organisation),
@@ -565,8 +564,7 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
         (Some(organisation), Some(EntityLabel::Organisation)) => {
             // "a Contoso spokesman", "Contoso's chief executive", "a spokesman for
             // Contoso": the organisation inside a role phrase.
-            let after =
-                organisation.end + usize::from(matches!(v.word(organisation.end), "'s" | "’s"));
+            let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
             let title = (title_from(v, after).filter(|t| t.end <= speaker.end)).or_else(|| {
                 (speaker.start..organisation.start)
                     .find_map(|w| title_from(v, w))
@@ -774,6 +772,17 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, pair("chief financial officer", "Fabrikam"));
+        let text = "According to Bo Kim, Fabrikam Motors' chief executive, \"we will grow.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Fabrikam Motors", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(
+            got,
+            pair("chief executive", "Fabrikam Motors"),
+            "a plural possessive"
+        );
         let text = "Fabrikam's chairman Sir Bo Kim said \"we will grow.\"";
         let got = affiliation_of(
             text,

@@ -204,6 +204,11 @@ pub fn is_dash(word: &str) -> bool {
     matches!(word, "—" | "–" | "--" | "-" | "―")
 }
 
+/// A possessive ending split off as its own word: "Contoso 's", "General Motors '".
+pub fn is_possessive(word: &str) -> bool {
+    matches!(word, "'s" | "’s" | "'" | "’")
+}
+
 pub fn is_punct(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| !c.is_alphanumeric())
 }
