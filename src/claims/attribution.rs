@@ -127,6 +127,16 @@ fn np_ending_at(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
     while a < h && np_inner(v.word(seq[a])) {
         a += 1;
     }
+    // "A person familiar with the talks said": the phrase goes on before "with".
+    if a >= 2
+        && v.word(seq[a - 1]) == "with"
+        && v.word(seq[a - 2]) == "familiar"
+        && contiguous(seq, a - 2, a + 1)
+    {
+        if let Some((start, _)) = np_ending_at(v, seq, a - 1) {
+            return Some((start, end));
+        }
+    }
     Some((a, end))
 }
 
@@ -141,7 +151,10 @@ fn np_starting_at(v: &View, seq: &[usize], start: usize) -> Option<SeqRange> {
     while b < seq.len() && b - start < 8 && (b == start || seq[b] == seq[b - 1] + 1) {
         let p = v.word(seq[b]);
         let in_entity = v.entity_of[seq[b]].is_some();
+        // "a person familiar with the matter" is one phrase.
+        let familiar_with = p == "with" && b > start && v.word(seq[b - 1]) == "familiar";
         if !in_entity
+            && !familiar_with
             && ((is_punct(p) && p != "-")
                 || (is_np_stop(p) && !np_inner(p))
                 || (b > start && v.word(seq[b - 1]) != "of" && is_adjunct(p) && p != "a"))
@@ -622,6 +635,20 @@ mod tests {
     fn quote_then_name_then_verb() {
         let got = attribute("\"We will win,\" Jane Doe said.", &[("Jane Doe", "PER")]);
         assert_eq!(got, pair("Jane Doe", "said"));
+    }
+
+    #[test]
+    fn a_person_familiar_with_something_is_one_speaker() {
+        let got = attribute(
+            "\"A deal is close,\" said a person familiar with the matter.",
+            &[],
+        );
+        assert_eq!(got, pair("a person familiar with the matter", "said"));
+        let got = attribute(
+            "A person familiar with the talks said \"a deal is close.\"",
+            &[],
+        );
+        assert_eq!(got, pair("A person familiar with the talks", "said"));
     }
 
     #[test]
