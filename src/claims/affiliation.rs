@@ -81,6 +81,14 @@ const HEADS: &[&str] = &[
 /// Words that modify a role ("chief investment officer", "head of financials").
 const MODIFIERS: &[&str] = &[
     "senior",
+    "lead",
+    "global",
+    "private",
+    "retail",
+    "consumer",
+    "automotive",
+    "banking",
+    "investor",
     "vice",
     "deputy",
     "managing",

@@ -9,7 +9,7 @@
 //! organisation entities other than the speaker; nothing is returned when no pattern fits.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_determiner, is_report_noun};
+use crate::claims::lexicon::{ends_clause, is_determiner, is_report_noun};
 use crate::doc::{EntityLabel, WordRange};
 
 /// The organisation entity starting at `seq[i]` (after an optional determiner).
@@ -129,9 +129,20 @@ pub fn target(
     in_lead.or_else(asked_about).or_else(|| {
         let cue_end = cue.map(|cue| cue.end)?;
         let p = tail.iter().position(|&w| w == cue_end)?;
-        (v.word(tail[p]) == "of")
-            .then(|| org_at(v, tail, p + 1))
-            .flatten()
+        // "said of Burberry", or after the speaker's apposition: "said Ann Lee, an
+        // analyst at Contoso, of Burberry's figures".
+        let set_off = (p..tail.len().min(p + 16))
+            .take_while(|&k| !ends_clause(v.word(tail[k])))
+            .find(|&k| {
+                v.word(tail[k]) == "," && tail.get(k + 1).is_some_and(|&w| v.word(w) == "of")
+            })
+            .map(|k| k + 1);
+        let of = if v.word(tail[p]) == "of" {
+            Some(p)
+        } else {
+            set_off
+        };
+        of.and_then(|k| org_at(v, tail, k + 1))
             .filter(|&r| allowed(r))
     })
 }

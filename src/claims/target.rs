@@ -826,6 +826,32 @@ mod tests {
     }
 
     #[test]
+    fn what_the_speaker_said_of_after_their_apposition_is_the_target() {
+        let text = "\"It's a very disappointing set of results,\" said Ann Lee, lead equity \
+                    analyst at Northwind, of Fabrikam's figures.";
+        let got = target_of(
+            text,
+            &[
+                ("Ann Lee", "PER"),
+                ("Northwind", "ORG"),
+                ("Fabrikam", "ORG"),
+            ],
+        );
+        assert_eq!(got, (some("Fabrikam"), some("Northwind")));
+        let text = "\"Nobody saw that coming,\" said Ann Lee, an analyst at Northwind, of \
+                    Fabrikam's figures.";
+        let got = target_of(
+            text,
+            &[
+                ("Ann Lee", "PER"),
+                ("Northwind", "ORG"),
+                ("Fabrikam", "ORG"),
+            ],
+        );
+        assert_eq!(got.0, some("Fabrikam"));
+    }
+
+    #[test]
     fn a_union_named_by_its_kind_is_no_company() {
         let text = "The Socialist CFDT union warned of unrest. Contoso shares fell. \"Company \
                     results will not lift anyone's spirits,\" a broker said.";
