@@ -314,8 +314,7 @@ impl Document {
     /// The text of `range` with its white space runs as single spaces: how a name is
     /// written.
     pub fn name_of(&self, range: CharRange) -> String {
-        let text = self.text_of(range);
-        text.split_whitespace().collect::<Vec<_>>().join(" ")
+        single_spaced(&self.text_of(range))
     }
 
     /// The name of the entity at `range`: its words, or for an acronym the organisation
@@ -393,6 +392,12 @@ impl CharIndex {
             end,
         })
     }
+}
+
+/// `text` with its white space runs as single spaces: how a name is written ("( Dutch  PTT
+/// )" names "Dutch PTT").
+pub fn single_spaced(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

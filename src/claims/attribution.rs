@@ -447,8 +447,7 @@ fn person_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
     if v.label(w) != Some(EntityLabel::Person) {
         return None;
     }
-    let entity = v.entity_words(w)?;
-    Some(k + seq[k..].iter().take_while(|&&x| x < entity.end).count())
+    Some(past(seq, k, v.entity_words(w)?))
 }
 
 /// End of a person or organisation entity starting at `seq[k]`.
@@ -457,7 +456,12 @@ fn agent_end(v: &View, seq: &[usize], k: usize) -> Option<usize> {
     let entity = v
         .entity_words(w)
         .filter(|e| e.start == w && v.is_agent(w))?;
-    Some(k + seq[k..].iter().take_while(|&&x| x < entity.end).count())
+    Some(past(seq, k, entity))
+}
+
+/// The position in `seq`, from `k` on, just past the words of `entity`.
+fn past(seq: &[usize], k: usize, entity: WordRange) -> usize {
+    k + seq[k..].iter().take_while(|&&x| x < entity.end).count()
 }
 
 /// Is `seq[start..end]` a speaker noun phrase: short, contiguous, no clause words, a

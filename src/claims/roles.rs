@@ -131,17 +131,15 @@ pub fn target(
         let p = tail.iter().position(|&w| w == cue_end)?;
         // "said of Burberry", or after the speaker's apposition: "said Ann Lee, an
         // analyst at Contoso, of Burberry's figures".
-        let set_off = (p..tail.len().min(p + 16))
-            .take_while(|&k| !ends_clause(v.word(tail[k])))
-            .find(|&k| {
-                v.word(tail[k]) == "," && tail.get(k + 1).is_some_and(|&w| v.word(w) == "of")
-            })
-            .map(|k| k + 1);
-        let of = if v.word(tail[p]) == "of" {
-            Some(p)
-        } else {
-            set_off
+        let set_off = || {
+            (p..tail.len().min(p + 16))
+                .take_while(|&k| !ends_clause(v.word(tail[k])))
+                .find(|&k| {
+                    v.word(tail[k]) == "," && tail.get(k + 1).is_some_and(|&w| v.word(w) == "of")
+                })
+                .map(|k| k + 1)
         };
+        let of = (v.word(tail[p]) == "of").then_some(p).or_else(set_off);
         of.and_then(|k| org_at(v, tail, k + 1))
             .filter(|&r| allowed(r))
     })

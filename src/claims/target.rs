@@ -185,7 +185,7 @@ fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
     let name = text(v, words);
     let all = WordRange::new(0, v.words.len());
     (v.entities_in(all).into_iter())
-        .filter(|&e| text(v, e) == name)
+        .filter(|&e| e.len() == words.len() && text(v, e) == name)
         .collect()
 }
 

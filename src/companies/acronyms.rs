@@ -7,7 +7,7 @@
 //! acronym by the organisation of the article whose initials it is ("CBSA" → "Copper and
 //! Brass Servicenter Association"), known to the knowledge base or not.
 
-use crate::doc::{CharRange, EntityLabel, Mention, MentionKind};
+use crate::doc::{single_spaced, CharRange, EntityLabel, Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
 fn is_acronym(word: &str) -> bool {
@@ -71,11 +71,6 @@ fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
                     .all(|c| c.is_alphanumeric() || matches!(c, '&' | '-'))
         });
     (after.contains(')') && (is_acronym(inner) || short_name)).then(|| words.join(" "))
-}
-
-/// `text` with its white space runs as single spaces: "( Dutch  PTT )" names "Dutch PTT".
-fn single_spaced(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The characters of `range`, clamped to the text.
