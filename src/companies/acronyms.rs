@@ -183,6 +183,12 @@ mod tests {
         }
     }
 
+    /// The text `expansion` gives for the `i`-th entity.
+    fn expanded(chars: &[char], entities: &[Mention], i: usize) -> Option<String> {
+        expansion(chars, entities, entities[i].range)
+            .map(|r| chars[r.start..r.end].iter().collect::<String>())
+    }
+
     #[test]
     fn a_parenthesised_acronym_takes_the_company_of_the_name_before_it() {
         let text = "Taiwan Semiconductor (TSMC) grew. Later TSMC said more. XYZ did not.";
@@ -213,10 +219,7 @@ mod tests {
             entity(text, "BOJ", 0, None),
             entity(text, "XYZ", 0, None),
         ];
-        let expand = |i: usize| {
-            expansion(&chars, &entities, entities[i].range)
-                .map(|r| chars[r.start..r.end].iter().collect::<String>())
-        };
+        let expand = |i: usize| expanded(&chars, &entities, i);
         assert_eq!(
             expand(1).as_deref(),
             Some("Copper and Brass Servicenter Association")
@@ -242,10 +245,7 @@ mod tests {
             ),
             entity(text, "OCEI", 1, None),
         ];
-        let expand = |i: usize| {
-            expansion(&chars, &entities, entities[i].range)
-                .map(|r| chars[r.start..r.end].iter().collect::<String>())
-        };
+        let expand = |i: usize| expanded(&chars, &entities, i);
         assert_eq!(expand(1).as_deref(), Some("Guinness Peat Group Plc"));
         assert_eq!(
             expand(3).as_deref(),
@@ -275,10 +275,7 @@ mod tests {
             entity(text, "CTSO.O", 1, None),
             entity(text, "Fabrikam", 0, None),
         ];
-        let expand = |i: usize| {
-            expansion(&chars, &entities, entities[i].range)
-                .map(|r| chars[r.start..r.end].iter().collect::<String>())
-        };
+        let expand = |i: usize| expanded(&chars, &entities, i);
         assert_eq!(expand(1).as_deref(), Some("Koninklijke PTT Nederland NV"));
         assert_eq!(expand(3), None, "a ticker is no short name");
         assert_eq!(
