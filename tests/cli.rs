@@ -670,9 +670,15 @@ fn a_companies_file_replaces_the_bundled_knowledge_base_with_its_generic_descrip
     // "the outfit" refers back through the file's own generic head.
     assert_eq!(speaker(&custom).as_deref(), Some("Globex"), "{custom}");
     assert_eq!(custom["companies"][0]["name"], "Globex", "{custom}");
-    // The bundled knowledge base knows neither Globex nor "outfit".
+    // The bundled knowledge base knows neither Globex nor "outfit": the name is only the
+    // article's own unlisted company ("Corporation"), without a knowledge-base id.
     let bundled = record_with_companies(GLOBEX, None);
-    assert_eq!(entity_company(&bundled), None, "{bundled}");
+    assert_eq!(
+        entity_company(&bundled).as_deref(),
+        Some("Globex Corporation"),
+        "{bundled}"
+    );
+    assert!(bundled["companies"][0].get("id").is_none(), "{bundled}");
     assert_ne!(speaker(&bundled).as_deref(), Some("Globex"), "{bundled}");
 }
 

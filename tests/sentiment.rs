@@ -122,6 +122,35 @@ fn business_article_on_aircraft_makers_gets_each_companys_sentiment() {
     );
 }
 
+/// Companies the knowledge base does not list get aggregates too when the article shows
+/// them to be companies (a legal form, their shares); a short name counts for the full one.
+#[test]
+fn business_article_on_unlisted_companies_gets_each_companys_sentiment() {
+    assert_companies(
+        "unlisted.txt",
+        &[
+            ("Zenmart Holdings Ltd", "positive"),
+            ("Orbita Corp", "negative"),
+            ("Lumo Foods Inc", "neutral"),
+        ],
+    );
+    let path = project().join("tests/fixtures/business/unlisted.txt");
+    let output = claimlink(&["run", "--quiet", path.to_str().expect("utf-8")], None);
+    assert_success(&output);
+    let record = &stdout_lines(&output)[0];
+    let zenmart: Vec<&str> = (record["entities"].as_array().expect("entities").iter())
+        .filter(|e| e["company"] == "Zenmart Holdings Ltd")
+        .map(|e| e["text"].as_str().expect("text"))
+        .collect();
+    assert_eq!(zenmart, ["Zenmart Holdings Ltd", "Zenmart"]);
+    for company in record["companies"].as_array().expect("companies") {
+        assert!(
+            company.get("id").is_none(),
+            "not in the knowledge base: {company}"
+        );
+    }
+}
+
 #[test]
 fn mention_sentiment_is_on_company_mentions_only_and_matches_the_counts() {
     let path = project().join("tests/fixtures/business/chipmakers.txt");

@@ -18,6 +18,7 @@ pub(crate) mod lexicon;
 pub mod quotes;
 pub(crate) mod roles;
 pub(crate) mod target;
+pub(crate) mod unlisted;
 
 use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind, RoleSpan, WordRange};
 use crate::text::Sentence;
@@ -98,6 +99,12 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         claim.target = target::quote_target(&v, claim, &outside).and_then(|t| v.span(t));
     }
     target::inherit_targets(&v, &mut found);
+    let unlisted = unlisted::companies(&v);
+    for (i, name) in unlisted {
+        if let Some(mention) = doc.mentions.get_mut(i) {
+            mention.company = Some(name);
+        }
+    }
     doc.claims = found;
     name_companies(doc);
 }

@@ -197,7 +197,7 @@ fn is_linked(v: &View, words: WordRange) -> bool {
 }
 
 /// Whether the organisation entity `words` is a company (not a public body).
-fn is_company(v: &View, words: WordRange) -> bool {
+pub(super) fn is_company(v: &View, words: WordRange) -> bool {
     // "the Socialist CFDT union": the kind follows the name wherever the article names it
     // (not "Boeing union members" in an article that also says "Boeing said").
     let mentions = mentions_of(v, words);
