@@ -416,6 +416,11 @@ pub struct TrainSentimentArgs {
     /// it, and inference then does the same).
     #[arg(long)]
     pub markers: bool,
+    /// With --sentfin: add this many two-clause sentences per epoch, each two SEntFiN
+    /// headlines joined ("A …, while B …") with both targets and their own labels, so the
+    /// model learns that each clause decides its own target's sentiment.
+    #[arg(long, default_value_t = 0)]
+    pub compose: usize,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
     #[command(flatten)]

@@ -118,6 +118,11 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         "--sentfin-repeat needs --sentfin"
     );
     config.sentfin_repeat = args.sentfin_repeat as usize;
+    anyhow::ensure!(
+        args.sentfin || args.compose == 0,
+        "--compose needs --sentfin (it joins SEntFiN headlines)"
+    );
+    config.compose = args.compose;
     if let Some(init) = &args.init {
         anyhow::ensure!(
             init.join("config.json").is_file(),

@@ -3,6 +3,7 @@
 
 pub mod attribution;
 pub mod checkpoint;
+pub mod compose;
 pub mod directed;
 pub mod fit;
 pub mod ner;

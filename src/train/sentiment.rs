@@ -19,6 +19,7 @@ use crate::model::sentiment::{target_window, SentimentModel, LABELS};
 use crate::model::window::Window;
 use crate::text::segment::tokenize;
 use crate::train::checkpoint::Position;
+use crate::train::compose::compose;
 use crate::train::directed::read_directed;
 use crate::train::fit::{fit, training_record, Schedule, Task};
 use crate::train::schedule::SplitMix;
@@ -42,6 +43,10 @@ pub struct SentimentTrainConfig {
     /// config.json says so, and inference does the same). Absent in older records: off.
     #[serde(default, skip_serializing_if = "is_false")]
     pub markers: bool,
+    /// Two-clause sentences added per epoch, each joining two SEntFiN headlines with their
+    /// own targets (`train::compose`). Absent in older records: none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub compose: usize,
     /// Start from this trained sentiment model instead of the base encoder (a second,
     /// lower-rate pass); its checksum goes in training.json.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +72,7 @@ impl Default for SentimentTrainConfig {
             sentfin: false,
             sentfin_repeat: 1,
             markers: false,
+            compose: 0,
             init: None,
         }
     }
@@ -82,6 +88,10 @@ fn is_one(n: &usize) -> bool {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 pub struct SentimentTrainJob {
@@ -346,6 +356,15 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
         );
         for _ in 0..repeat {
             examples.extend(extra.iter().cloned());
+        }
+        if cfg.compose > 0 {
+            let composed = compose(&extra, cfg.compose, cfg.schedule.seed);
+            eprintln!(
+                "train sentiment: {} targets in {} two-headline sentences added",
+                composed.len(),
+                cfg.compose
+            );
+            examples.extend(composed);
         }
         dev.push(Dev {
             name: "sentfin_dev",
