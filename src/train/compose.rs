@@ -38,7 +38,8 @@ pub fn compose(pool: &[TargetExample], pairs: usize, seed: u64) -> Vec<TargetExa
         let tail = second.sentence.trim();
         let dropped =
             second.sentence.chars().count() - second.sentence.trim_start().chars().count();
-        let offset = |at: usize| at - dropped + head.chars().count() + join.chars().count();
+        let offset =
+            |at: usize| at.saturating_sub(dropped) + head.chars().count() + join.chars().count();
         let sentence = format!("{head}{join}{tail}");
         // A target cut by the trim (none in practice) is left out rather than misplaced.
         if first.target.1 <= head.chars().count() {
