@@ -4,8 +4,8 @@
 //! with no knowledge-base company that the article shows to be a company, the name all its
 //! mentions go by. Evidence, at any mention of the name: a legal form or firm word ending
 //! it ("Gencor Ltd", "Fabrikam Securities"), a kind of company right before it ("miner
-//! Gencor", "rival Airbus"), or its shares and results ("Gencor shares", "shares of
-//! Gencor", "Gencor's profit"). What `target::is_company` refuses (public bodies, markets,
+//! Gencor", "chipmaker Nvidia"), or its shares ("Gencor shares", "shares of Gencor",
+//! "Gencor's stock"). What `target::is_company` refuses (public bodies, markets,
 //! unions) never counts, and a name without evidence stays without company: a wrong
 //! company is worse than none. Being a claim's target is not evidence: in political news
 //! the target rules take agencies and parties (PolNeAR dev: 90 such names, against 6
@@ -100,7 +100,6 @@ const KINDS_BEFORE: &[&str] = &[
     "producer",
     "refiner",
     "operator",
-    "rival",
     "giant",
     "brokerage",
     "subsidiary",
@@ -108,18 +107,9 @@ const KINDS_BEFORE: &[&str] = &[
     "wholesaler",
 ];
 
-/// What a company has: "Gencor shares", "Gencor's profit".
-const OWNED: &[&str] = &[
-    "shares",
-    "stock",
-    "shareholders",
-    "profit",
-    "profits",
-    "earnings",
-    "revenue",
-    "revenues",
-    "sales",
-];
+/// What only a listed company has: "Gencor shares", "Gencor's stock". Results words
+/// ("revenue", "profit") are not here: governments, leagues and universities have them too.
+const OWNED: &[&str] = &["shares", "stock", "shareholders", "stockholders"];
 
 /// The mentions to name (indices into `v.entities`) and the name each goes by.
 pub(super) fn companies(v: &View) -> Vec<(usize, String)> {
@@ -228,9 +218,11 @@ fn evidence(v: &View, words: WordRange) -> bool {
     let before = |n: usize| words.start.checked_sub(n).map_or("", |w| v.word(w));
     let kind_before = || KINDS_BEFORE.contains(&before(1));
     let after = v.word(words.end);
+    // Not "the UN shares of the burden" (a verb or a share of something else).
+    let owned_at = |w: usize| OWNED.contains(&v.word(w)) && v.word(w + 1) != "of";
     let owned = || {
-        OWNED.contains(&after)
-            || (is_possessive(after) && OWNED.contains(&v.word(words.end + 1)))
+        owned_at(words.end)
+            || (is_possessive(after) && owned_at(words.end + 1))
             || (matches!(before(1), "of" | "in") && matches!(before(2), "shares" | "stake"))
     };
     firm_ending() || kind_before() || owned()
@@ -268,7 +260,7 @@ mod tests {
             [("Orbita".into(), "Orbita".into())]
         );
         assert_eq!(
-            named("Orbita's profit fell.", &["Orbita"]),
+            named("Orbita's stock fell.", &["Orbita"]),
             [("Orbita".into(), "Orbita".into())]
         );
     }
@@ -291,8 +283,11 @@ mod tests {
     fn organisations_without_evidence_or_refused_stay_unnamed() {
         assert!(named("Orbita said talks would go on.", &["Orbita"]).is_empty());
         // Public bodies and markets, whatever the evidence.
-        assert!(named("The rival Trade Commission said so.", &["Trade Commission"]).is_empty());
+        assert!(named("Trade Commission Ltd said so.", &["Trade Commission Ltd"]).is_empty());
         assert!(named("Nikkei shares fell.", &["Nikkei"]).is_empty());
+        // Results and a share of something are not a company's alone.
+        assert!(named("Harvard's revenue from patents grew.", &["Harvard"]).is_empty());
+        assert!(named("Orbita shares of the burden fell.", &["Orbita"]).is_empty());
         // A tagger's lowercase "organisation" is no name.
         assert!(named("Rival grocer Orbita fell.", &["grocer"]).is_empty());
     }
