@@ -326,10 +326,7 @@ impl Document {
 
     /// The normalised text of `range`.
     pub fn text_of(&self, range: CharRange) -> String {
-        let chars = self.chars();
-        chars[range.start.min(chars.len())..range.end.min(chars.len())]
-            .iter()
-            .collect()
+        text_at(self.chars(), range)
     }
 
     /// Number of words over all sentences.
@@ -392,6 +389,13 @@ impl CharIndex {
             end,
         })
     }
+}
+
+/// The characters of `range` in `chars`, clamped to their end.
+pub fn text_at(chars: &[char], range: CharRange) -> String {
+    chars[range.start.min(chars.len())..range.end.min(chars.len())]
+        .iter()
+        .collect()
 }
 
 /// `text` with its white space runs as single spaces: how a name is written ("( Dutch  PTT

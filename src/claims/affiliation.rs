@@ -230,6 +230,11 @@ const FIRM_ENDINGS: &[&str] = &[
     "ag",
 ];
 
+/// Word `w`, or the word after it when `w` is a split-off possessive ("Contoso 's chief").
+fn past_possessive(v: &View, w: usize) -> usize {
+    w + usize::from(is_possessive(v.word(w)))
+}
+
 /// The organisation entity starting at word `w` (after an optional determiner).
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
@@ -321,7 +326,7 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
         w += 1;
     }
     if let Some(organisation) = organisation_at(v, w) {
-        let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
+        let after = past_possessive(v, organisation.end);
         if let Some(title) = title_from(v, after) {
             return Affiliated {
                 title: Some(title),
@@ -513,7 +518,7 @@ fn introduced(v: &View, first: WordRange) -> Option<Affiliated> {
         let w = words.start + usize::from(is_determiner(v.word(words.start)));
         // "T&N's chairman said"
         if let Some(organisation) = organisation_at(v, words.start) {
-            let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
+            let after = past_possessive(v, organisation.end);
             return title_from(v, after).map(|title| Affiliated {
                 title: Some(title),
                 organisation: Some(organisation),
@@ -572,7 +577,7 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
         (Some(organisation), Some(EntityLabel::Organisation)) => {
             // "a Contoso spokesman", "Contoso's chief executive", "a spokesman for
             // Contoso": the organisation inside a role phrase.
-            let after = organisation.end + usize::from(is_possessive(v.word(organisation.end)));
+            let after = past_possessive(v, organisation.end);
             let title = (title_from(v, after).filter(|t| t.end <= speaker.end)).or_else(|| {
                 (speaker.start..organisation.start)
                     .find_map(|w| title_from(v, w))

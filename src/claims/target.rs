@@ -204,6 +204,14 @@ fn is_linked(v: &View, words: WordRange) -> bool {
         .is_some_and(|m| m.company.is_some())
 }
 
+/// The organisation an acronym or short name at `words` stands for ("RBA" → Reserve Bank
+/// of Australia, "Dutch PTT" → Koninklijke PTT Nederland NV), else `words`.
+pub(super) fn stands_for(v: &View, words: WordRange) -> WordRange {
+    (v.span(words))
+        .and_then(|r| expansion(v.chars, v.entities, r))
+        .map_or(words, |full| v.words_in(full))
+}
+
 /// Whether the organisation entity `words` is a company (not a public body).
 pub(super) fn is_company(v: &View, words: WordRange) -> bool {
     // "the Socialist CFDT union": the kind follows the name wherever the article names it
@@ -216,9 +224,7 @@ pub(super) fn is_company(v: &View, words: WordRange) -> bool {
         return false;
     }
     // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
-    let words = (v.span(words))
-        .and_then(|r| expansion(v.chars, v.entities, r))
-        .map_or(words, |full| v.words_in(full));
+    let words = stands_for(v, words);
     (words.start..words.end)
         .all(|w| !NOT_COMPANIES.contains(&v.word(w)) && !MARKET_NAMES.contains(&v.word(w)))
         && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")

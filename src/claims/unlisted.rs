@@ -13,8 +13,8 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::is_possessive;
-use crate::claims::target::is_company;
-use crate::doc::{single_spaced, CharRange, EntityLabel, MentionKind, WordRange};
+use crate::claims::target::{is_company, stands_for};
+use crate::doc::{single_spaced, text_at, EntityLabel, MentionKind, WordRange};
 
 /// Legal forms and group words that end company names.
 const LEGAL_FORMS: &[&str] = &[
@@ -128,7 +128,7 @@ pub(super) fn companies(v: &View) -> Vec<(usize, String)> {
         .collect();
     let mut groups: Vec<Group> = Vec::new();
     for &(i, words) in &candidates {
-        let k = key(v, resolved(v, words));
+        let k = key(v, stands_for(v, words));
         match groups.iter_mut().find(|(g, _)| *g == k) {
             Some((_, members)) => members.push((i, words)),
             None => groups.push((k, vec![(i, words)])),
@@ -149,7 +149,7 @@ pub(super) fn companies(v: &View) -> Vec<(usize, String)> {
         else {
             continue;
         };
-        let Some(name) = v.span(fullest).map(|r| name_of(v, r)) else {
+        let Some(name) = v.span(fullest).map(|r| single_spaced(&text_at(v.chars, r))) else {
             continue;
         };
         out.extend(members.iter().map(|&(i, _)| (i, name.clone())));
@@ -188,13 +188,6 @@ fn is_name(v: &View, words: WordRange) -> bool {
         .any(|r| v.chars.get(r.start).is_some_and(|c| c.is_uppercase()))
 }
 
-/// The organisation an acronym or short name stands for ("Dutch PTT" → its full name).
-fn resolved(v: &View, words: WordRange) -> WordRange {
-    (v.span(words))
-        .and_then(|r| crate::companies::acronyms::expansion(v.chars, v.entities, r))
-        .map_or(words, |full| v.words_in(full))
-}
-
 /// How mentions of one company compare: lowercase words without the legal form ("Gencor
 /// Ltd" and "Gencor"), unless that would leave nothing.
 fn key<'v>(v: &'v View, words: WordRange) -> Vec<&'v str> {
@@ -203,11 +196,6 @@ fn key<'v>(v: &'v View, words: WordRange) -> Vec<&'v str> {
         end -= 1;
     }
     (words.start..end).map(|w| v.word(w)).collect()
-}
-
-fn name_of(v: &View, range: CharRange) -> String {
-    let chars = v.chars.get(range.start..range.end).unwrap_or_default();
-    single_spaced(&chars.iter().collect::<String>())
 }
 
 /// Whether the article shows the organisation at `words` to be a company there.
@@ -240,7 +228,7 @@ mod tests {
         with_view(text, &tagged, |v, _| {
             companies(v)
                 .into_iter()
-                .map(|(i, name)| (name_of(v, v.entities[i].range), name))
+                .map(|(i, name)| (single_spaced(&text_at(v.chars, v.entities[i].range)), name))
                 .collect()
         })
     }

@@ -7,7 +7,7 @@
 //! acronym by the organisation of the article whose initials it is ("CBSA" → "Copper and
 //! Brass Servicenter Association"), known to the knowledge base or not.
 
-use crate::doc::{single_spaced, CharRange, EntityLabel, Mention, MentionKind};
+use crate::doc::{single_spaced, text_at, CharRange, EntityLabel, Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
 fn is_acronym(word: &str) -> bool {
@@ -71,13 +71,6 @@ fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
                     .all(|c| c.is_alphanumeric() || matches!(c, '&' | '-'))
         });
     (after.contains(')') && (is_acronym(inner) || short_name)).then(|| words.join(" "))
-}
-
-/// The characters of `range`, clamped to the text.
-fn text_at(chars: &[char], range: CharRange) -> String {
-    chars[range.start.min(chars.len())..range.end.min(chars.len())]
-        .iter()
-        .collect()
 }
 
 /// Words that may or may not give their initial to an acronym ("Bank of Japan": BOJ, BJ).
