@@ -337,7 +337,10 @@ impl Document {
     /// The index of the sentence a range starts in (or overlaps, when it starts between
     /// sentences).
     pub fn sentence_at(&self, range: CharRange) -> Option<usize> {
-        (self.sentences.iter()).position(|s| s.start < range.end && range.start < s.end)
+        // Sentences are in text order and do not overlap: skip those that end before it.
+        let first = (self.sentences).partition_point(|s| s.end <= range.start);
+        let s = self.sentences.get(first)?;
+        (s.start < range.end && range.start < s.end).then_some(first)
     }
 
     /// The record entities: mentions that are entities, in order.

@@ -11,8 +11,8 @@ use crate::doc::{
     CharRange, ClaimSentiment, CompanySentiment, Document, FoundClaim, Probs, WordRange,
 };
 use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
-use crate::model::sentiment::{target_window, Marking};
-use crate::model::window::Window;
+use crate::model::sentiment::{focus_of, target_window, Marking};
+use crate::model::window::{encode_words, EncodedWord, Window};
 use crate::text::Sentence;
 
 /// Where an answer goes in the document.
@@ -116,18 +116,44 @@ pub(crate) fn requests(marking: Marking<'_>, doc: &Document) -> Vec<Request> {
     // Every company mention on its own, marked in its sentence: two companies (or two
     // mentions of one) in a sentence can be judged differently ("Apple beat estimates
     // while Samsung missed").
-    for (i, mention) in doc.mentions.iter().enumerate() {
-        if mention.company.is_none() {
+    let companies: Vec<(usize, usize)> = (doc.mentions.iter().enumerate())
+        .filter(|(_, m)| m.company.is_some())
+        .filter_map(|(i, m)| Some((i, doc.sentence_at(m.range)?)))
+        .collect();
+    let mut per_sentence = vec![0usize; doc.sentences.len()];
+    for &(_, s) in &companies {
+        per_sentence[s] += 1;
+    }
+    // Each sentence is encoded once for all its mentions.
+    let mut encoded: Vec<Option<Vec<EncodedWord>>> = vec![None; doc.sentences.len()];
+    for (i, s) in companies {
+        let sentence = &doc.sentences[s];
+        let Some(focus) = focus_of(&sentence.words, doc.mentions[i].range) else {
             continue;
-        }
-        if let Some(window) = mark(mention.range) {
-            out.push(Request {
-                window,
-                slot: Slot::Mention(i),
-            });
-        }
+        };
+        let words = encoded[s]
+            .get_or_insert_with(|| encode_words(doc.chars(), &sentence.words, marking.pieces));
+        let marking = marking.at_most(mention_window(sentence.words.len(), per_sentence[s]));
+        out.push(Request {
+            window: marking.window_in(words, focus),
+            slot: Slot::Mention(i),
+        });
     }
     out
+}
+
+/// What the company mentions of one sentence may cost together, in pieces per word of
+/// the sentence: far above an article's sentences (a few mentions in a few dozen words fit
+/// whole), but a flattened table or a run-on list naming hundreds of companies would
+/// otherwise cost a full window per name.
+const MENTION_PIECES_PER_WORD: usize = 10;
+
+/// The shortest mention window: the mention and its clause, about twenty words each side.
+const MIN_MENTION_WINDOW: usize = 48;
+
+/// The longest window for each of `mentions` company mentions in a sentence of `words`.
+fn mention_window(words: usize, mentions: usize) -> usize {
+    (MENTION_PIECES_PER_WORD * words / mentions.max(1)).max(MIN_MENTION_WINDOW)
 }
 
 /// Where a claim's clause starts (after the previous quote of the same sentence; an
@@ -251,6 +277,14 @@ mod tests {
     const NEG: [f32; 3] = [0.8, 0.15, 0.05];
     const NEU: [f32; 3] = [0.1, 0.8, 0.1];
     const POS: [f32; 3] = [0.05, 0.15, 0.8];
+
+    #[test]
+    fn mentions_of_a_long_list_share_the_sentences_cost_and_an_articles_keep_whole_windows() {
+        // Five companies in a forty-word sentence (some sixty pieces): room for all of it.
+        assert!(mention_window(40, 5) >= 64);
+        // A thousand names in a flattened table of three thousand words: short windows.
+        assert_eq!(mention_window(3000, 1000), MIN_MENTION_WINDOW);
+    }
 
     #[test]
     fn polar_mentions_decide_a_companys_label_and_neutral_ones_do_not_drown_them() {

@@ -534,6 +534,49 @@ fn bench_prints_the_stage_table_against_the_matmul_bound() {
     assert_eq!(read_lines(&out).len(), corpus_texts().len());
 }
 
+#[test]
+fn a_run_on_list_of_hundreds_of_companies_costs_short_windows_and_loses_none() {
+    // A flattened price table: 300 firms in one 1,500-word sentence. Each mention still
+    // gets its own sentiment, in a window sized to the list, not a full one per name.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table: Vec<String> = (0..300)
+        .map(|i| format!("Norv{i}x Corp {}.{} up {}%", 10 + i, i % 10, i % 7))
+        .collect();
+    let input = dir.path().join("table.jsonl");
+    let line = serde_json::json!({"id": "table", "text": table.join(" ")});
+    std::fs::write(&input, format!("{line}\n")).expect("input");
+    let out = dir.path().join("out.jsonl");
+    let output = claimlink(
+        &[
+            "bench",
+            input.to_str().expect("utf-8"),
+            "-o",
+            out.to_str().expect("utf-8"),
+            "--threads",
+            "1",
+            "--matmul-seconds",
+            "0.2",
+        ],
+        None,
+    );
+    assert_success(&output);
+    let record = &read_lines(&out)[0];
+    let companies = record["companies"].as_array().expect("companies");
+    assert!(companies.len() >= 290, "{} companies", companies.len());
+    assert!(companies.iter().all(|c| c["sentiment"].is_object()));
+    let table = String::from_utf8_lossy(&output.stdout);
+    let pieces: usize = (table.lines())
+        .find_map(|l| l.strip_prefix("sentiment "))
+        .and_then(|row| row.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or_else(|| panic!("no sentiment row:\n{table}"));
+    // A full window would be about 160 pieces per mention.
+    assert!(
+        pieces <= 64 * companies.len(),
+        "{pieces} sentiment pieces for {} companies",
+        companies.len()
+    );
+}
+
 /// A data folder holding a two-document CoNLL file, and the text of its document 1 as
 /// `eval business` rebuilds it (tokens joined by spaces, one line per sentence).
 fn business_data(dir: &std::path::Path) -> String {

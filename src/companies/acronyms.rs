@@ -46,6 +46,12 @@ pub fn link_acronyms(chars: &[char], mentions: &mut [Mention]) {
     }
 }
 
+/// Whether a parenthesis opens within the characters `defined_after` reads: what it
+/// needs, told without building a string.
+fn may_define(chars: &[char], range: CharRange) -> bool {
+    (chars.iter().skip(range.end).take(40)).any(|&c| c == '(')
+}
+
 /// The short name a name defines in the parentheses right after it: an acronym
 /// ("Guinness Peat Group Plc (GPG)", also spaced as "( GPG )") or up to three capitalised
 /// words ("Koninklijke PTT Nederland NV (Dutch PTT)"); not a ticker ("(AAPL.O)").
@@ -131,9 +137,11 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     // ("Central Office of Statistics and Information (OCEI)", "Koninklijke PTT Nederland
     // NV (Dutch PTT)").
     let written = single_spaced(&short);
-    if let Some(m) = organisations()
-        .find(|m| m.range != range && defined_after(chars, m.range).as_deref() == Some(&written))
-    {
+    if let Some(m) = organisations().find(|m| {
+        m.range != range
+            && may_define(chars, m.range)
+            && defined_after(chars, m.range).as_deref() == Some(&written)
+    }) {
         return Some(m.range);
     }
     if !is_acronym(&short) {
@@ -141,7 +149,12 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     }
     let letters: Vec<char> = short.chars().filter(char::is_ascii_alphabetic).collect();
     let mut found: Option<(CharRange, String)> = None;
-    for m in organisations() {
+    // Only names of two words or more can have initials; looking at the characters first
+    // keeps an article naming one firm thousands of times from costing a string each.
+    let several_words = |r: CharRange| {
+        (chars.get(r.start..r.end)).is_some_and(|c| c.iter().any(|c| c.is_whitespace()))
+    };
+    for m in organisations().filter(|m| several_words(m.range)) {
         let name = text_at(chars, m.range);
         let words: Vec<&str> = name.split_whitespace().collect();
         if words.len() < 2 || !initials_match(&letters, &words) {

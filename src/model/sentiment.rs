@@ -5,6 +5,7 @@
 //! Writes: calibrated class probabilities. The head reads the `[CLS]` state and the mean
 //! state of the target's pieces, so two targets in one sentence get their own answers.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tch::nn::{self, Module};
@@ -13,7 +14,7 @@ use tch::{Kind, Tensor};
 use crate::error::{Error, Result};
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
-use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, Window};
+use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, EncodedWord, Window};
 use crate::model::wordpiece::WordPiecer;
 use crate::range::{CharRange, WordRange};
 
@@ -35,9 +36,27 @@ pub struct Marking<'a> {
 
 impl Marking<'_> {
     /// The window of `words` (code point ranges in `chars`) around `focus`, shown this way.
+    /// Only the words a window can reach are encoded (each takes a piece at least), so a
+    /// target in a sentence of thousands of words costs what one in a short sentence does.
     pub fn window(&self, chars: &[char], words: &[CharRange], focus: WordRange) -> Window {
-        let encoded = encode_words(chars, words, self.pieces);
-        Window::around(&encoded, focus, self.max_len, self.pieces, self.markers)
+        let hi = focus.end.saturating_add(self.max_len).min(words.len());
+        let lo = focus.start.saturating_sub(self.max_len).min(hi);
+        let encoded = encode_words(chars, &words[lo..hi], self.pieces);
+        let focus = WordRange::new(focus.start.saturating_sub(lo), focus.end.saturating_sub(lo));
+        self.window_in(&encoded, focus)
+    }
+
+    /// The window around `focus` in words already encoded (several targets of a sentence).
+    pub fn window_in(&self, encoded: &[EncodedWord], focus: WordRange) -> Window {
+        Window::around(encoded, focus, self.max_len, self.pieces, self.markers)
+    }
+
+    /// The same marking with windows of at most `max_len` pieces.
+    pub fn at_most(self, max_len: usize) -> Self {
+        Marking {
+            max_len: max_len.min(self.max_len),
+            ..self
+        }
     }
 }
 
@@ -139,20 +158,34 @@ impl SentimentModel {
     }
 
     /// Calibrated probabilities per window, in the order of `LABELS`.
+    /// A window that recurs (boilerplate repeated across articles, a name repeated in a
+    /// list) is computed once.
     pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
         let started = std::time::Instant::now();
-        let batches = plan_batches(windows, max_tokens);
+        let mut unique: Vec<&Window> = Vec::new();
+        let mut seen: HashMap<[&[i64]; 3], usize> = HashMap::new();
+        let of: Vec<usize> = (windows.iter())
+            .map(|&w| {
+                *seen
+                    .entry([&w.ids, &w.types, &w.casing])
+                    .or_insert_with(|| {
+                        unique.push(w);
+                        unique.len() - 1
+                    })
+            })
+            .collect();
+        let batches = plan_batches(&unique, max_tokens);
         let answers = map_batches(self, &batches, |model, batch| {
-            model.predict_batch(windows, batch)
+            model.predict_batch(&unique, batch)
         })?;
-        let mut out = vec![[0.0f32; 3]; windows.len()];
-        for (batch, probs) in batches.iter().zip(answers) {
-            for (&i, p) in batch.iter().zip(probs) {
-                out[i] = p;
+        let mut probs = vec![[0.0f32; 3]; unique.len()];
+        for (batch, answer) in batches.iter().zip(answers) {
+            for (&i, p) in batch.iter().zip(answer) {
+                probs[i] = p;
             }
         }
         self.base.meter.time(started);
-        Ok(out)
+        Ok(of.into_iter().map(|u| probs[u]).collect())
     }
 
     /// Calibrated probabilities of one batch's windows, in batch order.
@@ -197,11 +230,17 @@ pub fn target_window(
     target: CharRange,
     marking: Marking<'_>,
 ) -> Option<Window> {
-    let overlapping: Vec<usize> = (0..words.len())
+    Some(marking.window(chars, words, focus_of(words, target)?))
+}
+
+/// The words (in text order) that `target` overlaps; `None` when there are none.
+pub fn focus_of(words: &[CharRange], target: CharRange) -> Option<WordRange> {
+    let first = words.partition_point(|w| w.end <= target.start);
+    let last = (first..words.len())
+        .take_while(|&w| words[w].start < target.end)
         .filter(|&w| words[w].overlaps(target))
-        .collect();
-    let (first, last) = (*overlapping.first()?, *overlapping.last()?);
-    Some(marking.window(chars, words, WordRange::new(first, last + 1)))
+        .last()?;
+    Some(WordRange::new(first, last + 1))
 }
 
 /// The most probable label and its probability.
@@ -275,6 +314,37 @@ mod tests {
         assert_eq!(small.len(), room);
         assert_eq!(small.ids[1], i64::from(open));
         assert_eq!(small.ids[small.len() - 2], i64::from(close));
+    }
+
+    #[test]
+    fn a_target_in_a_very_long_sentence_gets_the_window_the_whole_sentence_would_give() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("models/sentiment");
+        let pieces = WordPiecer::from_dir(&dir).expect("tokenizer in models/sentiment");
+        let text =
+            "Shares of Contoso rose while Fabrikam fell and analysts said little. ".repeat(200);
+        let chars: Vec<char> = text.chars().collect();
+        let words = tokenize(&chars, 0, chars.len());
+        let whole = encode_words(&chars, &words, &pieces);
+        for marking in [marking(&pieces), marking(&pieces).at_most(48)] {
+            for focus in [0, 1, 7, words.len() / 2, words.len() - 2, words.len() - 1] {
+                let focus = WordRange::new(focus, focus + 1);
+                let window = marking.window(&chars, &words, focus);
+                let expected = marking.window_in(&whole, focus);
+                assert_eq!(
+                    (&window.ids, &window.types),
+                    (&expected.ids, &expected.types)
+                );
+                assert!(window.len() <= marking.max_len);
+            }
+        }
+        // The focus found by search is the one a scan finds.
+        let target = words[601];
+        let focus = focus_of(&words, CharRange::new(target.start + 1, target.end)).expect("focus");
+        assert_eq!(focus, WordRange::new(601, 602));
+        assert_eq!(
+            focus_of(&words, CharRange::new(words[3].end, words[4].start)),
+            None
+        );
     }
 
     #[test]
