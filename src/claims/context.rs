@@ -22,6 +22,8 @@ pub struct View<'a> {
     pub entity_of: Vec<Option<usize>>,
     /// The quote whose marks enclose the word (marks included).
     pub quote_of: Vec<Option<usize>>,
+    /// The words of every entity, in text order (asked for per claim: walked once here).
+    entity_spans: Vec<WordRange>,
 }
 
 impl<'a> View<'a> {
@@ -76,7 +78,7 @@ impl<'a> View<'a> {
             .map(|w| entity_at[w.start..w.end].iter().find_map(|&e| e))
             .collect();
         let quote_of = words.iter().map(|w| quote_at[w.start]).collect();
-        View {
+        let mut view = View {
             chars,
             entities,
             words,
@@ -86,7 +88,10 @@ impl<'a> View<'a> {
             paragraph_of_sentence,
             entity_of,
             quote_of,
-        }
+            entity_spans: Vec::new(),
+        };
+        view.entity_spans = view.walk_entities();
+        view
     }
 
     pub fn word(&self, w: usize) -> &str {
@@ -156,9 +161,22 @@ impl<'a> View<'a> {
     /// The entities met walking `words` in order: the entity holding each word, then on
     /// after its last word (the first may start before `words`, the last end after it).
     pub fn entities_in(&self, words: WordRange) -> Vec<WordRange> {
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let first = (self.entity_spans).partition_point(|e| e.end <= words.start);
+        (self.entity_spans[first..].iter())
+            .take_while(|e| e.start < words.end)
+            .copied()
+            .collect()
+    }
+
+    /// Every entity's words, walking the article: the entity holding each word, then on
+    /// after its last word.
+    fn walk_entities(&self) -> Vec<WordRange> {
         let mut out = Vec::new();
-        let mut w = words.start;
-        while w < words.end {
+        let mut w = 0;
+        while w < self.words.len() {
             match self.entity_words(w) {
                 Some(e) => {
                     out.push(e);

@@ -190,10 +190,12 @@ const EVALUATED: &[&str] = &[
 
 /// The mentions of the entity `words`: the same words anywhere in the article.
 fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
-    let name = text(v, words);
     let all = WordRange::new(0, v.words.len());
     (v.entities_in(all).into_iter())
-        .filter(|&e| e.len() == words.len() && text(v, e) == name)
+        .filter(|&e| {
+            e.len() == words.len()
+                && (0..e.len()).all(|k| v.word(e.start + k) == v.word(words.start + k))
+        })
         .collect()
 }
 
