@@ -496,11 +496,13 @@ fn around(v: &View, person: WordRange) -> Affiliated {
 /// that end with the same word (the surname), first one first.
 fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
     let surname = v.word(person.end - 1);
-    (v.entities_in(WordRange::new(0, person.start)).into_iter())
-        .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
-        .filter(|&e| e.end <= person.start && v.word(e.end - 1) == surname)
-        .filter(|&e| !v.is_quoted(e.start))
-        .collect()
+    (v.entities_in(WordRange::new(0, person.start))
+        .iter()
+        .copied())
+    .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
+    .filter(|&e| e.end <= person.start && v.word(e.end - 1) == surname)
+    .filter(|&e| !v.is_quoted(e.start))
+    .collect()
 }
 
 /// `The chairman of engineering group T&N Plc said ... . Sir Colin Hope said ...`: a

@@ -160,15 +160,13 @@ impl<'a> View<'a> {
 
     /// The entities met walking `words` in order: the entity holding each word, then on
     /// after its last word (the first may start before `words`, the last end after it).
-    pub fn entities_in(&self, words: WordRange) -> Vec<WordRange> {
+    pub fn entities_in(&self, words: WordRange) -> &[WordRange] {
         if words.is_empty() {
-            return Vec::new();
+            return &[];
         }
         let first = (self.entity_spans).partition_point(|e| e.end <= words.start);
-        (self.entity_spans[first..].iter())
-            .take_while(|e| e.start < words.end)
-            .copied()
-            .collect()
+        let end = (self.entity_spans).partition_point(|e| e.start < words.end);
+        self.entity_spans.get(first..end).unwrap_or_default()
     }
 
     /// Every entity's words, walking the article: the entity holding each word, then on

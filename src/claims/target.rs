@@ -191,11 +191,8 @@ const EVALUATED: &[&str] = &[
 /// The mentions of the entity `words`: the same words anywhere in the article.
 fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
     let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).into_iter())
-        .filter(|&e| {
-            e.len() == words.len()
-                && (0..e.len()).all(|k| v.word(e.start + k) == v.word(words.start + k))
-        })
+    (v.entities_in(all).iter().copied())
+        .filter(|&e| same_words(v, e, words))
         .collect()
 }
 
@@ -299,7 +296,7 @@ fn is_insider(v: &View, claim: &FoundClaim) -> bool {
 fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
     // A product the knowledge base knows ("Windows 95 is going to do great") stands for
     // its maker.
-    (v.entities_in(quote).into_iter())
+    (v.entities_in(quote).iter().copied())
         .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation) || is_linked(v, e))
         .filter(|&e| e.end <= quote.end && is_company(v, e))
         .collect()
@@ -310,6 +307,14 @@ fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
     (r.start..r.end).map(|w| v.word(w)).collect()
 }
 
+/// Whether two entities are written with the same words (asked per mention pair: no list
+/// is built).
+fn same_words(v: &View, a: WordRange, b: WordRange) -> bool {
+    (a.start..a.end)
+        .map(|w| v.word(w))
+        .eq((b.start..b.end).map(|w| v.word(w)))
+}
+
 /// The first company the article names outside quotes (its lead's subject, in news).
 pub(super) fn first_company(v: &View) -> Option<WordRange> {
     companies_outside_quotes(v).next()
@@ -318,7 +323,7 @@ pub(super) fn first_company(v: &View) -> Option<WordRange> {
 /// The company entities of the article outside quotes, in text order.
 fn companies_outside_quotes<'v>(v: &'v View) -> impl Iterator<Item = WordRange> + 'v {
     let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).into_iter()).filter(move |&e| {
+    (v.entities_in(all).iter().copied()).filter(move |&e| {
         v.label(e.start) == Some(EntityLabel::Organisation)
             && !v.is_quoted(e.start)
             && is_company(v, e)
@@ -330,10 +335,10 @@ fn companies_outside_quotes<'v>(v: &'v View) -> impl Iterator<Item = WordRange> 
 pub(super) fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
     let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
     for e in companies_outside_quotes(v) {
-        let key = text(v, e);
-        if except.iter().any(|&x| text(v, x) == key) {
+        if except.iter().any(|&x| same_words(v, x, e)) {
             continue;
         }
+        let key = text(v, e);
         match counts.iter_mut().find(|(k, _, _)| *k == key) {
             Some(entry) => entry.1 += 1,
             None => counts.push((key, 1, e)),
@@ -358,7 +363,7 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     let insider = is_insider(v, claim);
     let own = claim.affiliation.map(|a| v.words_in(a));
     let first_person = words().any(|w| matches!(w, "we" | "our" | "us" | "ours"));
-    let commentator = |e: WordRange| outside.iter().any(|&x| text(v, x) == text(v, e));
+    let commentator = |e: WordRange| outside.iter().any(|&x| same_words(v, x, e));
     let named: Vec<WordRange> = (companies_in(v, quote).into_iter())
         .filter(|&e| !commentator(e))
         .collect();
@@ -366,7 +371,7 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     // clearly structured"), whatever else it names on the way.
     if let Some(own_named) = own
         .filter(|_| insider)
-        .and_then(|o| (named.iter().copied()).find(|&e| text(v, e) == text(v, o)))
+        .and_then(|o| (named.iter().copied()).find(|&e| same_words(v, e, o)))
     {
         return Some(own_named);
     }
