@@ -37,12 +37,12 @@ const ABBREVIATIONS: &[&str] = &[
     "cos", "bros", "plc", "llc", "vs", "etc", "no", "nos", "vol", "fig", "approx", "est", "dept",
     "univ", "assn", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
     "dec", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "ave", "blvd", "rd", "u.s", "u.k",
-    "u.n", "e.u", "a.m", "p.m", "d.c", "i.e", "e.g", "al",
+    "u.n", "e.u", "a.m", "p.m", "d.c", "i.e", "e.g", "al", "pvt", "pte", "pty", "sdn", "bhd",
 ];
 
 /// Abbreviations that often end a sentence too ("... in the U.S. The ...").
 const FINAL_ABBREVIATIONS: &[&str] = &[
-    "inc", "corp", "ltd", "co", "plc", "llc", "etc", "u.s", "u.k",
+    "inc", "corp", "ltd", "co", "plc", "llc", "etc", "u.s", "u.k", "bhd",
 ];
 
 const CLITICS: &[&str] = &["s", "re", "ve", "ll", "d", "m"];
@@ -501,6 +501,20 @@ mod tests {
                 "Next line"
             ]
         );
+    }
+
+    #[test]
+    fn legal_forms_of_two_abbreviations_stay_in_one_name() {
+        // India's "Pvt. Ltd.", Singapore's "Pte. Ltd.", Australia's "Pty. Ltd.", Malaysia's
+        // "Sdn. Bhd.": the first period ends no sentence.
+        for name in ["Pvt. Ltd.", "Pte. Ltd.", "Pty. Ltd.", "Sdn. Bhd."] {
+            let text = format!(
+                "Hopeful on banks: Sanjay Dutt, Quantum Securities {name} The deal closed."
+            );
+            let got = sentences(&text);
+            assert_eq!(got.len(), 2, "{got:?}");
+            assert!(got[0].ends_with(name), "{got:?}");
+        }
     }
 
     #[test]
