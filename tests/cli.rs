@@ -319,7 +319,7 @@ fn an_unknown_precision_is_a_usage_error() {
     let output = claimlink(&["run", "--precision", "f8"], Some(b""));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("auto, f32 or bf16"), "{stderr}");
+    assert!(stderr.contains("auto, f32, bf16"), "{stderr}");
 }
 
 #[test]
