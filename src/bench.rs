@@ -63,10 +63,10 @@ pub fn measure(
             2048,
             hidden as i64,
             ffn as i64,
-            pipeline.options.precision.kind(),
+            pipeline.precision().kind(),
             matmul_seconds,
         ),
-        precision: pipeline.options.precision,
+        precision: pipeline.precision(),
         peak_rss_kib,
     })
 }

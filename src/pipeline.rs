@@ -36,12 +36,14 @@ use crate::text::Markup;
 pub struct Options {
     /// The markup of input texts (an `.html` file's own overrides it).
     pub markup: Markup,
-    /// Most padded pieces in one model batch.
-    pub batch_tokens: usize,
+    /// Most padded pieces in one model batch; `None`: the precision's own default
+    /// ([`Precision::batch_tokens`]).
+    pub batch_tokens: Option<usize>,
     /// Where indirect claims come from.
     pub roles: Roles,
-    /// What the encoders compute in.
-    pub precision: Precision,
+    /// What the encoders compute in; `None`: [`Precision::auto`], decided when the
+    /// pipeline loads (so after the caller has set libtorch's threads).
+    pub precision: Option<Precision>,
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
     pub mention_sentiment: bool,
@@ -67,9 +69,9 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             markup: Markup::Markdown,
-            batch_tokens: 4096,
+            batch_tokens: None,
             roles: Roles::Head,
-            precision: Precision::auto(),
+            precision: None,
             mention_sentiment: false,
             companies: None,
             with_text: false,
@@ -109,6 +111,10 @@ pub struct Pipeline {
     models: String,
     /// How it runs.
     pub options: Options,
+    /// What the encoders compute in (`options.precision` decided).
+    precision: Precision,
+    /// Most padded pieces in one model batch (`options.batch_tokens` decided).
+    batch_tokens: usize,
 }
 
 impl Pipeline {
@@ -140,12 +146,14 @@ impl Pipeline {
             None
         };
         let ner = NerModel::load(&models.join("ner"), base)?;
-        ner.base.set_precision(options.precision);
+        let precision = options.precision.unwrap_or_else(Precision::auto);
+        let batch_tokens = options.batch_tokens.unwrap_or(precision.batch_tokens());
+        ner.base.set_precision(precision);
         if let Some(head) = &attribution {
-            head.set_precision(options.precision);
+            head.set_precision(precision);
         }
         if let Some(model) = &sentiment {
-            model.base.set_precision(options.precision);
+            model.base.set_precision(precision);
         }
         Ok(Pipeline {
             ner,
@@ -154,7 +162,14 @@ impl Pipeline {
             sentiment,
             models: models_digest(models)?,
             options,
+            precision,
+            batch_tokens,
         })
+    }
+
+    /// What the encoders compute in.
+    pub fn precision(&self) -> Precision {
+        self.precision
     }
 
     /// The company knowledge base the pipeline links mentions with.
@@ -228,9 +243,7 @@ impl Pipeline {
             .flat_map(|p| p.windows.iter())
             .collect();
         let head = (self.attribution.as_ref()).filter(|_| self.options.roles == Roles::Head);
-        let (entities, roles) = self
-            .ner
-            .predict_with(&windows, self.options.batch_tokens, head)?;
+        let (entities, roles) = self.ner.predict_with(&windows, self.batch_tokens, head)?;
         let (mut entities, mut roles) = (entities.into_iter(), roles.into_iter());
         let mut out = Vec::with_capacity(prepared.len());
         for p in prepared {
@@ -287,9 +300,7 @@ impl Pipeline {
         if windows.is_empty() {
             return Ok(());
         }
-        let mut probs = model
-            .predict(&windows, self.options.batch_tokens)?
-            .into_iter();
+        let mut probs = model.predict(&windows, self.batch_tokens)?.into_iter();
         for (doc, requests) in docs.iter_mut().zip(&requests) {
             let answers: Vec<_> = (requests.iter().map(|r| r.slot))
                 .zip(probs.by_ref())

@@ -117,9 +117,9 @@ pub struct BatchArgs {
     /// Articles per batch (bounds memory; model batches are formed across them).
     #[arg(long, default_value_t = 64, value_parser = at_least_one)]
     pub batch_articles: usize,
-    /// Most padded wordpieces per model batch.
-    #[arg(long, default_value_t = 4096, value_parser = at_least_one)]
-    pub batch_tokens: usize,
+    /// Most padded wordpieces per model batch [default: 1024 in f32, 4096 in bf16].
+    #[arg(long, value_parser = at_least_one)]
+    pub batch_tokens: Option<usize>,
     /// Most bytes of one article (a JSONL line or a whole file): a larger one becomes a
     /// `too_large` error line, read past without being held in memory.
     #[arg(long, default_value_t = DEFAULT_MAX_ARTICLE_BYTES, value_parser = at_least_one)]
@@ -186,13 +186,12 @@ pub enum PrecisionArg {
 }
 
 impl PrecisionArg {
-    /// The precision to compute in; `auto` measures, so call it once libtorch's threads
-    /// are set.
-    fn resolve(self) -> Precision {
+    /// The precision asked for; `None` (auto) is decided when the pipeline loads.
+    fn chosen(self) -> Option<Precision> {
         match self {
-            PrecisionArg::Auto => Precision::auto(),
-            PrecisionArg::F32 => Precision::F32,
-            PrecisionArg::Bf16 => Precision::Bf16,
+            PrecisionArg::Auto => None,
+            PrecisionArg::F32 => Some(Precision::F32),
+            PrecisionArg::Bf16 => Some(Precision::Bf16),
         }
     }
 }
@@ -521,11 +520,10 @@ impl ThreadArgs {
 }
 
 impl PipelineArgs {
-    /// The pipeline with these model options, `markup` and `batch_tokens`.
-    pub fn pipeline(&self, markup: Markup, batch_tokens: usize) -> Result<Pipeline> {
+    /// The pipeline with these model options and `markup`.
+    pub fn pipeline(&self, markup: Markup) -> Result<Pipeline> {
         self.pipeline_with(Options {
             markup,
-            batch_tokens,
             ..Options::default()
         })
     }
@@ -534,7 +532,7 @@ impl PipelineArgs {
     pub fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
         self.threads.setup();
         let options = Options {
-            precision: self.precision.resolve(),
+            precision: self.precision.chosen(),
             companies: self.companies.clone(),
             ..options
         };

@@ -60,17 +60,17 @@ pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
         } => {
             // The gold and its texts are checked before the models load.
             let docs = gold_texts(&gold, &data)?;
-            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let pipeline = model.pipeline(Markup::Plain)?;
             let eval = eval_business(&pipeline, &docs)?;
             pick(json, || eval.report(&gold), || eval.to_json(&gold))
         }
         EvalCommand::Ner { gold, json, model } => {
-            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let pipeline = model.pipeline(Markup::Plain)?;
             let eval = eval_ner(&pipeline, &gold)?;
             pick(json, || eval.report(&gold), || eval.to_json(&gold))
         }
         EvalCommand::Record { gold, json, model } => {
-            let pipeline = model.pipeline(Markup::Markdown, 4096)?;
+            let pipeline = model.pipeline(Markup::Markdown)?;
             let eval = eval_record(&pipeline, &gold)?;
             let title = format!("eval record: {}", gold.display());
             pick(
@@ -85,7 +85,7 @@ pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
             )
         }
         EvalCommand::Sentiment { gold, json, model } => {
-            let pipeline = model.pipeline(Markup::Plain, 4096)?;
+            let pipeline = model.pipeline(Markup::Plain)?;
             let eval = eval_sentiment(&pipeline, &gold)?;
             pick(json, || eval.report(&gold), || eval.to_json(&gold))
         }
@@ -104,7 +104,7 @@ fn corpus(args: &CorpusArgs) -> Result<Report> {
         None => {
             // The gold is checked before the models load.
             claimlink::eval::gold::read_gold(&args.gold)?;
-            Some(args.model.pipeline(args.markup.into(), 4096)?)
+            Some(args.model.pipeline(args.markup.into())?)
         }
     };
     let eval = eval_corpus(pipeline.as_ref(), &args.gold, args.pred.as_deref())?;
