@@ -94,6 +94,16 @@ fn indirect_claim(
     content: WordRange,
     direct: &[FoundClaim],
 ) -> Option<FoundClaim> {
+    // A quotation mark tagged as the content's first word closes the quote before it: it
+    // is not this content's, nor is that quote's sentence (and its cue).
+    let mut content = content;
+    let closes_a_quote = |w: usize| {
+        let quote = v.quote_of.get(w).copied().flatten();
+        quote.is_some() && is_punct(v.word(w)) && v.quote_of.get(w + 1).copied().flatten() != quote
+    };
+    while content.start < content.end && closes_a_quote(content.start) {
+        content.start += 1;
+    }
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
@@ -313,6 +323,36 @@ mod tests {
         let roles = [
             span("said", Role::Cue),
             span("a person familiar with the matter", Role::Content),
+        ];
+        let got = with_view(text, &[], |v, quotes| {
+            let direct = crate::claims::direct_claims(v, quotes, &Default::default());
+            assert_eq!(direct.len(), 1, "the direct quote");
+            from_roles(v, &roles, &direct).len()
+        });
+        assert_eq!(got, 0);
+    }
+
+    #[test]
+    fn a_quotes_closing_mark_does_not_lend_its_cue_to_the_next_paragraph() {
+        // The tagger took the closing mark and the next paragraph as one content: without
+        // the mark, the content's sentence has no speaker or cue, so it is no claim.
+        let text = "He added that supply \"will improve through the year.\"\n\nShares of the \
+                    company rose 6% in extended trading.";
+        let at = text.find(".\"\n").expect("closing mark") + 1;
+        let start = text[..at].chars().count();
+        let end = text.find(" in extended").expect("end");
+        let span = |range: CharRange, role: Role| RoleSpan {
+            range,
+            role,
+            score: 1.0,
+        };
+        let cue = text.find("added").expect("cue");
+        let roles = [
+            span(CharRange::new(cue, cue + 5), Role::Cue),
+            span(
+                CharRange::new(start, text[..end].chars().count()),
+                Role::Content,
+            ),
         ];
         let got = with_view(text, &[], |v, quotes| {
             let direct = crate::claims::direct_claims(v, quotes, &Default::default());
