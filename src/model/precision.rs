@@ -5,13 +5,11 @@
 //! than f32, so `auto` measures. Training always uses f32, and the task heads' classifiers
 //! read f32 in either format.
 
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 use tch::nn;
 use tch::Kind;
 
-use crate::error::Error;
 use crate::model::meter::matmul_gflops;
 
 /// How much faster bf16 must multiply than f32 for `auto` to take it: a clear margin, so
@@ -71,21 +69,6 @@ impl Precision {
         match self {
             Precision::F32 => path.float(),
             Precision::Bf16 => path.bfloat16(),
-        }
-    }
-}
-
-impl FromStr for Precision {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s {
-            "auto" => Ok(Precision::auto()),
-            "f32" => Ok(Precision::F32),
-            "bf16" => Ok(Precision::Bf16),
-            other => Err(Error::Invalid(format!(
-                "unknown precision {other:?}: use auto, f32 or bf16"
-            ))),
         }
     }
 }
