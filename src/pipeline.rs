@@ -42,7 +42,8 @@ pub struct Options {
     /// Where indirect claims come from.
     pub roles: Roles,
     /// What the encoders compute in; `None`: [`Precision::auto`], decided when the
-    /// pipeline loads (so after the caller has set libtorch's threads).
+    /// pipeline loads (after the caller has set libtorch's threads, at the NER encoder's
+    /// shapes).
     pub precision: Option<Precision>,
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
@@ -146,7 +147,8 @@ impl Pipeline {
             None
         };
         let ner = NerModel::load(&models.join("ner"), base)?;
-        let precision = options.precision.unwrap_or_else(Precision::auto);
+        let precision = (options.precision)
+            .unwrap_or_else(|| Precision::auto(ner.base.hidden as usize, ner.base.ffn));
         let batch_tokens = options.batch_tokens.unwrap_or(precision.batch_tokens());
         ner.base.set_precision(precision);
         if let Some(head) = &attribution {

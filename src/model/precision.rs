@@ -24,14 +24,16 @@ pub enum Precision {
 
 impl Precision {
     /// bf16 where the CPU has AVX-512 BF16 and multiplies bf16 at least `BF16_MARGIN`
-    /// times faster than f32 on the current libtorch threads, else f32 (emulated bf16 is
+    /// times faster than f32 on the current libtorch threads, at the encoder's shapes
+    /// (`hidden` wide, `ffn` in the feed-forward block), else f32 (emulated bf16 is
     /// slower). The instructions alone do not tell: an AMD EPYC with them multiplied the
     /// encoders' shapes at 413 GFLOP/s in bf16 against 193 in f32, an Intel Xeon with
-    /// them at 172 against 311. Measured once per process (about 0.2 s), on such CPUs only.
-    pub fn auto() -> Self {
+    /// them at 172 against 311. Measured once per process (about 0.2 s), on such CPUs only;
+    /// later calls get the first call's answer, whatever their shapes.
+    pub fn auto(hidden: usize, ffn: usize) -> Self {
         static CHOICE: OnceLock<Precision> = OnceLock::new();
         *CHOICE.get_or_init(|| {
-            if cpu_has_bf16() && bf16_pays() {
+            if cpu_has_bf16() && bf16_pays(hidden, ffn) {
                 Precision::Bf16
             } else {
                 Precision::F32
@@ -73,10 +75,10 @@ impl Precision {
     }
 }
 
-/// Whether bf16 matrix multiplies run `BF16_MARGIN` times faster than f32 here, on the
-/// shapes of the shipped encoders (384 wide, 1,536 in the feed-forward block).
-fn bf16_pays() -> bool {
-    let rate = |kind| matmul_gflops(1024, 384, 1536, kind, 0.08);
+/// Whether bf16 matrix multiplies run `BF16_MARGIN` times faster than f32 here, at an
+/// encoder's shapes.
+fn bf16_pays(hidden: usize, ffn: usize) -> bool {
+    let rate = |kind| matmul_gflops(1024, hidden as i64, ffn as i64, kind, 0.08);
     let f32 = rate(Kind::Float);
     rate(Kind::BFloat16) >= BF16_MARGIN * f32
 }
@@ -99,11 +101,11 @@ mod tests {
 
     #[test]
     fn auto_is_f32_without_the_instructions_and_decided_once() {
-        let first = Precision::auto();
+        let first = Precision::auto(384, 1536);
         if !cpu_has_bf16() {
             assert_eq!(first, Precision::F32);
         }
         // One decision per process: a second measurement could differ under load.
-        assert_eq!(Precision::auto(), first);
+        assert_eq!(Precision::auto(384, 1536), first);
     }
 }
