@@ -140,8 +140,13 @@ impl<'a> View<'a> {
             .is_some_and(|c| c.is_uppercase())
     }
 
+    /// The quote whose marks enclose word `w` (marks included), if any.
+    pub fn quote_at(&self, w: usize) -> Option<usize> {
+        self.quote_of.get(w).copied().flatten()
+    }
+
     pub fn is_quoted(&self, w: usize) -> bool {
-        self.quote_of.get(w).copied().flatten().is_some()
+        self.quote_at(w).is_some()
     }
 
     /// The words of the entity holding word `w`.

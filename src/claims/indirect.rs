@@ -98,8 +98,7 @@ fn indirect_claim(
     // is not this content's, nor is that quote's sentence (and its cue).
     let mut content = content;
     let closes_a_quote = |w: usize| {
-        let quote = v.quote_of.get(w).copied().flatten();
-        quote.is_some() && is_punct(v.word(w)) && v.quote_of.get(w + 1).copied().flatten() != quote
+        v.quote_at(w).is_some() && is_punct(v.word(w)) && v.quote_at(w + 1) != v.quote_at(w)
     };
     while content.start < content.end && closes_a_quote(content.start) {
         content.start += 1;
