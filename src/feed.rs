@@ -9,14 +9,20 @@ use std::path::Path;
 
 use crate::companies::KnowledgeBase;
 use crate::error::Result;
+use crate::model::precision::Precision;
 pub use crate::record::claim_id;
 use crate::record::Record;
 
 /// `sha256:` and the first 16 hex digits of the model folder's digest
-/// (`digest::sha256_file`: every file's path and SHA-256, in path order).
-pub fn models_digest(models: &Path) -> Result<String> {
+/// (`digest::sha256_file`: every file's path and SHA-256, in path order), then `+` and the
+/// precision the encoders computed in, since the same models give other scores in bf16.
+pub fn models_digest(models: &Path, precision: Precision) -> Result<String> {
     let full = crate::digest::sha256_file(models)?;
-    Ok(format!("sha256:{}", &full[..16.min(full.len())]))
+    Ok(format!(
+        "sha256:{}+{}",
+        &full[..16.min(full.len())],
+        precision.name()
+    ))
 }
 
 /// Fills each company's knowledge-base `id`, `kind` and `tickers`.

@@ -41,10 +41,8 @@ pub struct Options {
     pub batch_tokens: Option<usize>,
     /// Where indirect claims come from.
     pub roles: Roles,
-    /// What the encoders compute in; `None`: [`Precision::auto`], decided when the
-    /// pipeline loads (after the caller has set libtorch's threads, at the NER encoder's
-    /// shapes).
-    pub precision: Option<Precision>,
+    /// What the encoders compute in: f32 unless bf16 is asked for (see [`Precision`]).
+    pub precision: Precision,
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
     pub mention_sentiment: bool,
@@ -72,7 +70,7 @@ impl Default for Options {
             markup: Markup::Markdown,
             batch_tokens: None,
             roles: Roles::Head,
-            precision: None,
+            precision: Precision::F32,
             mention_sentiment: false,
             companies: None,
             with_text: false,
@@ -112,8 +110,6 @@ pub struct Pipeline {
     models: String,
     /// How it runs.
     pub options: Options,
-    /// What the encoders compute in (`options.precision` decided).
-    precision: Precision,
     /// Most padded pieces in one model batch (`options.batch_tokens` decided).
     batch_tokens: usize,
 }
@@ -147,8 +143,7 @@ impl Pipeline {
             None
         };
         let ner = NerModel::load(&models.join("ner"), base)?;
-        let precision = (options.precision)
-            .unwrap_or_else(|| Precision::auto(ner.base.hidden as usize, ner.base.ffn));
+        let precision = options.precision;
         let batch_tokens = options.batch_tokens.unwrap_or(precision.batch_tokens());
         ner.base.set_precision(precision);
         if let Some(head) = &attribution {
@@ -162,16 +157,15 @@ impl Pipeline {
             attribution,
             companies,
             sentiment,
-            models: models_digest(models)?,
+            models: models_digest(models, precision)?,
             options,
-            precision,
             batch_tokens,
         })
     }
 
     /// What the encoders compute in.
     pub fn precision(&self) -> Precision {
-        self.precision
+        self.options.precision
     }
 
     /// The company knowledge base the pipeline links mentions with.

@@ -277,7 +277,7 @@ fn seed_claims_match_their_gold_labels() {
     )
     .expect("gold JSON");
     let path = corpus().join("microsoft-openai-briefing.txt");
-    // In both number formats, whichever `auto` picks on this machine.
+    // In both number formats: f32 is the default, bf16 an opt-in.
     for precision in ["f32", "bf16"] {
         let output = claimlink(
             &[
@@ -319,7 +319,7 @@ fn an_unknown_precision_is_a_usage_error() {
     let output = claimlink(&["run", "--precision", "f8"], Some(b""));
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("auto, f32, bf16"), "{stderr}");
+    assert!(stderr.contains("f32, bf16"), "{stderr}");
 }
 
 #[test]

@@ -106,10 +106,13 @@ fn records_carry_metadata_global_claim_ids_and_company_ids() {
     assert_eq!(chip["title"], "Chipmaker beats forecasts");
     assert_eq!(chip["source"], "claimlink corpus");
     let models = chip["models"].as_str().expect("models digest");
+    // The model set's digest and the precision it computed in (f32 by default).
+    let (digest, precision) = models.split_once('+').expect("digest+precision");
     assert!(
-        models.starts_with("sha256:") && models.len() == 23,
+        digest.starts_with("sha256:") && digest.len() == 23,
         "{models}"
     );
+    assert_eq!(precision, "f32", "{models}");
     let text = chip["text"].as_str().expect("text");
     let mut ids = std::collections::HashSet::new();
     for record in &records {

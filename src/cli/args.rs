@@ -96,10 +96,12 @@ pub struct PipelineArgs {
     pub model: ModelArgs,
     #[command(flatten)]
     pub threads: ThreadArgs,
-    /// What the encoders compute in: bf16 (about twice as fast on some CPUs with AVX-512
-    /// BF16, slower on others), f32, or auto (bf16 where the CPU has those instructions
-    /// and a quick measurement at start-up finds bf16 clearly faster, else f32).
-    #[arg(long, value_enum, default_value_t = PrecisionArg::Auto)]
+    /// What the encoders compute in. f32 (the default) gives the same bytes for the same
+    /// input on every machine, whatever the threads and batching. bf16 is an opt-in: about
+    /// twice as fast on some CPUs with AVX-512 BF16 or AMX (slower on others), but its
+    /// scores can differ in the last digits with threads, batch sizes and batch-mates.
+    /// `auto` is accepted as a name for the default.
+    #[arg(long, value_enum, default_value_t = PrecisionArg::F32)]
     pub precision: PrecisionArg,
     /// Company knowledge base: a JSON file of companies and publications with their
     /// aliases, products and descriptors, in the format of models/companies.json (default:
@@ -180,18 +182,18 @@ pub struct RunArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum PrecisionArg {
-    Auto,
+    /// Earlier builds chose by a timing at start-up; now `auto` is the deterministic default.
+    #[value(alias = "auto")]
     F32,
     Bf16,
 }
 
 impl PrecisionArg {
-    /// The precision asked for; `None` (auto) is decided when the pipeline loads.
-    fn chosen(self) -> Option<Precision> {
+    /// The precision asked for.
+    fn chosen(self) -> Precision {
         match self {
-            PrecisionArg::Auto => None,
-            PrecisionArg::F32 => Some(Precision::F32),
-            PrecisionArg::Bf16 => Some(Precision::Bf16),
+            PrecisionArg::F32 => Precision::F32,
+            PrecisionArg::Bf16 => Precision::Bf16,
         }
     }
 }

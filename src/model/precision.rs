@@ -1,46 +1,27 @@
 //! The number format the encoders compute in at inference.
 //!
-//! bf16 halves the bits of every matrix multiply; on some CPUs with AVX-512 BF16
-//! instructions libtorch (oneDNN) runs them at about twice the f32 rate, on others slower
-//! than f32, so `auto` measures. Training always uses f32, and the task heads' classifiers
-//! read f32 in either format.
-
-use std::sync::OnceLock;
+//! f32 unless bf16 is asked for. bf16 halves the bits of every matrix multiply and runs
+//! about twice as fast on some CPUs with AVX-512 BF16 or AMX (slower than f32 on others),
+//! but its results depend on what else is in a batch (oneDNN picks its kernels and blocking
+//! by the batch's shape), so the same article could get other scores with other threads,
+//! batch sizes or batch-mates. The default must give the same bytes for the same input on
+//! every machine and every run, so it is never decided by the CPU or by a timing. Training
+//! always uses f32, and the task heads' classifiers read f32 in either format.
 
 use tch::nn;
 use tch::Kind;
 
-use crate::model::meter::matmul_gflops;
-
-/// How much faster bf16 must multiply than f32 for `auto` to take it: a clear margin, so
-/// that a machine does not flip between the two (and their outputs) from run to run.
-const BF16_MARGIN: f64 = 1.25;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the encoders compute in; `F32` by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Precision {
+    /// Deterministic: the same output whatever the threads, batching or machine load.
+    #[default]
     F32,
+    /// Opt-in: faster on CPUs with bf16 matrix units, but batch-dependent in the last digits.
     Bf16,
 }
 
 impl Precision {
-    /// bf16 where the CPU has AVX-512 BF16 and multiplies bf16 at least `BF16_MARGIN`
-    /// times faster than f32 on the current libtorch threads, at the encoder's shapes
-    /// (`hidden` wide, `ffn` in the feed-forward block), else f32 (emulated bf16 is
-    /// slower). The instructions alone do not tell: an AMD EPYC with them multiplied the
-    /// encoders' shapes at 413 GFLOP/s in bf16 against 193 in f32, an Intel Xeon with
-    /// them at 172 against 311. Measured once per process (about 0.2 s), on such CPUs only;
-    /// later calls get the first call's answer, whatever their shapes.
-    pub fn auto(hidden: usize, ffn: usize) -> Self {
-        static CHOICE: OnceLock<Precision> = OnceLock::new();
-        *CHOICE.get_or_init(|| {
-            if cpu_has_bf16() && bf16_pays(hidden, ffn) {
-                Precision::Bf16
-            } else {
-                Precision::F32
-            }
-        })
-    }
-
     /// Most padded pieces in one model batch unless told otherwise: measured on the first
     /// 150 PolNeAR articles (`claimlink bench --batch-tokens N`, output byte-identical for
     /// every N), bf16 on an AMD EPYC ran best at 4,096 (5,159 words/s against 4,766 at
@@ -75,18 +56,11 @@ impl Precision {
     }
 }
 
-/// Whether bf16 matrix multiplies run `BF16_MARGIN` times faster than f32 here, at an
-/// encoder's shapes.
-fn bf16_pays(hidden: usize, ffn: usize) -> bool {
-    let rate = |kind| matmul_gflops(1024, hidden as i64, ffn as i64, kind, 0.08);
-    let f32 = rate(Kind::Float);
-    rate(Kind::BFloat16) >= BF16_MARGIN * f32
-}
-
-fn cpu_has_bf16() -> bool {
+/// Whether this CPU multiplies bf16 in hardware (AVX-512 BF16; CPUs with AMX have it
+/// too). Without it bf16 is emulated and slower than f32: `run` says so when asked for it.
+pub fn cpu_has_bf16() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        // CPUs with AMX have it too.
         std::arch::is_x86_feature_detected!("avx512bf16")
     }
     #[cfg(not(target_arch = "x86_64"))]
@@ -100,12 +74,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn auto_is_f32_without_the_instructions_and_decided_once() {
-        let first = Precision::auto(384, 1536);
-        if !cpu_has_bf16() {
-            assert_eq!(first, Precision::F32);
-        }
-        // One decision per process: a second measurement could differ under load.
-        assert_eq!(Precision::auto(384, 1536), first);
+    fn the_default_is_f32_on_every_cpu() {
+        assert_eq!(Precision::default(), Precision::F32);
+        assert_eq!(Precision::default().name(), "f32");
     }
 }
