@@ -1,14 +1,17 @@
 //! `claimlink run`: streams inputs through the pipeline in batches and writes one output
 //! line per input line, in input order. Memory is bounded by the batch, not the corpus.
 
-use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::io::{BufRead, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
+use crate::index::cli::display_db;
+use crate::index::input::{parse, Line};
+use crate::index::live::RunIndex;
 use crate::io::read::{expand_inputs, items, BytesRead, Item};
-use crate::io::write::{ExpectedId, Sink};
+use crate::io::write::{check_output, is_input, part_path, ExpectedId, Sink};
 use crate::pipeline::Pipeline;
 use crate::record::{ErrorDetail, ErrorRecord, OutputLine, SCHEMA};
 
@@ -42,8 +45,10 @@ pub struct RunSummary {
     pub errors: usize,
     /// Words annotated.
     pub words: usize,
-    /// Wall-clock time.
+    /// Wall-clock time of the run itself.
     pub seconds: f64,
+    /// Wall-clock time it took to load the models before, when the caller measured it.
+    pub load_seconds: Option<f64>,
     /// Where the lines went (`None`: stdout).
     pub output: Option<PathBuf>,
     /// Lines an interrupted run had already written (kept, not redone).
@@ -64,11 +69,19 @@ impl std::fmt::Display for RunSummary {
         }
         write!(
             f,
-            "), {} words in {:.2} s ({:.0} words/s) → ",
+            "), {} words in {:.2} s ({:.0} words/s",
             self.words,
             self.seconds,
             self.words as f64 / self.seconds.max(1e-9)
         )?;
+        if let Some(load) = self.load_seconds {
+            write!(
+                f,
+                "; {:.2} s in all with {load:.2} s loading the models",
+                load + self.seconds
+            )?;
+        }
+        write!(f, ") → ")?;
         match &self.output {
             Some(path) => write!(f, "{}", path.display()),
             None => write!(f, "stdout"),
@@ -85,6 +98,18 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     let read = BytesRead::default();
     let mut items = items(listing.inputs, options.max_article_bytes, read.clone());
     let mut ids = SeenIds::default();
+    // Everything that can be refused is refused before anything is created.
+    if let Some(path) = &options.output {
+        check_output(path, &files)?;
+    }
+    let marker = IndexMarker::check(options, &files)?;
+    let open_index = || match &options.index {
+        Some(db) => RunIndex::open(db, pipeline.companies()).map(Some),
+        None => Ok(None),
+    };
+    // A fresh run opens (and may refuse) the index before it creates the `.part` file; a
+    // resumed one checks its `.part` file before it creates an index.
+    let mut index = if options.resume { None } else { open_index()? };
     let (mut sink, done) = match &options.output {
         Some(path) if options.resume => {
             let mut expected = items.by_ref().map(|item| {
@@ -102,13 +127,17 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         }
         None => (Sink::stdout(), 0),
     };
-    let mut index = match &options.index {
-        Some(db) => Some(crate::index::live::RunIndex::open(
-            db,
-            pipeline.companies(),
-        )?),
-        None => None,
-    };
+    if options.resume {
+        index = open_index()?;
+    }
+    if let (Some(marker), Some(_)) = (&marker, sink.part_file()) {
+        marker.write()?;
+    }
+    if let (Some(index), Some(part)) = (index.as_mut(), sink.part_file()) {
+        if done > 0 {
+            index_kept_lines(index, part, done, options.batch_articles)?;
+        }
+    }
     let bar = progress_bar(options.progress, total_bytes, "0 articles");
     let mut summary = RunSummary {
         resumed: done,
@@ -142,8 +171,94 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     )?;
     bar.finish_and_clear();
     summary.output = sink.finish()?;
+    if let Some(marker) = marker {
+        marker.remove();
+    }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Loads the lines an interrupted run had written (the first `done` lines of `part`) into
+/// the index, so that a resumed run's index holds every article, whichever index the
+/// interrupted run had. Loading is idempotent: an article id indexed again replaces itself.
+fn index_kept_lines(index: &mut RunIndex, part: &Path, done: usize, batch: usize) -> Result<()> {
+    let file = std::fs::File::open(part).map_err(|e| Error::io(part, e))?;
+    let name = part.display().to_string();
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    for (i, line) in reader.split(b'\n').take(done).enumerate() {
+        let line = line.map_err(|e| Error::io(part, e))?;
+        if let Line::Record(record) = parse(&line, &name, i + 1) {
+            index.add(&record)?;
+        }
+        if (i + 1) % batch.max(1) == 0 {
+            index.commit()?;
+        }
+    }
+    index.commit()?;
+    Ok(())
+}
+
+/// `OUTPUT.part.index`: says, while a run with `-o` and `--index` is unfinished, which index
+/// it loads, so that `--resume` without `--index` is refused instead of leaving that index
+/// without the rest of the articles.
+struct IndexMarker {
+    path: PathBuf,
+    /// The index as `display_db` shows it (never a password).
+    db: Option<String>,
+}
+
+impl IndexMarker {
+    /// The marker of this run's output (none when it writes to stdout); refuses a resume
+    /// without `--index` whose interrupted run had one, and an index that is an input.
+    fn check(options: &RunOptions, inputs: &[PathBuf]) -> Result<Option<Self>> {
+        if let Some(db) = &options.index {
+            let path = Path::new(db);
+            if !db.starts_with("postgres") && is_input(path, inputs) {
+                return Err(Error::Invalid(format!(
+                    "--index {db} is also an input: claimlink never overwrites its input; \
+                     choose another index file"
+                )));
+            }
+        }
+        let Some(output) = &options.output else {
+            return Ok(None);
+        };
+        let mut name = part_path(output).into_os_string();
+        name.push(".index");
+        let marker = IndexMarker {
+            path: PathBuf::from(name),
+            db: options.index.as_deref().map(display_db),
+        };
+        if options.resume && options.index.is_none() {
+            if let Ok(earlier) = std::fs::read_to_string(&marker.path) {
+                return Err(Error::Invalid(format!(
+                    "cannot resume without --index: the interrupted run also loaded the index \
+                     {}; pass --index again so the lines it kept are indexed too, or remove {} \
+                     to resume without an index",
+                    earlier.trim(),
+                    marker.path.display()
+                )));
+            }
+        }
+        Ok(Some(marker))
+    }
+
+    /// Notes the run's index (or, without one, removes an old note).
+    fn write(&self) -> Result<()> {
+        match &self.db {
+            Some(db) => std::fs::write(&self.path, format!("{db}\n"))
+                .map_err(|e| Error::write(&self.path, e)),
+            None => {
+                let _ = std::fs::remove_file(&self.path);
+                Ok(())
+            }
+        }
+    }
+
+    /// The run is finished: nothing left to resume.
+    fn remove(self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// The id the output line of an item carries.
@@ -179,7 +294,7 @@ fn write_batch(
     batch: &mut Vec<Item>,
     sink: &mut Sink,
     summary: &mut RunSummary,
-    mut index: Option<&mut crate::index::live::RunIndex>,
+    mut index: Option<&mut RunIndex>,
 ) -> Result<()> {
     if batch.is_empty() {
         return Ok(());

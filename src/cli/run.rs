@@ -1,7 +1,9 @@
 //! `claimlink run` and `claimlink bench`: the pipeline over a stream of articles.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::Result;
 
@@ -13,17 +15,26 @@ use super::args::{BenchArgs, RunArgs};
 
 /// Annotates the inputs; exit 1 when some lines were errors.
 pub fn run_command(args: RunArgs) -> Result<ExitCode> {
-    let pipeline = args.model.pipeline_with(Options {
-        with_text: args.with_text,
-        ..args.batching.options()
-    })?;
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
         args.inputs.clone()
     };
+    if inputs.iter().any(|p| p.as_os_str() == "-") && std::io::stdin().is_terminal() {
+        eprintln!(
+            "claimlink: reading articles from standard input, one JSON object per line \
+             ({{\"id\": ..., \"text\": ...}}); end with Ctrl-D, or pass files: \
+             claimlink run FILE... (see --help)"
+        );
+    }
+    let started = Instant::now();
+    let pipeline = args.model.pipeline_with(Options {
+        with_text: args.with_text,
+        ..args.batching.options()
+    })?;
+    let load_seconds = started.elapsed().as_secs_f64();
     let output = args.output.clone().filter(|p| p.as_os_str() != "-");
-    let summary = run(
+    let mut summary = run(
         &pipeline,
         &RunOptions {
             inputs,
@@ -35,6 +46,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
             index: args.index.clone(),
         },
     )?;
+    summary.load_seconds = Some(load_seconds);
     for warning in &summary.warnings {
         eprintln!("claimlink: warning: {warning}");
     }

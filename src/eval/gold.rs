@@ -187,6 +187,41 @@ impl GoldRecord {
     }
 }
 
+impl GoldRecord {
+    /// Every span is a non-empty range (start < end) and, when the record has its text,
+    /// ends within it; the error names the field (`claims[2].quote`) and the numbers.
+    pub fn check_spans(&self) -> std::result::Result<(), String> {
+        let length = self.text.as_ref().map(|t| t.chars().count());
+        let check = |field: String, start: usize, end: usize| {
+            if start >= end {
+                return Err(format!(
+                    "{field}: start {start} is not before end {end} (offsets are code \
+                     points, start inclusive, end exclusive)"
+                ));
+            }
+            match length {
+                Some(length) if end > length => Err(format!(
+                    "{field}: end {end} is past the end of the text ({length} code points)"
+                )),
+                _ => Ok(()),
+            }
+        };
+        for (i, e) in self.entities.iter().flatten().enumerate() {
+            check(format!("entities[{i}]"), e.start, e.end)?;
+        }
+        for (i, c) in self.claims.iter().flatten().enumerate() {
+            check(format!("claims[{i}].quote"), c.quote.start, c.quote.end)?;
+            if let Some(Some(cue)) = c.cue {
+                check(format!("claims[{i}].cue"), cue.start, cue.end)?;
+            }
+        }
+        for (i, t) in self.targets.iter().flatten().enumerate() {
+            check(format!("targets[{i}]"), t.start, t.end)?;
+        }
+        Ok(())
+    }
+}
+
 /// The compiled gold schema.
 fn validator() -> Result<jsonschema::Validator> {
     let schema: serde_json::Value = serde_json::from_str(GOLD_SCHEMA)
@@ -255,6 +290,9 @@ pub fn read_gold(path: &Path) -> Result<Vec<GoldRecord>> {
         let record: GoldRecord = serde_json::from_value(value)
             .map_err(|e| data_error(path, line, format!("not a gold record: {e}")))?;
         unique_id(&mut ids, &record.id, path, line)?;
+        record
+            .check_spans()
+            .map_err(|message| data_error(path, line, message))?;
         records.push(record);
     }
     if records.is_empty() {
@@ -318,5 +356,23 @@ mod tests {
         assert!(!v.is_valid(
             &serde_json::json!({"id": "a", "entities": [{"start": 0, "end": 1, "label": "PERSON"}]})
         ));
+    }
+
+    #[test]
+    fn spans_past_the_text_or_backwards_are_refused_naming_the_field() {
+        let past = parse(r#"{"id":"a","text":"abc","claims":[{"quote":{"start":1,"end":9}}]}"#);
+        let err = past.check_spans().expect_err("past the end");
+        assert!(
+            err.contains("claims[0].quote") && err.contains("3 code points"),
+            "{err}"
+        );
+        let backwards = parse(r#"{"id":"a","entities":[{"start":0,"end":2},{"start":5,"end":4}]}"#);
+        let err = backwards.check_spans().expect_err("start after end");
+        assert!(
+            err.contains("entities[1]") && err.contains("start 5"),
+            "{err}"
+        );
+        let fine = parse(r#"{"id":"a","text":"abc","targets":[{"start":0,"end":3}]}"#);
+        assert!(fine.check_spans().is_ok());
     }
 }

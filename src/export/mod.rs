@@ -19,9 +19,10 @@ use sha2::{Digest, Sha256};
 
 use crate::index::input::{lines, Line};
 use crate::index::{IndexError, Rows, Unit};
+use crate::io::write::OutputFile;
 use crate::record::Record;
 pub use table::Table;
-use write::{AtomicFile, Csv, Parquet, RowWriter};
+use write::{Csv, Parquet, RowWriter};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -66,8 +67,8 @@ pub struct ExportArgs {
     /// The table to write, for csv and parquet (see --help for the columns).
     #[arg(long, value_enum, required_if_eq_any = [("format", "csv"), ("format", "parquet")])]
     pub table: Option<Table>,
-    /// Write here instead of stdout, atomically: into a temporary file beside it, renamed
-    /// over it once complete.
+    /// Write here instead of stdout, atomically: into OUTPUT.part, renamed over OUTPUT once
+    /// complete (removed if the export fails). Refused when it is one of the inputs.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
     /// Index name in the action lines (es-bulk) or the template's pattern (es-mapping).
@@ -250,6 +251,9 @@ pub enum ExportError {
     /// The Parquet writer failed.
     #[error("writing Parquet: {0}")]
     Parquet(#[from] parquet::errors::ParquetError),
+    /// The output file cannot be used or written (it is an input, a folder, ...).
+    #[error(transparent)]
+    Output(#[from] crate::Error),
 }
 
 impl ExportError {
@@ -298,12 +302,12 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
         ));
     }
     let target = match &args.output {
-        Some(path) if !to_stdout => Some(AtomicFile::create(path)?),
+        Some(path) if !to_stdout => Some(OutputFile::create(path, &args.inputs)?),
         _ => None,
     };
     let stream = || -> Result<Box<dyn Write>, ExportError> {
         Ok(match &target {
-            Some(file) => Box::new(std::io::BufWriter::new(file.file()?)),
+            Some(file) => Box::new(std::io::BufWriter::new(file.handle()?)),
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         })
     };
@@ -329,7 +333,7 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
         (Format::Csv | Format::Parquet, Some(table)) => {
             let columns = table.columns();
             let mut writer: Box<dyn RowWriter> = match (args.format, &target) {
-                (Format::Parquet, Some(file)) => Box::new(Parquet::new(file.file()?, &columns)?),
+                (Format::Parquet, Some(file)) => Box::new(Parquet::new(file.handle()?, &columns)?),
                 _ => Box::new(Csv::new(stream()?, &columns)?),
             };
             each_record(&args.inputs, &mut skipped, |record| {

@@ -1,11 +1,9 @@
-//! Where an export goes and in what encoding: stdout or a file written atomically (a
-//! temporary file beside it, renamed over it only once complete, so a reader never sees half
-//! a table and a failed export leaves any earlier file in place); CSV rows or Parquet row
-//! groups.
+//! The encodings an export writes rows in: CSV rows or Parquet row groups (where they
+//! go, and how atomically, is `io::write::OutputFile`'s job).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use parquet::basic::Compression;
@@ -16,60 +14,6 @@ use parquet::schema::parser::parse_message_type;
 
 use super::table::{Cell, Kind};
 use super::ExportError;
-
-/// A file being written under a temporary name in its final folder.
-pub struct AtomicFile {
-    path: PathBuf,
-    temp: PathBuf,
-    file: Option<File>,
-}
-
-impl AtomicFile {
-    pub fn create(path: &Path) -> Result<Self, ExportError> {
-        let name = path
-            .file_name()
-            .ok_or_else(|| ExportError::Usage(format!("-o {}: not a file name", path.display())))?;
-        let mut temp_name = std::ffi::OsString::from(".");
-        temp_name.push(name);
-        temp_name.push(format!(".tmp-{}", std::process::id()));
-        let temp = path.with_file_name(temp_name);
-        let file = File::create(&temp).map_err(|e| ExportError::io(&temp, e))?;
-        Ok(AtomicFile {
-            path: path.to_path_buf(),
-            temp,
-            file: Some(file),
-        })
-    }
-
-    /// The open file, to write through.
-    pub fn file(&self) -> Result<File, ExportError> {
-        let file = self.file.as_ref().ok_or_else(|| {
-            ExportError::Usage(format!("{} is already closed", self.path.display()))
-        })?;
-        file.try_clone().map_err(|e| ExportError::io(&self.temp, e))
-    }
-
-    /// Flushes the file to disk and gives it its name.
-    pub fn commit(mut self) -> Result<(), ExportError> {
-        if let Some(file) = self.file.take() {
-            file.sync_all()
-                .map_err(|e| ExportError::io(&self.temp, e))?;
-        }
-        std::fs::rename(&self.temp, &self.path).map_err(|e| {
-            let _ = std::fs::remove_file(&self.temp);
-            ExportError::io(&self.path, e)
-        })
-    }
-}
-
-impl Drop for AtomicFile {
-    /// Not committed: the temporary file goes.
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.temp);
-        }
-    }
-}
 
 /// Rows of one table in one encoding.
 pub trait RowWriter {

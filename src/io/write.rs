@@ -1,7 +1,10 @@
-//! Output: stdout, a device or pipe written directly, or a regular file written as
-//! `FILE.part` and renamed into place when the run finishes, so `FILE` is never
-//! half-written. Whole lines only: each line goes out in one write after the line before it
-//! is complete. Nothing that is an input is ever truncated, replaced or removed.
+//! Output rules shared by every command that writes a file (`run`, `export`, `report`):
+//! stdout, a device or pipe written directly, or a regular file written as `FILE.part` and
+//! renamed into place when complete, so `FILE` is never half-written; a link is followed
+//! and its target replaced, the link kept. An output that is an input, or a link to one,
+//! is refused before anything is created, and nothing that is an input is ever truncated,
+//! replaced or removed. Errors name the user's path, not the `.part` file. `run`'s lines
+//! are whole: each goes out in one write after the line before it is complete.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -50,15 +53,8 @@ impl Sink {
         Ok(match target(path, inputs)? {
             Target::Direct(dest) => Self::direct(&dest)?,
             Target::Part { dest, part } => {
-                if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-                }
-                // A link left at `.part` is replaced, never followed.
-                if std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_symlink()) {
-                    std::fs::remove_file(&part).map_err(|e| Error::write(&part, e))?;
-                }
-                let file = File::create(&part).map_err(|e| Error::write(&part, e))?;
-                Self::part(file, part, dest)
+                let file = create_part(path, &dest, &part)?;
+                Self::part(file, part, dest, path)
             }
         })
     }
@@ -74,6 +70,7 @@ impl Sink {
         inputs: &[PathBuf],
         expected: &mut dyn Iterator<Item = ExpectedId>,
     ) -> Result<(Self, usize)> {
+        let shown = path;
         let (dest, part) = match target(path, inputs)? {
             Target::Part { dest, part } => (dest, part),
             Target::Direct(dest) => {
@@ -90,10 +87,18 @@ impl Sink {
         let file = OpenOptions::new()
             .append(true)
             .open(&part)
-            .map_err(|e| Error::write(&part, e))?;
+            .map_err(|e| Error::write(shown, e))?;
         // Append mode: after the cut, every write lands at the (new) end.
-        file.set_len(keep).map_err(|e| Error::write(&part, e))?;
-        Ok((Self::part(file, part, dest), done))
+        file.set_len(keep).map_err(|e| Error::write(shown, e))?;
+        Ok((Self::part(file, part, dest, shown), done))
+    }
+
+    /// The `.part` file lines go to before the rename (`None`: stdout or a device).
+    pub fn part_file(&self) -> Option<&Path> {
+        match &self.out {
+            Out::Part { part, .. } => Some(part),
+            _ => None,
+        }
     }
 
     fn direct(dest: &Path) -> Result<Self> {
@@ -107,9 +112,9 @@ impl Sink {
         })
     }
 
-    fn part(file: File, part: PathBuf, dest: PathBuf) -> Self {
+    fn part(file: File, part: PathBuf, dest: PathBuf, shown: &Path) -> Self {
         Sink {
-            name: part.clone(),
+            name: shown.to_path_buf(),
             out: Out::Part {
                 file: BufWriter::with_capacity(1 << 20, file),
                 part,
@@ -151,20 +156,110 @@ impl Sink {
             Out::Part { file, part, dest } => {
                 let file = file
                     .into_inner()
-                    .map_err(|e| Error::write(&part, e.into_error()))?;
-                file.sync_all().map_err(|e| Error::write(&part, e))?;
-                drop(file);
-                std::fs::rename(&part, &dest).map_err(|e| Error::write(&dest, e))?;
-                // The rename itself is durable once the folder is synced.
-                if let Some(dir) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    if let Ok(dir) = File::open(dir) {
-                        let _ = dir.sync_all();
-                    }
-                }
-                Ok(Some(dest))
+                    .map_err(|e| Error::write(&self.name, e.into_error()))?;
+                commit(file, &part, &dest, &self.name)?;
+                Ok(Some(self.name))
             }
         }
     }
+}
+
+/// A file `export` or `report` writes whole, under `run`'s rules: refused when it is an
+/// input; a regular file is written as `FILE.part` and renamed into place by `commit`,
+/// and dropping it uncommitted removes the `.part` file, so a failed command leaves any
+/// earlier `FILE` as it was and nothing beside it; a device or pipe is written directly.
+pub struct OutputFile {
+    file: Option<File>,
+    /// The path as the user gave it, for messages.
+    shown: PathBuf,
+    /// `Some((part, dest))` when written through a `.part` file.
+    rename: Option<(PathBuf, PathBuf)>,
+}
+
+impl OutputFile {
+    /// Opens `path` for writing; refuses a folder and any path that is one of `inputs`.
+    pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<Self> {
+        let (file, rename) = match target(path, inputs)? {
+            Target::Direct(dest) => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(&dest)
+                    .map_err(|e| Error::write(path, e))?;
+                (file, None)
+            }
+            Target::Part { dest, part } => (create_part(path, &dest, &part)?, Some((part, dest))),
+        };
+        Ok(OutputFile {
+            file: Some(file),
+            shown: path.to_path_buf(),
+            rename,
+        })
+    }
+
+    /// A handle to write through (buffer it; flush before `commit`).
+    pub fn handle(&self) -> Result<File> {
+        let file = self
+            .file
+            .as_ref()
+            .ok_or_else(|| Error::Invalid(format!("{} is already closed", self.shown.display())))?;
+        file.try_clone().map_err(|e| Error::write(&self.shown, e))
+    }
+
+    /// The path as the user gave it.
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    /// Syncs the file and gives it its name.
+    pub fn commit(mut self) -> Result<PathBuf> {
+        let file = self
+            .file
+            .take()
+            .ok_or_else(|| Error::Invalid(format!("{} is already closed", self.shown.display())))?;
+        if let Some((part, dest)) = self.rename.take() {
+            if let Err(e) = commit(file, &part, &dest, &self.shown) {
+                let _ = std::fs::remove_file(&part);
+                return Err(e);
+            }
+        }
+        Ok(self.shown.clone())
+    }
+}
+
+impl Drop for OutputFile {
+    /// Not committed: the `.part` file goes.
+    fn drop(&mut self) {
+        if let Some((part, _)) = self.rename.take() {
+            let _ = std::fs::remove_file(part);
+        }
+    }
+}
+
+/// Creates the `.part` file of `dest` (and its folder), replacing a link left there; errors
+/// name `shown`, the user's path.
+fn create_part(shown: &Path, dest: &Path, part: &Path) -> Result<File> {
+    if let Some(parent) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::write(shown, e))?;
+    }
+    // A link left at `.part` is replaced, never followed.
+    if std::fs::symlink_metadata(part).is_ok_and(|m| m.file_type().is_symlink()) {
+        std::fs::remove_file(part).map_err(|e| Error::write(shown, e))?;
+    }
+    File::create(part).map_err(|e| Error::write(shown, e))
+}
+
+/// Syncs `file` (the `.part` of `dest`) and renames it onto `dest`, durably.
+fn commit(file: File, part: &Path, dest: &Path, shown: &Path) -> Result<()> {
+    file.sync_all().map_err(|e| Error::write(shown, e))?;
+    drop(file);
+    std::fs::rename(part, dest).map_err(|e| Error::write(shown, e))?;
+    // The rename itself is durable once the folder is synced.
+    if let Some(dir) = dest.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(())
 }
 
 /// The id an output line must carry at one position: an article's id, or, for an input
@@ -225,6 +320,48 @@ fn quoted(id: &Option<String>) -> String {
     id.as_ref().map_or("no id".into(), |id| format!("{id:?}"))
 }
 
+/// Checks that `-o path` can be written under these rules (not a folder, not an input),
+/// creating nothing: for commands that must refuse before they create anything else.
+pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    target(path, inputs).map(|_| ())
+}
+
+/// Whether `path` is one of `inputs`: the same file through any symbolic or hard link.
+pub fn is_input(path: &Path, inputs: &[PathBuf]) -> bool {
+    let Some(candidate) = file_identity(path) else {
+        return false;
+    };
+    inputs
+        .iter()
+        .any(|input| file_identity(input) == Some(candidate))
+}
+
+/// What makes a file itself whatever its name: device and inode on Unix.
+fn file_identity(path: &Path) -> Option<(u64, u64)> {
+    // `-` is stdin, which may be a file redirected in (`< in.jsonl`).
+    let path = if path.as_os_str() == "-" {
+        Path::new("/dev/stdin")
+    } else {
+        path
+    };
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        std::fs::canonicalize(path).ok().map(|p| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            p.hash(&mut h);
+            (0, h.finish())
+        })
+    }
+}
+
 /// Decides where `-o path` writes, refusing a folder and any path that is an input.
 fn target(path: &Path, inputs: &[PathBuf]) -> Result<Target> {
     let dest = resolve_link(path);
@@ -235,15 +372,7 @@ fn target(path: &Path, inputs: &[PathBuf]) -> Result<Target> {
             path.display()
         )));
     }
-    let is_input = |candidate: &Path| {
-        let Ok(candidate) = std::fs::canonicalize(candidate) else {
-            return false;
-        };
-        inputs
-            .iter()
-            .any(|input| std::fs::canonicalize(input).is_ok_and(|i| i == candidate))
-    };
-    if is_input(&dest) {
+    if is_input(&dest, inputs) {
         return Err(Error::Invalid(format!(
             "output {} is also an input: claimlink never overwrites its input; choose another -o",
             path.display()
@@ -253,7 +382,7 @@ fn target(path: &Path, inputs: &[PathBuf]) -> Result<Target> {
         return Ok(Target::Direct(dest));
     }
     let part = part_path(&dest);
-    if is_input(&part) {
+    if is_input(&part, inputs) {
         return Err(Error::Invalid(format!(
             "{} is an input, and claimlink writes its output there before renaming it to {}: \
              choose another -o, or rename that input",

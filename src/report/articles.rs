@@ -80,6 +80,10 @@ fn article(r: &Record, gold: Option<&GoldRecord>, texts: &BTreeMap<String, Strin
                 "e": c.quote.end,
                 "kind": c.kind,
                 "speaker": c.speaker.as_ref().map(|s| &s.name),
+                "title": c.speaker.as_ref().and_then(|s| s.title.as_ref()).map(|t| &t.text),
+                "org": (c.speaker.as_ref().and_then(|s| s.affiliation.as_ref()))
+                    .map(|a| &a.name)
+                    .filter(|org| c.speaker.as_ref().is_none_or(|s| &s.name != *org)),
                 "target": c.target.as_ref().map(|t| &t.name),
                 "source": c.source.as_ref().map(|s| &s.name),
                 "cue": c.cue.as_ref().map(|c| &c.text),

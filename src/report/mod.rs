@@ -13,6 +13,7 @@ mod articles;
 mod overview;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::eval::gold::{read_gold, GoldRecord};
+use crate::io::write::OutputFile;
 use crate::record::Record;
 
 const SCRIPT: &str = include_str!("page.js");
@@ -37,7 +39,7 @@ pub struct ReportArgs {
     /// The input JSONL (`{"id", "text"}` per line), for records written without text.
     #[arg(long)]
     pub articles: Option<PathBuf>,
-    /// The HTML file to write.
+    /// The HTML file to write (atomically, via OUTPUT.part; never one of the inputs).
     #[arg(short, long)]
     pub output: PathBuf,
 }
@@ -180,6 +182,13 @@ pub fn render(
 
 /// Writes the report; exit 0.
 pub fn report_command(args: &ReportArgs) -> Result<ExitCode> {
+    let inputs: Vec<PathBuf> = [Some(&args.pred), args.gold.as_ref(), args.articles.as_ref()]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    // Refused (an input, a folder) before anything is read; removed if anything fails.
+    let out = OutputFile::create(&args.output, &inputs)?;
     let (records, errors) = read_records(&args.pred)?;
     let gold = args.gold.as_deref().map(read_gold).transpose()?;
     let texts = match &args.articles {
@@ -187,15 +196,10 @@ pub fn report_command(args: &ReportArgs) -> Result<ExitCode> {
         None => BTreeMap::new(),
     };
     let html = render(&records, errors, gold.as_deref(), &texts);
-    let part = args.output.with_extension("html.part");
-    std::fs::write(&part, html).map_err(|e| Error::Write {
-        path: part.clone(),
-        source: e,
-    })?;
-    std::fs::rename(&part, &args.output).map_err(|e| Error::Write {
-        path: args.output.clone(),
-        source: e,
-    })?;
+    let mut file = out.handle()?;
+    file.write_all(html.as_bytes())
+        .map_err(|e| Error::write(&args.output, e))?;
+    out.commit()?;
     Ok(ExitCode::SUCCESS)
 }
 

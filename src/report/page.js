@@ -109,7 +109,9 @@
   function claimItem(c) {
     var li = el("li", "sent-" + (c.sent || "none") + (c.fp ? " fp" : ""));
     li.setAttribute("data-for-claim", c.id);
-    li.appendChild(el("b", "", (c.speaker || "unknown speaker") + " \u2192 " + (c.target || "no target")));
+    var role = [c.title, c.org].filter(function (x) { return x; }).join(", ");
+    li.appendChild(el("b", "", (c.speaker || "unknown speaker") + (role ? " (" + role + ")" : "") +
+      " \u2192 " + (c.target || "no target")));
     if (c.cue) li.appendChild(el("span", "cue", " cue \u201c" + c.cue + "\u201d"));
     if (c.source) li.appendChild(el("span", "src", " via " + c.source));
     li.appendChild(el("span", "sent", " " + (c.sent || "no sentiment")));
