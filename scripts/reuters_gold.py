@@ -20,7 +20,8 @@ A surface may end in `<` (nearest occurrence before the quote), `>` (nearest aft
 `@k` (k-th occurrence in the text). Defaults: speaker and cue: an occurrence outside quotes
 starting within 40 code points after the quote (the usual `"...," X said`), else the one
 nearest the quote; affiliation mention: the occurrence outside quotes nearest the quote; title: the one nearest the speaker span;
-target mention: inside the quote when it occurs there, else nearest outside quotes;
+target mention: inside the quote when it occurs there, else nearest outside quotes (`~-`: none,
+when the organisation is named only inside another quote);
 organisation mention: first in its paragraph outside quotes, else first inside.
 Prints no data-set text except, on a failure, the note line that failed.
 """
@@ -148,7 +149,9 @@ def build(doc_id, lines, art):
                     raise NoteError("target without /c or /i")
                 surface, mode, _ = parse_surface(mention)
                 in_q = [o for o in occurrences(text, surface) if qs <= o[0] and o[1] <= qe]
-                if in_q and mode is None:
+                if mention == "-":
+                    m = None
+                elif in_q and mode is None:
                     m = {"start": in_q[0][0], "end": in_q[0][1]}
                 else:
                     m = resolve(text, mention, ref, all_quotes)
