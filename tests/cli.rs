@@ -659,6 +659,62 @@ fn eval_business_refuses_an_empty_gold_file() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("no documents"));
 }
 
+/// A JSONL data file of one article and a gold line for it by id, in split `split`.
+fn business_by_id(dir: &std::path::Path, split: &str) -> std::path::PathBuf {
+    use sha2::Digest;
+    let text = "\"Sales will rise,\" said Ann Lee, an analyst at Contoso.";
+    std::fs::create_dir_all(dir.join("news")).expect("data dir");
+    let article = serde_json::json!({"id": "n-1", "title": "t", "text": text});
+    std::fs::write(dir.join("news/articles.jsonl"), format!("{article}\n")).expect("data");
+    let line = serde_json::json!({
+        "id": "n-1", "file": "news/articles.jsonl",
+        "text_sha256": format!("{:x}", sha2::Sha256::digest(text.as_bytes())),
+        "split": split,
+        "claims": [{"quote": {"start": 1, "end": 17}, "speaker": {"start": 24, "end": 31},
+                    "title": {"start": 36, "end": 43},
+                    "affiliation": {"name": "Contoso", "mention": {"start": 47, "end": 54}},
+                    "target": null, "cue": {"start": 19, "end": 23}, "shape": "apposition"}],
+        "organisations": [{"paragraph": {"start": 0, "end": 55}, "name": "Contoso",
+                           "mention": {"start": 47, "end": 54}, "kind": "company",
+                           "sentiment": "neutral"}]
+    });
+    let path = dir.join("gold-by-id.jsonl");
+    std::fs::write(&path, format!("{line}\n")).expect("gold");
+    path
+}
+
+#[test]
+fn eval_business_reads_articles_by_id_and_scores_one_split() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let gold = business_by_id(dir.path(), "train");
+    let args = |split: &str| {
+        vec![
+            "eval".to_string(),
+            "business".into(),
+            "--gold".into(),
+            gold.to_str().expect("utf-8").into(),
+            "--data".into(),
+            dir.path().to_str().expect("utf-8").into(),
+            "--split".into(),
+            split.into(),
+        ]
+    };
+    let output = claimlink(&args("train"), None);
+    assert_success(&output);
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("split train, 1 documents"), "{table}");
+    let row = (table.lines())
+        .find(|l| l.starts_with("quote overlap"))
+        .expect("quote row");
+    let counts: Vec<&str> = row.split_whitespace().rev().take(3).collect();
+    assert_eq!(counts, ["0", "0", "1"], "{table}");
+    // The default split is dev, which this gold does not have.
+    let output = claimlink(&args("dev"), None);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no documents in split dev"), "{stderr}");
+}
+
 /// One article's record, run with `--companies FILE` when a knowledge base is given.
 fn record_with_companies(text: &str, companies: Option<&std::path::Path>) -> serde_json::Value {
     let line = serde_json::json!({"id": "t", "text": text}).to_string();

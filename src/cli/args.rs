@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use claimlink::eval::business::Split;
 use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
 use claimlink::model::precision::Precision;
 use claimlink::models::ModelPaths;
@@ -199,6 +200,23 @@ impl PrecisionArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+pub enum SplitArg {
+    Dev,
+    Train,
+    All,
+}
+
+impl From<SplitArg> for Split {
+    fn from(split: SplitArg) -> Self {
+        match split {
+            SplitArg::Dev => Split::Dev,
+            SplitArg::Train => Split::Train,
+            SplitArg::All => Split::All,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 pub enum MarkupArg {
     Markdown,
     Plain,
@@ -251,14 +269,18 @@ pub enum EvalCommand {
         model: PipelineArgs,
     },
     /// Direct quotes in business news with speaker, affiliation and target company, on
-    /// the project's own dev set (texts rebuilt from the data folder, hashes checked).
+    /// the project's own gold sets (texts rebuilt from the data folder, hashes checked).
     Business {
-        /// Gold JSONL of ids and offsets, e.g. gold/business-quotes-dev.jsonl
+        /// Gold JSONL of ids and offsets, e.g. gold/business-quotes-dev.jsonl or
+        /// gold/business-quotes-reuters-2006-2013.jsonl
         #[arg(long)]
         gold: PathBuf,
         /// Folder the gold's `file` paths are relative to.
         #[arg(long, default_value = "../shared/data")]
         data: PathBuf,
+        /// Documents to score by their `split` (a gold line without one is dev).
+        #[arg(long, value_enum, default_value_t = SplitArg::Dev)]
+        split: SplitArg,
         /// Print one JSON metrics object instead of the table.
         #[arg(long)]
         json: bool,

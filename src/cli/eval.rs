@@ -55,13 +55,14 @@ pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
         EvalCommand::Business {
             gold,
             data,
+            split,
             json,
             model,
         } => {
             // The gold and its texts are checked before the models load.
-            let docs = gold_texts(&gold, &data)?;
+            let docs = gold_texts(&gold, &data, split.into())?;
             let pipeline = model.pipeline(Markup::Plain)?;
-            let eval = eval_business(&pipeline, &docs)?;
+            let eval = eval_business(&pipeline, &docs, split.into())?;
             pick(json, || eval.report(&gold), || eval.to_json(&gold))
         }
         EvalCommand::Ner { gold, json, model } => {

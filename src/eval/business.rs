@@ -2,10 +2,13 @@
 //! and target company, against the project's own dev set (`gold/business-quotes-dev.jsonl`,
 //! its guide in `gold/README.md`).
 //!
-//! Reads: the gold JSONL (one line per CoNLL document: `doc`, `file`, `text_sha256`,
-//! `claims`), the CoNLL files it names under the data folder (texts are rebuilt exactly as
-//! `eval ner` builds them and checked against the hash, so no data-set text lives in the
-//! project), and runs the real pipeline (`Pipeline::annotate`, plain markup) on them.
+//! Reads: the gold JSONL (one line per document: `doc` (a CoNLL document index) or `id`
+//! (an article id in a JSONL data file such as `reuters-2006-2013/articles.jsonl`),
+//! `file`, `text_sha256`, `claims`, optionally `split`), the files it names under the data
+//! folder (CoNLL texts are rebuilt exactly as `eval ner` builds them, JSONL texts are the
+//! article's `text`; each is checked against the hash, so no data-set text lives in the
+//! project), keeps the documents of the asked split (a line without `split` is dev), and
+//! runs the real pipeline (`Pipeline::annotate`, plain markup) on them.
 //! Writes: `BusinessScores`.
 //!
 //! Scores: direct claims matched one-to-one to gold quotes by overlap (largest first);
@@ -82,35 +85,109 @@ impl GoldClaim {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct GoldDoc {
-    pub doc: usize,
+    /// The document's 0-based index in a CoNLL file (`gold/business-quotes-dev.jsonl`).
+    #[serde(default)]
+    pub doc: Option<usize>,
+    /// The article's `id` in a JSONL data file (`gold/business-quotes-reuters-2006-2013.jsonl`).
+    #[serde(default)]
+    pub id: Option<String>,
     pub file: String,
     pub text_sha256: String,
+    /// `train` or `dev`; absent means dev (the CoNLL set is a dev set).
+    #[serde(default)]
+    pub split: Option<String>,
     pub claims: Vec<GoldClaim>,
 }
 
-/// Reads the gold JSONL; refuses a file without documents.
-pub fn read_gold(path: &Path) -> Result<Vec<GoldDoc>> {
+impl GoldDoc {
+    /// How messages name the document: `doc 115 of conll2003/train.txt` or the article id.
+    pub fn label(&self) -> String {
+        match (&self.id, self.doc) {
+            (Some(id), _) => format!("{id} of {}", self.file),
+            (None, Some(d)) => format!("doc {d} of {}", self.file),
+            (None, None) => format!("a document of {}", self.file),
+        }
+    }
+
+    /// The id given to the pipeline's article.
+    fn article_id(&self) -> String {
+        match (&self.id, self.doc) {
+            (Some(id), _) => id.clone(),
+            (None, d) => format!("{}#{}", self.file, d.unwrap_or_default()),
+        }
+    }
+}
+
+/// Which documents of a gold file are scored (`--split`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Split {
+    /// Documents marked `dev`, and those with no `split` (default).
+    #[default]
+    Dev,
+    /// Documents marked `train`.
+    Train,
+    /// Every document.
+    All,
+}
+
+impl Split {
+    pub fn name(self) -> &'static str {
+        match self {
+            Split::Dev => "dev",
+            Split::Train => "train",
+            Split::All => "all",
+        }
+    }
+
+    fn keeps(self, doc: &GoldDoc) -> bool {
+        match self {
+            Split::All => true,
+            Split::Dev => matches!(doc.split.as_deref(), None | Some("dev")),
+            Split::Train => doc.split.as_deref() == Some("train"),
+        }
+    }
+}
+
+/// Reads the gold JSONL with each document's line number; refuses a file without
+/// documents, a line naming neither or both of `doc` and `id`, and an unknown split.
+pub fn read_gold(path: &Path) -> Result<Vec<(usize, GoldDoc)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut docs = Vec::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let doc: GoldDoc = serde_json::from_str(line).map_err(|e| Error::Data {
+        let fail = |message: String| Error::Data {
             path: path.to_path_buf(),
             line: n + 1,
-            message: format!("not a gold document line ({e})"),
-        })?;
+            message,
+        };
+        let doc: GoldDoc = serde_json::from_str(line)
+            .map_err(|e| fail(format!("not a gold document line ({e})")))?;
+        if doc.doc.is_some() == doc.id.is_some() {
+            return Err(fail(
+                "a gold document names either `doc` (a CoNLL index) or `id` (an article id), \
+                 not both or neither"
+                    .into(),
+            ));
+        }
+        if let Some(split) = doc
+            .split
+            .as_deref()
+            .filter(|s| !matches!(*s, "dev" | "train"))
+        {
+            return Err(fail(format!("split {split:?} is not \"dev\" or \"train\"")));
+        }
         docs.push((n + 1, doc));
     }
     if docs.is_empty() {
         return Err(Error::Invalid(format!(
             "{} holds no documents: expected one JSON line per document \
-             ({{\"doc\", \"file\", \"text_sha256\", \"claims\"}}), see gold/README.md",
+             ({{\"doc\" or \"id\", \"file\", \"text_sha256\", \"claims\"}}), see gold/README.md",
             path.display()
         )));
     }
-    Ok(docs.into_iter().map(|(_, d)| d).collect())
+    Ok(docs)
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -127,9 +204,9 @@ pub fn check_text(doc: &GoldDoc, text: &str, gold_path: &Path, line: usize) -> R
     };
     if sha256_hex(text) != doc.text_sha256 {
         return Err(fail(format!(
-            "doc {} of {}: text_sha256 does not match the rebuilt text (another version \
+            "{}: text_sha256 does not match the rebuilt text (another version \
              of the data set, or a changed text builder)",
-            doc.doc, doc.file
+            doc.label()
         )));
     }
     let len = text.chars().count();
@@ -149,8 +226,10 @@ pub fn check_text(doc: &GoldDoc, text: &str, gold_path: &Path, line: usize) -> R
             .find(|r| r.start >= r.end || r.end > len)
         {
             return Err(fail(format!(
-                "doc {} claim {k}: span {}..{} is empty or outside the text ({len} characters)",
-                doc.doc, bad.start, bad.end
+                "{} claim {k}: span {}..{} is empty or outside the text ({len} characters)",
+                doc.label(),
+                bad.start,
+                bad.end
             )));
         }
     }
@@ -473,6 +552,8 @@ impl BusinessScores {
 
 pub struct BusinessEval {
     pub scores: BusinessScores,
+    /// The documents scored (`--split`).
+    pub split: Split,
     pub seconds: f64,
 }
 
@@ -482,6 +563,7 @@ impl BusinessEval {
         serde_json::json!({
             "eval": "business",
             "gold": gold.display().to_string(),
+            "split": self.split.name(),
             "seconds": self.seconds,
             "scores": self.scores.to_json(),
         })
@@ -491,8 +573,9 @@ impl BusinessEval {
     /// the table.
     pub fn report(&self, gold: &Path) -> String {
         format!(
-            "eval business: {} ({} documents, {:.1} s)\n{}",
+            "eval business: {} (split {}, {} documents, {:.1} s)\n{}",
             gold.display(),
+            self.split.name(),
             self.scores.documents,
             self.seconds,
             self.scores.table()
@@ -500,46 +583,98 @@ impl BusinessEval {
     }
 }
 
-/// Rebuilds the gold documents' texts from `data`, checking each against its hash.
-pub fn gold_texts(gold_path: &Path, data: &Path) -> Result<Vec<(GoldDoc, String)>> {
+/// The texts of a JSONL data file (`{"id", "text", ...}` per line) by id.
+fn jsonl_texts(path: &Path) -> Result<HashMap<String, String>> {
+    #[derive(Deserialize)]
+    struct Article {
+        id: String,
+        text: String,
+    }
+    let raw = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let mut texts = HashMap::new();
+    for (n, line) in raw.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let a: Article = serde_json::from_str(line).map_err(|e| Error::Data {
+            path: path.to_path_buf(),
+            line: n + 1,
+            message: format!("not an article line {{\"id\", \"text\"}} ({e})"),
+        })?;
+        texts.insert(a.id, a.text);
+    }
+    Ok(texts)
+}
+
+/// The gold documents of `split` with their texts, rebuilt from `data` and checked against
+/// their hashes: CoNLL documents by index, JSONL articles by id. Refuses a split with no
+/// documents.
+pub fn gold_texts(gold_path: &Path, data: &Path, split: Split) -> Result<Vec<(GoldDoc, String)>> {
     let docs = read_gold(gold_path)?;
     let tags = TagSet::conll();
-    let mut files: HashMap<String, Vec<ConllDocument>> = HashMap::new();
+    let mut conll_files: HashMap<String, Vec<ConllDocument>> = HashMap::new();
+    let mut jsonl_files: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut out = Vec::with_capacity(docs.len());
-    for (n, doc) in docs.into_iter().enumerate() {
-        if !files.contains_key(&doc.file) {
-            let path: PathBuf = data.join(&doc.file);
-            files.insert(doc.file.clone(), read_conll(&path)?);
-        }
-        let conll = files.get(&doc.file).map(Vec::as_slice).unwrap_or_default();
-        let Some(source) = conll.get(doc.doc) else {
-            return Err(Error::Data {
-                path: gold_path.to_path_buf(),
-                line: n + 1,
-                message: format!(
-                    "doc {} is out of range: {} has {} documents",
-                    doc.doc,
-                    data.join(&doc.file).display(),
-                    conll.len()
-                ),
-            });
+    for (line, doc) in docs.into_iter().filter(|(_, d)| split.keeps(d)) {
+        let fail = |message: String| Error::Data {
+            path: gold_path.to_path_buf(),
+            line,
+            message,
         };
-        let (text, _) = document_text(doc.doc, source, &tags);
-        check_text(&doc, &text, gold_path, n + 1)?;
+        let path: PathBuf = data.join(&doc.file);
+        let text = match (&doc.id, doc.doc) {
+            (Some(id), _) => {
+                if !jsonl_files.contains_key(&doc.file) {
+                    jsonl_files.insert(doc.file.clone(), jsonl_texts(&path)?);
+                }
+                let texts = &jsonl_files[&doc.file];
+                let Some(text) = texts.get(id) else {
+                    return Err(fail(format!("id {id} is not in {}", path.display())));
+                };
+                text.clone()
+            }
+            (None, index) => {
+                let index = index.unwrap_or_default();
+                if !conll_files.contains_key(&doc.file) {
+                    conll_files.insert(doc.file.clone(), read_conll(&path)?);
+                }
+                let conll = conll_files[&doc.file].as_slice();
+                let Some(source) = conll.get(index) else {
+                    return Err(fail(format!(
+                        "doc {index} is out of range: {} has {} documents",
+                        path.display(),
+                        conll.len()
+                    )));
+                };
+                document_text(index, source, &tags).0
+            }
+        };
+        check_text(&doc, &text, gold_path, line)?;
         out.push((doc, text));
+    }
+    if out.is_empty() {
+        return Err(Error::Invalid(format!(
+            "{} has no documents in split {}",
+            gold_path.display(),
+            split.name()
+        )));
     }
     Ok(out)
 }
 
-/// Runs the pipeline on the texts of `gold_texts` and scores it.
-pub fn eval_business(pipeline: &Pipeline, docs: &[(GoldDoc, String)]) -> Result<BusinessEval> {
+/// Runs the pipeline on the texts of `gold_texts` (taken from `split`) and scores it.
+pub fn eval_business(
+    pipeline: &Pipeline,
+    docs: &[(GoldDoc, String)],
+    split: Split,
+) -> Result<BusinessEval> {
     let names = Names::new(pipeline.companies());
     let started = Instant::now();
     let mut scores = BusinessScores::default();
     for chunk in docs.chunks(16) {
         let articles: Vec<Article> = chunk
             .iter()
-            .map(|(d, text)| Article::new(format!("{}#{}", d.file, d.doc), text.clone()))
+            .map(|(d, text)| Article::new(d.article_id(), text.clone()))
             .collect();
         for (result, (doc, text)) in pipeline.annotate(&articles)?.into_iter().zip(chunk) {
             let annotated = result.map_err(Error::Invalid)?;
@@ -550,6 +685,7 @@ pub fn eval_business(pipeline: &Pipeline, docs: &[(GoldDoc, String)]) -> Result<
     }
     Ok(BusinessEval {
         scores,
+        split,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -723,9 +859,11 @@ mod tests {
 
     fn doc(sha: String) -> GoldDoc {
         GoldDoc {
-            doc: 4,
+            doc: Some(4),
+            id: None,
             file: "conll2003/train.txt".into(),
             text_sha256: sha,
+            split: None,
             claims: gold(),
         }
     }
@@ -779,6 +917,134 @@ mod tests {
         )
         .expect("write");
         assert_eq!(read_gold(&path).expect("one doc").len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("claimlink-business-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("news")).expect("temp dir");
+        dir
+    }
+
+    /// A JSONL data file of two articles and a gold file with one document per split.
+    fn reuters_like(dir: &Path) -> PathBuf {
+        let texts = [
+            ("a-1", "\"Prices will rise,\" a Fabrikam spokesman said."),
+            ("a-2", TEXT),
+        ];
+        let data: String = texts
+            .iter()
+            .map(|(id, text)| {
+                format!(
+                    "{}\n",
+                    serde_json::json!({"id": id, "title": "t", "text": text})
+                )
+            })
+            .collect();
+        std::fs::write(dir.join("news/articles.jsonl"), data).expect("write data");
+        let first = texts[0].1;
+        let quote = CharRange {
+            start: 1,
+            end: first.find("\" a").expect("mark"),
+        };
+        let gold = [
+            serde_json::json!({
+                "id": "a-1", "file": "news/articles.jsonl", "text_sha256": sha256_hex(first),
+                "split": "dev",
+                "claims": [{"quote": {"start": quote.start, "end": quote.end},
+                            "speaker": {"start": 32, "end": 41}, "title": null,
+                            "affiliation": {"name": "Fabrikam", "mention": {"start": 23, "end": 31}},
+                            "target": {"name": "Fabrikam", "kind": "company",
+                                       "mention": {"start": 23, "end": 31}},
+                            "cue": {"start": 42, "end": 46}, "shape": "descriptor"}],
+                "organisations": [{"paragraph": {"start": 0, "end": 47}, "name": "Fabrikam",
+                                   "mention": {"start": 23, "end": 31}, "kind": "company",
+                                   "sentiment": "neutral"}]
+            }),
+            serde_json::json!({
+                "id": "a-2", "file": "news/articles.jsonl", "text_sha256": sha256_hex(TEXT),
+                "split": "train", "claims": [], "organisations": []
+            }),
+        ];
+        let path = dir.join("gold.jsonl");
+        let lines: String = gold.iter().map(|g| format!("{g}\n")).collect();
+        std::fs::write(&path, lines).expect("write gold");
+        path
+    }
+
+    #[test]
+    fn jsonl_articles_are_found_by_id_and_kept_by_split() {
+        let dir = temp_dir("split");
+        let gold = reuters_like(&dir);
+        let dev = gold_texts(&gold, &dir, Split::Dev).expect("dev");
+        assert_eq!(dev.len(), 1);
+        assert_eq!(dev[0].0.id.as_deref(), Some("a-1"));
+        assert_eq!(
+            dev[0].0.claims[0].target.as_ref().map(|t| t.name.as_str()),
+            Some("Fabrikam")
+        );
+        assert!(dev[0].1.starts_with("\"Prices"));
+        let train = gold_texts(&gold, &dir, Split::Train).expect("train");
+        assert_eq!(train.len(), 1);
+        assert_eq!(train[0].1, TEXT);
+        assert_eq!(gold_texts(&gold, &dir, Split::All).expect("all").len(), 2);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_missing_id_a_changed_text_and_an_empty_split_are_refused() {
+        let dir = temp_dir("refuse");
+        let gold = reuters_like(&dir);
+        let raw = std::fs::read_to_string(&gold).expect("gold");
+        std::fs::write(&gold, raw.replace("\"a-2\"", "\"a-9\"")).expect("write");
+        let err = gold_texts(&gold, &dir, Split::All).expect_err("missing id");
+        assert!(
+            err.to_string().contains("a-9") && err.to_string().contains(":2"),
+            "{err}"
+        );
+        let err = gold_texts(&gold, &dir, Split::Dev).map(|d| d.len());
+        assert_eq!(err.expect("dev still fine"), 1);
+        std::fs::write(&gold, raw.replace("\"train\"", "\"dev\"")).expect("write");
+        let err = gold_texts(&gold, &dir, Split::Train).expect_err("no train documents");
+        assert!(err.to_string().contains("split train"), "{err}");
+        let data = dir.join("news/articles.jsonl");
+        let text = std::fs::read_to_string(&data).expect("data");
+        std::fs::write(&data, text.replace("rise", "fall")).expect("write");
+        let err = gold_texts(&gold, &dir, Split::Dev).expect_err("changed text");
+        assert!(
+            err.to_string().contains("a-1 of news/articles.jsonl"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn a_gold_line_names_doc_or_id_and_a_known_split() {
+        let dir = temp_dir("lines");
+        let path = dir.join("g.jsonl");
+        let line = |v: serde_json::Value| format!("{v}\n");
+        std::fs::write(
+            &path,
+            line(serde_json::json!({"file": "f", "text_sha256": "00", "claims": []})),
+        )
+        .expect("write");
+        assert!(read_gold(&path)
+            .expect_err("neither")
+            .to_string()
+            .contains("either"));
+        std::fs::write(
+            &path,
+            line(
+                serde_json::json!({"id": "x", "file": "f", "text_sha256": "00",
+                                    "split": "test", "claims": []}),
+            ),
+        )
+        .expect("write");
+        assert!(read_gold(&path)
+            .expect_err("bad split")
+            .to_string()
+            .contains("\"test\""));
         std::fs::remove_dir_all(&dir).ok();
     }
 }
