@@ -261,6 +261,8 @@ pub struct Document {
     pub mentions: Vec<Mention>,
     /// Attribution role spans (speaker, cue, content) behind indirect claims.
     pub roles: Vec<RoleSpan>,
+    /// Stock tickers beside names ("( KMB.N )"): evidence of a company, never a name.
+    pub tickers: Vec<CharRange>,
     /// Claims in text order (direct, then indirect merged in by position).
     pub claims: Vec<FoundClaim>,
     /// The input's targets, when it named any.
@@ -300,6 +302,7 @@ impl Document {
             sentences,
             mentions: Vec::new(),
             roles: Vec::new(),
+            tickers: Vec::new(),
             claims: Vec::new(),
             targets,
             company_sentiment: Vec::new(),

@@ -1,14 +1,14 @@
 //! The mentions stage: the NER model's entities of each sentence, linked to the company
-//! knowledge base (which adds the unambiguous names the model missed), acronyms defined in
-//! the article, then descriptor phrases ("the startup") resolved to the companies named
-//! before them.
+//! knowledge base (which adds the unambiguous names the model missed), stock tickers beside
+//! names (`tickers`), acronyms defined in the article, then descriptor phrases ("the
+//! startup") resolved to the companies named before them.
 //!
 //! Reads: the document's sentences and the NER model's tag of every word. Writes:
 //! `doc.mentions`, entities in text order, then descriptors in text order.
 
 use crate::companies::acronyms::link_acronyms;
 use crate::companies::descriptors::{resolve_descriptors, NamedMention, Word};
-use crate::companies::{link, KnowledgeBase, Linked};
+use crate::companies::{link, tickers, KnowledgeBase, Linked};
 use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind};
 use crate::model::ner::WordTag;
 use crate::model::tags::TagSet;
@@ -51,6 +51,19 @@ pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Ve
             });
         }
     }
+    let applied = tickers::apply(doc.chars(), &mut mentions, kb);
+    doc.tickers = applied.tickers;
+    for (i, entry) in applied.linked {
+        if let Some(sentence) = doc.sentence_at(mentions[i].range) {
+            named.push(NamedMention {
+                range: mentions[i].range,
+                sentence,
+                entry,
+            });
+        }
+    }
+    // Names that ran into a ticker were cut: the descriptor stage sees them as they are now.
+    named.retain(|n| mentions.iter().any(|m| m.range == n.range));
     link_acronyms(doc.chars(), &mut mentions);
     let descriptors = if named.is_empty() {
         Vec::new()

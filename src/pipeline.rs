@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::claims::{self, Indirect};
+use crate::companies::tickers::move_speakers;
 use crate::companies::KnowledgeBase;
 use crate::doc::{Article, Document};
 use crate::error::Result;
@@ -349,6 +350,8 @@ impl CpuStages<'_> {
             (Roles::Rules, _) => Indirect::Rules,
             (Roles::Head, Some(head)) if !roles.is_empty() => {
                 doc.roles = role_spans(head, &doc, roles);
+                let (chars, tickers) = (&doc.normalized.chars, &doc.tickers);
+                move_speakers(chars, tickers, &doc.mentions, &mut doc.roles);
                 Indirect::FromRoles
             }
             _ => Indirect::FromRoles,

@@ -4,6 +4,7 @@ pub(crate) mod acronyms;
 pub(crate) mod descriptors;
 pub mod kb;
 pub(crate) mod resolve;
+pub(crate) mod tickers;
 
 pub use kb::KnowledgeBase;
 pub(crate) use resolve::{link, Linked};
