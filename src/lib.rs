@@ -63,6 +63,7 @@ pub mod record;
 pub mod report;
 pub mod run;
 pub mod sentiment;
+pub mod speakers;
 pub mod text;
 #[doc(hidden)]
 pub mod train;

@@ -15,6 +15,7 @@ use crate::doc::{
     CharIndex, CharRange, Document, EntityLabel, FoundClaim, MentionKind, Probs, Span,
 };
 pub use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
+use crate::speakers::{self, SpeakerKind};
 
 /// The value of every record's `schema` field.
 pub const SCHEMA: &str = "claimlink/1";
@@ -106,9 +107,13 @@ pub struct Named {
 /// Who made a claim: how the speaker is named, where, in what role and for whom.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Speaker {
-    /// The person's name (an earlier mention's full name for "he" or a surname), else
-    /// the organisation's canonical name, else the words of the mention ("a spokesman").
+    /// The person's fullest name in the article ("Jim Farley" for "Farley", or for "he"
+    /// after "Farley"), else the organisation's canonical name, else the words of the
+    /// mention ("a spokesman").
     pub name: String,
+    /// What the speaker is (absent in records of builds before 2026-12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<SpeakerKind>,
     /// Where the attribution names the speaker.
     pub mention: Option<Span>,
     /// The speaker's role as written ("chief executive", "analyst", "spokesman").
@@ -407,8 +412,14 @@ fn wire_claim(
         kind: found.kind,
         quote,
         speaker: named(found.speaker, found.speaker_entity, &companies.speaker).map(|named| {
+            let (phrase, entity) = (found.speaker.unwrap_or_default(), found.speaker_entity);
+            let kind = speakers::kind(doc, phrase, entity, companies.speaker.is_some());
+            let person = (kind == SpeakerKind::Person)
+                .then(|| speakers::person_name(doc, entity.unwrap_or(phrase)))
+                .flatten();
             Speaker {
-                name: named.name,
+                name: person.unwrap_or(named.name),
+                kind: Some(kind),
                 mention: named.mention,
                 title: found.speaker_title.and_then(span),
                 affiliation: found.affiliation.map(|mention| Affiliation {

@@ -84,6 +84,15 @@ the a an his her its their our my your one some another each every many several 
 two three four other those these",
 );
 
+/// Words that name nothing by themselves: pronouns, relative pronouns and quantifiers
+/// (determiners are in `DETERMINERS`). A speaker or target made only of these and
+/// punctuation is a fragment, never a name ("They", "the", "who").
+static FUNCTION_WORDS: List = List::new(
+    "\
+he she it they we i you him them us me who whom whose which that this what these those
+few all any most none such there here",
+);
+
 /// Words that open an introductory phrase before a sentence's subject.
 static INTRO: List = List::new(
     "\
@@ -167,6 +176,11 @@ pub fn is_np_stop(word: &str) -> bool {
 
 pub fn is_determiner(word: &str) -> bool {
     has(&DETERMINERS, word)
+}
+
+/// A lowercase word that names nothing by itself (see `FUNCTION_WORDS`).
+pub fn is_function_word(word: &str) -> bool {
+    has(&FUNCTION_WORDS, word) || has(&DETERMINERS, word)
 }
 
 pub fn is_intro(word: &str) -> bool {

@@ -15,6 +15,7 @@ pub(crate) mod discourse;
 pub(crate) mod filter;
 pub(crate) mod indirect;
 pub(crate) mod lexicon;
+pub(crate) mod phrase;
 pub mod quotes;
 pub(crate) mod roles;
 pub(crate) mod target;
@@ -84,6 +85,7 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         found.sort_by_key(|f| f.quote);
     }
     for claim in &mut found {
+        phrase::complete_speaker(&v, claim);
         affiliate(&v, claim);
         // The attribution's organisation that is the speaker's own ("SEC Chairman Arthur
         // Levitt said") is no target by being there; the quote decides below.
@@ -99,6 +101,12 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         claim.target = target::quote_target(&v, claim, &outside).and_then(|t| v.span(t));
     }
     target::inherit_targets(&v, &mut found);
+    // A target is an organisation, never a pronoun or a determiner alone ("They", "the").
+    for claim in &mut found {
+        if claim.target.is_some_and(|t| phrase::is_fragment(&v, v.words_in(t))) {
+            claim.target = None;
+        }
+    }
     let unlisted = unlisted::companies(&v);
     for (i, name) in unlisted {
         if let Some(mention) = doc.mentions.get_mut(i) {

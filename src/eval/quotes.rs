@@ -219,6 +219,16 @@ pub struct QuoteScores {
     pub swapped: usize,
 }
 
+/// Whether a predicted speaker text names what the gold source text names: the same words,
+/// or a full name whose last words are the gold's ("Donald Trump" for a gold "Trump": the
+/// record names a person by the fullest name the article gives).
+fn same_person_name(predicted: &str, gold: &str) -> bool {
+    let predicted = predicted.to_lowercase();
+    !predicted.is_empty()
+        && !gold.is_empty()
+        && (predicted == gold || predicted.ends_with(&format!(" {gold}")))
+}
+
 fn text_of(chars: &[char], fragments: &[Fragment]) -> String {
     let words: Vec<String> = fragments
         .iter()
@@ -240,9 +250,7 @@ fn fits(chars: &[char], gold: &[Vec<Fragment>], span: Option<Fragment>, texts: &
         Some(p) => {
             let text = text_of(chars, g);
             g.iter().any(|&f| overlap(f, p) > 0)
-                || texts
-                    .iter()
-                    .any(|t| !t.is_empty() && t.to_lowercase() == text)
+                || texts.iter().any(|t| same_person_name(t, &text))
         }
     })
 }
@@ -539,5 +547,14 @@ mod tests {
             (1, 1, 1)
         );
         assert_eq!(scores.end_to_end.tp, 1);
+    }
+
+    #[test]
+    fn a_full_name_matches_a_gold_surname_but_not_another_word() {
+        assert!(same_person_name("Donald Trump", "trump"));
+        assert!(same_person_name("Trump", "trump"));
+        assert!(!same_person_name("Trumpet", "trump"));
+        assert!(!same_person_name("Donald Trump", "donald"));
+        assert!(!same_person_name("", ""));
     }
 }

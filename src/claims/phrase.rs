@@ -1,0 +1,205 @@
+//! Speaker phrases that are only a fragment: the attribution head sometimes tags just the
+//! first word of a subject ("The" of "The FBI decided", "Many" of "Many environmentalists
+//! are trying") or a relative pronoun ("who" of "Democrats on Capitol Hill, who have
+//! argued"). A fragment is no name, so the phrase grows to what it stands for: the entity
+//! it opens, or the noun phrase up to the claim's cue. "who" and "which" stay the mention
+//! (they are where the attribution names the speaker) and are named by the name or noun
+//! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
+
+use crate::claims::context::View;
+use crate::claims::lexicon::{is_adjunct, is_cue, is_function_word, is_punct, is_subject_pronoun};
+use crate::doc::{EntityLabel, FoundClaim, WordRange};
+
+/// Longest noun phrase a fragment grows to, in words.
+const MAX_PHRASE_WORDS: usize = 7;
+
+/// Whether every word of `words` is a function word or punctuation.
+pub fn is_fragment(v: &View, words: WordRange) -> bool {
+    (words.start..words.end).all(|w| is_function_word(v.word(w)) || is_punct(v.word(w)))
+}
+
+/// Grows a fragment speaker of `claim` to its phrase (and entity, when the phrase is one).
+pub fn complete_speaker(v: &View, claim: &mut FoundClaim) {
+    let Some(speaker) = claim.speaker.map(|s| v.words_in(s)) else {
+        return;
+    };
+    if speaker.is_empty() || claim.speaker_entity.is_some() || !is_fragment(v, speaker) {
+        return;
+    }
+    let first = v.word(speaker.start);
+    if matches!(first, "who" | "which") && speaker.len() == 1 {
+        claim.speaker_entity = antecedent(v, speaker.start).and_then(|a| v.span(a));
+        return;
+    }
+    if is_subject_pronoun(first) {
+        return;
+    }
+    let cue = claim.cue.map(|c| v.words_in(c).start);
+    if let Some((phrase, entity)) = following_phrase(v, speaker, cue) {
+        claim.speaker = v.span(phrase);
+        claim.speaker_entity = entity.and_then(|e| v.span(e));
+    }
+}
+
+/// "Smith, who said" → Smith; "some economists who argue" → "some economists": the name
+/// before it, else its last word with a determiner, or with one modifier and a determiner
+/// (a verb cannot be told from a modifier further back).
+fn antecedent(v: &View, who: usize) -> Option<WordRange> {
+    let sentence = v.sentence_words[*v.sentence_of.get(who)?];
+    let mut last = who.checked_sub(1).filter(|&w| w >= sentence.start)?;
+    if v.word(last) == "," {
+        last = last.checked_sub(1).filter(|&w| w >= sentence.start)?;
+    }
+    if let Some(entity) = v.entity_words(last) {
+        // "Democrats on Capitol Hill, who": a place is not who spoke.
+        return (v.label(last) != Some(EntityLabel::Location)).then_some(entity);
+    }
+    let plain = |w: usize| {
+        w >= sentence.start
+            && !is_punct(v.word(w))
+            && !is_cue(v.word(w))
+            && !is_adjunct(v.word(w))
+            && !v.is_quoted(w)
+    };
+    let mut first = last;
+    if first > sentence.start && plain(first - 1) {
+        if is_function_word(v.word(first - 1)) {
+            first -= 1;
+        } else if first >= sentence.start + 2
+            && plain(first - 2)
+            && is_function_word(v.word(first - 2))
+        {
+            first -= 2;
+        }
+    }
+    let phrase = WordRange::new(first, last + 1);
+    (!is_fragment(v, phrase)).then_some(phrase)
+}
+
+/// "The FBI" → the entity; "The ad" of "The ad features …" → the words up to the cue.
+fn following_phrase(
+    v: &View,
+    fragment: WordRange,
+    cue: Option<usize>,
+) -> Option<(WordRange, Option<WordRange>)> {
+    let sentence = v.sentence_words[*v.sentence_of.get(fragment.start)?];
+    // Without a cue after it, only a name or one more word can be told from a verb.
+    let limit = match cue.filter(|&c| c >= fragment.end && c <= sentence.end) {
+        Some(cue) => cue.min(fragment.start + MAX_PHRASE_WORDS),
+        None => (fragment.end + 1).min(sentence.end),
+    };
+    let mut end = fragment.end;
+    while end < limit {
+        let word = v.word(end);
+        if let Some(entity) = v.entity_words(end).filter(|e| e.start == end) {
+            let entity_end = entity.end.min(sentence.end);
+            let named = is_agent_label(v, end).then_some(WordRange::new(end, entity_end));
+            return Some((WordRange::new(fragment.start, entity_end), named));
+        }
+        if is_punct(word) || is_cue(word) || is_adjunct(word) || v.is_quoted(end) {
+            break;
+        }
+        if matches!(word, "who" | "which" | "that") {
+            break;
+        }
+        end += 1;
+    }
+    let phrase = WordRange::new(fragment.start, end);
+    (end > fragment.end && !is_fragment(v, phrase)).then_some((phrase, None))
+}
+
+fn is_agent_label(v: &View, w: usize) -> bool {
+    matches!(
+        v.label(w),
+        Some(EntityLabel::Person | EntityLabel::Organisation)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::claims::{annotate, mentions_in, Indirect};
+    use crate::doc::{Article, CharRange, Role, RoleSpan};
+    use crate::text::Markup;
+    use crate::Document;
+
+    /// The speaker phrase and entity of the one indirect claim, with the head's roles given.
+    fn speaker(text: &str, entities: &[(&str, &str)], roles: &[(&str, Role)]) -> (String, Option<String>) {
+        let mut doc = Document::new(&Article::new("a", text), Markup::Plain);
+        doc.mentions = mentions_in(text, entities);
+        doc.roles = (roles.iter())
+            .map(|(words, role)| {
+                let byte = text.find(words).expect("in the text");
+                let start = text[..byte].chars().count();
+                RoleSpan {
+                    range: CharRange::new(start, start + words.chars().count()),
+                    role: *role,
+                    score: 0.9,
+                }
+            })
+            .collect();
+        annotate(&mut doc, Indirect::FromRoles);
+        let claim = doc.claims.first().expect("a claim");
+        let text_of = |r: CharRange| doc.text_of(r);
+        (
+            claim.speaker.map(text_of).unwrap_or_default(),
+            claim.speaker_entity.map(text_of),
+        )
+    }
+
+    #[test]
+    fn a_determiner_grows_to_the_entity_it_opens() {
+        let text = "The FBI decided after a lengthy investigation not to recommend charges.";
+        let got = speaker(
+            text,
+            &[("FBI", "ORG")],
+            &[
+                ("The", Role::Speaker),
+                ("decided", Role::Cue),
+                ("not to recommend charges", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("The FBI".into(), Some("FBI".into())));
+    }
+
+    #[test]
+    fn a_determiner_grows_to_the_noun_phrase_before_the_cue() {
+        let text = "The new ad claims that the campaign violated federal law.";
+        let got = speaker(
+            text,
+            &[],
+            &[
+                ("The", Role::Speaker),
+                ("claims", Role::Cue),
+                ("the campaign violated federal law", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("The new ad".into(), None));
+    }
+
+    #[test]
+    fn who_takes_the_name_or_phrase_before_it() {
+        let text = "It pleases nervous Democrats, who have argued that it helps candidates.";
+        let got = speaker(
+            text,
+            &[("Democrats", "MISC")],
+            &[
+                ("who", Role::Speaker),
+                ("argued", Role::Cue),
+                ("it helps candidates", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("who".into(), Some("Democrats".into())));
+        let text = "There are some economists who argue that taxes should be lower.";
+        let got = speaker(
+            text,
+            &[],
+            &[
+                ("who", Role::Speaker),
+                ("argue", Role::Cue),
+                ("taxes should be lower", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("who".into(), Some("some economists".into())));
+    }
+}
