@@ -721,3 +721,42 @@ fn an_article_given_twice_is_named_and_counted_once() {
     );
     assert!(said.contains("1 repeated"), "{said}");
 }
+
+#[test]
+fn search_reads_an_index_in_a_folder_the_user_cannot_write() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).expect("folder");
+    let db = folder.join("index.db");
+    assert_success(&index(&db, &[&input], &[]));
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    mode(&db, 0o444);
+    mode(&folder, 0o555);
+    mode(dir.path(), 0o755);
+    let before = bytes(&db);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"));
+    command
+        .args([
+            "search",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "demand",
+            "--json",
+        ])
+        .current_dir(project());
+    // Root may write anywhere: run as nobody then, for whom the permissions hold.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    let out = command.output().expect("claimlink runs");
+    mode(&folder, 0o755);
+    assert_success(&out);
+    assert!(!stdout_lines(&out).is_empty());
+    assert_eq!(bytes(&db), before);
+}

@@ -144,15 +144,12 @@ impl Sqlite {
             path: path.to_path_buf(),
             wait,
         };
-        let flags = if create {
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+        let (conn, contents) = if create {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+            open_checked(path, flags, &at)?
         } else {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
+            open_read_only(path, &at)?
         };
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| at.err(e))?;
-        conn.busy_timeout(wait).map_err(|e| at.err(e))?;
-        let contents = dbfile::contents(&conn, path, |e| at.err(e))?;
         conn.execute_batch(READ_PRAGMAS).map_err(|e| at.err(e))?;
         let db = Sqlite { conn, at };
         if create {
@@ -230,6 +227,54 @@ impl Sqlite {
         }
         Ok(resolved)
     }
+}
+
+/// Opens `path` (a file path, or a `file:` URI with `SQLITE_OPEN_URI`) and tells what it
+/// holds, before anything is written.
+fn open_checked(
+    path: &Path,
+    flags: OpenFlags,
+    at: &At,
+) -> Result<(Connection, Contents), IndexError> {
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| at.err(e))?;
+    conn.busy_timeout(at.wait).map_err(|e| at.err(e))?;
+    let contents = dbfile::contents(&conn, &at.path, |e| at.err(e))?;
+    Ok((conn, contents))
+}
+
+/// Opens the index read-only. A WAL index in a folder the user cannot write fails so
+/// (SQLite cannot make its `-shm` file there): then, when no write-ahead log is pending,
+/// it is opened as immutable, which needs no `-shm`; nobody can be writing it either.
+fn open_read_only(path: &Path, at: &At) -> Result<(Connection, Contents), IndexError> {
+    let failed = match open_checked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, at) {
+        Ok(opened) => return Ok(opened),
+        Err(IndexError::Sqlite { source, .. }) if cannot_share(&source) => source,
+        Err(other) => return Err(other),
+    };
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return Err(at.err(failed));
+    }
+    let mut uri = String::from("file:");
+    for c in path.display().to_string().chars() {
+        match c {
+            '%' | '?' | '#' => uri += &format!("%{:02X}", c as u32),
+            c => uri.push(c),
+        }
+    }
+    uri += "?immutable=1";
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+    open_checked(Path::new(&uri), flags, at)
+}
+
+/// SQLite could not make or open the `-shm`/`-wal` files a WAL database's readers share.
+fn cannot_share(e: &rusqlite::Error) -> bool {
+    e.sqlite_error().is_some_and(|f| {
+        f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
+            || f.code == ErrorCode::CannotOpen
+    })
 }
 
 /// A failed statement; a lock still busy after `wait` says who holds it.
@@ -603,21 +648,18 @@ fn describe_query_error(message: &str) -> String {
 /// a bound on the work any query can ask for.
 pub const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
 
-/// Interrupts the connection's statements once `SEARCH_DEADLINE` has passed, unless
-/// dropped before.
+/// Interrupts the connection's statements once `limit` has passed, unless dropped before.
 struct Deadline {
     _stop: std::sync::mpsc::Sender<()>,
 }
 
 impl Deadline {
-    fn start(conn: &Connection) -> Deadline {
+    fn start(conn: &Connection, limit: Duration) -> Deadline {
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
         let handle = conn.get_interrupt_handle();
         std::thread::spawn(move || {
             // Dropping the sender ends the wait early (Disconnected): no interrupt then.
-            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                stopped.recv_timeout(SEARCH_DEADLINE)
-            {
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
                 handle.interrupt();
             }
         });
@@ -627,7 +669,7 @@ impl Deadline {
 
 impl Searcher for Sqlite {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
-        let _deadline = Deadline::start(&self.conn);
+        let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
         let filter = Filter::new(search);
         let (snippet, rank, order) = if search.query.is_some() {
@@ -672,7 +714,7 @@ impl Searcher for Sqlite {
     }
 
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
-        let _deadline = Deadline::start(&self.conn);
+        let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
         let filter = Filter::new(search);
         let mut facets = Facets::default();
@@ -729,6 +771,23 @@ mod tests {
         );
         assert_eq!(literal_words("NEAR (a b,5) c,"), "NEAR (a b,5) \"c,\"");
         assert_eq!(literal_words("demand, supply"), "\"demand,\" supply");
+    }
+
+    #[test]
+    fn a_statement_past_its_deadline_is_interrupted_and_one_within_it_is_not() {
+        let conn = Connection::open_in_memory().expect("memory");
+        let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+                       SELECT count(*) FROM c";
+        let started = std::time::Instant::now();
+        let deadline = Deadline::start(&conn, Duration::from_millis(200));
+        let failed = conn.query_row(endless, [], |r| r.get::<_, i64>(0));
+        drop(deadline);
+        let e = failed.expect_err("interrupted");
+        assert_eq!(e.sqlite_error_code(), Some(ErrorCode::OperationInterrupted));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let _deadline = Deadline::start(&conn, Duration::from_secs(60));
+        let one: i64 = conn.query_row("SELECT 1", [], |r| r.get(0)).expect("runs");
+        assert_eq!(one, 1);
     }
 
     #[test]
