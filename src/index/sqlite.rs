@@ -255,7 +255,13 @@ fn open_read_only(path: &Path, at: &At) -> Result<(Connection, Contents), IndexE
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
     if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return Err(at.err(failed));
+        return Err(IndexError::Usage(format!(
+            "cannot read {}: its write-ahead log (-wal) holds changes not yet in the file and \
+             the folder is read-only ({failed}); someone who can write the folder should fold it \
+             in with `claimlink index --db {} < /dev/null`",
+            at.path.display(),
+            at.path.display()
+        )));
     }
     let mut uri = String::from("file:");
     for c in path.display().to_string().chars() {
