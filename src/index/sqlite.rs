@@ -7,7 +7,7 @@
 //! and a load killed at any point leaves the last committed batch, which a second run
 //! completes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use rusqlite::{
@@ -15,7 +15,7 @@ use rusqlite::{
 };
 
 use crate::companies::KnowledgeBase;
-use crate::index::dbfile::{self, Contents};
+use crate::index::dbfile::{self, open_checked, open_read_only, At, Contents};
 use crate::index::query::{quoted_prefix, Facets, Hit, Search, FACETS};
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
@@ -94,20 +94,6 @@ END;
 pub struct Sqlite {
     conn: Connection,
     at: At,
-}
-
-/// Which file, and how long a write waits for another process's lock: what an error needs
-/// to say where and why.
-#[derive(Clone)]
-struct At {
-    path: PathBuf,
-    wait: Duration,
-}
-
-impl At {
-    fn err(&self, e: rusqlite::Error) -> IndexError {
-        err(&self.path, self.wait, e)
-    }
 }
 
 /// How long a write waits for another process's lock by default (`index --wait`).
@@ -226,75 +212,6 @@ impl Sqlite {
             }
         }
         Ok(resolved)
-    }
-}
-
-/// Opens `path` (a file path, or a `file:` URI with `SQLITE_OPEN_URI`) and tells what it
-/// holds, before anything is written.
-fn open_checked(
-    path: &Path,
-    flags: OpenFlags,
-    at: &At,
-) -> Result<(Connection, Contents), IndexError> {
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| at.err(e))?;
-    conn.busy_timeout(at.wait).map_err(|e| at.err(e))?;
-    let contents = dbfile::contents(&conn, &at.path, |e| at.err(e))?;
-    Ok((conn, contents))
-}
-
-/// Opens the index read-only. A WAL index in a folder the user cannot write fails so
-/// (SQLite cannot make its `-shm` file there): then, when no write-ahead log is pending,
-/// it is opened as immutable, which needs no `-shm`; nobody can be writing it either.
-fn open_read_only(path: &Path, at: &At) -> Result<(Connection, Contents), IndexError> {
-    let failed = match open_checked(path, OpenFlags::SQLITE_OPEN_READ_ONLY, at) {
-        Ok(opened) => return Ok(opened),
-        Err(IndexError::Sqlite { source, .. }) if cannot_share(&source) => source,
-        Err(other) => return Err(other),
-    };
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
-        return Err(IndexError::Usage(format!(
-            "cannot read {}: its write-ahead log (-wal) holds changes not yet in the file and \
-             the folder is read-only ({failed}); someone who can write the folder should fold it \
-             in with `claimlink index --db {} < /dev/null`",
-            at.path.display(),
-            at.path.display()
-        )));
-    }
-    let mut uri = String::from("file:");
-    for c in path.display().to_string().chars() {
-        match c {
-            '%' | '?' | '#' => uri += &format!("%{:02X}", c as u32),
-            c => uri.push(c),
-        }
-    }
-    uri += "?immutable=1";
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
-    open_checked(Path::new(&uri), flags, at)
-}
-
-/// SQLite could not make or open the `-shm`/`-wal` files a WAL database's readers share.
-fn cannot_share(e: &rusqlite::Error) -> bool {
-    e.sqlite_error().is_some_and(|f| {
-        f.extended_code == rusqlite::ffi::SQLITE_READONLY_DIRECTORY
-            || f.code == ErrorCode::CannotOpen
-    })
-}
-
-/// A failed statement; a lock still busy after `wait` says who holds it.
-fn err(path: &Path, wait: Duration, e: rusqlite::Error) -> IndexError {
-    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy) {
-        return IndexError::Locked {
-            path: path.display().to_string(),
-            holder: dbfile::holders(path),
-            seconds: wait.as_secs(),
-        };
-    }
-    IndexError::Sqlite {
-        path: path.display().to_string(),
-        source: e,
     }
 }
 
