@@ -203,6 +203,14 @@ fn open(config: &Config, statement_timeout: Duration) -> Result<Client, IndexErr
             )))
         }
     };
+    client
+        .batch_execute(&session_sql(config, statement_timeout))
+        .map_err(pg)?;
+    Ok(client)
+}
+
+/// The session settings, with `statement_timeout` unless the URL's `options` set it.
+fn session_sql(config: &Config, statement_timeout: Duration) -> String {
     let mut sql = SESSION_SQL.to_string();
     if !config
         .get_options()
@@ -213,8 +221,7 @@ fn open(config: &Config, statement_timeout: Duration) -> Result<Client, IndexErr
             statement_timeout.as_millis()
         );
     }
-    client.batch_execute(&sql).map_err(pg)?;
-    Ok(client)
+    sql
 }
 
 /// What went wrong, from the server's own message when it sent one (the driver's Display
@@ -263,11 +270,13 @@ fn check_websearch(query: &str) -> Result<(), IndexError> {
              words, \"a phrase\", OR, -word"
         ),
     };
-    let words = query.split(|c: char| c.is_whitespace() || c == '"');
-    for word in words {
-        if word.starts_with("NEAR(") || word == "NEAR" {
-            return Err(refuse("NEAR"));
-        }
+    let near_group = query
+        .match_indices("NEAR")
+        .any(|(i, _)| query[i + 4..].trim_start().starts_with('('));
+    if near_group {
+        return Err(refuse("NEAR(…)"));
+    }
+    for word in query.split(|c: char| c.is_whitespace() || c == '"') {
         let stem = word.trim_end_matches('*');
         if stem.len() < word.len() && stem.ends_with(char::is_alphanumeric) {
             return Err(refuse("a prefix search (word*)"));
@@ -781,6 +790,35 @@ mod tests {
             assert!(!shown.contains("s3cret"), "{shown}");
             assert!(!shown.contains("alice"), "{shown}");
             assert!(shown.contains("/news"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn statement_timeout_defaults_unless_the_url_sets_one() {
+        let plain: Config = "postgres://u@h/db".parse().expect("URL");
+        let sql = session_sql(&plain, SEARCH_STATEMENT_TIMEOUT);
+        assert!(sql.ends_with("SET statement_timeout = 10000"), "{sql}");
+        let set: Config = "postgres://u@h/db?options=-c%20statement_timeout%3D250"
+            .parse()
+            .expect("URL");
+        assert_eq!(set.get_options(), Some("-c statement_timeout=250"));
+        assert!(!session_sql(&set, INDEX_STATEMENT_TIMEOUT).contains("statement_timeout"));
+    }
+
+    #[test]
+    fn fts5_only_syntax_is_refused_and_web_search_syntax_passes() {
+        for bad in ["NEAR(a b, 3)", "x NEAR (a b)", "comp*", "title:chips"] {
+            assert!(check_websearch(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "chips",
+            "\"a phrase\" OR b",
+            "a -b",
+            "*",
+            "10:30 talks",
+            "a NEAR b",
+        ] {
+            assert!(check_websearch(good).is_ok(), "{good}");
         }
     }
 
