@@ -233,7 +233,7 @@ pub fn holders(path: &Path) -> String {
         .take(3)
         .map(|(pid, name)| format!("process {pid} ({name})"))
         .collect();
-    format!("{} (holding it open)", named.join(", "))
+    named.join(", ")
 }
 
 /// (pid, command name) of the other processes with `path` or its `-wal` file open.

@@ -57,8 +57,8 @@ pub enum IndexError {
     },
     /// Another process held the index's write lock longer than `index` waits.
     #[error(
-        "{path} is locked: {holder} held it for more than {seconds} s; try again when \
-             it is done, or raise --wait"
+        "{path} is locked: {holder} kept it through the {seconds} s this run waited; try \
+         again when it is done (index --wait SECONDS waits longer)"
     )]
     Locked {
         /// The database file.
