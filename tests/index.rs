@@ -387,3 +387,376 @@ fn an_article_given_twice_is_indexed_as_its_last_copy_whatever_the_batch() {
         integrity(&db);
     }
 }
+
+/// The file's bytes, to show a command left it as it was.
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}
+
+/// Waits for `child` at most `limit`, killing it (and failing) if it runs on.
+fn finish_within(
+    child: std::process::Child,
+    limit: std::time::Duration,
+) -> (std::process::Output, std::time::Duration) {
+    let started = std::time::Instant::now();
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(out) => (out.expect("output"), started.elapsed()),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            panic!("claimlink ran for more than {limit:?}");
+        }
+    }
+}
+
+fn spawn_claimlink(args: &[String]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
+        .args(args)
+        .current_dir(project())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("claimlink starts")
+}
+
+fn index_args(db: &Path, input: &Path, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "index".to_string(),
+        "--db".into(),
+        db.display().to_string(),
+        input.display().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+#[test]
+fn index_refuses_another_programs_database_and_a_non_sqlite_file_without_writing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    // Someone else's SQLite database, with a table of the same name as one of ours.
+    let other = dir.path().join("other.db");
+    {
+        let conn = Connection::open(&other).expect("create other.db");
+        conn.execute_batch(
+            "CREATE TABLE articles (headline TEXT); INSERT INTO articles VALUES ('theirs');",
+        )
+        .expect("their table");
+    }
+    let before = bytes(&other);
+    let out = index(&other, &[&input], &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", feed::stderr(&out));
+    let said = feed::stderr(&out);
+    assert!(said.contains("not a claimlink index"), "{said}");
+    assert!(said.contains("another program"), "{said}");
+    assert_eq!(bytes(&other), before, "other.db was written");
+    let tables: i64 = Connection::open(&other)
+        .expect("open")
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(tables, 1);
+    // A file that is no database at all: the input given as --db by mistake.
+    let before = bytes(&input);
+    let out = index(&input, &[&input], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = feed::stderr(&out);
+    assert!(said.contains("not a SQLite database"), "{said}");
+    assert!(said.len() < 600, "the file's content is not echoed: {said}");
+    assert_eq!(bytes(&input), before, "the input was written");
+    assert!(!dir.path().join("corpus.jsonl-wal").exists());
+    // `search` refuses both as well.
+    for db in [&other, &input] {
+        let out = search(db, &["demand"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(feed::stderr(&out).contains("not a claimlink index"));
+    }
+    // An empty file is free to become an index, which is stamped as claimlink's.
+    let empty = feed::file(dir.path(), "empty.db", "");
+    assert_success(&index(&empty, &[&input], &[]));
+    let conn = Connection::open(&empty).expect("open");
+    let id: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("application_id");
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
+    assert_eq!(id, claimlink::index::dbfile::APPLICATION_ID);
+    assert_eq!(version, claimlink::index::dbfile::SCHEMA_VERSION);
+}
+
+#[test]
+fn an_index_made_before_the_application_id_is_still_searched_and_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("old.db");
+    assert_success(&index(&db, &[&input], &[]));
+    Connection::open(&db)
+        .expect("open")
+        .execute_batch("PRAGMA application_id = 0; PRAGMA user_version = 0;")
+        .expect("unstamp");
+    let out = search(&db, &["demand", "--json"]);
+    assert_success(&out);
+    assert!(!stdout_lines(&out).is_empty());
+    assert_success(&index(&db, &[&input], &[]));
+    let id: i32 = Connection::open(&db)
+        .expect("open")
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .expect("application_id");
+    assert_eq!(id, claimlink::index::dbfile::APPLICATION_ID);
+    assert_eq!(count(&db, "claims") as usize, feed::corpus_claims());
+}
+
+#[test]
+fn index_waits_for_another_writers_lock_and_names_a_holder_that_keeps_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    // Two loads started together on a new file both complete: their batches take turns
+    // (before, a deferred transaction's upgrade to writer failed at once, unwaited).
+    let big = feed::file(dir.path(), "big.jsonl", &feed::replicated(200));
+    for round in 0..3 {
+        let db = dir.path().join(format!("together-{round}.db"));
+        let first = spawn_claimlink(&index_args(&db, &big, &["--batch", "50"]));
+        let second = spawn_claimlink(&index_args(&db, &big, &["--batch", "50"]));
+        for child in [first, second] {
+            let (out, _) = finish_within(child, std::time::Duration::from_secs(120));
+            assert_success(&out);
+        }
+        assert_eq!(count(&db, "claims") as usize, 200 * feed::corpus_claims());
+    }
+    // A lock held for a moment is waited for.
+    let db = dir.path().join("held.db");
+    let holder = Connection::open(&db).expect("open");
+    holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    let child = spawn_claimlink(&index_args(&db, &input, &[]));
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    holder.execute_batch("COMMIT").expect("unlock");
+    let (out, _) = finish_within(child, std::time::Duration::from_secs(120));
+    assert_success(&out);
+    // A lock kept longer than --wait: a plain message naming who holds it.
+    holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    let child = spawn_claimlink(&index_args(&db, &input, &["--wait", "1"]));
+    let (out, took) = finish_within(child, std::time::Duration::from_secs(60));
+    holder.execute_batch("COMMIT").expect("unlock");
+    assert_eq!(out.status.code(), Some(2));
+    let said = feed::stderr(&out);
+    assert!(said.contains("is locked"), "{said}");
+    assert!(
+        said.contains(&format!("process {}", std::process::id())),
+        "the holder is this test: {said}"
+    );
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn search_opens_the_index_read_only_and_never_writes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("shipped.db");
+    assert_success(&index(&db, &[&input], &[]));
+    // An index handed out as a single file: rollback journal, read-only permissions.
+    Connection::open(&db)
+        .expect("open")
+        .query_row("PRAGMA journal_mode=DELETE", [], |r| r.get::<_, String>(0))
+        .expect("journal mode");
+    let mut perms = std::fs::metadata(&db).expect("meta").permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&db, perms).expect("chmod 444");
+    let before = bytes(&db);
+    let out = search(&db, &["demand", "--json", "--facets"]);
+    assert_success(&out);
+    assert!(stdout_lines(&out).len() > 1);
+    assert_eq!(bytes(&db), before, "search wrote the index");
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = db.clone().into_os_string();
+        name.push(suffix);
+        assert!(!Path::new(&name).exists(), "search left {suffix}");
+    }
+}
+
+#[test]
+fn control_characters_in_the_index_do_not_reach_the_terminal_but_json_keeps_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut record = feed::records(true)
+        .into_iter()
+        .find(|r| r["claims"].as_array().is_some_and(|c| !c.is_empty()))
+        .expect("a record with claims");
+    let title = "Clear\u{1b}[2J\u{1b}]0;owned\u{7} \u{9b}31mred";
+    record["title"] = title.into();
+    record["id"] = "evil\u{1b}[1A".into();
+    let input = feed::file(dir.path(), "evil.jsonl", &format!("{record}\n"));
+    let db = dir.path().join("evil.db");
+    assert_success(&index(&db, &[&input], &[]));
+    let out = search(&db, &["--limit", "100", "--facets"]);
+    assert_success(&out);
+    let shown = feed::stdout(&out);
+    assert!(!shown.is_empty());
+    for c in shown.chars() {
+        assert!(
+            !c.is_control() || c == '\n',
+            "a control character {c:?} reached the terminal: {shown:?}"
+        );
+    }
+    assert!(shown.contains("Clear\\u{1b}[2J"), "{shown}");
+    // JSON output is the data as stored, exactly.
+    let out = search(&db, &["--limit", "100", "--json"]);
+    assert_success(&out);
+    let hits = stdout_lines(&out);
+    assert!(hits.iter().all(|h| h["title"] == title));
+    assert!(hits.iter().all(|h| h["article_id"] == "evil\u{1b}[1A"));
+}
+
+#[test]
+fn near_groups_find_the_claims_sqlite_match_finds() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("corpus.db");
+    assert_success(&index(&db, &[&input], &[]));
+    // Two words of a claim's quote, a word apart.
+    let quote: String = Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT quote FROM claims ORDER BY length(quote) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("a quote");
+    let words: Vec<&str> = quote
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() > 3)
+        .collect();
+    assert!(words.len() >= 3, "{quote}");
+    let query = format!("NEAR({} {}, 10)", words[0], words[2]);
+    let matched: i64 = Connection::open(&db)
+        .expect("open")
+        .query_row(
+            "SELECT count(*) FROM claims_fts WHERE claims_fts MATCH ?1",
+            [&query],
+            |r| r.get(0),
+        )
+        .expect("MATCH");
+    assert!(matched > 0, "{query}");
+    let out = search(&db, &[&query, "--json", "--limit", "1000"]);
+    assert_success(&out);
+    assert_eq!(stdout_lines(&out).len() as i64, matched, "{query}");
+}
+
+#[test]
+fn oversized_queries_are_refused_fast_and_quoted_only_by_their_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("corpus.db");
+    assert_success(&index(&db, &[&input], &[]));
+    let parens = "(".repeat(100_000);
+    let words = vec!["demand"; 33].join(" OR ");
+    for (query, why) in [(parens.as_str(), "100000 characters"), (&words, "33 words")] {
+        let started = std::time::Instant::now();
+        let out = search(&db, &[query]);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(out.status.code(), Some(2));
+        let said = feed::stderr(&out);
+        assert!(said.contains(why), "{said}");
+        assert!(
+            said.len() < 400,
+            "the query is echoed: {} bytes",
+            said.len()
+        );
+    }
+    // Up to the bounds, a query runs.
+    let out = search(&db, &[&vec!["demand"; 32].join(" OR ")]);
+    assert_success(&out);
+    assert!(!feed::stdout(&out).is_empty());
+}
+
+#[test]
+fn search_flags_are_checked_and_an_empty_result_is_told() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("corpus.db");
+    assert_success(&index(&db, &[&input], &[]));
+    for (flag, value, why) in [
+        ("--limit", "18446744073709551615", "--limit"),
+        ("--limit", "0", "--limit"),
+        ("--since", "2024-13-01", "no such month"),
+        ("--until", "2023-02-29", "no such day"),
+    ] {
+        let out = search(&db, &["demand", flag, value]);
+        assert_eq!(out.status.code(), Some(2), "{flag} {value}");
+        let said = feed::stderr(&out);
+        assert!(said.contains(why), "{flag} {value}: {said}");
+        assert!(!said.contains("datatype mismatch"), "{said}");
+    }
+    assert_success(&search(&db, &["demand", "--since", "2024-02-29"]));
+    for extra in [&[][..], &["--json"][..], &["--json", "--facets"][..]] {
+        let mut args = vec!["zzzyzxnothing"];
+        args.extend(extra);
+        let out = search(&db, &args);
+        assert_success(&out);
+        assert!(feed::stdout(&out).is_empty(), "{extra:?}");
+        assert!(feed::stderr(&out).contains("no claims match"), "{extra:?}");
+    }
+}
+
+#[test]
+fn an_article_given_twice_is_named_and_counted_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (input, claims) = feed::corpus_then_shorter_copy(dir.path());
+    let db = dir.path().join("twice.db");
+    let out = index(&db, &[&input], &[]);
+    assert_success(&out);
+    let said = feed::stderr(&out);
+    assert!(
+        said.contains("article \"chipmaker-earnings\" is given again"),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("indexed 7 articles, {claims} claims")),
+        "{said}"
+    );
+    assert!(said.contains("1 repeated"), "{said}");
+}
+
+#[test]
+fn search_reads_an_index_in_a_folder_the_user_cannot_write() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).expect("folder");
+    let db = folder.join("index.db");
+    assert_success(&index(&db, &[&input], &[]));
+    let mode = |path: &Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod")
+    };
+    mode(&db, 0o444);
+    mode(&folder, 0o555);
+    mode(dir.path(), 0o755);
+    let before = bytes(&db);
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"));
+    command
+        .args([
+            "search",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "demand",
+            "--json",
+        ])
+        .current_dir(project());
+    // Root may write anywhere: run as nobody then, for whom the permissions hold.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        command.uid(65534).gid(65534);
+    }
+    let out = command.output().expect("claimlink runs");
+    mode(&folder, 0o755);
+    assert_success(&out);
+    assert!(!stdout_lines(&out).is_empty());
+    assert_eq!(bytes(&db), before);
+}

@@ -257,3 +257,125 @@ fn parallel_connections_keep_the_last_copy_of_an_article_and_no_orphan_rows() {
         }
     }
 }
+
+/// A server that accepts connections and never says a word; its address.
+fn silent_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    address
+}
+
+/// Runs claimlink with `args`, failing the test if it runs longer than `limit`.
+fn run_within(args: &[&str], limit: std::time::Duration) -> (std::process::Output, f64) {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
+        .args(args)
+        .current_dir(project())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("claimlink starts");
+    let pid = child.id();
+    let started = std::time::Instant::now();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(out) => (out.expect("output"), started.elapsed().as_secs_f64()),
+        Err(_) => {
+            let _ = std::process::Command::new("kill")
+                .args(["-9", &pid.to_string()])
+                .status();
+            panic!("claimlink {args:?} hung for more than {limit:?}");
+        }
+    }
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_naming_host_and_port() {
+    let address = silent_server();
+    let secret = "hunter2-never-shown";
+    let with_timeout = format!("postgres://claimlink:{secret}@{address}/news?connect_timeout=2");
+    let default = format!("postgres://claimlink:{secret}@{address}/news");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "one.jsonl", feed::corpus_output(false));
+    let input = input.to_str().expect("utf-8");
+    for (args, most) in [
+        (vec!["search", "--db", &with_timeout, "demand"], 8.0),
+        (vec!["index", "--db", &with_timeout, input], 8.0),
+        // Without connect_timeout, the default (10 s) applies.
+        (vec!["search", "--db", &default, "demand"], 20.0),
+    ] {
+        let (out, took) = run_within(&args, std::time::Duration::from_secs(60));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let said = feed::stderr(&out);
+        assert!(
+            said.contains(&format!("timed out connecting to {address}")),
+            "{said}"
+        );
+        assert!(!said.contains(secret), "{said}");
+        assert!(took < most, "{args:?} took {took:.1} s");
+        assert!(took > 1.5, "{args:?} gave up after {took:.1} s");
+    }
+}
+
+#[test]
+fn postgres_connection_errors_give_the_servers_reason_without_the_password() {
+    let url = std::env::var("CLAIMLINK_TEST_POSTGRES").unwrap_or_default();
+    let secret = password(&url);
+    assert!(
+        !secret.is_empty(),
+        "CLAIMLINK_TEST_POSTGRES must carry a password"
+    );
+    let wrong = url.replace(&secret, "not-the-password-x9");
+    let missing = url.replace(&format!(":{secret}@"), "@");
+    let (base, _) = url.rsplit_once('/').expect("URL with a database");
+    let no_db = format!("{base}/no_such_database");
+    for (bad, reason) in [
+        (wrong.as_str(), "password authentication failed"),
+        (missing.as_str(), "password missing"),
+        (
+            no_db.as_str(),
+            "database \"no_such_database\" does not exist",
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
+            .args(["search", "--db", bad, "demand"])
+            .env_remove("PGPASSWORD")
+            .output()
+            .expect("claimlink runs");
+        assert_eq!(out.status.code(), Some(2));
+        let said = feed::stderr(&out);
+        assert!(said.contains(reason), "{said}");
+        assert!(!said.contains(&secret), "{said}");
+        assert!(!said.contains("not-the-password-x9"), "{said}");
+    }
+}
+
+#[test]
+fn postgres_refuses_sqlite_only_query_syntax_and_says_so() {
+    let url = database("claimlink_syntax");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    assert_success(&run(
+        &["index", "--db", &url, input.to_str().expect("utf-8")],
+        None,
+    ));
+    for query in ["NEAR(demand chips, 10)", "deman*", "quote:demand"] {
+        let out = run(&["search", "--db", &url, query], None);
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let said = feed::stderr(&out);
+        assert!(said.contains("web-search syntax"), "{query}: {said}");
+    }
+    // What both engines read alike still runs.
+    for query in ["demand", "\"demand\" OR chips", "demand -nothing"] {
+        assert_success(&run(&["search", "--db", &url, query], None));
+    }
+}

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use crate::companies::KnowledgeBase;
 use crate::index::input::{lines, total_bytes, Line};
-use crate::index::query::{check_date, print_facets, print_hits, Search};
+use crate::index::query::{check_date, check_query, print_facets, print_hits, Search};
 use crate::index::{IndexError, LoadSummary, Rows, Searcher, Sink, Target, Unit};
 
 /// Articles written per transaction: large enough that commits cost little, small enough
@@ -18,8 +18,10 @@ pub const DEFAULT_BATCH: usize = 500;
 pub struct IndexArgs {
     /// claimlink/1 output files (JSONL); - or none: stdin.
     pub inputs: Vec<PathBuf>,
-    /// The index: a SQLite file (created when missing), or a postgres:// URL (credentials
-    /// from the URL or the PG* environment variables).
+    /// The index: a SQLite file (created when missing; another program's database or a
+    /// file that is not SQLite is refused untouched), or a postgres:// URL (credentials from
+    /// the URL or the PG* environment variables; ?connect_timeout=S, default 10, and
+    /// ?options=-c%20statement_timeout=MS, default 60000 per batch, bound the waits).
     #[arg(long)]
     pub db: String,
     /// Unit of the stored offsets: code points, UTF-16 units (JavaScript, Elasticsearch)
@@ -29,6 +31,9 @@ pub struct IndexArgs {
     /// Articles per transaction.
     #[arg(long, default_value_t = DEFAULT_BATCH)]
     pub batch: usize,
+    /// SQLite: seconds to wait for another process writing the index before giving up.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub wait: u64,
     /// PostgreSQL: connections that load in parallel, each its share of every batch
     /// (default: the number of cores, at most 4).
     #[arg(long, value_name = "N")]
@@ -43,11 +48,17 @@ pub struct IndexArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(after_help = SEARCH_AFTER_HELP)]
 pub struct SearchArgs {
-    /// Full-text query over claim quote, sentence and title (SQLite: FTS5 syntax;
-    /// PostgreSQL: web-search syntax). None: the newest claims that pass the filters.
+    /// Full-text query over claim quote, sentence and title; at most 1000 characters and
+    /// 32 words. SQLite: words (all must match), "a phrase", OR, AND, NOT, ( ), prefix*,
+    /// NEAR(word word, 10), quote:word, sentence:word, title:word; a word with other
+    /// punctuation (data-center, AT&T) is searched as the words it holds. PostgreSQL:
+    /// words, "a phrase", OR, -word; prefix*, NEAR and column: are refused there. None:
+    /// the newest claims that pass the filters.
     pub query: Option<String>,
-    /// The index: a SQLite file or a postgres:// URL.
+    /// The index: a SQLite file (opened read-only) or a postgres:// URL (?connect_timeout=S,
+    /// default 10; ?options=-c%20statement_timeout=MS, default 10000).
     #[arg(long)]
     pub db: String,
     /// Claims by this speaker (a company's name, alias, ticker or id, or a person's name).
@@ -69,8 +80,9 @@ pub struct SearchArgs {
     /// Articles published on or before this day (YYYY-MM-DD).
     #[arg(long)]
     pub until: Option<String>,
-    #[arg(long, default_value_t = 10)]
-    pub limit: usize,
+    /// Most hits printed (1 to 10000).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
     /// Also print claim counts per speaker, target, source and sentiment.
     #[arg(long)]
     pub facets: bool,
@@ -78,6 +90,11 @@ pub struct SearchArgs {
     #[arg(long)]
     pub json: bool,
 }
+
+/// What `search --help` ends with: the exit status.
+const SEARCH_AFTER_HELP: &str = "Exit status: 0 when the search ran, with hits or without \
+(no hits: \"no claims match\" on stderr, nothing on stdout, also with --json); 2 for bad \
+usage, a query refused or an index that cannot be read.";
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 pub enum SentimentArg {
@@ -93,10 +110,16 @@ pub enum KindArg {
 }
 
 /// Opens the index for writing; `connections` sets how many PostgreSQL connections load
-/// in parallel (SQLite has one writer).
-pub fn open_sink(db: &str, connections: Option<usize>) -> Result<Box<dyn Sink>, IndexError> {
+/// in parallel (SQLite has one writer, which waits up to `wait` for another's lock).
+pub fn open_sink(
+    db: &str,
+    connections: Option<usize>,
+    wait: std::time::Duration,
+) -> Result<Box<dyn Sink>, IndexError> {
     Ok(match Target::parse(db) {
-        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open(&path, true)?),
+        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open_waiting(
+            &path, true, wait,
+        )?),
         Target::Postgres(url) => {
             let db = crate::index::postgres::Postgres::connect(&url, true)?;
             Box::new(match connections {
@@ -181,7 +204,7 @@ fn read_batches(
     sender: &std::sync::mpsc::SyncSender<Result<Vec<Rows>, IndexError>>,
     progress: &indicatif::ProgressBar,
 ) -> LoadSummary {
-    let mut summary = LoadSummary::default();
+    let mut tally = Tally::default();
     let mut rows: Vec<Rows> = Vec::with_capacity(batch);
     // Said above the progress bar, not through it; a closed stderr is no reason to stop.
     let tell = |message: String| {
@@ -193,7 +216,7 @@ fn read_batches(
         let record = match line {
             Ok(Line::Record(record)) => record,
             Ok(Line::Error { file, line }) => {
-                summary.skipped += 1;
+                tally.summary.skipped += 1;
                 tell(format!("{file}:{line}: error line, not indexed"));
                 continue;
             }
@@ -202,40 +225,86 @@ fn read_batches(
                 line,
                 message,
             }) => {
-                summary.skipped += 1;
+                tally.summary.skipped += 1;
                 tell(format!("{file}:{line}: {message}; skipped"));
                 continue;
             }
             Err(e) => {
                 let _ = sender.send(Err(e));
-                return summary;
+                return tally.summary;
             }
         };
         match Rows::from_record(&record, unit) {
             Ok(r) => {
-                summary.articles += 1;
-                summary.claims += r.claims.len();
+                if let Some(message) = tally.add(&r.article.id, r.claims.len()) {
+                    tell(message);
+                }
                 rows.push(r);
             }
             Err(e) => {
                 let _ = sender.send(Err(e));
-                return summary;
+                return tally.summary;
             }
         }
         if rows.len() >= batch {
             let full = std::mem::replace(&mut rows, Vec::with_capacity(batch));
             if sender.send(Ok(full)).is_err() {
-                return summary;
+                return tally.summary;
             }
         }
     }
     let _ = sender.send(Ok(rows));
-    summary
+    tally.summary
+}
+
+/// Article ids given more than once that are named on stderr; the rest are counted.
+const DUPLICATES_TOLD: usize = 5;
+
+/// What a load read: distinct articles, the claims of each one's last copy, the copies
+/// given again.
+#[derive(Default)]
+struct Tally {
+    summary: LoadSummary,
+    /// Claims of each article's latest copy, by a 64-bit hash of its id (16 bytes an
+    /// article, where the ids themselves could be hundreds).
+    seen: std::collections::HashMap<u64, usize>,
+}
+
+impl Tally {
+    /// Counts one article; for a copy of an article already read, what to tell.
+    fn add(&mut self, id: &str, claims: usize) -> Option<String> {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        id.hash(&mut hasher);
+        let s = &mut self.summary;
+        match self.seen.insert(hasher.finish(), claims) {
+            None => {
+                s.articles += 1;
+                s.claims += claims;
+                None
+            }
+            Some(before) => {
+                s.claims = s.claims - before + claims;
+                s.duplicates += 1;
+                match s.duplicates {
+                    n if n <= DUPLICATES_TOLD => Some(format!(
+                        "article {} is given again; the index keeps its last copy",
+                        crate::index::query::quoted_prefix(id)
+                    )),
+                    n if n == DUPLICATES_TOLD + 1 => {
+                        Some("more articles are given again; the summary counts them".into())
+                    }
+                    _ => None,
+                }
+            }
+        }
+    }
 }
 
 pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
     let started = Instant::now();
-    let mut sink = open_sink(&args.db, args.connections)?;
+    let wait = std::time::Duration::from_secs(args.wait);
+    let mut sink = open_sink(&args.db, args.connections, wait)?;
     if let Some(kb) = knowledge_base(&args.companies)? {
         sink.companies(&kb)?;
     }
@@ -252,8 +321,12 @@ pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
     let summary = loaded?;
     if !args.quiet {
         let seconds = started.elapsed().as_secs_f64();
+        let again = match summary.duplicates {
+            0 => String::new(),
+            n => format!("; {n} repeated articles replaced by their last copy"),
+        };
         eprintln!(
-            "claimlink: indexed {} articles, {} claims ({} lines skipped) in {seconds:.2} s \
+            "claimlink: indexed {} articles, {} claims ({} lines skipped{again}) in {seconds:.2} s \
              ({:.0} claims/s) → {}",
             summary.articles,
             summary.claims,
@@ -270,29 +343,29 @@ pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
 }
 
 pub fn search_command(args: &SearchArgs) -> Result<ExitCode, IndexError> {
-    let since = args
-        .since
-        .as_deref()
-        .map(|d| check_date("--since", d))
-        .transpose()?;
-    let until = args
-        .until
-        .as_deref()
-        .map(|d| check_date("--until", d))
-        .transpose()?;
+    let date =
+        |flag: &str, d: &Option<String>| d.as_deref().map(|d| check_date(flag, d)).transpose();
+    let query = args.query.clone().filter(|q| !q.trim().is_empty());
+    if let Some(q) = &query {
+        check_query(q)?;
+    }
     let search = Search {
-        query: args.query.clone().filter(|q| !q.trim().is_empty()),
+        query,
         speaker: args.speaker.iter().cloned().collect(),
         target: args.target.iter().cloned().collect(),
         source: args.source.iter().cloned().collect(),
         sentiment: args.sentiment.map(|s| format!("{s:?}").to_lowercase()),
         kind: args.kind.map(|k| format!("{k:?}").to_lowercase()),
-        since,
-        until,
-        limit: args.limit,
+        since: date("--since", &args.since)?,
+        until: date("--until", &args.until)?,
+        limit: args.limit as usize,
     };
     let mut searcher = open_searcher(&args.db)?;
     let hits = searcher.search(&search)?;
+    if hits.is_empty() {
+        eprintln!("claimlink: no claims match");
+        return Ok(ExitCode::SUCCESS);
+    }
     let facets = if args.facets {
         Some(searcher.facets(&search)?)
     } else {

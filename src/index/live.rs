@@ -15,7 +15,7 @@ pub struct RunIndex {
 impl RunIndex {
     /// Opens (creating) the index at `db` and loads the knowledge base's names into it.
     pub fn open(db: &str, companies: &KnowledgeBase) -> Result<Self, IndexError> {
-        let mut sink = open_sink(db, None)?;
+        let mut sink = open_sink(db, None, crate::index::sqlite::DEFAULT_WAIT)?;
         sink.companies(companies)?;
         Ok(RunIndex {
             sink,

@@ -7,6 +7,7 @@
 
 #[doc(hidden)]
 pub mod cli;
+pub mod dbfile;
 pub(crate) mod input;
 pub(crate) mod live;
 pub(crate) mod offsets;
@@ -26,10 +27,10 @@ pub enum IndexError {
     /// Bad usage: the command cannot start (exit 2).
     #[error("{0}")]
     Usage(String),
-    /// A search query the full-text engine cannot parse (exit 2).
-    #[error("invalid search query {query:?}: {reason}")]
+    /// A search query the full-text engine cannot parse, or too large to run (exit 2).
+    #[error("invalid search query {query}: {reason}")]
     Query {
-        /// The query as given.
+        /// The start of the query, quoted (`query::quoted_prefix`): a query may be long.
         query: String,
         /// What the engine could not read.
         reason: String,
@@ -42,6 +43,30 @@ pub enum IndexError {
         #[source]
         /// Why.
         source: rusqlite::Error,
+    },
+    /// `--db` names a file that is not a claimlink index: it is left as it was.
+    #[error(
+        "{path} is not a claimlink index: {what}; nothing was written to it. Give \
+             --db a new file (or an index claimlink made)"
+    )]
+    NotAnIndex {
+        /// The file.
+        path: String,
+        /// What it is instead.
+        what: String,
+    },
+    /// Another process held the index's write lock longer than `index` waits.
+    #[error(
+        "{path} is locked: {holder} kept it through the {seconds} s this run waited; try \
+         again when it is done (index --wait SECONDS waits longer)"
+    )]
+    Locked {
+        /// The database file.
+        path: String,
+        /// Who holds it, as far as can be told.
+        holder: String,
+        /// How long `index` waited.
+        seconds: u64,
     },
     /// PostgreSQL errors, said without the connection string (it may hold a password).
     #[error("PostgreSQL: {0}")]
@@ -90,10 +115,12 @@ impl Target {
 /// What one load did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadSummary {
-    /// Articles loaded.
+    /// Distinct articles loaded (an article given twice counts once).
     pub articles: usize,
-    /// Claims loaded.
+    /// Claims loaded: those of each article's last copy.
     pub claims: usize,
+    /// Copies of an article the input gave again: each replaced the one before it.
+    pub duplicates: usize,
     /// Error lines and lines that are not claimlink/1 records: counted, never indexed.
     pub skipped: usize,
 }

@@ -10,6 +10,10 @@
 
 use std::io::Write;
 
+use std::time::Duration;
+
+use postgres::config::Host;
+use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls};
 
@@ -80,8 +84,8 @@ pub struct Postgres {
     /// server's work (text search vectors, GIN and B-tree inserts) is the bound on a load,
     /// and one connection keeps one core of it busy.
     config: Config,
-    /// The URL without credentials, as errors show it.
-    shown: String,
+    /// `statement_timeout` of each connection: `index`'s or `search`'s.
+    statement_timeout: Duration,
     connections: usize,
     /// The further loading connections, opened at the first batch.
     writers: Vec<Client>,
@@ -104,7 +108,11 @@ pub fn redact(url: &str) -> String {
 /// `PGPASSWORD` and `PGDATABASE`, as libpq does.
 fn config(url: &str) -> Result<Config, IndexError> {
     let mut config: Config = url.parse().map_err(|e: postgres::Error| {
-        IndexError::Usage(format!("not a valid PostgreSQL URL ({}): {e}", redact(url)))
+        IndexError::Usage(format!(
+            "not a valid PostgreSQL URL ({}): {}",
+            redact(url),
+            describe(&e)
+        ))
     })?;
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     if config.get_hosts().is_empty() {
@@ -141,35 +149,163 @@ fn config(url: &str) -> Result<Config, IndexError> {
 const SESSION_SQL: &str = "SET client_min_messages = warning; SET jit = off;
     SET random_page_cost = 1.1; SET max_parallel_workers_per_gather = 0";
 
-/// One connection, with the session settings; `shown` is the server as errors name it.
-fn open(config: &Config, shown: &str) -> Result<Client, IndexError> {
-    let mut client = config
-        .connect(NoTls)
-        .map_err(|e| IndexError::Postgres(format!("cannot connect to {shown}: {e}")))?;
-    client.batch_execute(SESSION_SQL).map_err(pg)?;
+/// How long a connection may take (TCP connect, startup and authentication) unless the URL
+/// says `connect_timeout=S`.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// `statement_timeout` of `index` (each batch's statements) unless the URL's `options` set one.
+pub const INDEX_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+/// `statement_timeout` of `search` unless the URL's `options` set one.
+pub const SEARCH_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The server as messages name it: `host:port`.
+fn server(config: &Config) -> String {
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    format!("{host}:{port}")
+}
+
+/// One connection, with the session settings and `statement_timeout`. The whole handshake
+/// is bounded, not only the TCP connect (which is all the driver's `connect_timeout`
+/// covers): a server that accepts and never answers fails after the timeout.
+fn open(config: &Config, statement_timeout: Duration) -> Result<Client, IndexError> {
+    let limit = config
+        .get_connect_timeout()
+        .copied()
+        .unwrap_or(CONNECT_TIMEOUT);
+    let mut attempt = config.clone();
+    attempt.connect_timeout(limit);
+    let (sender, outcome) = std::sync::mpsc::sync_channel(1);
+    // On a timeout the thread is left blocked on its socket; it ends with the process.
+    std::thread::spawn(move || {
+        let _ = sender.send(attempt.connect(NoTls));
+    });
+    let mut client = match outcome.recv_timeout(limit) {
+        Ok(Ok(client)) => client,
+        Ok(Err(e)) => {
+            return Err(IndexError::Postgres(format!(
+                "cannot connect to {}: {}",
+                server(config),
+                describe(&e)
+            )))
+        }
+        Err(_) => {
+            return Err(IndexError::Postgres(format!(
+                "timed out connecting to {} after {} s: the server did not complete the \
+                 connection; check the host and port, or wait longer with ?connect_timeout=S \
+                 in the URL",
+                server(config),
+                limit.as_secs_f64()
+            )))
+        }
+    };
+    client
+        .batch_execute(&session_sql(config, statement_timeout))
+        .map_err(pg)?;
     Ok(client)
 }
 
+/// The session settings, with `statement_timeout` unless the URL's `options` set it.
+fn session_sql(config: &Config, statement_timeout: Duration) -> String {
+    let mut sql = SESSION_SQL.to_string();
+    if !config
+        .get_options()
+        .is_some_and(|o| o.contains("statement_timeout"))
+    {
+        sql += &format!(
+            "; SET statement_timeout = {}",
+            statement_timeout.as_millis()
+        );
+    }
+    sql
+}
+
+/// What went wrong, from the server's own message when it sent one (the driver's Display
+/// says only "db error"), else the driver's error and its causes. Neither holds the password.
+fn describe(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        let mut said = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+        if let Some(detail) = db.detail() {
+            said += &format!("; {detail}");
+        }
+        if let Some(hint) = db.hint() {
+            said += &format!("; {hint}");
+        }
+        if db.code() == &SqlState::QUERY_CANCELED {
+            said += "; a statement ran longer than statement_timeout: raise it with \
+                     ?options=-c%20statement_timeout=MS in the URL";
+        }
+        return said;
+    }
+    let mut said = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !said.contains(&text) {
+            said += &format!(": {text}");
+        }
+        cause = c.source();
+    }
+    if said.contains("password missing") {
+        said += "; give it in the URL (postgres://user:PASSWORD@host/db) or in PGPASSWORD";
+    }
+    said
+}
+
 fn pg(e: postgres::Error) -> IndexError {
-    // The driver's messages name the server's complaint, never the password.
-    let detail = e
-        .as_db_error()
-        .map(|d| d.message().to_string())
-        .unwrap_or_else(|| e.to_string());
-    IndexError::Postgres(detail)
+    IndexError::Postgres(describe(&e))
+}
+
+/// Refuses FTS5 syntax that `websearch_to_tsquery` would read as plain words (and so find
+/// other claims than SQLite does): `NEAR(`, `prefix*`, `column:word`.
+fn check_websearch(query: &str) -> Result<(), IndexError> {
+    let refuse = |what: &str| IndexError::Query {
+        query: crate::index::query::quoted_prefix(query),
+        reason: format!(
+            "{what} is SQLite (FTS5) syntax; a PostgreSQL index takes web-search syntax: \
+             words, \"a phrase\", OR, -word"
+        ),
+    };
+    let near_group = query
+        .match_indices("NEAR")
+        .any(|(i, _)| query[i + 4..].trim_start().starts_with('('));
+    if near_group {
+        return Err(refuse("NEAR(…)"));
+    }
+    for word in query.split(|c: char| c.is_whitespace() || c == '"') {
+        let stem = word.trim_end_matches('*');
+        if stem.len() < word.len() && stem.ends_with(char::is_alphanumeric) {
+            return Err(refuse("a prefix search (word*)"));
+        }
+        if let Some((column, _)) = word.split_once(':') {
+            if ["quote", "sentence", "title"].contains(&column) {
+                return Err(refuse("a column filter (column:word)"));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl Postgres {
-    /// Connects, creating the tables when `create`.
+    /// Connects, creating the tables when `create` (for `index`; its statements get the
+    /// longer timeout).
     pub fn connect(url: &str, create: bool) -> Result<Self, IndexError> {
         let config = config(url)?;
-        let shown = redact(url);
-        let client = open(&config, &shown)?;
+        let statement_timeout = if create {
+            INDEX_STATEMENT_TIMEOUT
+        } else {
+            SEARCH_STATEMENT_TIMEOUT
+        };
+        let client = open(&config, statement_timeout)?;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let mut db = Postgres {
             client,
             config,
-            shown,
+            statement_timeout,
             connections: cores.min(4),
             writers: Vec::new(),
         };
@@ -289,7 +425,8 @@ impl Sink for Postgres {
         }
         let batch = Rows::last_copies(batch);
         while self.writers.len() + 1 < self.connections.min(batch.len()) {
-            self.writers.push(open(&self.config, &self.shown)?);
+            self.writers
+                .push(open(&self.config, self.statement_timeout)?);
         }
         // The batch's articles are distinct now, so the shares may commit in any order;
         // the next batch starts when all have.
@@ -567,6 +704,9 @@ impl Filter {
 
 impl Searcher for Postgres {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
+        if let Some(q) = &search.query {
+            check_websearch(q)?;
+        }
         let search = &self.resolve(search)?;
         let filter = Filter::new(search);
         let (snippet, rank, order) = if search.query.is_some() {
@@ -590,7 +730,17 @@ impl Searcher for Postgres {
             filter.clauses(search),
             search.limit
         );
-        let rows = self.client.query(&sql, &filter.params()).map_err(pg)?;
+        let rows = self
+            .client
+            .query(&sql, &filter.params())
+            .map_err(|e| match e.code() {
+                Some(&SqlState::UNDEFINED_TABLE) => IndexError::Usage(
+                    "this PostgreSQL database holds no claimlink index: build one with \
+                     `claimlink index --db URL`"
+                        .into(),
+                ),
+                _ => pg(e),
+            })?;
         Ok(rows
             .iter()
             .map(|r| Hit {
@@ -640,6 +790,35 @@ mod tests {
             assert!(!shown.contains("s3cret"), "{shown}");
             assert!(!shown.contains("alice"), "{shown}");
             assert!(shown.contains("/news"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn statement_timeout_defaults_unless_the_url_sets_one() {
+        let plain: Config = "postgres://u@h/db".parse().expect("URL");
+        let sql = session_sql(&plain, SEARCH_STATEMENT_TIMEOUT);
+        assert!(sql.ends_with("SET statement_timeout = 10000"), "{sql}");
+        let set: Config = "postgres://u@h/db?options=-c%20statement_timeout%3D250"
+            .parse()
+            .expect("URL");
+        assert_eq!(set.get_options(), Some("-c statement_timeout=250"));
+        assert!(!session_sql(&set, INDEX_STATEMENT_TIMEOUT).contains("statement_timeout"));
+    }
+
+    #[test]
+    fn fts5_only_syntax_is_refused_and_web_search_syntax_passes() {
+        for bad in ["NEAR(a b, 3)", "x NEAR (a b)", "comp*", "title:chips"] {
+            assert!(check_websearch(bad).is_err(), "{bad}");
+        }
+        for good in [
+            "chips",
+            "\"a phrase\" OR b",
+            "a -b",
+            "*",
+            "10:30 talks",
+            "a NEAR b",
+        ] {
+            assert!(check_websearch(good).is_ok(), "{good}");
         }
     }
 

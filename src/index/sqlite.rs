@@ -7,12 +7,16 @@
 //! and a load killed at any point leaves the last committed batch, which a second run
 //! completes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::time::Duration;
 
-use rusqlite::{params, params_from_iter, Connection, ToSql};
+use rusqlite::{
+    params, params_from_iter, Connection, ErrorCode, OpenFlags, ToSql, TransactionBehavior,
+};
 
 use crate::companies::KnowledgeBase;
-use crate::index::query::{Facets, Hit, Search, FACETS};
+use crate::index::dbfile::{self, open_checked, open_read_only, At, Contents};
+use crate::index::query::{quoted_prefix, Facets, Hit, Search, FACETS};
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, full-text tables, triggers and indexes, created when missing.
@@ -89,12 +93,31 @@ END;
 /// A SQLite index file.
 pub struct Sqlite {
     conn: Connection,
-    path: PathBuf,
+    at: At,
 }
 
+/// How long a write waits for another process's lock by default (`index --wait`).
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
+
+/// Per-connection settings. A large page cache: claim ids are random, so their index is
+/// written all over; with the default 2 MiB most inserts miss.
+const READ_PRAGMAS: &str = "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;
+    PRAGMA mmap_size=1073741824;";
+
 impl Sqlite {
-    /// Opens (creating when `create`) the index at `path`.
+    /// Opens the index at `path`: for writing, creating it when missing, when `create`;
+    /// else read-only. Waits up to `DEFAULT_WAIT` for another writer's lock.
     pub fn open(path: &Path, create: bool) -> Result<Self, IndexError> {
+        Self::open_waiting(path, create, DEFAULT_WAIT)
+    }
+
+    /// `open`, a write waiting up to `wait` for another process's lock.
+    ///
+    /// Nothing is written to a file that is not an index or empty: its first bytes and then
+    /// its application id and tables are read first (`dbfile`). The busy timeout is set
+    /// before the first statement, so every lock (the switch to WAL, the schema, each batch)
+    /// waits for it.
+    pub fn open_waiting(path: &Path, create: bool, wait: Duration) -> Result<Self, IndexError> {
         if !create && !path.is_file() {
             return Err(IndexError::Usage(format!(
                 "no index at {}: build one with `claimlink index --db {}`",
@@ -102,25 +125,51 @@ impl Sqlite {
                 path.display()
             )));
         }
-        let conn = Connection::open(path).map_err(|e| err(path, e))?;
-        let db = Sqlite {
-            conn,
+        dbfile::check_header(path)?;
+        let at = At {
             path: path.to_path_buf(),
+            wait,
         };
-        db.conn
-            .execute_batch(
-                // A large page cache: claim ids are random, so their index is written
-                // all over; with the default 2 MiB most inserts miss.
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;
-                 PRAGMA busy_timeout=10000; PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;
-                 PRAGMA mmap_size=1073741824;",
-            )
-            .map_err(|e| db.err(e))?;
+        let (conn, contents) = if create {
+            let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE;
+            open_checked(path, flags, &at)?
+        } else {
+            open_read_only(path, &at)?
+        };
+        conn.execute_batch(READ_PRAGMAS).map_err(|e| at.err(e))?;
+        let db = Sqlite { conn, at };
         if create {
-            db.conn.execute_batch(SCHEMA_SQL).map_err(|e| db.err(e))?;
-            db.conn.execute_batch(STAGING_SQL).map_err(|e| db.err(e))?;
+            db.prepare_for_writing(contents)?;
+        } else if contents == Contents::Empty {
+            return Err(IndexError::Usage(format!(
+                "{} holds no index yet: build one with `claimlink index --db {}`",
+                path.display(),
+                path.display()
+            )));
         }
         Ok(db)
+    }
+
+    /// Switches a writable index to WAL and creates (and stamps) its schema when it is
+    /// not this build's, in one transaction.
+    fn prepare_for_writing(&self, contents: Contents) -> Result<(), IndexError> {
+        let e = |e| self.at.err(e);
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            )
+            .map_err(e)?;
+        if contents != Contents::Index {
+            let sql = format!(
+                "BEGIN IMMEDIATE; {SCHEMA_SQL} {} COMMIT;",
+                dbfile::stamp_sql()
+            );
+            if let Err(failed) = self.conn.execute_batch(&sql) {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                return Err(e(failed));
+            }
+        }
+        self.conn.execute_batch(STAGING_SQL).map_err(e)
     }
 
     /// The open connection (for tests and tools).
@@ -129,7 +178,7 @@ impl Sqlite {
     }
 
     fn err(&self, e: rusqlite::Error) -> IndexError {
-        err(&self.path, e)
+        self.at.err(e)
     }
 
     /// The canonical company names `name` is the name, id, alias or ticker of.
@@ -166,16 +215,13 @@ impl Sqlite {
     }
 }
 
-fn err(path: &Path, e: rusqlite::Error) -> IndexError {
-    IndexError::Sqlite {
-        path: path.display().to_string(),
-        source: e,
-    }
-}
-
 impl Sink for Sqlite {
     fn companies(&mut self, kb: &KnowledgeBase) -> Result<(), IndexError> {
-        let tx = self.conn.transaction().map_err(|e| err(&self.path, e))?;
+        let at = self.at.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| at.err(e))?;
         {
             let mut company = tx
                 .prepare(
@@ -183,30 +229,31 @@ impl Sink for Sqlite {
                      ON CONFLICT (id) DO UPDATE SET name = excluded.name,
                        kind = excluded.kind, tickers = excluded.tickers",
                 )
-                .map_err(|e| err(&self.path, e))?;
+                .map_err(|e| at.err(e))?;
             let mut alias = tx
                 .prepare("INSERT OR IGNORE INTO aliases (alias, company_id) VALUES (?1, ?2)")
-                .map_err(|e| err(&self.path, e))?;
+                .map_err(|e| at.err(e))?;
             for entry in kb.entries() {
                 let id = entry.id();
                 let tickers = serde_json::to_string(&entry.tickers).unwrap_or_default();
                 company
                     .execute(params![id, entry.name, entry.kind.as_str(), tickers])
-                    .map_err(|e| err(&self.path, e))?;
+                    .map_err(|e| at.err(e))?;
                 for a in entry.aliases.iter().chain(&entry.tickers) {
-                    alias
-                        .execute(params![a, id])
-                        .map_err(|e| err(&self.path, e))?;
+                    alias.execute(params![a, id]).map_err(|e| at.err(e))?;
                 }
             }
         }
-        tx.commit().map_err(|e| err(&self.path, e))
+        tx.commit().map_err(|e| at.err(e))
     }
 
     fn write_batch(&mut self, batch: &[Rows]) -> Result<(), IndexError> {
-        let path = self.path.clone();
-        let e = |e| err(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
+        let at = self.at.clone();
+        let e = |e| at.err(e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(e)?;
         insert_batch(&tx, batch).map_err(e)?;
         tx.commit().map_err(e)
     }
@@ -423,9 +470,19 @@ impl Sqlite {
         let message = e.to_string();
         match &search.query {
             Some(q) if is_query_error(&message) => IndexError::Query {
-                query: q.clone(),
+                query: quoted_prefix(q),
                 reason: describe_query_error(&message),
             },
+            Some(q) if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => {
+                IndexError::Query {
+                    query: quoted_prefix(q),
+                    reason: format!(
+                        "stopped after {} s: it matches too much to rank in time; use fewer \
+                         OR terms or prefix* words, or add filters (--speaker, --since)",
+                        SEARCH_DEADLINE.as_secs()
+                    ),
+                }
+            }
             _ => self.err(e),
         }
     }
@@ -433,12 +490,15 @@ impl Sqlite {
 
 /// The query with each word that FTS5 could not read (`data-center`, `AT&T`, `';`) put in
 /// double quotes, so it is searched as the words it holds; words of word characters and
-/// FTS5 syntax (`"`, `(`, `)`, `:`, `*`, `^`, `+`, `{`, `}`), quoted phrases and the
-/// operators stay as written, and FTS5 reports their errors.
+/// FTS5 syntax (`"`, `(`, `)`, `:`, `*`, `^`, `+`, `{`, `}`, and `,` inside a
+/// `NEAR(a b, N)` group), quoted phrases and the operators stay as written, and FTS5
+/// reports their errors.
 pub fn literal_words(query: &str) -> String {
     const SYNTAX: &[char] = &['"', '(', ')', ':', '*', '^', '+', '{', '}'];
     let bare = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '_';
     let mut out: Vec<String> = Vec::new();
+    // Inside a NEAR group, where `,` separates the phrases from the distance.
+    let mut near = false;
     let mut rest = query;
     while !rest.is_empty() {
         let rest_trimmed = rest.trim_start();
@@ -452,6 +512,7 @@ pub fn literal_words(query: &str) -> String {
             let (taken, after) = phrase.split_at(end);
             // The phrase may run on into a suffix such as `*` or `:`.
             let tail = after.find(char::is_whitespace).unwrap_or(after.len());
+            near &= !after[..tail].contains(')');
             out.push(format!("\"{taken}{}", &after[..tail]));
             rest = &after[tail..];
             continue;
@@ -460,13 +521,17 @@ pub fn literal_words(query: &str) -> String {
             .find(|c: char| c.is_whitespace() || c == '"')
             .unwrap_or(rest_trimmed.len());
         let (word, after) = rest_trimmed.split_at(end);
+        near |= word.starts_with("NEAR(")
+            || (word.starts_with('(') && out.last().is_some_and(|w| w == "NEAR"));
+        let syntax = |c: char| SYNTAX.contains(&c) || (near && c == ',');
         // A word of word characters and FTS5 syntax is the user's query; one with any other
         // character (`'`, `;`, `-`, `&`) FTS5 would refuse, so it is searched as a phrase.
-        if word.chars().all(|c| bare(c) || SYNTAX.contains(&c)) {
+        if word.chars().all(|c| bare(c) || syntax(c)) {
             out.push(word.to_string());
         } else {
             out.push(format!("\"{word}\""));
         }
+        near &= !word.contains(')');
         rest = after;
     }
     out.join(" ")
@@ -491,6 +556,7 @@ fn describe_query_error(message: &str) -> String {
     } else if message == "fts5: syntax error near \"\"" {
         "the query ends where a word was expected (after AND, OR, NOT or NEAR?)".to_string()
     } else if let Some(near) = message.strip_prefix("fts5: syntax error near ") {
+        let near: String = near.chars().take(42).collect();
         format!("syntax error near {near}")
     } else {
         message.trim_start_matches("fts5: ").to_string()
@@ -501,8 +567,32 @@ fn describe_query_error(message: &str) -> String {
     )
 }
 
+/// How long one search statement may run before it is stopped (`query_error` says so):
+/// a bound on the work any query can ask for.
+pub const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Interrupts the connection's statements once `limit` has passed, unless dropped before.
+struct Deadline {
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Deadline {
+    fn start(conn: &Connection, limit: Duration) -> Deadline {
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let handle = conn.get_interrupt_handle();
+        std::thread::spawn(move || {
+            // Dropping the sender ends the wait early (Disconnected): no interrupt then.
+            if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
+                handle.interrupt();
+            }
+        });
+        Deadline { _stop: stop }
+    }
+}
+
 impl Searcher for Sqlite {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
+        let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
         let filter = Filter::new(search);
         let (snippet, rank, order) = if search.query.is_some() {
@@ -547,6 +637,7 @@ impl Searcher for Sqlite {
     }
 
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
+        let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
         let filter = Filter::new(search);
         let mut facets = Facets::default();
@@ -596,6 +687,30 @@ mod tests {
         assert_eq!(literal_words("\"unclosed phrase"), "\"unclosed phrase");
         assert_eq!(literal_words("Robert'); --"), "\"Robert');\" \"--\"");
         assert_eq!(literal_words("a \"b c\"* d;"), "a \"b c\"* \"d;\"");
+        // The comma of a NEAR group is its syntax; elsewhere it is punctuation.
+        assert_eq!(
+            literal_words("NEAR(disaster Intel, 10)"),
+            "NEAR(disaster Intel, 10)"
+        );
+        assert_eq!(literal_words("NEAR (a b,5) c,"), "NEAR (a b,5) \"c,\"");
+        assert_eq!(literal_words("demand, supply"), "\"demand,\" supply");
+    }
+
+    #[test]
+    fn a_statement_past_its_deadline_is_interrupted_and_one_within_it_is_not() {
+        let conn = Connection::open_in_memory().expect("memory");
+        let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+                       SELECT count(*) FROM c";
+        let started = std::time::Instant::now();
+        let deadline = Deadline::start(&conn, Duration::from_millis(200));
+        let failed = conn.query_row(endless, [], |r| r.get::<_, i64>(0));
+        drop(deadline);
+        let e = failed.expect_err("interrupted");
+        assert_eq!(e.sqlite_error_code(), Some(ErrorCode::OperationInterrupted));
+        assert!(started.elapsed() < Duration::from_secs(5));
+        let _deadline = Deadline::start(&conn, Duration::from_secs(60));
+        let one: i64 = conn.query_row("SELECT 1", [], |r| r.get(0)).expect("runs");
+        assert_eq!(one, 1);
     }
 
     #[test]
