@@ -61,7 +61,9 @@ pub struct SearchArgs {
     /// default 10; ?options=-c%20statement_timeout=MS, default 10000).
     #[arg(long)]
     pub db: String,
-    /// Claims by this speaker (a company's name, alias, ticker or id, or a person's name).
+    /// Claims by this speaker: a company's name, alias, ticker or id, or a person's full
+    /// name or surname ("Farley" finds "Jim Farley": a speaker is stored by the fullest
+    /// name its article gives).
     #[arg(long)]
     pub speaker: Option<String>,
     /// Claims about this company.

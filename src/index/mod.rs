@@ -141,6 +141,20 @@ pub trait Searcher {
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError>;
 }
 
+/// The LIKE pattern of names that end in the words of `name` ("Farley" → `% Farley`): a
+/// speaker is stored by a person's fullest name, and is asked for by surname too. `%`, `_`
+/// and `\` in the name are escaped (backslash escapes, as both back ends read them).
+pub fn surname_pattern(name: &str) -> String {
+    let mut pattern = String::from("% ");
+    for c in name.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern
+}
+
 /// The articles a search's name filters should match: the name itself, and the canonical
 /// names of the companies it is the name, id, alias or ticker of.
 pub fn names_with(name: &str, canonical: Vec<String>) -> Vec<String> {

@@ -652,10 +652,22 @@ impl Filter {
         ] {
             if !names.is_empty() {
                 let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-                f.push(
-                    &format!("lower({column}) = ANY(${})", f.params.len() + 1),
-                    lower,
-                );
+                let n = f.params.len() + 1;
+                if column == "c.speaker" {
+                    // A person goes by their full name: "Farley" finds "Jim Farley".
+                    f.push(
+                        &format!(
+                            "(lower({column}) = ANY(${n}) OR lower({column}) LIKE ${})",
+                            n + 1
+                        ),
+                        lower,
+                    );
+                    f.params.push(Box::new(
+                        crate::index::surname_pattern(&names[0]).to_lowercase(),
+                    ));
+                } else {
+                    f.push(&format!("lower({column}) = ANY(${n})"), lower);
+                }
             }
         }
         if let Some(s) = &search.sentiment {

@@ -423,10 +423,17 @@ impl Filter {
         ] {
             if !names.is_empty() {
                 let marks = vec!["?"; names.len()].join(", ");
-                f.sql.push(format!("{column} COLLATE NOCASE IN ({marks})"));
+                let mut clause = format!("{column} COLLATE NOCASE IN ({marks})");
                 for n in names {
                     f.params.push(Box::new(n.clone()));
                 }
+                if column == "c.speaker" {
+                    // A person goes by their full name: "Farley" finds "Jim Farley".
+                    clause = format!("({clause} OR {column} LIKE ? ESCAPE '\\')");
+                    f.params
+                        .push(Box::new(crate::index::surname_pattern(&names[0])));
+                }
+                f.sql.push(clause);
             }
         }
         if let Some(s) = &search.sentiment {
