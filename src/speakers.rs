@@ -44,8 +44,7 @@ pub fn person_name(doc: &Document, range: CharRange) -> Option<String> {
         .filter(|(_, words)| !is_honorific(&words[0]))
         .collect();
     let anchor = (people.iter())
-        .filter(|(r, _)| r.end <= range.start)
-        .last()
+        .rfind(|(r, _)| r.end <= range.start)
         .or_else(|| people.iter().find(|(r, _)| r.start >= range.end))?;
     // The same person: the same first name, or the same last word when the name is one word.
     let first = anchor.1.first()?;
@@ -57,8 +56,26 @@ pub fn person_name(doc: &Document, range: CharRange) -> Option<String> {
 
 /// Words before a surname that are not part of the name.
 const HONORIFICS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Sen", "Senator",
-    "Rep", "Gov", "Governor", "President", "Gen", "General", "Judge", "Justice",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Dr",
+    "Prof",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+    "Sen",
+    "Senator",
+    "Rep",
+    "Gov",
+    "Governor",
+    "President",
+    "Gen",
+    "General",
+    "Judge",
+    "Justice",
 ];
 
 fn is_honorific(word: &str) -> bool {
@@ -82,7 +99,12 @@ fn name_words(name: &str) -> Vec<String> {
 /// What the speaker named by `phrase` is: a person or organisation when it resolved to a
 /// person or organisation entity (`entity`) or a company; otherwise by the phrase's head
 /// word: a document noun, a plural (a group), else one unnamed person.
-pub fn kind(doc: &Document, phrase: CharRange, entity: Option<CharRange>, company: bool) -> SpeakerKind {
+pub fn kind(
+    doc: &Document,
+    phrase: CharRange,
+    entity: Option<CharRange>,
+    company: bool,
+) -> SpeakerKind {
     if company {
         return SpeakerKind::Organisation;
     }
@@ -103,7 +125,12 @@ pub fn kind(doc: &Document, phrase: CharRange, entity: Option<CharRange>, compan
         .collect();
     // The head: the last word before a post-modifier ("a person familiar with ...").
     let head = (words.iter())
-        .take_while(|w| !matches!(**w, "of" | "at" | "with" | "familiar" | "who" | "from" | "in"))
+        .take_while(|w| {
+            !matches!(
+                **w,
+                "of" | "at" | "with" | "familiar" | "who" | "from" | "in"
+            )
+        })
         .filter(|w| !is_function_word(w))
         .last()
         .copied()
@@ -151,12 +178,14 @@ const DOCUMENT_NOUNS: &[&str] = &[
 
 /// A plural noun: "analysts", "officials", "people" (not "business", "analysis").
 fn is_plural(word: &str) -> bool {
-    matches!(word, "people" | "men" | "women" | "police" | "staff" | "children")
-        || (word.len() > 3
-            && word.ends_with('s')
-            && !word.ends_with("ss")
-            && !word.ends_with("us")
-            && !word.ends_with("is"))
+    matches!(
+        word,
+        "people" | "men" | "women" | "police" | "staff" | "children"
+    ) || (word.len() > 3
+        && word.ends_with('s')
+        && !word.ends_with("ss")
+        && !word.ends_with("us")
+        && !word.ends_with("is"))
 }
 
 fn is_plural_determiner(word: &str) -> bool {
@@ -180,7 +209,11 @@ mod tests {
     }
 
     fn range_of(text: &str, needle: &str, nth: usize) -> CharRange {
-        let byte = text.match_indices(needle).nth(nth).map(|(b, _)| b).expect("in text");
+        let byte = text
+            .match_indices(needle)
+            .nth(nth)
+            .map(|(b, _)| b)
+            .expect("in text");
         let start = text[..byte].chars().count();
         CharRange::new(start, start + needle.chars().count())
     }

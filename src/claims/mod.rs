@@ -103,7 +103,10 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     target::inherit_targets(&v, &mut found);
     // A target is an organisation, never a pronoun or a determiner alone ("They", "the").
     for claim in &mut found {
-        if claim.target.is_some_and(|t| phrase::is_fragment(&v, v.words_in(t))) {
+        if claim
+            .target
+            .is_some_and(|t| phrase::is_fragment(&v, v.words_in(t)))
+        {
             claim.target = None;
         }
     }

@@ -117,14 +117,17 @@ fn is_agent_label(v: &View, w: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::claims::{annotate, mentions_in, Indirect};
     use crate::doc::{Article, CharRange, Role, RoleSpan};
     use crate::text::Markup;
     use crate::Document;
 
     /// The speaker phrase and entity of the one indirect claim, with the head's roles given.
-    fn speaker(text: &str, entities: &[(&str, &str)], roles: &[(&str, Role)]) -> (String, Option<String>) {
+    fn speaker(
+        text: &str,
+        entities: &[(&str, &str)],
+        roles: &[(&str, Role)],
+    ) -> (String, Option<String>) {
         let mut doc = Document::new(&Article::new("a", text), Markup::Plain);
         doc.mentions = mentions_in(text, entities);
         doc.roles = (roles.iter())

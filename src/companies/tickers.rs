@@ -85,7 +85,11 @@ pub fn find(chars: &[char]) -> Vec<Ticker> {
 /// The symbols of a ticker's text: "( KMB.N )" → KMB, "(NASDAQ: AAPL)" → AAPL.
 fn symbols(text: &str) -> Vec<String> {
     text.split(|c: char| matches!(c, '(' | ')' | ',' | ';' | '/') || c.is_whitespace())
-        .filter(|piece| piece.chars().any(|c| c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .filter(|piece| {
+            piece
+                .chars()
+                .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
         .filter(|piece| !matches!(*piece, "and" | "or"))
         .map(|piece| {
             let piece = piece.rsplit(':').next().unwrap_or(piece);
@@ -144,8 +148,8 @@ pub fn apply(chars: &[char], mentions: &mut Vec<Mention>, kb: &KnowledgeBase) ->
         if mentions[i].company.is_some() || mentions[i].label != EntityLabel::Organisation {
             continue;
         }
-        let entry = (kb.entries().iter())
-            .position(|e| e.tickers.iter().any(|k| t.symbols.contains(k)));
+        let entry =
+            (kb.entries().iter()).position(|e| e.tickers.iter().any(|k| t.symbols.contains(k)));
         if let Some(entry) = entry {
             mentions[i].company = Some(kb.entry(entry).name.clone());
             linked.push((i, entry));
@@ -175,12 +179,11 @@ pub fn move_speakers(
         let Some(ticker) = tickers.iter().find(|t| t.overlaps(span.range)) else {
             return true;
         };
-        let beside = (mentions.iter())
-            .filter(|m| m.kind == MentionKind::Entity && m.range.end <= ticker.start)
-            .filter(|m| {
-                (chars[m.range.end..ticker.start].iter()).all(|c| c.is_whitespace() || *c == '(')
-            })
-            .last();
+        let beside = mentions.iter().rfind(|m| {
+            m.kind == MentionKind::Entity
+                && m.range.end <= ticker.start
+                && (chars[m.range.end..ticker.start].iter()).all(|c| c.is_whitespace() || *c == '(')
+        });
         match beside {
             Some(m) => {
                 span.range = m.range;
@@ -306,7 +309,10 @@ mod tests {
         // "N" of "CAR.N", then "N" of "( NMX.N )", which stands beside no name.
         let mut roles = vec![
             speaker(CharRange::new(28, 29)),
-            speaker(CharRange::new(text.find("N )").map_or(0, |b| text[..b].chars().count()), 0)),
+            speaker(CharRange::new(
+                text.find("N )").map_or(0, |b| text[..b].chars().count()),
+                0,
+            )),
         ];
         roles[1].range.end = roles[1].range.start + 1;
         move_speakers(&chars, &tickers, &mentions, &mut roles);

@@ -249,8 +249,7 @@ fn fits(chars: &[char], gold: &[Vec<Fragment>], span: Option<Fragment>, texts: &
         None => g.is_empty(),
         Some(p) => {
             let text = text_of(chars, g);
-            g.iter().any(|&f| overlap(f, p) > 0)
-                || texts.iter().any(|t| same_person_name(t, &text))
+            g.iter().any(|&f| overlap(f, p) > 0) || texts.iter().any(|t| same_person_name(t, &text))
         }
     })
 }
