@@ -320,13 +320,6 @@ impl Document {
         single_spaced(&self.text_of(range))
     }
 
-    /// The name of the entity at `range`: its words, or for an acronym the organisation
-    /// of the article it abbreviates ("RBA" → "Reserve Bank of Australia").
-    pub fn entity_name(&self, range: CharRange) -> String {
-        let full = crate::companies::acronyms::expansion(self.chars(), &self.mentions, range);
-        self.name_of(full.unwrap_or(range))
-    }
-
     /// The normalised text of `range`.
     pub fn text_of(&self, range: CharRange) -> String {
         text_at(self.chars(), range)

@@ -57,6 +57,7 @@ pub mod mentions;
 pub mod model;
 pub mod models;
 pub mod pipeline;
+mod progress;
 pub mod range;
 pub mod record;
 #[doc(hidden)]

@@ -357,7 +357,7 @@ impl Record {
 /// Merrill Lynch, a Bank of America company: `company` keeps the link). A descriptor ("the
 /// company") and an acronym go by the company.
 fn affiliation_name(doc: &Document, mention: CharRange, company: Option<&str>) -> String {
-    let own = doc.entity_name(mention);
+    let own = entity_name(doc, mention);
     let Some(company) = company else {
         return own;
     };
@@ -377,6 +377,13 @@ fn affiliation_name(doc: &Document, mention: CharRange, company: Option<&str>) -
     }
 }
 
+/// The name of the entity at `range`: its words, or for an acronym the organisation of the
+/// article it abbreviates ("RBA" → "Reserve Bank of Australia").
+fn entity_name(doc: &Document, range: CharRange) -> String {
+    let full = crate::companies::acronyms::expansion(doc.chars(), &doc.mentions, range);
+    doc.name_of(full.unwrap_or(range))
+}
+
 /// The record claim (its id set by the caller); `None` when its quote does not map back.
 fn wire_claim(
     doc: &Document,
@@ -392,7 +399,7 @@ fn wire_claim(
             let located = span(mention)?;
             let name = company
                 .clone()
-                .unwrap_or_else(|| doc.entity_name(entity.unwrap_or(mention)));
+                .unwrap_or_else(|| entity_name(doc, entity.unwrap_or(mention)));
             Some(Named {
                 name,
                 mention: Some(located),

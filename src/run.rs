@@ -1,15 +1,15 @@
 //! `claimlink run`: streams inputs through the pipeline in batches and writes one output
 //! line per input line, in input order. Memory is bounded by the batch, not the corpus.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
-use crate::index::cli::display_db;
 use crate::index::input::{parse, Line};
 use crate::index::live::RunIndex;
+use crate::index::open::display_db;
 use crate::io::read::{expand_inputs, items, BytesRead, Item};
 use crate::io::write::{check_output, is_input, part_path, ExpectedId, Sink};
 use crate::pipeline::Pipeline;
@@ -138,7 +138,7 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
             index_kept_lines(index, part, done, options.batch_articles)?;
         }
     }
-    let bar = progress_bar(options.progress, total_bytes, "0 articles");
+    let bar = crate::progress::bar(options.progress, total_bytes, "0 articles");
     let mut summary = RunSummary {
         resumed: done,
         duplicate_ids: ids.duplicates,
@@ -347,32 +347,4 @@ fn error_line(id: Option<String>, kind: &str, message: String, item: &Item) -> O
             line: item.line,
         },
     })
-}
-
-/// A bar over the bytes of the inputs with an ETA when their size is known, else a
-/// spinner, starting with `message`; only on a terminal.
-pub(crate) fn progress_bar(
-    wanted: bool,
-    total_bytes: Option<u64>,
-    message: &'static str,
-) -> indicatif::ProgressBar {
-    if !wanted || !std::io::stderr().is_terminal() {
-        return indicatif::ProgressBar::hidden();
-    }
-    let (bar, template) = match total_bytes {
-        Some(total) => (
-            indicatif::ProgressBar::new(total),
-            "{bar:30} {bytes}/{total_bytes} read, {msg}, {elapsed} elapsed, ETA {eta}",
-        ),
-        None => (
-            indicatif::ProgressBar::new_spinner(),
-            "{spinner} {bytes} read, {msg}, {elapsed} elapsed",
-        ),
-    };
-    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
-        bar.set_style(style);
-    }
-    bar.set_message(message);
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }

@@ -16,7 +16,7 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_determiner, is_outside_role, is_possessive, is_public_role};
-use crate::claims::target::first_company;
+use crate::claims::orgs::first_company;
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.

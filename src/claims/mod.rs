@@ -15,6 +15,7 @@ pub(crate) mod discourse;
 pub(crate) mod filter;
 pub(crate) mod indirect;
 pub(crate) mod lexicon;
+pub(crate) mod orgs;
 pub(crate) mod phrase;
 pub mod quotes;
 pub(crate) mod roles;

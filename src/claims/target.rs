@@ -19,96 +19,10 @@
 use crate::claims::affiliation::{is_outsider, refers_back, RUNS};
 use crate::claims::context::View;
 use crate::claims::lexicon::{is_outside_role, is_punct};
+use crate::claims::orgs::{focal_company, is_company, is_linked, mentions_of, same_words};
 use crate::claims::FoundClaim;
-use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
 use crate::labels::ClaimKind;
-
-/// Words of organisation names that are not companies.
-const NOT_COMPANIES: &[&str] = &[
-    "reserve",
-    "central",
-    "ministry",
-    "committee",
-    "commission",
-    "government",
-    "agency",
-    "authority",
-    "council",
-    "office",
-    "union",
-    "association",
-    "federation",
-    "institute",
-    "parliament",
-    "party",
-    "court",
-    "department",
-    "bureau",
-    "exchange",
-    "newsroom",
-    "newsdesk",
-    "fed",
-    "imf",
-    "opec",
-    // International bodies.
-    "eu",
-    "e.u.",
-    "un",
-    "u.n.",
-    "nato",
-    "wto",
-    "oecd",
-    "reuters",
-    "ministry",
-    "treasury",
-    "customs",
-    "senate",
-    "congress",
-    "administration",
-    "board",
-    // Technology terms the tagger takes for names.
-    "ai",
-    "ev",
-    "evs",
-];
-
-/// Kinds of organisation that, right after a name, say it is no company.
-const KINDS_AFTER: &[&str] = &[
-    "union",
-    "unions",
-    "party",
-    "agency",
-    "ministry",
-    "federation",
-    "association",
-    "council",
-    "parliament",
-    "regulator",
-];
-
-/// Indices, exchanges, bond markets and market reports: named like organisations, never
-/// companies.
-const MARKET_NAMES: &[&str] = &[
-    "nikkei",
-    "nasdaq",
-    "ftse",
-    "dax",
-    "cac",
-    "topix",
-    "kospi",
-    "sensex",
-    "stoxx",
-    "ibex",
-    "comex",
-    "nymex",
-    "lme",
-    "cbot",
-    "treasuries",
-    "bunds",
-    "gilts",
-    "tankan",
-];
 
 /// Words of a quote about a market, a sector or an economy rather than one company.
 const MARKET: &[&str] = &[
@@ -188,47 +102,6 @@ const EVALUATED: &[&str] = &[
     "dividend",
 ];
 
-/// The mentions of the entity `words`: the same words anywhere in the article.
-fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
-    let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).iter().copied())
-        .filter(|&e| same_words(v, e, words))
-        .collect()
-}
-
-/// Whether the knowledge base links the entity at `words` to a company.
-fn is_linked(v: &View, words: WordRange) -> bool {
-    (v.entity_of.get(words.start).copied().flatten())
-        .and_then(|i| v.entities.get(i))
-        .is_some_and(|m| m.company.is_some())
-}
-
-/// The organisation an acronym or short name at `words` stands for ("RBA" → Reserve Bank
-/// of Australia, "Dutch PTT" → Koninklijke PTT Nederland NV), else `words`.
-pub(super) fn stands_for(v: &View, words: WordRange) -> WordRange {
-    (v.span(words))
-        .and_then(|r| expansion(v.chars, v.entities, r))
-        .map_or(words, |full| v.words_in(full))
-}
-
-/// Whether the organisation entity `words` is a company (not a public body).
-pub(super) fn is_company(v: &View, words: WordRange) -> bool {
-    // "the Socialist CFDT union": the kind follows the name wherever the article names it
-    // (not "Boeing union members" in an article that also says "Boeing said").
-    let mentions = mentions_of(v, words);
-    if !is_linked(v, words)
-        && !mentions.is_empty()
-        && (mentions.iter()).all(|e| KINDS_AFTER.contains(&v.word(e.end)))
-    {
-        return false;
-    }
-    // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
-    let words = stands_for(v, words);
-    (words.start..words.end)
-        .all(|w| !NOT_COMPANIES.contains(&v.word(w)) && !MARKET_NAMES.contains(&v.word(w)))
-        && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")
-}
-
 /// The speaker's relation to the companies: speaking for one (an organisation, or a
 /// person whose role is not an outside commentator's) or commenting from outside.
 fn is_insider(v: &View, claim: &FoundClaim) -> bool {
@@ -300,52 +173,6 @@ fn companies_in(v: &View, quote: WordRange) -> Vec<WordRange> {
         .filter(|&e| v.label(e.start) == Some(EntityLabel::Organisation) || is_linked(v, e))
         .filter(|&e| e.end <= quote.end && is_company(v, e))
         .collect()
-}
-
-/// The words of an entity, for comparing mentions.
-fn text<'a>(v: &'a View, r: WordRange) -> Vec<&'a str> {
-    (r.start..r.end).map(|w| v.word(w)).collect()
-}
-
-/// Whether two entities are written with the same words (asked per mention pair: no list
-/// is built).
-fn same_words(v: &View, a: WordRange, b: WordRange) -> bool {
-    (a.start..a.end)
-        .map(|w| v.word(w))
-        .eq((b.start..b.end).map(|w| v.word(w)))
-}
-
-/// The first company the article names outside quotes (its lead's subject, in news).
-pub(super) fn first_company(v: &View) -> Option<WordRange> {
-    companies_outside_quotes(v).next()
-}
-
-/// The company entities of the article outside quotes, in text order.
-fn companies_outside_quotes<'v>(v: &'v View) -> impl Iterator<Item = WordRange> + 'v {
-    let all = WordRange::new(0, v.words.len());
-    (v.entities_in(all).iter().copied()).filter(move |&e| {
-        v.label(e.start) == Some(EntityLabel::Organisation)
-            && !v.is_quoted(e.start)
-            && is_company(v, e)
-    })
-}
-
-/// The article's focal company: the company named most often outside quotes (first named
-/// on a tie), other than the firms outside commentators speak for.
-pub(super) fn focal_company(v: &View, except: &[WordRange]) -> Option<WordRange> {
-    let mut counts: Vec<(Vec<&str>, usize, WordRange)> = Vec::new();
-    for e in companies_outside_quotes(v) {
-        if except.iter().any(|&x| same_words(v, x, e)) {
-            continue;
-        }
-        let key = text(v, e);
-        match counts.iter_mut().find(|(k, _, _)| *k == key) {
-            Some(entry) => entry.1 += 1,
-            None => counts.push((key, 1, e)),
-        }
-    }
-    let most = counts.iter().map(|c| c.1).max()?;
-    counts.into_iter().find(|c| c.1 == most).map(|c| c.2)
 }
 
 /// Whether a claim's speaker comments from outside: an outside role ("analyst"), or an

@@ -5,7 +5,7 @@
 //! mentions go by. Evidence, at any mention of the name: a legal form or firm word ending
 //! it ("Gencor Ltd", "Fabrikam Securities"), a kind of company right before it ("miner
 //! Gencor", "chipmaker Nvidia"), or its shares ("Gencor shares", "shares of Gencor",
-//! "Gencor's stock"). What `target::is_company` refuses (public bodies, markets,
+//! "Gencor's stock"). What `orgs::is_company` refuses (public bodies, markets,
 //! unions) never counts, and a name without evidence stays without company: a wrong
 //! company is worse than none. Being a claim's target is not evidence: in political news
 //! the target rules take agencies and parties (PolNeAR dev: 90 such names, against 6
@@ -13,7 +13,7 @@
 
 use crate::claims::context::View;
 use crate::claims::lexicon::is_possessive;
-use crate::claims::target::{is_company, stands_for};
+use crate::claims::orgs::{is_company, stands_for};
 use crate::doc::{single_spaced, text_at, EntityLabel, MentionKind, WordRange};
 
 /// Legal forms and group words that end company names.

@@ -7,8 +7,9 @@ use std::time::Instant;
 
 use crate::companies::KnowledgeBase;
 use crate::index::input::{lines, total_bytes, Line};
+use crate::index::open::{display_db, open_searcher, open_sink};
 use crate::index::query::{check_date, check_query, print_facets, print_hits, Search};
-use crate::index::{IndexError, LoadSummary, Rows, Searcher, Sink, Target, Unit};
+use crate::index::{IndexError, LoadSummary, Rows, Sink, Unit};
 
 /// Articles written per transaction: large enough that commits cost little, small enough
 /// that a kill loses little.
@@ -109,42 +110,6 @@ pub enum SentimentArg {
 pub enum KindArg {
     Direct,
     Indirect,
-}
-
-/// Opens the index for writing; `connections` sets how many PostgreSQL connections load
-/// in parallel (SQLite has one writer, which waits up to `wait` for another's lock).
-pub fn open_sink(
-    db: &str,
-    connections: Option<usize>,
-    wait: std::time::Duration,
-) -> Result<Box<dyn Sink>, IndexError> {
-    Ok(match Target::parse(db) {
-        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open_waiting(
-            &path, true, wait,
-        )?),
-        Target::Postgres(url) => {
-            let db = crate::index::postgres::Postgres::connect(&url, true)?;
-            Box::new(match connections {
-                Some(n) => db.with_connections(n),
-                None => db,
-            })
-        }
-    })
-}
-
-fn open_searcher(db: &str) -> Result<Box<dyn Searcher>, IndexError> {
-    Ok(match Target::parse(db) {
-        Target::Sqlite(path) => Box::new(crate::index::sqlite::Sqlite::open(&path, false)?),
-        Target::Postgres(url) => Box::new(crate::index::postgres::Postgres::connect(&url, false)?),
-    })
-}
-
-/// Where the index is, said without credentials.
-pub fn display_db(db: &str) -> String {
-    match Target::parse(db) {
-        Target::Sqlite(path) => path.display().to_string(),
-        Target::Postgres(url) => crate::index::postgres::redact(&url),
-    }
 }
 
 /// The models folder's knowledge base, as `run` finds it.
@@ -311,7 +276,7 @@ pub fn index_command(args: &IndexArgs) -> Result<ExitCode, IndexError> {
         sink.companies(&kb)?;
     }
     let progress =
-        crate::run::progress_bar(!args.quiet, total_bytes(&args.inputs), "0 articles indexed");
+        crate::progress::bar(!args.quiet, total_bytes(&args.inputs), "0 articles indexed");
     let loaded = load(
         &args.inputs,
         sink.as_mut(),

@@ -2,7 +2,7 @@
 //! written, one transaction per batch, without a second pass over the output.
 
 use crate::companies::KnowledgeBase;
-use crate::index::{cli::open_sink, IndexError, Rows, Sink, Unit};
+use crate::index::{open::open_sink, IndexError, Rows, Sink, Unit};
 use crate::record::Record;
 
 pub struct RunIndex {

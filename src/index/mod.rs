@@ -11,6 +11,7 @@ pub mod dbfile;
 pub(crate) mod input;
 pub(crate) mod live;
 pub(crate) mod offsets;
+pub mod open;
 pub mod postgres;
 pub mod query;
 pub(crate) mod rows;
