@@ -6,6 +6,7 @@
 //! Reads: the document's sentences and the NER model's tag of every word. Writes:
 //! `doc.mentions`, entities in text order, then descriptors in text order.
 
+use crate::claims::lexicon::is_function_word;
 use crate::companies::acronyms::link_acronyms;
 use crate::companies::descriptors::{resolve_descriptors, NamedMention, Word};
 use crate::companies::{link, tickers, KnowledgeBase, Linked};
@@ -24,6 +25,14 @@ pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Ve
             let Some(label) = EntityLabel::parse(&linked.label) else {
                 continue;
             };
+            // A pronoun or a determiner is never a name, whatever the tagger says ("They
+            // (DuPont) are being conservative" tagged "They" an organisation).
+            if words[linked.start..linked.end]
+                .iter()
+                .all(|w| is_function_word(&w.to_lowercase()))
+            {
+                continue;
+            }
             // The tagger sometimes takes the apostrophe of a split possessive ("NV ' s")
             // into the name.
             let mut end = linked.end;

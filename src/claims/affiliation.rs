@@ -15,7 +15,10 @@
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_determiner, is_outside_role, is_possessive, is_public_role};
+use crate::claims::lexicon::{
+    is_adjunct, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
+    is_public_role,
+};
 use crate::claims::orgs::first_company;
 use crate::doc::{EntityLabel, WordRange};
 
@@ -76,6 +79,11 @@ const HEADS: &[&str] = &[
     "attorney",
     "banker",
     "chief",
+    "professor",
+    "co-ceo",
+    "fellow",
+    "scientist",
+    "expert",
 ];
 
 /// Words that modify a role ("chief investment officer", "head of financials").
@@ -360,10 +368,20 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
     }
 }
 
-/// A word that may stand before a role in an apposition: `London-based`, `Budapest`.
+/// A word that may stand before a role in an apposition: `London-based`, `Budapest`, or a
+/// plain word naming the field (`aerospace consultant`, `payments consultant`); a function
+/// word, a speech verb or an adverb ends the search.
 fn is_premodifier(v: &View, w: usize) -> bool {
     let word = v.word(w);
-    word.ends_with("-based") || (v.is_capitalized(w) && v.label(w) != Some(EntityLabel::Person))
+    let plain = !word.is_empty()
+        && word.chars().all(|c| c.is_alphabetic() || c == '-')
+        && !is_function_word(word)
+        && !is_cue(word)
+        && !is_adjunct(word)
+        && v.label(w).is_none();
+    word.ends_with("-based")
+        || (v.is_capitalized(w) && v.label(w) != Some(EntityLabel::Person))
+        || plain
 }
 
 /// The organisation a role phrase ending at word `from` names: `at|of|with|for|from ORG`
@@ -696,6 +714,23 @@ mod tests {
             ("Bo Kim", ""),
         );
         assert_eq!(got, (None, Some("Tailspin".into())));
+        // A plain word naming the field before the role.
+        let text = "\"Bad information drives out the good,\" said Bo Kim, aerospace \
+                    consultant at Tailspin.";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got, pair("consultant", "Tailspin"));
+        // A speech verb is no field: "Bo Kim, said ..." has no role here.
+        let text = "Bo Kim, said officials at Tailspin, \"will rise.\"";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", ""),
+        );
+        assert_eq!(got.0, None);
     }
 
     #[test]
