@@ -7,7 +7,9 @@
 //! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
 
 use crate::claims::context::View;
-use crate::claims::lexicon::{is_adjunct, is_cue, is_function_word, is_punct, is_subject_pronoun};
+use crate::claims::lexicon::{
+    is_adjunct, is_cue, is_determiner, is_function_word, is_punct, is_subject_pronoun,
+};
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
 
 /// Longest noun phrase a fragment grows to, in words.
@@ -32,6 +34,14 @@ pub fn complete_speaker(v: &View, claim: &mut FoundClaim) {
         return;
     }
     if is_subject_pronoun(first) {
+        // "The city sent a letter. It says …": an "it" or "they" left unresolved is named
+        // by the subject of the sentence before, in the same paragraph.
+        if speaker.len() == 1 && matches!(first, "it" | "they") {
+            let subject = previous_subject(v, speaker.start)
+                // "it" is no person.
+                .filter(|s| first != "it" || v.label(s.start) != Some(EntityLabel::Person));
+            claim.speaker_entity = subject.and_then(|s| v.span(s));
+        }
         return;
     }
     let cue = claim.cue.map(|c| v.words_in(c).start);
@@ -74,6 +84,35 @@ fn antecedent(v: &View, who: usize) -> Option<WordRange> {
     }
     let phrase = WordRange::new(first, last + 1);
     (!is_fragment(v, phrase)).then_some(phrase)
+}
+
+/// The subject opening the sentence before word `w`'s, in the same paragraph, past an
+/// opening conjunction or adverb: an entity, or a determiner and the word after it ("The
+/// city"). A sentence opening with anything else (a preposition, a quote) gives none.
+fn previous_subject(v: &View, w: usize) -> Option<WordRange> {
+    let sentence = *v.sentence_of.get(w)?;
+    let before = sentence.checked_sub(1)?;
+    if v.paragraph_of_sentence.get(before) != v.paragraph_of_sentence.get(sentence) {
+        return None;
+    }
+    let words = v.sentence_words[before];
+    let start = (words.start..words.end).find(|&k| {
+        !matches!(
+            v.word(k),
+            "but" | "and" | "yet" | "still" | "however" | "meanwhile" | "so" | "then" | "now" | ","
+        )
+    })?;
+    if v.is_quoted(start) {
+        return None;
+    }
+    if let Some(entity) = v.entity_words(start).filter(|e| e.start == start) {
+        return is_agent_label(v, start).then_some(entity);
+    }
+    if !is_determiner(v.word(start)) {
+        return None;
+    }
+    following_phrase(v, WordRange::new(start, start + 1), None)
+        .map(|(phrase, entity)| entity.unwrap_or(phrase))
 }
 
 /// "The FBI" → the entity; "The ad" of "The ad features …" → the words up to the cue.
@@ -204,5 +243,32 @@ mod tests {
             ],
         );
         assert_eq!(got, ("who".into(), Some("some economists".into())));
+    }
+
+    #[test]
+    fn an_unresolved_it_or_they_is_named_by_the_subject_before() {
+        let text = "The city sent a letter on Thursday. It says that the campaign broke the law.";
+        let got = speaker(
+            text,
+            &[],
+            &[
+                ("It", Role::Speaker),
+                ("says", Role::Cue),
+                ("the campaign broke the law", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("It".into(), Some("The city".into())));
+        // A person before is no antecedent of "it".
+        let text = "Ann Lee sent a letter on Thursday. It says that the campaign broke the law.";
+        let got = speaker(
+            text,
+            &[("Ann Lee", "PER")],
+            &[
+                ("It", Role::Speaker),
+                ("says", Role::Cue),
+                ("the campaign broke the law", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("It".into(), None));
     }
 }
