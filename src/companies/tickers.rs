@@ -307,14 +307,12 @@ mod tests {
             score: 0.9,
         };
         // "N" of "CAR.N", then "N" of "( NMX.N )", which stands beside no name.
-        let mut roles = vec![
-            speaker(CharRange::new(28, 29)),
-            speaker(CharRange::new(
-                text.find("N )").map_or(0, |b| text[..b].chars().count()),
-                0,
-            )),
-        ];
-        roles[1].range.end = roles[1].range.start + 1;
+        let n_of = |code: &str| {
+            let byte = text.find(code).expect("in the text") + code.len() - 1;
+            let start = text[..byte].chars().count();
+            speaker(CharRange::new(start, start + 1))
+        };
+        let mut roles = vec![n_of("CAR.N"), n_of("NMX.N")];
         move_speakers(&chars, &tickers, &mentions, &mut roles);
         assert_eq!(roles.len(), 1);
         assert_eq!(roles[0].range, name);
