@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::index::input::{parse, Line};
 use crate::index::live::RunIndex;
 use crate::index::open::display_db;
+use crate::index::Target;
 use crate::io::read::{expand_inputs, items, BytesRead, Item};
 use crate::io::write::{check_output, is_input, part_path, ExpectedId, Sink};
 use crate::pipeline::Pipeline;
@@ -212,8 +213,11 @@ impl IndexMarker {
     /// without `--index` whose interrupted run had one, and an index that is an input.
     fn check(options: &RunOptions, inputs: &[PathBuf]) -> Result<Option<Self>> {
         if let Some(db) = &options.index {
-            let path = Path::new(db);
-            if !db.starts_with("postgres") && is_input(path, inputs) {
+            let file = match Target::parse(db) {
+                Target::Sqlite(path) => Some(path),
+                Target::Postgres(_) => None,
+            };
+            if file.is_some_and(|path| is_input(&path, inputs)) {
                 return Err(Error::Invalid(format!(
                     "--index {db} is also an input: claimlink never overwrites its input; \
                      choose another index file"
