@@ -764,37 +764,6 @@ fn search_reads_an_index_in_a_folder_the_user_cannot_write() {
 #[test]
 fn search_speaker_finds_a_person_by_surname_or_full_name() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.jsonl");
-    let text = "Ford chief executive Jim Farley spoke on Monday. \"We will build more trucks,\" \
-                Farley said. \"Demand is strong,\" said Ann_Lee, an analyst.";
-    std::fs::write(
-        &input,
-        format!("{}\n", serde_json::json!({"id": "f", "text": text})),
-    )
-    .expect("input");
     let db = dir.path().join("people.db");
-    let out = claimlink(
-        &[
-            "run",
-            input.to_str().expect("utf-8"),
-            "--quiet",
-            "--index",
-            db.to_str().expect("utf-8"),
-        ],
-        None,
-    );
-    assert_success(&out);
-    let quotes = |speaker: &str| -> Vec<String> {
-        let out = search(&db, &["--speaker", speaker, "--json"]);
-        assert_success(&out);
-        (stdout_lines(&out).iter())
-            .map(|hit| hit["speaker"].as_str().unwrap_or_default().to_string())
-            .collect()
-    };
-    assert_eq!(quotes("Farley"), ["Jim Farley"]);
-    assert_eq!(quotes("jim farley"), ["Jim Farley"]);
-    // A surname matches whole words only, and LIKE's wildcards are plain characters.
-    assert!(quotes("arley").is_empty());
-    assert!(quotes("%").is_empty());
-    assert!(quotes("_").is_empty());
+    feed::assert_speaker_search(dir.path(), db.to_str().expect("utf-8"));
 }

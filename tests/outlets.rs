@@ -6,25 +6,11 @@
 mod util;
 
 use std::path::Path;
-use std::process::Output;
 
 use util::*;
 
 const ARTICLES: &str = "{\"id\":\"a\",\"text\":\"Apple hired Tim Cook in Cupertino.\"}\n\
 {\"id\":\"b\",\"text\":\"\\\"We will grow,\\\" said Ann Lee, chief executive of Siemens.\"}\n";
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("claimlink runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 /// A folder with `in.jsonl` (two articles) and `out.jsonl`, their claimlink records.
 fn annotated() -> tempfile::TempDir {

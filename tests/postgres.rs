@@ -384,38 +384,5 @@ fn postgres_refuses_sqlite_only_query_syntax_and_says_so() {
 fn postgres_search_speaker_finds_a_person_by_surname_or_full_name() {
     let url = database("claimlink_people");
     let dir = tempfile::tempdir().expect("tempdir");
-    let input = dir.path().join("in.jsonl");
-    let text = "Ford chief executive Jim Farley spoke on Monday. \"We will build more trucks,\" \
-                Farley said. \"Demand is strong,\" said Ann_Lee, an analyst.";
-    std::fs::write(
-        &input,
-        format!("{}\n", serde_json::json!({"id": "f", "text": text})),
-    )
-    .expect("input");
-    let out = run(
-        &[
-            "run",
-            input.to_str().expect("utf-8"),
-            "--quiet",
-            "--index",
-            &url,
-        ],
-        None,
-    );
-    assert_success(&out);
-    let speakers = |speaker: &str| -> Vec<String> {
-        let out = run(
-            &["search", "--db", &url, "--speaker", speaker, "--json"],
-            None,
-        );
-        assert_success(&out);
-        (stdout_lines(&out).iter())
-            .map(|hit| hit["speaker"].as_str().unwrap_or_default().to_string())
-            .collect()
-    };
-    assert_eq!(speakers("Farley"), ["Jim Farley"]);
-    assert_eq!(speakers("JIM FARLEY"), ["Jim Farley"]);
-    assert!(speakers("arley").is_empty());
-    assert!(speakers("%").is_empty());
-    assert!(speakers("_").is_empty());
+    feed::assert_speaker_search(dir.path(), &url);
 }

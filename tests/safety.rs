@@ -6,25 +6,10 @@
 mod util;
 
 use std::path::Path;
-use std::process::Output;
 
 use util::*;
 
 const ARTICLE: &str = r#"{"id":"a","text":"Apple hired Tim Cook in Cupertino."}"#;
-
-/// Runs claimlink in `dir` (so relative paths in `args` point into the test's folder).
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_claimlink"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("claimlink runs")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
 
 fn write(path: &Path, content: &[u8]) {
     std::fs::write(path, content).expect("write test input");

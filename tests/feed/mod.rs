@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use crate::util::{assert_success, claimlink};
+use crate::util::{assert_success, claimlink, stdout_lines};
 
 /// `claimlink run corpus --with-text` (or without), run once per test binary.
 pub fn corpus_output(with_text: bool) -> &'static str {
@@ -55,6 +55,35 @@ pub fn corpus_then_shorter_copy(dir: &Path) -> (PathBuf, usize) {
     )
 }
 
+/// Annotates into `db` (a SQLite file or a PostgreSQL URL) an article whose speakers are
+/// "Jim Farley", attributed by surname, and "Ann_Lee", and checks that `search --speaker`
+/// finds the person by surname or full name, in any case, by whole words only, with LIKE's
+/// wildcards read as plain characters.
+pub fn assert_speaker_search(dir: &Path, db: &str) {
+    let text = "Ford chief executive Jim Farley spoke on Monday. \"We will build more trucks,\" \
+                Farley said. \"Demand is strong,\" said Ann_Lee, an analyst.";
+    let line = format!("{}\n", serde_json::json!({"id": "f", "text": text}));
+    let input = file(dir, "in.jsonl", &line);
+    let input = input.to_str().expect("utf-8");
+    assert_success(&claimlink(&["run", input, "--quiet", "--index", db], None));
+    let speakers = |speaker: &str| -> Vec<String> {
+        let out = claimlink(
+            &["search", "--db", db, "--speaker", speaker, "--json"],
+            None,
+        );
+        assert_success(&out);
+        (stdout_lines(&out).iter())
+            .map(|hit| hit["speaker"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    assert_eq!(speakers("Farley"), ["Jim Farley"]);
+    assert_eq!(speakers("JIM FARLEY"), ["Jim Farley"]);
+    assert_eq!(speakers("jim farley"), ["Jim Farley"]);
+    assert!(speakers("arley").is_empty());
+    assert!(speakers("%").is_empty());
+    assert!(speakers("_").is_empty());
+}
+
 /// `text` written to `dir/name`.
 pub fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
@@ -86,9 +115,9 @@ pub fn replicated(copies: usize) -> String {
     out
 }
 
-pub fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+// One implementation, used by the binaries that call it through `feed`.
+#[allow(unused_imports)]
+pub use crate::util::stderr;
 
 pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

@@ -33,6 +33,22 @@ pub fn claimlink<S: AsRef<std::ffi::OsStr>>(args: &[S], stdin: Option<&[u8]>) ->
     child.wait_with_output().expect("claimlink finishes")
 }
 
+/// Runs claimlink in `dir` (so relative paths in `args` point into the test's folder), with
+/// no stdin.
+pub fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claimlink"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("claimlink runs")
+}
+
+/// claimlink's stderr, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 /// Fails with claimlink's stderr when it did not exit 0.
 pub fn assert_success(output: &Output) {
     assert!(
