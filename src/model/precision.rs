@@ -56,19 +56,6 @@ impl Precision {
     }
 }
 
-/// Whether this CPU multiplies bf16 in hardware (AVX-512 BF16; CPUs with AMX have it
-/// too). Without it bf16 is emulated and slower than f32: `run` says so when asked for it.
-pub fn cpu_has_bf16() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx512bf16")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
