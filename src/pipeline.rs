@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::claims::rank::TargetRanker;
 use crate::claims::{self, Indirect};
 use crate::companies::tickers::move_speakers;
 use crate::companies::KnowledgeBase;
@@ -31,6 +32,9 @@ use crate::model::wordpiece::WordPiecer;
 use crate::record::Record;
 use crate::sentiment::{self, Request};
 use crate::text::Markup;
+
+/// The target ranker's weights under the models folder.
+pub const RANKER_FILE: &str = "target/ranker.json";
 
 #[derive(Debug, Clone)]
 /// How the pipeline runs.
@@ -52,6 +56,9 @@ pub struct Options {
     pub companies: Option<PathBuf>,
     /// Write the article text into the record (`run --with-text`).
     pub with_text: bool,
+    /// Choose direct claims' targets with the learned ranker (`models/target/ranker.json`)
+    /// when it is installed; `false` keeps the rules' targets (what the ranker is trained on).
+    pub rank_targets: bool,
 }
 
 /// The source of the role spans (source, cue, content) behind indirect claims.
@@ -75,6 +82,7 @@ impl Default for Options {
             mention_sentiment: false,
             companies: None,
             with_text: false,
+            rank_targets: true,
         }
     }
 }
@@ -106,6 +114,8 @@ pub struct Pipeline {
     /// Reads the NER encoder at an inner layer: one encoder pass serves both.
     attribution: Option<AttributionModel>,
     companies: KnowledgeBase,
+    /// The learned target choice, when installed and asked for.
+    ranker: Option<TargetRanker>,
     sentiment: Option<SentimentModel>,
     /// Digest of the model folder, written into every record.
     models: String,
@@ -127,6 +137,12 @@ impl Pipeline {
                 KnowledgeBase::load(&models.join("companies.json"))?
             }
             None => KnowledgeBase::default(),
+        };
+        let ranker_file = models.join(RANKER_FILE);
+        let ranker = if options.rank_targets && ranker_file.is_file() {
+            Some(TargetRanker::load(&ranker_file)?)
+        } else {
+            None
         };
         let sentiment_dir = models.join("sentiment");
         let sentiment = if sentiment_dir.join("config.json").is_file() {
@@ -157,6 +173,7 @@ impl Pipeline {
             ner,
             attribution,
             companies,
+            ranker,
             sentiment,
             models: models_digest(models, precision)?,
             options,
@@ -203,18 +220,7 @@ impl Pipeline {
 
     /// Annotates articles, in order.
     pub fn annotate(&self, articles: &[Article]) -> Result<Vec<Outcome>> {
-        let (markup, pieces) = (self.options.markup, &self.ner.base.pieces);
-        let max_len = self.ner.base.max_len;
-        let prepared: Vec<std::result::Result<Prepared, String>> = articles
-            .par_iter()
-            .map(|a| guard(|| prepare(a, markup, pieces, max_len)))
-            .collect();
-        let tags = self.tag_words(&prepared)?;
-        let stages = self.cpu_stages();
-        let mut docs: Vec<std::result::Result<Document, String>> = (prepared.into_par_iter())
-            .zip(tags)
-            .map(|(p, (ner, roles))| p.and_then(|p| guard(|| stages.run(p.doc, &ner, &roles))))
-            .collect();
+        let mut docs = self.documents(articles)?;
         self.add_sentiment(&mut docs)?;
         let (companies, models) = (&self.companies, self.models.as_str());
         let options = &self.options;
@@ -227,6 +233,25 @@ impl Pipeline {
                     words: doc.word_count(),
                 })
             })
+            .collect())
+    }
+
+    /// The documents of `articles` through every stage before sentiment, in order.
+    pub(crate) fn documents(
+        &self,
+        articles: &[Article],
+    ) -> Result<Vec<std::result::Result<Document, String>>> {
+        let (markup, pieces) = (self.options.markup, &self.ner.base.pieces);
+        let max_len = self.ner.base.max_len;
+        let prepared: Vec<std::result::Result<Prepared, String>> = articles
+            .par_iter()
+            .map(|a| guard(|| prepare(a, markup, pieces, max_len)))
+            .collect();
+        let tags = self.tag_words(&prepared)?;
+        let stages = self.cpu_stages();
+        Ok((prepared.into_par_iter())
+            .zip(tags)
+            .map(|(p, (ner, roles))| p.and_then(|p| guard(|| stages.run(p.doc, &ner, &roles))))
             .collect())
     }
 
@@ -270,6 +295,7 @@ impl Pipeline {
             ner: &self.ner.tags,
             head: self.attribution.as_ref().map(|head| &head.tags),
             companies: &self.companies,
+            ranker: self.ranker.as_ref(),
             roles: self.options.roles,
         }
     }
@@ -339,6 +365,7 @@ struct CpuStages<'a> {
     /// The attribution head's tag set, when it is installed.
     head: Option<&'a TagSet>,
     companies: &'a KnowledgeBase,
+    ranker: Option<&'a TargetRanker>,
     roles: Roles,
 }
 
@@ -357,6 +384,9 @@ impl CpuStages<'_> {
             _ => Indirect::FromRoles,
         };
         claims::annotate(&mut doc, indirect);
+        if let Some(ranker) = self.ranker {
+            claims::rank_targets(&mut doc, ranker);
+        }
         doc
     }
 }

@@ -18,6 +18,7 @@ pub(crate) mod lexicon;
 pub(crate) mod orgs;
 pub(crate) mod phrase;
 pub mod quotes;
+pub(crate) mod rank;
 pub(crate) mod roles;
 pub(crate) mod target;
 pub(crate) mod unlisted;
@@ -119,6 +120,44 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     }
     doc.claims = found;
     name_companies(doc);
+}
+
+/// Puts the target ranker's choice in place of the rules' target of every direct claim
+/// (the rules' choice is one of its features).
+pub(crate) fn rank_targets(doc: &mut Document, ranker: &rank::TargetRanker) {
+    let chars = &doc.normalized.chars;
+    let quotes = find_quotes(chars);
+    let v = View::new(chars, &doc.sentences, &doc.mentions, &quotes);
+    let mut claims = std::mem::take(&mut doc.claims);
+    rank::rank(&v, &mut claims, ranker);
+    doc.claims = claims;
+    name_companies(doc);
+}
+
+/// The target ranker's candidates for each direct claim of an annotated document, with
+/// each candidate's name (what training matches against the gold target).
+pub(crate) fn target_choices(doc: &Document) -> Vec<(rank::Choice, Vec<String>)> {
+    let chars = &doc.normalized.chars;
+    let quotes = find_quotes(chars);
+    let v = View::new(chars, &doc.sentences, &doc.mentions, &quotes);
+    let orgs = rank::organisations(&v);
+    (rank::choices(&v, &doc.claims).into_iter())
+        .map(|choice| {
+            let names = (choice.candidates.iter())
+                .map(|c| {
+                    let m = orgs[c.organisation].mentions[0];
+                    let company = (v.entity_of.get(m.start).copied().flatten())
+                        .and_then(|i| doc.mentions.get(i))
+                        .and_then(|m| m.company.clone());
+                    company.unwrap_or_else(|| {
+                        v.span(c.mention)
+                            .map_or_else(String::new, |r| doc.name_of(r))
+                    })
+                })
+                .collect();
+            (choice, names)
+        })
+        .collect()
 }
 
 /// The speaker's title and affiliation. A speaker entity that is an organisation inside a

@@ -104,7 +104,7 @@ const EVALUATED: &[&str] = &[
 
 /// The speaker's relation to the companies: speaking for one (an organisation, or a
 /// person whose role is not an outside commentator's) or commenting from outside.
-fn is_insider(v: &View, claim: &FoundClaim) -> bool {
+pub(super) fn is_insider(v: &View, claim: &FoundClaim) -> bool {
     let Some(organisation) = claim.affiliation.map(|a| v.words_in(a)) else {
         return false;
     };
@@ -246,7 +246,7 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
 /// Whether the quote refers to a company it does not name: a descriptor with a definite or
 /// possessive determiner ("the company", "its shares"), not a generic one ("company news",
 /// "a company's bottom line").
-fn points_at_company(v: &View, quote: WordRange) -> bool {
+pub(super) fn points_at_company(v: &View, quote: WordRange) -> bool {
     let descriptor = (quote.start + 1..quote.end).any(|w| {
         DESCRIPTORS.contains(&v.word(w)) && matches!(v.word(w - 1), "the" | "its" | "their")
     });
@@ -310,7 +310,7 @@ const AUXILIARIES: &[&str] = &[
 ];
 
 /// Whether the quote's words speak of a market, a sector or an economy.
-fn about_market(v: &View, quote: WordRange) -> bool {
+pub(super) fn about_market(v: &View, quote: WordRange) -> bool {
     (quote.start..quote.end).any(|w| MARKET.contains(&v.word(w)))
 }
 

@@ -243,10 +243,17 @@ pub enum EvalCommand {
     },
     /// Macro-F1, accuracy, confusion matrix and calibration on a NewsMTSC or SEntFiN file.
     Sentiment {
-        /// NewsMTSC or SEntFiN JSONL (told apart by their fields), e.g.
-        /// ../shared/data/newsmtsc/dev-rw.jsonl or ../shared/data/sentfin/dev.jsonl
+        /// NewsMTSC or SEntFiN JSONL, or the business gold's organisations in their
+        /// paragraphs (told apart by their fields), e.g. ../shared/data/newsmtsc/dev-rw.jsonl,
+        /// ../shared/data/sentfin/dev.jsonl or gold/business-quotes-reuters-2006-2013.jsonl
         #[arg(long)]
         gold: PathBuf,
+        /// For the business gold: the folder its `file` paths are relative to.
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        /// For the business gold: the documents scored, by their `split`.
+        #[arg(long, value_enum, default_value_t = SplitArg::Dev)]
+        split: SplitArg,
         /// Print one JSON metrics object instead of the table.
         #[arg(long)]
         json: bool,
@@ -374,6 +381,9 @@ pub enum TrainCommand {
     /// Attribution roles (source, cue, content) on PolNeAR train over the NER encoder,
     /// selected on dev.
     Attribution(TrainAttributionArgs),
+    /// The target ranker (which organisation a direct quote is about) on the business
+    /// gold's train part, scored on the business dev sets.
+    Target(TrainTargetArgs),
 }
 
 /// Overrides of a task's default training schedule.
@@ -518,6 +528,47 @@ pub struct TrainAttributionArgs {
     pub model: ModelArgs,
     #[command(flatten)]
     pub threads: ThreadArgs,
+}
+
+/// `train target`: what it learns from, where it is scored, where the weights go.
+#[derive(Args)]
+pub struct TrainTargetArgs {
+    /// Gold business quotes to learn from (ids, offsets and target names).
+    #[arg(long, default_value = "gold/business-quotes-reuters-2006-2013.jsonl")]
+    pub gold: PathBuf,
+    /// The part of --gold to learn from.
+    #[arg(long, value_enum, default_value_t = SplitArg::Train)]
+    pub split: SplitArg,
+    /// Gold files whose dev part the ranker is scored on (repeat the flag).
+    #[arg(
+        long,
+        default_values = ["gold/business-quotes-reuters-2006-2013.jsonl", "gold/business-quotes-dev.jsonl"]
+    )]
+    pub dev: Vec<PathBuf>,
+    /// Folder the gold files' `file` paths are relative to.
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// Where ranker.json and training.json go [default: models/target, with --force].
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Also write every train and dev example (candidates, features, answer) to this JSONL
+    /// file, for error analysis.
+    #[arg(long, value_name = "FILE")]
+    pub examples: Option<PathBuf>,
+    /// Replace models/target when --out is not given and a ranker is there.
+    #[arg(long)]
+    pub force: bool,
+    /// Full-batch optimiser steps [default: 1500].
+    #[arg(long)]
+    pub steps: Option<usize>,
+    /// Adam's learning rate [default: 0.03].
+    #[arg(long)]
+    pub lr: Option<f64>,
+    /// L2 penalty on the weights [default: 0.03].
+    #[arg(long)]
+    pub l2: Option<f64>,
+    #[command(flatten)]
+    pub model: PipelineArgs,
 }
 
 impl ModelArgs {

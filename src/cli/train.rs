@@ -5,13 +5,18 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use claimlink::eval::business::Split;
+use claimlink::pipeline::Options;
 use claimlink::train::attribution::{
     train_attribution, AttributionTrainConfig, AttributionTrainJob,
 };
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
 use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
+use claimlink::train::target::{train_target, GoldPart, TargetTrainConfig, TargetTrainJob};
 
-use super::args::{TrainAttributionArgs, TrainCommand, TrainNerArgs, TrainSentimentArgs};
+use super::args::{
+    TrainAttributionArgs, TrainCommand, TrainNerArgs, TrainSentimentArgs, TrainTargetArgs,
+};
 
 /// Runs one training subcommand.
 pub fn train_command(command: TrainCommand) -> Result<ExitCode> {
@@ -19,6 +24,7 @@ pub fn train_command(command: TrainCommand) -> Result<ExitCode> {
         TrainCommand::Ner(args) => train_ner_command(args),
         TrainCommand::Sentiment(args) => train_sentiment_command(args),
         TrainCommand::Attribution(args) => train_attribution_command(args),
+        TrainCommand::Target(args) => train_target_command(args),
     }
 }
 
@@ -156,5 +162,67 @@ fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
         position.best_epoch.unwrap_or(0),
         job.out.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train_target_command(args: TrainTargetArgs) -> Result<ExitCode> {
+    let defaults = TargetTrainConfig::default();
+    let config = TargetTrainConfig {
+        steps: args.steps.unwrap_or(defaults.steps),
+        lr: args.lr.unwrap_or(defaults.lr),
+        l2: args.l2.unwrap_or(defaults.l2),
+    };
+    anyhow::ensure!(
+        config.steps > 0 && config.lr > 0.0,
+        "--steps and --lr must be above 0"
+    );
+    let out = match args.out {
+        Some(out) => out,
+        None => {
+            let default = std::path::PathBuf::from("models/target");
+            anyhow::ensure!(
+                args.force || !default.join("ranker.json").exists(),
+                "{} already holds a ranker: pass --out FOLDER to train into another folder, or \
+                 --force to replace it",
+                default.display()
+            );
+            default
+        }
+    };
+    let job = TargetTrainJob {
+        train: GoldPart {
+            gold: args.gold,
+            split: args.split.into(),
+        },
+        dev: (args.dev.into_iter())
+            .map(|gold| GoldPart {
+                gold,
+                split: Split::Dev,
+            })
+            .collect(),
+        data: args.data,
+        models: args.model.model.paths().models,
+        out,
+        examples: args.examples,
+        config,
+    };
+    // The features read the rules' targets, so the ranker must not run while they are made.
+    let pipeline = args.model.pipeline_with(Options {
+        rank_targets: false,
+        ..Options::default()
+    })?;
+    let report = train_target(&pipeline, &job)?;
+    println!(
+        "train target: {} examples, choice accuracy {:.4} on them",
+        report.train_examples, report.train_accuracy
+    );
+    for (gold, split, n, rules, ranker) in &report.dev {
+        println!(
+            "  {} ({}): {n} examples, choice accuracy rules {rules:.4}, ranker {ranker:.4}",
+            gold.display(),
+            split.name()
+        );
+    }
+    println!("ranker and training.json in {}", job.out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -26,13 +26,15 @@ use std::time::Instant;
 
 use serde::Deserialize;
 
-use crate::companies::KnowledgeBase;
+use crate::companies::names::Names;
 use crate::doc::Article;
 use crate::error::{Error, Result};
 use crate::eval::conll::{read_conll, ConllDocument};
 use crate::eval::metrics::{match_by_overlap, Counts};
 use crate::eval::ner::document_text;
+use crate::eval::newsmtsc::TargetExample;
 use crate::eval::quotes::speaker_texts;
+use crate::model::sentiment::LABELS;
 use crate::model::tags::TagSet;
 use crate::pipeline::Pipeline;
 use crate::record::{Claim, ClaimKind, Record};
@@ -97,6 +99,48 @@ pub struct GoldDoc {
     #[serde(default)]
     pub split: Option<String>,
     pub claims: Vec<GoldClaim>,
+    /// Every named organisation's sentiment in its paragraph (the 2006–2013 set).
+    #[serde(default)]
+    pub organisations: Vec<GoldOrganisation>,
+}
+
+/// An organisation's sentiment in one paragraph: how the paragraph treats it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct GoldOrganisation {
+    pub paragraph: CharRange,
+    pub name: String,
+    pub mention: CharRange,
+    /// `negative`, `neutral` or `positive`.
+    pub sentiment: String,
+}
+
+/// The organisations of `docs` as sentiment examples: each paragraph with its
+/// organisation's mention as the target, the way a user passes known targets.
+pub fn organisation_examples(docs: &[(GoldDoc, String)]) -> Result<Vec<TargetExample>> {
+    let mut out = Vec::new();
+    for (doc, text) in docs {
+        let chars: Vec<char> = text.chars().collect();
+        for (k, o) in doc.organisations.iter().enumerate() {
+            let (p, m) = (o.paragraph, o.mention);
+            let fits =
+                p.start <= m.start && m.start < m.end && m.end <= p.end && p.end <= chars.len();
+            let label = LABELS.iter().position(|&l| l == o.sentiment);
+            let (true, Some(label)) = (fits, label) else {
+                return Err(Error::Invalid(format!(
+                    "{}: organisations[{k}] ({}): the mention must lie in its paragraph inside the \
+                     text, and sentiment be negative, neutral or positive",
+                    doc.label(),
+                    o.name
+                )));
+            };
+            out.push(TargetExample {
+                sentence: chars[p.start..p.end].iter().collect(),
+                target: (m.start - p.start, m.end - p.start),
+                label,
+            });
+        }
+    }
+    Ok(out)
 }
 
 impl GoldDoc {
@@ -110,7 +154,7 @@ impl GoldDoc {
     }
 
     /// The id given to the pipeline's article.
-    fn article_id(&self) -> String {
+    pub(crate) fn article_id(&self) -> String {
         match (&self.id, self.doc) {
             (Some(id), _) => id.clone(),
             (None, d) => format!("{}#{}", self.file, d.unwrap_or_default()),
@@ -234,89 +278,6 @@ pub fn check_text(doc: &GoldDoc, text: &str, gold_path: &Path, line: usize) -> R
         }
     }
     Ok(())
-}
-
-/// Company names compared as the scorer compares them: lower case, punctuation and
-/// legal suffixes dropped, knowledge-base aliases mapped to their canonical name; two
-/// names are the same when equal or when one's words run inside the other's
-/// ("PTT" and "Koninklijke PTT Nederland").
-#[derive(Debug, Default)]
-pub struct Names {
-    canonical: HashMap<String, String>,
-}
-
-const LEGAL: &[&str] = &[
-    "inc",
-    "corp",
-    "corporation",
-    "co",
-    "ltd",
-    "plc",
-    "ag",
-    "nv",
-    "sa",
-    "ab",
-    "oy",
-    "gmbh",
-    "llc",
-    "bv",
-    "spa",
-    "the",
-];
-
-fn words(name: &str) -> Vec<String> {
-    let cleaned: String = name
-        .replace("'s", "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '&' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect::<String>()
-        .to_lowercase();
-    cleaned
-        .split_whitespace()
-        .filter(|w| !LEGAL.contains(w))
-        .map(str::to_string)
-        .collect()
-}
-
-impl Names {
-    pub fn new(kb: &KnowledgeBase) -> Self {
-        let mut canonical = HashMap::new();
-        for i in 0..kb.len() {
-            let entry = kb.entry(i);
-            let name = words(&entry.name).join(" ");
-            for alias in entry.aliases.iter().chain([&entry.name]) {
-                canonical.insert(words(alias).join(" "), name.clone());
-            }
-        }
-        Names { canonical }
-    }
-
-    fn key(&self, name: &str) -> Vec<String> {
-        let joined = words(name).join(" ");
-        match self.canonical.get(&joined) {
-            Some(c) => c.split(' ').map(str::to_string).collect(),
-            None => words(name),
-        }
-    }
-
-    pub fn same(&self, a: &str, b: &str) -> bool {
-        let (a, b) = (self.key(a), self.key(b));
-        if a.is_empty() || b.is_empty() {
-            return false;
-        }
-        let (short, long) = if a.len() <= b.len() {
-            (&a, &b)
-        } else {
-            (&b, &a)
-        };
-        long.windows(short.len()).any(|w| w == short.as_slice())
-    }
 }
 
 /// A predicted direct claim as the scorer sees it.
@@ -694,6 +655,7 @@ pub fn eval_business(
 mod tests {
     use super::*;
     use crate::companies::kb::{Entry, Kind};
+    use crate::companies::KnowledgeBase;
 
     const TEXT: &str =
         "\" Northwind is the best buy in the sector , \" said Ann Lee , an analyst at Contoso .\n\
@@ -736,6 +698,32 @@ mod tests {
                 shape: Some("descriptor".into()),
             },
         ]
+    }
+
+    #[test]
+    fn organisations_become_paragraph_targets_and_a_stray_span_is_refused() {
+        let text = "Intro line.\nFabrikam shares fell after Contoso won.\n".to_string();
+        let line = |json: &str| -> GoldDoc { serde_json::from_str(json).expect("gold line") };
+        let doc = line(
+            r#"{"id": "a", "file": "f", "text_sha256": "x", "claims": [],
+                "organisations": [{"paragraph": {"start": 12, "end": 50}, "name": "Fabrikam",
+                                   "mention": {"start": 12, "end": 20}, "kind": "company",
+                                   "sentiment": "negative"}]}"#,
+        );
+        let examples = organisation_examples(&[(doc, text.clone())]).expect("examples");
+        assert_eq!(examples.len(), 1);
+        assert!(examples[0].sentence.starts_with("Fabrikam shares fell"));
+        assert_eq!((examples[0].target, examples[0].label), ((0, 8), 0));
+        let stray = line(
+            r#"{"id": "a", "file": "f", "text_sha256": "x", "claims": [],
+                "organisations": [{"paragraph": {"start": 12, "end": 50}, "name": "Intro",
+                                   "mention": {"start": 0, "end": 5}, "kind": "company",
+                                   "sentiment": "neutral"}]}"#,
+        );
+        let error = organisation_examples(&[(stray, text)])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("organisations[0] (Intro)"), "{error}");
     }
 
     fn names() -> Names {
@@ -865,6 +853,7 @@ mod tests {
             text_sha256: sha,
             split: None,
             claims: gold(),
+            organisations: Vec::new(),
         }
     }
 

@@ -9,3 +9,4 @@ pub mod fit;
 pub mod ner;
 pub mod schedule;
 pub mod sentiment;
+pub mod target;
