@@ -85,9 +85,15 @@ pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
                 },
             )
         }
-        EvalCommand::Sentiment { gold, json, model } => {
+        EvalCommand::Sentiment {
+            gold,
+            data,
+            split,
+            json,
+            model,
+        } => {
             let pipeline = model.pipeline(Markup::Plain)?;
-            let eval = eval_sentiment(&pipeline, &gold)?;
+            let eval = eval_sentiment(&pipeline, &gold, &data, split.into())?;
             pick(json, || eval.report(&gold), || eval.to_json(&gold))
         }
     };

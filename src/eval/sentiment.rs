@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::doc::Article;
 use crate::error::{Error, Result};
+use crate::eval::business::{gold_texts, organisation_examples, Split};
 use crate::eval::metrics::{expected_calibration_error, Confusion};
 use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
 use crate::eval::sentfin::read_sentfin;
@@ -20,6 +21,9 @@ pub enum GoldFormat {
     NewsMtsc,
     /// `{"title", "entities": [{"text", "sentiment"}]}`
     SentFin,
+    /// The business gold's `organisations` (ids and offsets; texts from the data folder):
+    /// each organisation in its paragraph.
+    BusinessParagraphs,
 }
 
 impl GoldFormat {
@@ -27,13 +31,19 @@ impl GoldFormat {
         match self {
             GoldFormat::NewsMtsc => "NewsMTSC",
             GoldFormat::SentFin => "SEntFiN",
+            GoldFormat::BusinessParagraphs => "business paragraphs",
         }
     }
 }
 
-/// Reads a NewsMTSC or SEntFiN file, told apart by the first line's fields. A file without
-/// a single target is an error: scores over nothing would read as a model that is wrong.
-pub fn read_sentiment_gold(path: &Path) -> Result<(GoldFormat, Vec<TargetExample>)> {
+/// Reads a NewsMTSC or SEntFiN file, or the business gold's organisations (texts from
+/// `data`, documents of `split`), told apart by the first line's fields. A file without a
+/// single target is an error: scores over nothing would read as a model that is wrong.
+pub fn read_sentiment_gold(
+    path: &Path,
+    data: &Path,
+    split: Split,
+) -> Result<(GoldFormat, Vec<TargetExample>)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let Some((n, first)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
         return Err(Error::Invalid(format!(
@@ -51,18 +61,22 @@ pub fn read_sentiment_gold(path: &Path) -> Result<(GoldFormat, Vec<TargetExample
         GoldFormat::NewsMtsc
     } else if value.get("title").is_some() && value.get("entities").is_some() {
         GoldFormat::SentFin
+    } else if value.get("text_sha256").is_some() && value.get("organisations").is_some() {
+        GoldFormat::BusinessParagraphs
     } else {
         return Err(Error::Data {
             path: path.to_path_buf(),
             line: n + 1,
-            message: "neither NewsMTSC (\"sentence_normalized\", \"targets\") nor SEntFiN \
-                      (\"title\", \"entities\")"
+            message: "neither NewsMTSC (\"sentence_normalized\", \"targets\"), SEntFiN \
+                      (\"title\", \"entities\") nor business gold (\"text_sha256\", \
+                      \"organisations\")"
                 .into(),
         });
     };
     let examples = match format {
         GoldFormat::NewsMtsc => read_newsmtsc(path)?,
         GoldFormat::SentFin => read_sentfin(path)?,
+        GoldFormat::BusinessParagraphs => organisation_examples(&gold_texts(path, data, split)?)?,
     };
     if examples.is_empty() {
         return Err(Error::Invalid(format!(
@@ -109,14 +123,21 @@ impl SentimentEval {
     }
 }
 
-pub fn eval_sentiment(pipeline: &Pipeline, gold: &Path) -> Result<SentimentEval> {
+/// Scores the pipeline's sentiment toward the gold targets of `gold` (for the business
+/// gold: the documents of `split`, texts from `data`).
+pub fn eval_sentiment(
+    pipeline: &Pipeline,
+    gold: &Path,
+    data: &Path,
+    split: Split,
+) -> Result<SentimentEval> {
     if !pipeline.has_sentiment() {
         return Err(Error::Invalid(
             "no sentiment model: train one with `claimlink train sentiment` into models/sentiment"
                 .into(),
         ));
     }
-    let (format, examples) = read_sentiment_gold(gold)?;
+    let (format, examples) = read_sentiment_gold(gold, data, split)?;
     let mut confusion = Confusion::new(&LABELS);
     let (mut confidence, mut correct, mut unanswered) = (Vec::new(), Vec::new(), 0);
     for (c, chunk) in examples.chunks(64).enumerate() {
@@ -173,17 +194,20 @@ mod tests {
         let (_d, path) = gold(
             "\n{\"title\": \"Wipro slips\", \"entities\": [{\"text\": \"Wipro\", \"sentiment\": \"negative\"}]}\n",
         );
-        let (format, examples) = read_sentiment_gold(&path).expect("SEntFiN");
+        let (format, examples) =
+            read_sentiment_gold(&path, Path::new("."), Split::Dev).expect("SEntFiN");
         assert_eq!(format, GoldFormat::SentFin);
         assert_eq!(examples[0].target, (0, 5));
         let (_d, path) = gold(
             r#"{"sentence_normalized": "Trump won.", "targets": [{"from": 0, "to": 5, "polarity": 6.0}]}"#,
         );
-        let (format, examples) = read_sentiment_gold(&path).expect("NewsMTSC");
+        let (format, examples) =
+            read_sentiment_gold(&path, Path::new("."), Split::Dev).expect("NewsMTSC");
         assert_eq!(format, GoldFormat::NewsMtsc);
         assert_eq!(examples[0].label, 2);
         let (_d, path) = gold(r#"{"text": "x"}"#);
-        let error = read_sentiment_gold(&path).expect_err("unknown format");
+        let error =
+            read_sentiment_gold(&path, Path::new("."), Split::Dev).expect_err("unknown format");
         assert!(error.to_string().contains("gold.jsonl:1:"), "{error}");
     }
 
@@ -191,7 +215,8 @@ mod tests {
     fn empty_gold_is_an_error_not_zero_scores() {
         for text in ["", "\n \n", r#"{"title": "Quiet day", "entities": []}"#] {
             let (_d, path) = gold(text);
-            let error = read_sentiment_gold(&path).expect_err("nothing to score");
+            let error = read_sentiment_gold(&path, Path::new("."), Split::Dev)
+                .expect_err("nothing to score");
             assert!(error.to_string().contains("gold.jsonl"), "{error}");
         }
     }
