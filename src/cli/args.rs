@@ -7,6 +7,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::eval::business::Split;
+use claimlink::index::Unit;
 use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
 use claimlink::model::precision::Precision;
 use claimlink::models::ModelPaths;
@@ -42,14 +43,14 @@ pub enum Command {
     /// each model stage's speed against this machine's matrix-multiply bound.
     Bench(BenchArgs),
     /// Load claimlink/1 output into a search index (SQLite file, or postgres:// URL).
-    Index(claimlink::index::cli::IndexArgs),
+    Index(super::index::IndexArgs),
     /// Search an index: ranked claims, with filters and facet counts.
-    Search(claimlink::index::cli::SearchArgs),
+    Search(super::index::SearchArgs),
     /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
-    Export(claimlink::export::ExportArgs),
+    Export(super::export::ExportArgs),
     /// Write one self-contained HTML file showing claimlink/1 output: corpus overview,
     /// articles with entity marks and claims, with --gold the misses and false positives.
-    Report(claimlink::report::ReportArgs),
+    Report(super::report::ReportArgs),
 }
 
 #[derive(Args)]
@@ -581,6 +582,27 @@ impl From<MarkupArg> for Markup {
         match arg {
             MarkupArg::Markdown => Markup::Markdown,
             MarkupArg::Plain => Markup::Plain,
+        }
+    }
+}
+
+/// `--offsets`: the library's `index::Unit`, with the flag's values and help.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum OffsetsArg {
+    /// Unicode code points (as in the record).
+    Codepoint,
+    /// UTF-16 code units: a character beyond U+FFFF counts 2.
+    Utf16,
+    /// UTF-8 bytes.
+    Byte,
+}
+
+impl From<OffsetsArg> for Unit {
+    fn from(arg: OffsetsArg) -> Unit {
+        match arg {
+            OffsetsArg::Codepoint => Unit::Codepoint,
+            OffsetsArg::Utf16 => Unit::Utf16,
+            OffsetsArg::Byte => Unit::Byte,
         }
     }
 }

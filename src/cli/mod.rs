@@ -3,6 +3,9 @@
 
 pub mod args;
 pub mod eval;
+pub mod export;
+pub mod index;
+pub mod report;
 pub mod run;
 pub mod train;
 

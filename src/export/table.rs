@@ -10,7 +10,7 @@ use crate::index::{IndexError, Rows, Unit};
 use crate::record::{Record, Sentiment};
 
 /// Which rows a table has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
     /// One row per claim.
     Claims,

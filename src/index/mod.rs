@@ -5,11 +5,10 @@
 //! Reads records through `record::Record` (Deserialize); a query is always a bound
 //! parameter, never SQL text.
 
-#[doc(hidden)]
-pub mod cli;
 pub mod dbfile;
 pub(crate) mod input;
 pub(crate) mod live;
+pub mod load;
 pub(crate) mod offsets;
 pub mod open;
 pub mod postgres;
@@ -18,6 +17,7 @@ pub(crate) mod rows;
 pub mod sqlite;
 
 use crate::companies::KnowledgeBase;
+pub use load::{index, IndexOptions, DEFAULT_BATCH};
 pub use offsets::Unit;
 pub use query::{Facets, Hit, Search};
 pub use rows::Rows;

@@ -2,7 +2,7 @@
 //! code units (JavaScript, Elasticsearch highlighters, Java) or UTF-8 bytes.
 
 /// The unit offsets are given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unit {
     /// Unicode code points (as in the record).
     #[default]
