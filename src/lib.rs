@@ -48,7 +48,6 @@ pub mod error;
 pub mod eval;
 #[doc(hidden)]
 pub mod export;
-pub mod feed;
 pub mod index;
 pub mod io;
 pub mod labels;

@@ -18,7 +18,6 @@ use crate::companies::tickers::move_speakers;
 use crate::companies::KnowledgeBase;
 use crate::doc::{Article, Document};
 use crate::error::Result;
-use crate::feed::{describe_companies, models_digest};
 use crate::mentions;
 use crate::model::attribution::{role_spans, AttributionModel};
 use crate::model::meter::Usage;
@@ -310,16 +309,35 @@ impl Pipeline {
     }
 }
 
-/// The record of an annotated document, ready to index: with the knowledge base's facts
-/// about its companies, the digest of the `models` that made it and, when asked, the text.
+/// The record of an annotated document, ready to index without a join: with the
+/// knowledge base's facts about its companies (id, kind, tickers), the digest of the
+/// `models` that made it and, when asked, the text. The one place a record is finished.
 fn record(doc: &Document, companies: &KnowledgeBase, models: &str, options: &Options) -> Record {
     let mut record = Record::from_document(doc, options.mention_sentiment);
-    describe_companies(&mut record, companies);
+    for company in &mut record.companies {
+        if let Some(entry) = companies.named(&company.name) {
+            company.id = Some(entry.id());
+            company.kind = Some(entry.kind.as_str().to_string());
+            company.tickers = entry.tickers.clone();
+        }
+    }
     record.models = Some(models.to_string());
     if options.with_text {
         record.text = Some(doc.text.clone());
     }
     record
+}
+
+/// `sha256:` and the first 16 hex digits of the model folder's digest
+/// (`digest::sha256_file`: every file's path and SHA-256, in path order), then `+` and the
+/// precision the encoders computed in, since the same models give other scores in bf16.
+fn models_digest(models: &Path, precision: Precision) -> Result<String> {
+    let full = crate::digest::sha256_file(models)?;
+    Ok(format!(
+        "sha256:{}+{}",
+        &full[..16.min(full.len())],
+        precision.name()
+    ))
 }
 
 /// Text stage: the normalised, segmented document and its model windows.
