@@ -4,7 +4,7 @@
 //! which company it is about (target), through which publication (source), and sentiment.
 //!
 //! ```
-//! use claimlink::models::ModelPaths;
+//! use claimlink::model_paths::ModelPaths;
 //! use claimlink::{Article, Options, Pipeline};
 //!
 //! # fn main() -> claimlink::Result<()> {
@@ -54,7 +54,7 @@ pub mod labels;
 pub mod mentions;
 #[doc(hidden)]
 pub mod model;
-pub mod models;
+pub mod model_paths;
 pub mod pipeline;
 mod progress;
 pub mod range;

@@ -10,7 +10,7 @@ use claimlink::eval::business::Split;
 use claimlink::index::Unit;
 use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
 use claimlink::model::precision::Precision;
-use claimlink::models::ModelPaths;
+use claimlink::model_paths::ModelPaths;
 use claimlink::pipeline::Roles;
 use claimlink::text::Markup;
 use claimlink::train::fit::Schedule;

@@ -18,7 +18,7 @@ use args::ModelArgs;
 /// `claimlink models`: the model folders and how they were trained.
 pub fn models_command(args: &ModelArgs) -> Result<ExitCode> {
     let paths = args.paths();
-    let report = claimlink::models::describe(&paths)
+    let report = claimlink::model_paths::describe(&paths)
         .with_context(|| format!("cannot list models in {}", paths.models.display()))?;
     print!("{report}");
     Ok(ExitCode::SUCCESS)

@@ -63,7 +63,7 @@ fn knowledge_base(flag: &Option<PathBuf>) -> Result<Option<KnowledgeBase>, Index
     let path = match flag {
         Some(p) => p.clone(),
         None => {
-            let models = crate::models::ModelPaths::locate(None, None).models;
+            let models = crate::model_paths::ModelPaths::locate(None, None).models;
             let path = models.join("companies.json");
             if !path.is_file() {
                 return Ok(None);
