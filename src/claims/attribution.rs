@@ -18,11 +18,11 @@
 //! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
 //! pronoun to an entity is `resolve`'s job.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 pub use crate::labels::How;
 
@@ -577,7 +577,7 @@ const PRONOUN_REACH_SENTENCES: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::{orgs, with_view};
+    use crate::claims::view::{orgs, with_view};
 
     /// What the last "it" of `text` resolves to, with `names` as organisation entities.
     fn it_refers_to(text: &str, names: &[&str]) -> Option<String> {

@@ -7,9 +7,9 @@
 //! `Parts` per quote and `Attribution`s.
 
 use crate::claims::attribution::{from_colon, from_lead, from_tail, Attribution, How};
-use crate::claims::context::View;
 use crate::claims::lexicon::is_subject_pronoun;
 use crate::claims::quotes::Quote;
+use crate::claims::view::View;
 use crate::doc::{FoundClaim, WordRange};
 
 /// Lead and tail words of a quote and the sentences it spans.
@@ -231,7 +231,7 @@ pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::view::with_view;
 
     #[test]
     fn the_lead_starts_after_a_sentence_end_the_segmenter_missed() {

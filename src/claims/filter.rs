@@ -9,8 +9,8 @@
 //! a title, except in a headline `Name: 'Quote In Title Case'`.
 
 use crate::claims::attribution::{Attribution, How};
-use crate::claims::context::View;
 use crate::claims::quotes::Quote;
+use crate::claims::view::View;
 use crate::claims::ClaimOptions;
 
 /// Words of a quote: whitespace-separated pieces with a letter or digit.

@@ -7,9 +7,9 @@
 //! the direct-quote rules, as are contents overlapping a direct claim.
 
 use crate::claims::attribution::{from_lead, from_tail, resolve};
-use crate::claims::context::View;
 use crate::claims::lexicon::{is_cue, is_punct, is_subject_pronoun};
 use crate::claims::quotes::trim_content;
+use crate::claims::view::View;
 use crate::claims::{lowercase_texts, roles, ClaimKind, FoundClaim};
 use crate::doc::{Role, RoleSpan, WordRange};
 
@@ -249,7 +249,7 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::view::with_view;
     use crate::doc::CharRange;
 
     fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {

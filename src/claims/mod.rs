@@ -10,7 +10,6 @@
 
 pub(crate) mod affiliation;
 pub(crate) mod attribution;
-pub(crate) mod context;
 pub(crate) mod discourse;
 pub(crate) mod filter;
 pub(crate) mod indirect;
@@ -21,6 +20,7 @@ pub mod quotes;
 pub(crate) mod roles;
 pub(crate) mod target;
 pub(crate) mod unlisted;
+pub(crate) mod view;
 
 use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind, RoleSpan, WordRange};
 use crate::text::Sentence;
@@ -28,8 +28,8 @@ use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
 
 pub use attribution::How;
-use context::View;
 use quotes::{find_quotes, Quote};
+use view::View;
 
 pub use crate::doc::{ClaimCompanies, ClaimSentiment, FoundClaim};
 pub use crate::labels::{ClaimKind, Toward};

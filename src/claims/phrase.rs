@@ -6,10 +6,10 @@
 //! (they are where the attribution names the speaker) and are named by the name or noun
 //! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{
     is_adjunct, is_cue, is_determiner, is_function_word, is_punct, is_subject_pronoun,
 };
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
 
 /// Longest noun phrase a fragment grows to, in words.

@@ -8,8 +8,8 @@
 //! a partial quote (`OpenAI's licenses are "..."` → OpenAI), else `said of X`. Both are
 //! organisation entities other than the speaker; nothing is returned when no pattern fits.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{ends_clause, is_determiner, is_report_noun};
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 
 /// The organisation entity starting at `seq[i]` (after an optional determiner).
@@ -148,7 +148,7 @@ pub fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::{orgs, with_view};
+    use crate::claims::view::{orgs, with_view};
 
     fn source_text(text: &str, names: &[&str]) -> Option<String> {
         with_view(text, &orgs(names), |v, _| {
