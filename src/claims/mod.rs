@@ -22,7 +22,7 @@ pub(crate) mod target;
 pub(crate) mod unlisted;
 pub(crate) mod view;
 
-use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind, RoleSpan, WordRange};
+use crate::doc::{CharRange, Document, EntityLabel, Mention, RoleSpan, WordRange};
 use crate::text::Sentence;
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
@@ -36,7 +36,8 @@ pub use crate::labels::{ClaimKind, Toward};
 
 /// Test input: each `(name, label)` as an entity mention at the name's first occurrence in
 /// `text`.
-pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
+#[cfg(test)]
+pub(crate) fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
     entities
         .iter()
         .filter_map(|(name, label)| {
@@ -45,7 +46,7 @@ pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
             Some(Mention {
                 range: CharRange::new(start, start + name.chars().count()),
                 label: EntityLabel::parse(label)?,
-                kind: MentionKind::Entity,
+                kind: crate::doc::MentionKind::Entity,
                 score: None,
                 company: None,
                 sentiment: None,
@@ -339,7 +340,7 @@ fn lowercase_texts(v: &View, ranges: &[Option<WordRange>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::Article;
+    use crate::doc::{Article, MentionKind};
     use crate::text::{segment, Markup};
 
     #[test]
