@@ -6,6 +6,7 @@
 //! parameter, never SQL text.
 
 pub mod dbfile;
+mod filter;
 pub(crate) mod input;
 pub(crate) mod live;
 pub mod load;

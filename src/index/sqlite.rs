@@ -16,6 +16,7 @@ use rusqlite::{
 
 use crate::companies::KnowledgeBase;
 use crate::index::dbfile::{self, open_checked, open_read_only, At, Contents};
+use crate::index::filter::{Dialect, Filter, Param};
 use crate::index::query::{quoted_prefix, Facets, Hit, Search, FACETS};
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
@@ -259,12 +260,6 @@ impl Sink for Sqlite {
     }
 }
 
-/// A WHERE clause and its parameters, built from fixed SQL fragments only.
-struct Filter {
-    sql: Vec<String>,
-    params: Vec<Box<dyn ToSql>>,
-}
-
 /// Staging tables for a batch's articles and claims, in the connection's memory. FTS5
 /// flushes its pending terms at every statement that writes it, so rows inserted one
 /// statement each would make one index segment per claim, and merging those cost three
@@ -407,65 +402,14 @@ fn insert_mentions(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<
     Ok(())
 }
 
-impl Filter {
-    fn new(search: &Search) -> Filter {
-        let mut f = Filter {
-            sql: Vec::new(),
-            params: Vec::new(),
-        };
-        if let Some(q) = &search.query {
-            f.push("claims_fts MATCH ?", literal_words(q));
-        }
-        for (column, names) in [
-            ("c.speaker", &search.speaker),
-            ("c.target", &search.target),
-            ("c.source", &search.source),
-        ] {
-            if !names.is_empty() {
-                let marks = vec!["?"; names.len()].join(", ");
-                let mut clause = format!("{column} COLLATE NOCASE IN ({marks})");
-                for n in names {
-                    f.params.push(Box::new(n.clone()));
-                }
-                if column == "c.speaker" {
-                    // A person goes by their full name: "Farley" finds "Jim Farley".
-                    clause = format!("({clause} OR {column} LIKE ? ESCAPE '\\')");
-                    f.params
-                        .push(Box::new(crate::index::surname_pattern(&names[0])));
-                }
-                f.sql.push(clause);
-            }
-        }
-        if let Some(s) = &search.sentiment {
-            f.push("c.sentiment = ?", s.clone());
-        }
-        if let Some(k) = &search.kind {
-            f.push("c.kind = ?", k.clone());
-        }
-        if let Some(d) = &search.since {
-            f.push("substr(c.published, 1, 10) >= ?", d.clone());
-        }
-        if let Some(d) = &search.until {
-            f.push("substr(c.published, 1, 10) <= ?", d.clone());
-        }
-        f
-    }
-
-    fn push(&mut self, sql: &str, value: String) {
-        self.sql.push(sql.to_string());
-        self.params.push(Box::new(value));
-    }
-
-    fn clauses(&self, search: &Search) -> String {
-        let from = if search.query.is_some() {
-            "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
-        } else {
-            "FROM claims c"
-        };
-        if self.sql.is_empty() {
-            from.to_string()
-        } else {
-            format!("{from} WHERE {}", self.sql.join(" AND "))
+impl ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Text(text) => text.to_sql(),
+            // SQLite binds a list as one `?` per item (`Filter::names`).
+            Param::Texts(_) => Err(rusqlite::Error::ToSqlConversionFailure(
+                "a list parameter in SQLite".into(),
+            )),
         }
     }
 }
@@ -601,7 +545,7 @@ impl Searcher for Sqlite {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Sqlite);
         let (snippet, rank, order) = if search.query.is_some() {
             (
                 "snippet(claims_fts, -1, '[', ']', '…', 16)",
@@ -646,7 +590,7 @@ impl Searcher for Sqlite {
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Sqlite);
         let mut facets = Facets::default();
         for (name, column) in FACETS {
             let sql = format!(
