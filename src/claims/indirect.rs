@@ -94,15 +94,7 @@ fn indirect_claim(
     content: WordRange,
     direct: &[FoundClaim],
 ) -> Option<FoundClaim> {
-    // A quotation mark tagged as the content's first word closes the quote before it: it
-    // is not this content's, nor is that quote's sentence (and its cue).
-    let mut content = content;
-    let closes_a_quote = |w: usize| {
-        v.quote_at(w).is_some() && is_punct(v.word(w)) && v.quote_at(w + 1) != v.quote_at(w)
-    };
-    while content.start < content.end && closes_a_quote(content.start) {
-        content.start += 1;
-    }
+    let content = past_closing_marks(v, content);
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
@@ -115,25 +107,7 @@ fn indirect_claim(
     }
     let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
     let (first, last) = (sentence(content.start), sentence(content.end - 1));
-    // The tagged span of `role` nearest to `to` within the content's sentences.
-    let closest = |role: Role, to: WordRange| {
-        (spans.iter())
-            .filter(|s| s.role == role && (first..=last).contains(&sentence(s.words.start)))
-            .map(|s| (gap(s.words, to), s.words))
-            .min()
-            .map(|(_, words)| words)
-    };
-    let tagged_cue = closest(Role::Cue, content);
-    let tagged = (
-        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
-        tagged_cue,
-    );
-    // The tagged speaker first, the direct-quote rules when there is none: this order
-    // measured best (README).
-    let (speaker, cue) = match tagged.0 {
-        Some(_) => tagged,
-        None => rule_attribution(v, content).unwrap_or(tagged),
-    };
+    let (speaker, cue) = speaker_and_cue(v, spans, content, first..=last);
     // Content nobody is said to have said is not a claim: a little overlap F1 for more
     // end-to-end F1 (README).
     if speaker.is_none() && cue.is_none() {
@@ -168,6 +142,46 @@ fn indirect_claim(
         target: span(target),
         ..FoundClaim::new(ClaimKind::Indirect, quote, first, last)
     })
+}
+
+/// A quotation mark tagged as the content's first word closes the quote before it: it is
+/// not this content's, nor is that quote's sentence (and its cue).
+fn past_closing_marks(v: &View, mut content: WordRange) -> WordRange {
+    let closes_a_quote = |w: usize| {
+        v.quote_at(w).is_some() && is_punct(v.word(w)) && v.quote_at(w + 1) != v.quote_at(w)
+    };
+    while content.start < content.end && closes_a_quote(content.start) {
+        content.start += 1;
+    }
+    content
+}
+
+/// Speaker and cue of `content`, whose words are in `sentences`: the tagged speaker first,
+/// the direct-quote rules when there is none (this order measured best, README).
+fn speaker_and_cue(
+    v: &View,
+    spans: &[RoleWords],
+    content: WordRange,
+    sentences: std::ops::RangeInclusive<usize>,
+) -> SpeakerCue {
+    let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
+    // The tagged span of `role` nearest to `to` within the content's sentences.
+    let closest = |role: Role, to: WordRange| {
+        (spans.iter())
+            .filter(|s| s.role == role && sentences.contains(&sentence(s.words.start)))
+            .map(|s| (gap(s.words, to), s.words))
+            .min()
+            .map(|(_, words)| words)
+    };
+    let tagged_cue = closest(Role::Cue, content);
+    let tagged = (
+        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
+        tagged_cue,
+    );
+    match tagged.0 {
+        Some(_) => tagged,
+        None => rule_attribution(v, content).unwrap_or(tagged),
+    }
 }
 
 /// Speaker and cue of content words by the direct-quote rules: the words of its sentence
