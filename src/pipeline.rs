@@ -88,7 +88,7 @@ pub struct Annotated {
 }
 
 /// An article's outcome: its annotations, or why it could not be processed.
-pub type Outcome = std::result::Result<Annotated, String>;
+pub(crate) type Outcome = std::result::Result<Annotated, String>;
 
 /// A document and the model windows its sentences were packed into.
 struct Prepared {
@@ -191,12 +191,12 @@ impl Pipeline {
     }
 
     /// Hidden and feed-forward widths of the encoder (for the matmul bound).
-    pub fn encoder_shape(&self) -> (usize, usize) {
+    pub(crate) fn encoder_shape(&self) -> (usize, usize) {
         (self.ner.base.hidden as usize, self.ner.base.ffn)
     }
 
     /// Whether a sentiment model is loaded.
-    pub fn has_sentiment(&self) -> bool {
+    pub(crate) fn has_sentiment(&self) -> bool {
         self.sentiment.is_some()
     }
 

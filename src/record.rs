@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 use crate::doc::{
     CharIndex, CharRange, Document, EntityLabel, FoundClaim, MentionKind, Probs, Span,
 };
-pub use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
+pub(crate) use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 use crate::speakers::{self, SpeakerKind};
 
 /// The value of every record's `schema` field.
-pub const SCHEMA: &str = "claimlink/1";
+pub(crate) const SCHEMA: &str = "claimlink/1";
 
 /// The annotations of one article.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -147,7 +147,7 @@ pub struct Sentiment {
 
 impl Sentiment {
     /// The most probable label of the model's answer, with its probability.
-    pub fn from_probs(probs: &Probs, toward: Option<Toward>) -> Self {
+    pub(crate) fn from_probs(probs: &Probs, toward: Option<Toward>) -> Self {
         let mut best = Label::Negative;
         for label in [Label::Neutral, Label::Positive] {
             if probs[label as usize] > probs[best as usize] {
@@ -246,7 +246,7 @@ fn claim_id_from_hash(article_id: &str, text_hash: &str, start: usize, end: usiz
 }
 
 /// The SHA-256 of an article text, hex: part of each claim id's key.
-pub fn text_hash(text: &str) -> String {
+pub(crate) fn text_hash(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
@@ -263,7 +263,7 @@ fn schema_tag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error
 }
 
 /// Scores are written with three decimals: more is noise, and lines stay short.
-pub fn round3(x: f32) -> f32 {
+pub(crate) fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 

@@ -28,7 +28,7 @@ pub use crate::labels::How;
 
 /// The words of the speaker mention and of the cue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attribution {
+pub(crate) struct Attribution {
     pub speaker: Option<WordRange>,
     pub cue: Option<WordRange>,
     pub how: How,
@@ -52,7 +52,7 @@ fn np_inner(word: &str) -> bool {
 }
 
 /// Is `seq[i]` a cue: a speech verb that is not a name or a noun, or "according to".
-pub fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
+pub(crate) fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
     let w = v.word(seq[i]);
     let next = seq.get(i + 1).map(|&n| v.word(n));
     if (w == "according" && next == Some("to")) || next.is_some_and(|n| is_phrasal_cue(w, n)) {
@@ -225,7 +225,7 @@ fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
 }
 
 /// Attribution from the words before the opening mark.
-pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
+pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (c, len) = (0..seq.len())
         .rev()
         .map(|i| (i, cue_len(v, seq, i)))
@@ -300,7 +300,7 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
 /// ends with a colon and has no cue. The speaker is an entity right before the colon, else
 /// the clause subject, else the noun phrase opening the clause; the cue is a verb right
 /// before the colon, if any.
-pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
+pub(crate) fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (&colon, rest) = seq.split_last()?;
     if v.word(colon) != ":" || rest.is_empty() {
         return None;
@@ -337,7 +337,7 @@ pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
 }
 
 /// Attribution from the words after the closing mark.
-pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
+pub(crate) fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (k, dash) = past_separators(v, seq);
     let first = v.word(*seq.get(k)?);
     let found = |speaker: Option<SeqRange>, cue: Option<SeqRange>| {
@@ -524,7 +524,7 @@ fn trim_parenthetical(v: &View, seq: &[usize], k: usize, end: usize) -> usize {
 /// The entity a speaker mention refers to: a person or organisation inside it, or for a
 /// pronoun the nearest one before it outside quotes: in the same or the previous sentence
 /// for "they", up to [`PRONOUN_REACH_SENTENCES`] back for "he", "she" and "it".
-pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
+pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
     let (a, b) = (mention.start, mention.end);
     let inside = |label: EntityLabel| {
         (a..b)

@@ -44,7 +44,7 @@ fn in_words(v: &View, spans: &[RoleSpan]) -> Vec<RoleWords> {
 
 /// Direct quotes the rules left without a speaker take the tagged source nearest to them
 /// in their own sentences (and its cue, when they have none).
-pub fn fill_direct_speakers(v: &View, spans: &[RoleSpan], claims: &mut [FoundClaim]) {
+pub(crate) fn fill_direct_speakers(v: &View, spans: &[RoleSpan], claims: &mut [FoundClaim]) {
     let spans = in_words(v, spans);
     for claim in claims.iter_mut().filter(|c| c.speaker.is_none()) {
         let quote = v.words_in(claim.quote);
@@ -78,7 +78,7 @@ fn gap(a: WordRange, b: WordRange) -> usize {
     }
 }
 
-pub fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
+pub(crate) fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
     let spans = in_words(v, spans);
     (spans.iter())
         .filter(|c| c.role == Role::Content && c.score >= MIN_CONTENT_SCORE)
@@ -205,7 +205,7 @@ type SpeakerCue = (Option<WordRange>, Option<WordRange>);
 /// The rule baseline: in a sentence without quotation marks, `SUBJECT CUE [that] CLAUSE`
 /// (the subject a person or organisation entity or a pronoun right before the cue, the
 /// content the rest of the sentence) and `according to X, CLAUSE`.
-pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
+pub(crate) fn rule_roles(v: &View) -> Vec<RoleSpan> {
     let mut out = Vec::new();
     for &WordRange { start: a, end: b } in &v.sentence_words {
         if (a..b).any(|w| v.is_quoted(w)) {

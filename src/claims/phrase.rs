@@ -16,12 +16,12 @@ use crate::doc::{EntityLabel, FoundClaim, WordRange};
 const MAX_PHRASE_WORDS: usize = 7;
 
 /// Whether every word of `words` is a function word or punctuation.
-pub fn is_fragment(v: &View, words: WordRange) -> bool {
+pub(crate) fn is_fragment(v: &View, words: WordRange) -> bool {
     (words.start..words.end).all(|w| is_function_word(v.word(w)) || is_punct(v.word(w)))
 }
 
 /// Grows a fragment speaker of `claim` to its phrase (and entity, when the phrase is one).
-pub fn complete_speaker(v: &View, claim: &mut FoundClaim) {
+pub(crate) fn complete_speaker(v: &View, claim: &mut FoundClaim) {
     let Some(speaker) = claim.speaker.map(|s| v.words_in(s)) else {
         return;
     };

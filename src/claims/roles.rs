@@ -37,7 +37,7 @@ fn capitalised_at(v: &View, seq: &[usize], i: usize) -> Option<WordRange> {
 }
 
 /// The publication named in the unquoted words `seq`, other than the speaker's words.
-pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<WordRange> {
+pub(crate) fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<WordRange> {
     let not_speaker = |r: WordRange| speaker.is_none_or(|s| !s.overlaps(r));
     for i in 0..seq.len() {
         let w = v.word(seq[i]);
@@ -86,7 +86,7 @@ pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<Wor
 /// The organisation the quote is about: the first one after the cue (or the last
 /// "that") in the lead, else one the lead says it is `about`, else `said of X` in the
 /// tail; never the speaker or the source.
-pub fn target(
+pub(crate) fn target(
     v: &View,
     lead: &[usize],
     tail: &[usize],

@@ -22,13 +22,13 @@ use claimlink::{Options, Pipeline};
     version,
     about = "Annotates news articles: entities, claims, speakers, targets, sources, sentiment"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Annotate articles: one claimlink/1 JSON line per input article, in input order.
     Run(RunArgs),
     /// Score the pipeline against gold files.
@@ -54,7 +54,7 @@ pub enum Command {
 }
 
 #[derive(Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// Inputs as for `run`: JSONL files, .txt/.md files or folders of them.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -71,7 +71,7 @@ pub struct BenchArgs {
 }
 
 #[derive(Args, Clone)]
-pub struct ModelArgs {
+pub(crate) struct ModelArgs {
     /// Folder of model folders (default: $CLAIMLINK_MODELS, models/ next to the executable,
     /// ./models, or the project's models/).
     #[arg(long)]
@@ -85,7 +85,7 @@ pub struct ModelArgs {
 
 /// How many threads the work may use.
 #[derive(Args, Clone)]
-pub struct ThreadArgs {
+pub(crate) struct ThreadArgs {
     /// Threads for the CPU stages and for libtorch (default: all cores).
     #[arg(long, value_parser = at_least_one)]
     pub threads: Option<usize>,
@@ -93,7 +93,7 @@ pub struct ThreadArgs {
 
 /// The model options of the commands that run the pipeline (training always uses f32).
 #[derive(Args, Clone)]
-pub struct PipelineArgs {
+pub(crate) struct PipelineArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -114,7 +114,7 @@ pub struct PipelineArgs {
 
 /// Markup and batching options shared by `run` and `bench`.
 #[derive(Args)]
-pub struct BatchArgs {
+pub(crate) struct BatchArgs {
     /// How article text is marked up.
     #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
     pub markup: MarkupArg,
@@ -135,7 +135,7 @@ pub struct BatchArgs {
 
 impl BatchArgs {
     /// The pipeline options these flags set.
-    pub fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         Options {
             markup: self.markup.into(),
             batch_tokens: self.batch_tokens,
@@ -146,7 +146,7 @@ impl BatchArgs {
 }
 
 /// A count that must be 1 or more (threads, batch sizes, byte limits).
-pub fn at_least_one(value: &str) -> std::result::Result<usize, String> {
+pub(crate) fn at_least_one(value: &str) -> std::result::Result<usize, String> {
     match value.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
@@ -155,7 +155,7 @@ pub fn at_least_one(value: &str) -> std::result::Result<usize, String> {
 }
 
 #[derive(Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
     /// stdin. Default: stdin.
     pub inputs: Vec<PathBuf>,
@@ -183,7 +183,7 @@ pub struct RunArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum PrecisionArg {
+pub(crate) enum PrecisionArg {
     /// Earlier builds chose by a timing at start-up; now `auto` is the deterministic default.
     #[value(alias = "auto")]
     F32,
@@ -224,7 +224,7 @@ pub enum MarkupArg {
 }
 
 #[derive(Subcommand)]
-pub enum EvalCommand {
+pub(crate) enum EvalCommand {
     /// P/R/F1 per field against your own gold: JSONL in the claimlink/1 shape with every
     /// part optional (schema/claimlink-gold.schema.json), so a corrected output line is
     /// gold.
@@ -330,7 +330,7 @@ Matching rules:
 Counts are summed over articles (micro-average).";
 
 #[derive(Args)]
-pub struct CorpusArgs {
+pub(crate) struct CorpusArgs {
     /// Gold JSONL (schema/claimlink-gold.schema.json), e.g. gold/seed.jsonl
     #[arg(long)]
     pub gold: PathBuf,
@@ -367,7 +367,7 @@ impl From<RolesArg> for Roles {
 }
 
 #[derive(Subcommand)]
-pub enum TrainCommand {
+pub(crate) enum TrainCommand {
     /// NER on CoNLL-2003 train, selected on valid.
     Ner(TrainNerArgs),
     /// Target-dependent sentiment on NewsMTSC train, selected and calibrated on dev-rw.
@@ -379,7 +379,7 @@ pub enum TrainCommand {
 
 /// Overrides of a task's default training schedule.
 #[derive(Args)]
-pub struct ScheduleArgs {
+pub(crate) struct ScheduleArgs {
     /// Continue from the checkpoint when there is one.
     #[arg(long)]
     pub resume: bool,
@@ -406,7 +406,7 @@ pub struct ScheduleArgs {
 impl ScheduleArgs {
     /// Where the trained model goes: `--out` when given; else the default folder, which
     /// holds a committed model and so is only replaced with `--force`.
-    pub fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
+    pub(crate) fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
         if let Some(out) = out {
             return Ok(out.clone());
         }
@@ -422,7 +422,7 @@ impl ScheduleArgs {
 
     /// Applies the overrides; refuses a schedule that would train nothing before any data
     /// or model is loaded.
-    pub fn apply(&self, schedule: &mut Schedule) -> Result<()> {
+    pub(crate) fn apply(&self, schedule: &mut Schedule) -> Result<()> {
         schedule.epochs = self.epochs.unwrap_or(schedule.epochs);
         schedule.lr = self.lr.unwrap_or(schedule.lr);
         schedule.seed = self.seed.unwrap_or(schedule.seed);
@@ -432,7 +432,7 @@ impl ScheduleArgs {
 }
 
 #[derive(Args)]
-pub struct TrainSentimentArgs {
+pub(crate) struct TrainSentimentArgs {
     /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -474,7 +474,7 @@ pub struct TrainSentimentArgs {
 }
 
 #[derive(Args)]
-pub struct TrainNerArgs {
+pub(crate) struct TrainNerArgs {
     /// Folder holding conll2003/train.txt and conll2003/valid.txt.
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -496,7 +496,7 @@ pub struct TrainNerArgs {
 }
 
 #[derive(Args)]
-pub struct TrainAttributionArgs {
+pub(crate) struct TrainAttributionArgs {
     /// Folder holding polnear/train/ and polnear/dev/ (text/ and attributions/ in each).
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -523,14 +523,14 @@ pub struct TrainAttributionArgs {
 
 impl ModelArgs {
     /// The model folders: these flags, else the library's default lookup.
-    pub fn paths(&self) -> ModelPaths {
+    pub(crate) fn paths(&self) -> ModelPaths {
         ModelPaths::locate(self.models.as_deref(), self.base_model.as_deref())
     }
 }
 
 impl ThreadArgs {
     /// Sizes libtorch's and rayon's thread pools.
-    pub fn setup(&self) {
+    pub(crate) fn setup(&self) {
         let n = self.threads.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -546,7 +546,7 @@ impl ThreadArgs {
 
 impl PipelineArgs {
     /// The pipeline with these model options and `markup`.
-    pub fn pipeline(&self, markup: Markup) -> Result<Pipeline> {
+    pub(crate) fn pipeline(&self, markup: Markup) -> Result<Pipeline> {
         self.pipeline_with(Options {
             markup,
             ..Options::default()
@@ -554,7 +554,7 @@ impl PipelineArgs {
     }
 
     /// The pipeline with these model options over `options`.
-    pub fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
+    pub(crate) fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
         self.threads.setup();
         let options = Options {
             precision: self.precision.chosen(),

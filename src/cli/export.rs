@@ -29,7 +29,7 @@ the export is still written, and claimlink exits 1.";
 
 #[derive(clap::Args, Debug)]
 #[command(after_long_help = TABLES_HELP)]
-pub struct ExportArgs {
+pub(crate) struct ExportArgs {
     /// claimlink/1 output files (JSONL); - or none: stdin. Not read for es-mapping.
     pub inputs: Vec<PathBuf>,
     #[arg(long, value_enum)]
@@ -101,7 +101,7 @@ impl From<TableArg> for Table {
 }
 
 /// `claimlink export`: exit 1 when input lines were skipped (the export is still written).
-pub fn export_command(args: &ExportArgs) -> Result<ExitCode> {
+pub(crate) fn export_command(args: &ExportArgs) -> Result<ExitCode> {
     let skipped = claimlink::export::export(&ExportOptions {
         inputs: args.inputs.clone(),
         format: args.format.into(),

@@ -15,7 +15,7 @@ use claimlink::index::{IndexError, IndexOptions, DEFAULT_BATCH};
 use super::args::OffsetsArg;
 
 #[derive(clap::Args, Debug)]
-pub struct IndexArgs {
+pub(crate) struct IndexArgs {
     /// claimlink/1 output files (JSONL); - or none: stdin.
     pub inputs: Vec<PathBuf>,
     /// The index: a SQLite file (created when missing; another program's database or a
@@ -49,7 +49,7 @@ pub struct IndexArgs {
 
 #[derive(clap::Args, Debug)]
 #[command(after_help = SEARCH_AFTER_HELP)]
-pub struct SearchArgs {
+pub(crate) struct SearchArgs {
     /// Full-text query over claim quote, sentence and title; at most 1000 characters and
     /// 32 words. SQLite: words (all must match), "a phrase", OR, AND, NOT, ( ), prefix*,
     /// NEAR(word word, 10), quote:word, sentence:word, title:word; a word with other
@@ -99,20 +99,20 @@ const SEARCH_AFTER_HELP: &str = "Exit status: 0 when the search ran, with hits o
 usage, a query refused or an index that cannot be read.";
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum SentimentArg {
+pub(crate) enum SentimentArg {
     Positive,
     Neutral,
     Negative,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum KindArg {
+pub(crate) enum KindArg {
     Direct,
     Indirect,
 }
 
 /// `claimlink index`: loads, then says what it loaded; exit 1 when lines were skipped.
-pub fn index_command(args: &IndexArgs) -> Result<ExitCode> {
+pub(crate) fn index_command(args: &IndexArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let summary = claimlink::index::index(&IndexOptions {
         inputs: args.inputs.clone(),
@@ -148,7 +148,7 @@ pub fn index_command(args: &IndexArgs) -> Result<ExitCode> {
 }
 
 /// `claimlink search`: hits (and facets) on stdout; no hits is still a success.
-pub fn search_command(args: &SearchArgs) -> Result<ExitCode> {
+pub(crate) fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let date =
         |flag: &str, d: &Option<String>| d.as_deref().map(|d| check_date(flag, d)).transpose();
     let query = args.query.clone().filter(|q| !q.trim().is_empty());

@@ -9,7 +9,7 @@ use claimlink::report::ReportOptions;
 
 /// `claimlink report`'s arguments.
 #[derive(clap::Args, Debug)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// claimlink/1 output (JSONL), best written with `run --with-text` so the report can
     /// show the texts.
     pub pred: PathBuf,
@@ -25,7 +25,7 @@ pub struct ReportArgs {
 }
 
 /// `claimlink report`: writes the page; exit 0.
-pub fn report_command(args: &ReportArgs) -> Result<ExitCode> {
+pub(crate) fn report_command(args: &ReportArgs) -> Result<ExitCode> {
     claimlink::report::write_report(&ReportOptions {
         pred: args.pred.clone(),
         gold: args.gold.clone(),

@@ -22,7 +22,7 @@ use super::args::{
 };
 
 /// Runs one training subcommand.
-pub fn train_command(command: TrainCommand) -> Result<ExitCode> {
+pub(crate) fn train_command(command: TrainCommand) -> Result<ExitCode> {
     match command {
         TrainCommand::Ner(args) => train_task(args),
         TrainCommand::Sentiment(args) => train_task(args),

@@ -33,7 +33,7 @@ impl GoldFormat {
 
 /// Reads a NewsMTSC or SEntFiN file, told apart by the first line's fields. A file without
 /// a single target is an error: scores over nothing would read as a model that is wrong.
-pub fn read_sentiment_gold(path: &Path) -> Result<(GoldFormat, Vec<TargetExample>)> {
+pub(crate) fn read_sentiment_gold(path: &Path) -> Result<(GoldFormat, Vec<TargetExample>)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let Some((n, first)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
         return Err(Error::Invalid(format!(

@@ -60,7 +60,7 @@ pub struct ExportOptions {
 const MAX_ID_BYTES: usize = 512;
 
 /// `prefix:id`, or `prefix:sha256:<hex>` when that would be too long for an `_id`.
-pub fn doc_id(prefix: &str, id: &str) -> String {
+pub(crate) fn doc_id(prefix: &str, id: &str) -> String {
     let plain = format!("{prefix}:{id}");
     if plain.len() <= MAX_ID_BYTES {
         plain
@@ -70,7 +70,11 @@ pub fn doc_id(prefix: &str, id: &str) -> String {
 }
 
 /// The bulk lines of one record: an article document, then one per claim.
-pub fn bulk_lines(record: &Record, index: &str, unit: Unit) -> Result<Vec<String>, IndexError> {
+pub(crate) fn bulk_lines(
+    record: &Record,
+    index: &str,
+    unit: Unit,
+) -> Result<Vec<String>, IndexError> {
     let rows = Rows::from_record(record, unit)?;
     let a = &rows.article;
     let mut out = Vec::with_capacity(2 + 2 * rows.claims.len());

@@ -26,23 +26,30 @@ pub enum Table {
 /// A column's type: nullable UTF-8 text, 64-bit integer or double.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// UTF-8 text.
     Str,
+    /// A 64-bit integer.
     Int,
+    /// A double.
     Float,
 }
 
 /// One cell; `Null` for a missing value of any kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
+    /// A missing value.
     Null,
+    /// Text.
     Str(String),
+    /// An integer.
     Int(i64),
+    /// A double.
     Float(f64),
 }
 
 impl Cell {
     /// Whether the cell can sit in a column of `kind`.
-    pub fn fits(&self, kind: Kind) -> bool {
+    pub(crate) fn fits(&self, kind: Kind) -> bool {
         matches!(
             (self, kind),
             (Cell::Null, _)

@@ -24,7 +24,7 @@ use crate::index::rows::ClaimRow;
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, generated columns and indexes, created when missing.
-pub const SCHEMA_SQL: &str = r#"
+pub(crate) const SCHEMA_SQL: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
   id text PRIMARY KEY,
   title text, url text, published text, source text, text text, models text,
@@ -94,7 +94,7 @@ pub struct Postgres {
 
 /// `postgres://user:secret@host:5432/db?password=x` → `postgres://host:5432/db`: what
 /// may be printed of a connection URL.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     let (authority, path) = match rest.find('/') {
@@ -152,11 +152,11 @@ const SESSION_SQL: &str = "SET client_min_messages = warning; SET jit = off;
 
 /// How long a connection may take (TCP connect, startup and authentication) unless the URL
 /// says `connect_timeout=S`.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `statement_timeout` of `index` (each batch's statements) unless the URL's `options` set one.
-pub const INDEX_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const INDEX_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// `statement_timeout` of `search` unless the URL's `options` set one.
-pub const SEARCH_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const SEARCH_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The server as messages name it: `host:port`.
 fn server(config: &Config) -> String {
@@ -322,7 +322,7 @@ impl Postgres {
     }
 
     /// Loads on `n` connections in parallel (at least one).
-    pub fn with_connections(mut self, n: usize) -> Self {
+    pub(crate) fn with_connections(mut self, n: usize) -> Self {
         self.connections = n.max(1);
         self
     }

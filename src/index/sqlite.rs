@@ -21,7 +21,7 @@ use crate::index::query::{quoted_prefix, Facets, Hit, Search, FACETS};
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, full-text tables, triggers and indexes, created when missing.
-pub const SCHEMA_SQL: &str = r#"
+pub(crate) const SCHEMA_SQL: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
   rowid INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -98,7 +98,7 @@ pub struct Sqlite {
 }
 
 /// How long a write waits for another process's lock by default (`index --wait`).
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_WAIT: Duration = Duration::from_secs(30);
 
 /// Per-connection settings. A large page cache: claim ids are random, so their index is
 /// written all over; with the default 2 MiB most inserts miss.
@@ -118,7 +118,11 @@ impl Sqlite {
     /// its application id and tables are read first (`dbfile`). The busy timeout is set
     /// before the first statement, so every lock (the switch to WAL, the schema, each batch)
     /// waits for it.
-    pub fn open_waiting(path: &Path, create: bool, wait: Duration) -> Result<Self, IndexError> {
+    pub(crate) fn open_waiting(
+        path: &Path,
+        create: bool,
+        wait: Duration,
+    ) -> Result<Self, IndexError> {
         if !create && !path.is_file() {
             return Err(IndexError::Usage(format!(
                 "no index at {}: build one with `claimlink index --db {}`",
@@ -444,7 +448,7 @@ impl Sqlite {
 /// FTS5 syntax (`"`, `(`, `)`, `:`, `*`, `^`, `+`, `{`, `}`, and `,` inside a
 /// `NEAR(a b, N)` group), quoted phrases and the operators stay as written, and FTS5
 /// reports their errors.
-pub fn literal_words(query: &str) -> String {
+pub(crate) fn literal_words(query: &str) -> String {
     const SYNTAX: &[char] = &['"', '(', ')', ':', '*', '^', '+', '{', '}'];
     let bare = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '_';
     let mut out: Vec<String> = Vec::new();
@@ -520,7 +524,7 @@ fn describe_query_error(message: &str) -> String {
 
 /// How long one search statement may run before it is stopped (`query_error` says so):
 /// a bound on the work any query can ask for.
-pub const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
+pub(crate) const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
 
 /// Interrupts the connection's statements once `limit` has passed, unless dropped before.
 struct Deadline {

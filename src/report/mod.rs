@@ -40,7 +40,7 @@ pub struct ReportOptions {
 }
 
 /// The records of a claimlink/1 file, and how many error lines it had.
-pub fn read_records(path: &Path) -> Result<(Vec<Record>, usize)> {
+pub(crate) fn read_records(path: &Path) -> Result<(Vec<Record>, usize)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let (mut records, mut errors) = (Vec::new(), 0);
     for (i, line) in text.lines().enumerate() {
@@ -87,7 +87,7 @@ fn read_texts(path: &Path) -> Result<BTreeMap<String, String>> {
 }
 
 /// Text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -105,7 +105,7 @@ pub fn escape(text: &str) -> String {
 /// JSON that is safe inside `<script type="application/json">`: the characters that could
 /// close the element or start markup, and the JavaScript line separators, as `\uXXXX`
 /// (they can only occur inside JSON strings, where the escape means the same).
-pub fn script_json(value: &serde_json::Value) -> String {
+pub(crate) fn script_json(value: &serde_json::Value) -> String {
     let text = value.to_string();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -143,7 +143,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// The whole page.
-pub fn render(
+pub(crate) fn render(
     records: &[Record],
     errors: usize,
     gold: Option<&[GoldRecord]>,
