@@ -72,7 +72,7 @@ pub fn measure(
 }
 
 /// The process's peak resident set (VmHWM) in KiB, where /proc tells it.
-pub fn peak_rss_kib() -> Option<u64> {
+pub(crate) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

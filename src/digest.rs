@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 
 /// Hex SHA-256 of a file, recorded beside trained weights. For a folder: of the lines
 /// `relative/path sha256`, one per file under it in path order.
-pub fn sha256_file(path: &Path) -> Result<String> {
+pub(crate) fn sha256_file(path: &Path) -> Result<String> {
     use sha2::Digest;
     if path.is_dir() {
         let mut files = Vec::new();

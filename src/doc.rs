@@ -66,7 +66,7 @@ pub struct Span {
 }
 
 /// The sentiment model's probabilities of negative, neutral and positive.
-pub type Probs = [f32; 3];
+pub(crate) type Probs = [f32; 3];
 
 /// Where a mention comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -316,23 +316,23 @@ impl Document {
 
     /// The text of `range` with its white space runs as single spaces: how a name is
     /// written.
-    pub fn name_of(&self, range: CharRange) -> String {
+    pub(crate) fn name_of(&self, range: CharRange) -> String {
         single_spaced(&self.text_of(range))
     }
 
     /// The normalised text of `range`.
-    pub fn text_of(&self, range: CharRange) -> String {
+    pub(crate) fn text_of(&self, range: CharRange) -> String {
         text_at(self.chars(), range)
     }
 
     /// Number of words over all sentences.
-    pub fn word_count(&self) -> usize {
+    pub(crate) fn word_count(&self) -> usize {
         self.sentences.iter().map(|s| s.words.len()).sum()
     }
 
     /// The index of the sentence a range starts in (or overlaps, when it starts between
     /// sentences).
-    pub fn sentence_at(&self, range: CharRange) -> Option<usize> {
+    pub(crate) fn sentence_at(&self, range: CharRange) -> Option<usize> {
         // Sentences are in text order and do not overlap: skip those that end before it.
         let first = (self.sentences).partition_point(|s| s.end <= range.start);
         let s = self.sentences.get(first)?;
@@ -391,7 +391,7 @@ impl CharIndex {
 }
 
 /// The characters of `range` in `chars`, clamped to their end.
-pub fn text_at(chars: &[char], range: CharRange) -> String {
+pub(crate) fn text_at(chars: &[char], range: CharRange) -> String {
     chars[range.start.min(chars.len())..range.end.min(chars.len())]
         .iter()
         .collect()
@@ -399,7 +399,7 @@ pub fn text_at(chars: &[char], range: CharRange) -> String {
 
 /// `text` with its white space runs as single spaces: how a name is written ("( Dutch  PTT
 /// )" names "Dutch PTT").
-pub fn single_spaced(text: &str) -> String {
+pub(crate) fn single_spaced(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -40,7 +40,7 @@ impl EntityLabel {
     }
 
     /// A person or an organisation: who can say something.
-    pub fn is_agent(self) -> bool {
+    pub(crate) fn is_agent(self) -> bool {
         matches!(self, EntityLabel::Person | EntityLabel::Organisation)
     }
 }

@@ -4,7 +4,7 @@
 //! which company it is about (target), through which publication (source), and sentiment.
 //!
 //! ```
-//! use claimlink::models::ModelPaths;
+//! use claimlink::model_paths::ModelPaths;
 //! use claimlink::{Article, Options, Pipeline};
 //!
 //! # fn main() -> claimlink::Result<()> {
@@ -31,9 +31,11 @@
 //!
 //! Stages, in order, each a function over a [`Document`] in a module of its own:
 //! `text` (normalise, segment) → one encoder pass (`model::ner` with the attribution
-//! head) → [`mentions`] (entities, companies, descriptors) → [`claims`] → [`sentiment`]
+//! head) → `mentions` (entities, companies, descriptors) → [`claims`] → `sentiment`
 //! → [`Record::from_document`], driven by [`pipeline`] (one batch of articles) and
-//! [`run`] (a whole stream, in order, to `io::write`).
+//! [`run`] (a whole stream, in order, to `io::write`). Around them, what takes records to
+//! their users, each with plain options: [`index`] (load, search), [`export`] and
+//! [`report`].
 //! The `model`, `train`, `bench` and `eval` modules serve the command line and are not a
 //! stable API.
 
@@ -41,30 +43,27 @@
 pub mod bench;
 pub mod claims;
 pub mod companies;
-pub mod digest;
+pub(crate) mod digest;
 pub mod doc;
 pub mod error;
 #[doc(hidden)]
 pub mod eval;
-#[doc(hidden)]
 pub mod export;
-pub mod feed;
 pub mod index;
 pub mod io;
 pub mod labels;
-pub mod mentions;
+pub(crate) mod mentions;
 #[doc(hidden)]
 pub mod model;
-pub mod models;
+pub mod model_paths;
 pub mod pipeline;
 mod progress;
 pub mod range;
 pub mod record;
-#[doc(hidden)]
 pub mod report;
 pub mod run;
-pub mod sentiment;
-pub mod speakers;
+pub(crate) mod sentiment;
+pub(crate) mod speakers;
 pub mod text;
 #[doc(hidden)]
 pub mod train;

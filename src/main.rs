@@ -68,9 +68,9 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Train(command) => cli::train::train_command(command),
         Command::Models(args) => cli::models_command(&args),
         Command::Bench(args) => cli::run::bench_command(args),
-        Command::Index(args) => Ok(claimlink::index::cli::index_command(&args)?),
-        Command::Search(args) => Ok(claimlink::index::cli::search_command(&args)?),
-        Command::Export(args) => Ok(claimlink::export::export_command(&args)?),
-        Command::Report(args) => Ok(claimlink::report::report_command(&args)?),
+        Command::Index(args) => cli::index::index_command(&args),
+        Command::Search(args) => cli::index::search_command(&args),
+        Command::Export(args) => cli::export::export_command(&args),
+        Command::Report(args) => cli::report::report_command(&args),
     }
 }

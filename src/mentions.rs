@@ -15,7 +15,12 @@ use crate::model::ner::WordTag;
 use crate::model::tags::TagSet;
 
 /// Fills `doc.mentions` from `tags`, the NER tag of every word of every sentence.
-pub fn annotate(doc: &mut Document, ner: &TagSet, kb: &KnowledgeBase, tags: &[Vec<WordTag>]) {
+pub(crate) fn annotate(
+    doc: &mut Document,
+    ner: &TagSet,
+    kb: &KnowledgeBase,
+    tags: &[Vec<WordTag>],
+) {
     let mut mentions = Vec::new();
     let mut named = Vec::new();
     for (s, (sentence, word_tags)) in doc.sentences.iter().zip(tags).enumerate() {

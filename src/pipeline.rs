@@ -19,7 +19,6 @@ use crate::companies::tickers::move_speakers;
 use crate::companies::KnowledgeBase;
 use crate::doc::{Article, Document};
 use crate::error::Result;
-use crate::feed::{describe_companies, models_digest};
 use crate::mentions;
 use crate::model::attribution::{role_spans, AttributionModel};
 use crate::model::meter::Usage;
@@ -97,7 +96,7 @@ pub struct Annotated {
 }
 
 /// An article's outcome: its annotations, or why it could not be processed.
-pub type Outcome = std::result::Result<Annotated, String>;
+pub(crate) type Outcome = std::result::Result<Annotated, String>;
 
 /// A document and the model windows its sentences were packed into.
 struct Prepared {
@@ -209,12 +208,12 @@ impl Pipeline {
     }
 
     /// Hidden and feed-forward widths of the encoder (for the matmul bound).
-    pub fn encoder_shape(&self) -> (usize, usize) {
+    pub(crate) fn encoder_shape(&self) -> (usize, usize) {
         (self.ner.base.hidden as usize, self.ner.base.ffn)
     }
 
     /// Whether a sentiment model is loaded.
-    pub fn has_sentiment(&self) -> bool {
+    pub(crate) fn has_sentiment(&self) -> bool {
         self.sentiment.is_some()
     }
 
@@ -336,16 +335,35 @@ impl Pipeline {
     }
 }
 
-/// The record of an annotated document, ready to index: with the knowledge base's facts
-/// about its companies, the digest of the `models` that made it and, when asked, the text.
+/// The record of an annotated document, ready to index without a join: with the
+/// knowledge base's facts about its companies (id, kind, tickers), the digest of the
+/// `models` that made it and, when asked, the text. The one place a record is finished.
 fn record(doc: &Document, companies: &KnowledgeBase, models: &str, options: &Options) -> Record {
     let mut record = Record::from_document(doc, options.mention_sentiment);
-    describe_companies(&mut record, companies);
+    for company in &mut record.companies {
+        if let Some(entry) = companies.named(&company.name) {
+            company.id = Some(entry.id());
+            company.kind = Some(entry.kind.as_str().to_string());
+            company.tickers = entry.tickers.clone();
+        }
+    }
     record.models = Some(models.to_string());
     if options.with_text {
         record.text = Some(doc.text.clone());
     }
     record
+}
+
+/// `sha256:` and the first 16 hex digits of the model folder's digest
+/// (`digest::sha256_file`: every file's path and SHA-256, in path order), then `+` and the
+/// precision the encoders computed in, since the same models give other scores in bf16.
+fn models_digest(models: &Path, precision: Precision) -> Result<String> {
+    let full = crate::digest::sha256_file(models)?;
+    Ok(format!(
+        "sha256:{}+{}",
+        &full[..16.min(full.len())],
+        precision.name()
+    ))
 }
 
 /// Text stage: the normalised, segmented document and its model windows.

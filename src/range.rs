@@ -39,7 +39,7 @@ macro_rules! range_methods {
             }
 
             /// Whether the two ranges share at least one position.
-            pub fn overlaps(&self, other: Self) -> bool {
+            pub(crate) fn overlaps(&self, other: Self) -> bool {
                 self.start < other.end && other.start < self.end
             }
 

@@ -14,11 +14,11 @@ use sha2::{Digest, Sha256};
 use crate::doc::{
     CharIndex, CharRange, Document, EntityLabel, FoundClaim, MentionKind, Probs, Span,
 };
-pub use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
+pub(crate) use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
 use crate::speakers::{self, SpeakerKind};
 
 /// The value of every record's `schema` field.
-pub const SCHEMA: &str = "claimlink/1";
+pub(crate) const SCHEMA: &str = "claimlink/1";
 
 /// The annotations of one article.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -46,7 +46,7 @@ pub struct Record {
     /// The article text (`run --with-text`), so an index needs no second source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// Digest of the model set that produced the record (`feed::models_digest`).
+    /// Digest of the model set that produced the record (`pipeline::models_digest`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models: Option<String>,
     /// Named entities in text order.
@@ -147,7 +147,7 @@ pub struct Sentiment {
 
 impl Sentiment {
     /// The most probable label of the model's answer, with its probability.
-    pub fn from_probs(probs: &Probs, toward: Option<Toward>) -> Self {
+    pub(crate) fn from_probs(probs: &Probs, toward: Option<Toward>) -> Self {
         let mut best = Label::Negative;
         for label in [Label::Neutral, Label::Positive] {
             if probs[label as usize] > probs[best as usize] {
@@ -246,7 +246,7 @@ fn claim_id_from_hash(article_id: &str, text_hash: &str, start: usize, end: usiz
 }
 
 /// The SHA-256 of an article text, hex: part of each claim id's key.
-pub fn text_hash(text: &str) -> String {
+pub(crate) fn text_hash(text: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
@@ -263,7 +263,7 @@ fn schema_tag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error
 }
 
 /// Scores are written with three decimals: more is noise, and lines stay short.
-pub fn round3(x: f32) -> f32 {
+pub(crate) fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
@@ -558,7 +558,7 @@ mod tests {
             panic!("one claim: {:?}", record.claims);
         };
         assert_eq!(c.kind, ClaimKind::Direct);
-        let id = crate::feed::claim_id("a", text, c.quote.start, c.quote.end);
+        let id = claim_id("a", text, c.quote.start, c.quote.end);
         assert_eq!(c.id, id, "the global id recipe");
         assert_eq!(c.quote.text, "we *win* big");
         assert_eq!(slice(&c.quote), c.quote.text);
@@ -593,5 +593,25 @@ mod tests {
         let line = OutputLine::Record(record).to_json();
         let back: OutputLine = serde_json::from_str(&line).expect("reads back");
         assert_eq!(back.to_json(), line);
+    }
+
+    #[test]
+    fn claim_ids_follow_the_recipe() {
+        let text = "Acme said \"we win\".";
+        let text_hash = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+        let key = format!("4:a-01:{text_hash}:11:17");
+        let want = format!("{:x}", sha2::Sha256::digest(key.as_bytes()));
+        assert_eq!(claim_id("a-01", text, 11, 17), want[..16]);
+    }
+
+    #[test]
+    fn claim_ids_change_with_article_text_and_span() {
+        let id = claim_id("a", "text one", 0, 4);
+        assert_eq!(id, claim_id("a", "text one", 0, 4));
+        assert_ne!(id, claim_id("b", "text one", 0, 4));
+        assert_ne!(id, claim_id("a", "text two", 0, 4));
+        assert_ne!(id, claim_id("a", "text one", 0, 3));
+        // The length prefix separates "a:1" + "x" from "a" + "1:x"-like ids.
+        assert_ne!(claim_id("a:1", "x", 0, 1), claim_id("a", "x", 0, 1));
     }
 }

@@ -104,33 +104,8 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
         check_output(path, &files)?;
     }
     let marker = IndexMarker::check(options, &files)?;
-    let open_index = || match &options.index {
-        Some(db) => RunIndex::open(db, pipeline.companies()).map(Some),
-        None => Ok(None),
-    };
-    // A fresh run opens (and may refuse) the index before it creates the `.part` file; a
-    // resumed one checks its `.part` file before it creates an index.
-    let mut index = if options.resume { None } else { open_index()? };
-    let (mut sink, done) = match &options.output {
-        Some(path) if options.resume => {
-            let mut expected = items.by_ref().map(|item| {
-                let id = expected_id(&item);
-                ids.insert(&id);
-                id
-            });
-            Sink::resume(path, &files, &mut expected)?
-        }
-        Some(path) => (Sink::file(path, &files)?, 0),
-        None if options.resume => {
-            return Err(Error::Invalid(
-                "--resume needs -o FILE: stdout cannot be resumed".into(),
-            ))
-        }
-        None => (Sink::stdout(), 0),
-    };
-    if options.resume {
-        index = open_index()?;
-    }
+    let (mut sink, done, mut index) =
+        open_outputs(pipeline, options, &files, &mut items, &mut ids)?;
     if let (Some(marker), Some(_)) = (&marker, sink.part_file()) {
         marker.write()?;
     }
@@ -177,6 +152,44 @@ pub fn run(pipeline: &Pipeline, options: &RunOptions) -> Result<RunSummary> {
     }
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The output and the index (when asked for), opened in the order that refuses before it
+/// creates: a fresh run opens the index before it creates the `.part` file; a resumed one
+/// checks its `.part` file first, reading past the `done` inputs it holds (their ids seen).
+fn open_outputs(
+    pipeline: &Pipeline,
+    options: &RunOptions,
+    files: &[PathBuf],
+    items: &mut impl Iterator<Item = Item>,
+    ids: &mut SeenIds,
+) -> Result<(Sink, usize, Option<RunIndex>)> {
+    let open_index = || match &options.index {
+        Some(db) => RunIndex::open(db, pipeline.companies()).map(Some),
+        None => Ok(None),
+    };
+    let mut index = if options.resume { None } else { open_index()? };
+    let (sink, done) = match &options.output {
+        Some(path) if options.resume => {
+            let mut expected = items.by_ref().map(|item| {
+                let id = expected_id(&item);
+                ids.insert(&id);
+                id
+            });
+            Sink::resume(path, files, &mut expected)?
+        }
+        Some(path) => (Sink::file(path, files)?, 0),
+        None if options.resume => {
+            return Err(Error::Invalid(
+                "--resume needs -o FILE: stdout cannot be resumed".into(),
+            ))
+        }
+        None => (Sink::stdout(), 0),
+    };
+    if options.resume {
+        index = open_index()?;
+    }
+    Ok((sink, done, index))
 }
 
 /// Loads the lines an interrupted run had written (the first `done` lines of `part`) into

@@ -209,14 +209,14 @@ pub(crate) fn apply(doc: &mut Document, answers: impl IntoIterator<Item = (Slot,
 }
 
 /// The name a claim's target goes by: its company, else its text.
-pub fn target_name(doc: &Document, claim: &FoundClaim) -> Option<String> {
+pub(crate) fn target_name(doc: &Document, claim: &FoundClaim) -> Option<String> {
     (claim.companies.target.clone()).or_else(|| claim.target.map(|t| doc.name_of(t)))
 }
 
 /// A company's sentiment in the document from the answers toward it: the claims judged
 /// toward a target of that name (a claim about a company is said of it), then its
 /// mentions. `None` when there is no answer.
-pub fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentiment> {
+pub(crate) fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentiment> {
     let claims = (doc.claims.iter())
         .filter(|c| target_name(doc, c).as_deref() == Some(company))
         .filter_map(|c| c.sentiment.filter(|s| s.toward == Toward::Target))
@@ -239,7 +239,7 @@ pub fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentime
 /// polar label with more mentions, on a tie the one with the higher mean probability,
 /// neutral when there are none. The score is the mean probability of that label over all
 /// the mentions.
-pub fn aggregate(answers: &[Probs]) -> CompanySentiment {
+pub(crate) fn aggregate(answers: &[Probs]) -> CompanySentiment {
     let mut counts = LabelCounts::default();
     let mut mean = [0.0f32; 3];
     for probs in answers {

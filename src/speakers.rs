@@ -30,7 +30,7 @@ pub enum SpeakerKind {
 /// among the article's person names that end with the same words ("Trump" in "Donald
 /// Trump", "Donald J. Trump"), those of the nearest one before `range` (else the first
 /// after it), the longest. `None` when the article names no such person more fully.
-pub fn person_name(doc: &Document, range: CharRange) -> Option<String> {
+pub(crate) fn person_name(doc: &Document, range: CharRange) -> Option<String> {
     let mut own = name_words(&doc.name_of(range));
     // "Mr. Clarke" is Clarke: the honorific is no part of the name to match.
     if own.len() > 1 && is_honorific(&own[0]) {
@@ -99,7 +99,7 @@ fn name_words(name: &str) -> Vec<String> {
 /// What the speaker named by `phrase` is: a person or organisation when it resolved to a
 /// person or organisation entity (`entity`) or a company; otherwise by the phrase's head
 /// word: a document noun, a plural (a group), else one unnamed person.
-pub fn kind(
+pub(crate) fn kind(
     doc: &Document,
     phrase: CharRange,
     entity: Option<CharRange>,

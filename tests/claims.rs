@@ -5,13 +5,32 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use claimlink::claims::{annotate_with, mentions_in, ClaimOptions, Indirect};
+use claimlink::claims::{annotate_with, ClaimOptions, Indirect};
 use claimlink::doc::{CharRange, EntityLabel, Mention, MentionKind};
 use claimlink::eval::polnear::read_split;
 use claimlink::eval::quotes::{gold_quotes, Predicted, QuoteScores};
 use claimlink::record::Claim;
 use claimlink::text::Markup;
 use claimlink::{Article, Document, Record};
+
+/// Each `(name, label)` as an entity mention at the name's first occurrence in `text`.
+fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
+    entities
+        .iter()
+        .filter_map(|(name, label)| {
+            let at = text.find(name)?;
+            let start = text[..at].chars().count();
+            Some(Mention {
+                range: CharRange::new(start, start + name.chars().count()),
+                label: EntityLabel::parse(label)?,
+                kind: MentionKind::Entity,
+                score: None,
+                company: None,
+                sentiment: None,
+            })
+        })
+        .collect()
+}
 
 /// Claims of `text` (markdown) with the given entities (`(name, label)`, first match in the
 /// normalised text), by the direct-quote rules.

@@ -123,8 +123,12 @@ fn records_carry_metadata_global_claim_ids_and_company_ids() {
                 claim["quote"]["start"].as_u64(),
                 claim["quote"]["end"].as_u64(),
             );
-            let want =
-                claimlink::feed::claim_id(id, text, s.expect("s") as usize, e.expect("e") as usize);
+            let want = claimlink::record::claim_id(
+                id,
+                text,
+                s.expect("s") as usize,
+                e.expect("e") as usize,
+            );
             let got = claim["id"].as_str().expect("claim id");
             assert!(got.starts_with(&want), "{id}: {got} vs {want}");
             assert!(ids.insert(got.to_string()), "claim id {got} repeats");

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use claimlink::io::read::parse_line;
-use claimlink::models::ModelPaths;
+use claimlink::model_paths::ModelPaths;
 use claimlink::record::OutputLine;
 use claimlink::{Article, Options};
 use pyo3::create_exception;

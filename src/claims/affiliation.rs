@@ -14,12 +14,12 @@
 //! A title is a run of title words with at least one head noun ("spokesman", "officer");
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{
     is_adjunct, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
     is_public_role,
 };
 use crate::claims::orgs::first_company;
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.

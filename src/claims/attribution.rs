@@ -18,17 +18,17 @@
 //! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
 //! pronoun to an entity is `resolve`'s job.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 pub use crate::labels::How;
 
 /// The words of the speaker mention and of the cue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Attribution {
+pub(crate) struct Attribution {
     pub speaker: Option<WordRange>,
     pub cue: Option<WordRange>,
     pub how: How,
@@ -52,7 +52,7 @@ fn np_inner(word: &str) -> bool {
 }
 
 /// Is `seq[i]` a cue: a speech verb that is not a name or a noun, or "according to".
-pub fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
+pub(crate) fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
     let w = v.word(seq[i]);
     let next = seq.get(i + 1).map(|&n| v.word(n));
     if (w == "according" && next == Some("to")) || next.is_some_and(|n| is_phrasal_cue(w, n)) {
@@ -225,7 +225,7 @@ fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
 }
 
 /// Attribution from the words before the opening mark.
-pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
+pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (c, len) = (0..seq.len())
         .rev()
         .map(|i| (i, cue_len(v, seq, i)))
@@ -300,7 +300,7 @@ pub fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
 /// ends with a colon and has no cue. The speaker is an entity right before the colon, else
 /// the clause subject, else the noun phrase opening the clause; the cue is a verb right
 /// before the colon, if any.
-pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
+pub(crate) fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (&colon, rest) = seq.split_last()?;
     if v.word(colon) != ":" || rest.is_empty() {
         return None;
@@ -337,17 +337,8 @@ pub fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
 }
 
 /// Attribution from the words after the closing mark.
-pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
-    let mut k = 0;
-    let mut dash = false;
-    while let Some(&w) = seq.get(k) {
-        let word = v.word(w);
-        if !(matches!(word, "," | ":") || is_dash(word)) {
-            break;
-        }
-        dash |= is_dash(word);
-        k += 1;
-    }
+pub(crate) fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
+    let (k, dash) = past_separators(v, seq);
     let first = v.word(*seq.get(k)?);
     let found = |speaker: Option<SeqRange>, cue: Option<SeqRange>| {
         Some(Attribution {
@@ -357,20 +348,11 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         })
     };
     if dash && (v.is_capitalized(seq[k]) || v.entity_of[seq[k]].is_some()) {
-        let np = np_starting_at(v, seq, k)?;
-        let closes = seq
-            .get(np.1)
-            .is_none_or(|&w| matches!(v.word(w), "," | "." | "(" | ";"));
-        return if closes { found(Some(np), None) } else { None };
+        return found(Some(dash_speaker(v, seq, k)?), None);
     }
-    // After a quote, "read" is a cue too: `"...," read the statement.`
-    let tail_cue = |j: usize| match v.word(seq[j]) {
-        "read" | "reads" => 1,
-        _ => cue_len(v, seq, j),
-    };
     // `"..." Mr. Zahed said: "..."` introduces the next quote, not this one.
     let introduces = |j: usize| seq.get(j).is_some_and(|&w| v.word(w) == ":");
-    let n = tail_cue(k);
+    let n = tail_cue(v, seq, k);
     if n > 0 && (first == "according" || !first.ends_with("ing")) {
         let np = np_starting_at(v, seq, k + n);
         if introduces(np.map_or(k + n, |(_, b)| b)) {
@@ -386,6 +368,56 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     {
         return found(np_starting_at(v, seq, k + 1), Some((k, k + 1)));
     }
+    let Some((j, n)) = cue_ahead(v, seq, k) else {
+        // "..., Trump barked": a person or pronoun, then a verb not in the list.
+        let end = person_end(v, seq, k)?;
+        let verb = v.word(*seq.get(end)?);
+        return is_verb_like(verb).then(|| found(Some((k, end)), Some((end, end + 1))))?;
+    };
+    let (start, end) = speaker_before_cue(v, seq, k, j);
+    if introduces(j + n) {
+        return None;
+    }
+    valid_np(v, seq, start, end).then(|| found(Some((start, end)), Some((j, j + n))))?
+}
+
+/// The commas, colons and dashes right after the closing mark: how many, and whether a
+/// dash is among them.
+fn past_separators(v: &View, seq: &[usize]) -> (usize, bool) {
+    let mut k = 0;
+    let mut dash = false;
+    while let Some(&w) = seq.get(k) {
+        let word = v.word(w);
+        if !(matches!(word, "," | ":") || is_dash(word)) {
+            break;
+        }
+        dash |= is_dash(word);
+        k += 1;
+    }
+    (k, dash)
+}
+
+/// `"..." -- Jane Doe, CEO.`: the name after a dash, when the clause closes right after it.
+fn dash_speaker(v: &View, seq: &[usize], k: usize) -> Option<SeqRange> {
+    let np = np_starting_at(v, seq, k)?;
+    let closes = seq
+        .get(np.1)
+        .is_none_or(|&w| matches!(v.word(w), "," | "." | "(" | ";"));
+    closes.then_some(np)
+}
+
+/// The length of the cue at `j` (0: none). After a quote, "read" is a cue too:
+/// `"...," read the statement.`
+fn tail_cue(v: &View, seq: &[usize], j: usize) -> usize {
+    match v.word(seq[j]) {
+        "read" | "reads" => 1,
+        _ => cue_len(v, seq, j),
+    }
+}
+
+/// The first cue after `k`, within 30 words and before the clause ends or a quote opens:
+/// its position and length.
+fn cue_ahead(v: &View, seq: &[usize], k: usize) -> Option<(usize, usize)> {
     let limit = (k + 30).min(seq.len());
     // "Allentown, Pa., said": a period before a comma ends an abbreviation, not a clause;
     // so does one glued to the next word ("Ill.-based").
@@ -395,16 +427,15 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
                 .get(j + 1)
                 .is_none_or(|&n| v.word(n) != "," && v.words[n].start > v.words[seq[j]].end)
     };
-    let cue = (k + 1..limit)
+    (k + 1..limit)
         .take_while(|&j| !ends(j) && !v.is_quoted(seq[j]))
-        .map(|j| (j, tail_cue(j)))
-        .find(|&(_, n)| n > 0);
-    let Some((j, n)) = cue else {
-        // "..., Trump barked": a person or pronoun, then a verb not in the list.
-        let end = person_end(v, seq, k)?;
-        let verb = v.word(*seq.get(end)?);
-        return is_verb_like(verb).then(|| found(Some((k, end)), Some((end, end + 1))))?;
-    };
+        .map(|j| (j, tail_cue(v, seq, j)))
+        .find(|&(_, n)| n > 0)
+}
+
+/// The speaker among the words from `k` to the cue at `j`: commas decide which words name
+/// it, then a relative clause and a parenthetical are cut off.
+fn speaker_before_cue(v: &View, seq: &[usize], k: usize, j: usize) -> SeqRange {
     let region_end = strip_back(v, seq, j);
     let commas: Vec<usize> = (k..region_end).filter(|&p| v.word(seq[p]) == ",").collect();
     let (start, end) = match (commas.first(), commas.last()) {
@@ -422,11 +453,7 @@ pub fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     let end = (start..end)
         .find(|&p| p > start && matches!(v.word(seq[p]), "who" | "which" | "whose"))
         .unwrap_or(end);
-    let end = trim_parenthetical(v, seq, start, end);
-    if introduces(j + n) {
-        return None;
-    }
-    valid_np(v, seq, start, end).then(|| found(Some((start, end)), Some((j, j + n))))?
+    (start, trim_parenthetical(v, seq, start, end))
 }
 
 /// Could `word` be a past or present tense verb ("barked", "fumes")?
@@ -497,7 +524,7 @@ fn trim_parenthetical(v: &View, seq: &[usize], k: usize, end: usize) -> usize {
 /// The entity a speaker mention refers to: a person or organisation inside it, or for a
 /// pronoun the nearest one before it outside quotes: in the same or the previous sentence
 /// for "they", up to [`PRONOUN_REACH_SENTENCES`] back for "he", "she" and "it".
-pub fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
+pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
     let (a, b) = (mention.start, mention.end);
     let inside = |label: EntityLabel| {
         (a..b)
@@ -577,7 +604,7 @@ const PRONOUN_REACH_SENTENCES: usize = 5;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::{orgs, with_view};
+    use crate::claims::view::{orgs, with_view};
 
     /// What the last "it" of `text` resolves to, with `names` as organisation entities.
     fn it_refers_to(text: &str, names: &[&str]) -> Option<String> {

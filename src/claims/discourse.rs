@@ -7,20 +7,20 @@
 //! `Parts` per quote and `Attribution`s.
 
 use crate::claims::attribution::{from_colon, from_lead, from_tail, Attribution, How};
-use crate::claims::context::View;
 use crate::claims::lexicon::is_subject_pronoun;
 use crate::claims::quotes::Quote;
+use crate::claims::view::View;
 use crate::doc::{FoundClaim, WordRange};
 
 /// Lead and tail words of a quote and the sentences it spans.
-pub struct Parts {
+pub(crate) struct Parts {
     pub lead: Vec<usize>,
     pub tail: Vec<usize>,
     pub first: usize,
     pub last: usize,
 }
 
-pub fn parts(v: &View, q: &Quote) -> Parts {
+pub(crate) fn parts(v: &View, q: &Quote) -> Parts {
     let first = v.sentence_at(q.open);
     let last = v.sentence_at(q.close.saturating_sub(1).max(q.open));
     // The segmenter keeps `... Netanyahu. ''They didn't ...''` in one sentence: a
@@ -65,7 +65,7 @@ pub fn parts(v: &View, q: &Quote) -> Parts {
 
 /// `"Why?" Trump asked.`: the segmenter ends the sentence inside the quote, so the next
 /// sentence of the paragraph is the tail when it is short or the quote asks or exclaims.
-pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution> {
+pub(crate) fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution> {
     if !p.tail.is_empty() || q.continues {
         return None;
     }
@@ -88,7 +88,7 @@ pub fn next_sentence_tail(v: &View, q: &Quote, p: &Parts) -> Option<Attribution>
 }
 
 /// `X said:` closing the sentence (or paragraph) before a quote that opens its sentence.
-pub fn colon_lead(v: &View, p: &Parts) -> Option<Attribution> {
+pub(crate) fn colon_lead(v: &View, p: &Parts) -> Option<Attribution> {
     if !p.lead.is_empty() || p.first == 0 {
         return None;
     }
@@ -127,7 +127,7 @@ fn narrative_subject(v: &View, s: usize) -> Option<WordRange> {
 /// narrative sentence just before it (`He then had a question. "Who pays?"`), else the
 /// speaker of the most recent attributed quote when the text goes on from it (same
 /// paragraph, or the next one with this quote opening it).
-pub fn previous(
+pub(crate) fn previous(
     v: &View,
     quotes: &[Quote],
     parts: &[Parts],
@@ -204,7 +204,7 @@ fn reported_speech(v: &View, s: usize) -> Option<Attribution> {
 /// `A spokesman for Contoso said ... "We are positive," he said.`: a "he" or "she" with no
 /// person to name stands for the latest speaker before it (within three sentences) when
 /// that one is a person described by a role; the role and organisation carry over.
-pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
+pub(crate) fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
     let one_word = |c: &FoundClaim, is: &dyn Fn(&str) -> bool| {
         (c.speaker.map(|s| v.words_in(s))).is_some_and(|s| s.len() == 1 && is(v.word(s.start)))
     };
@@ -231,7 +231,7 @@ pub fn role_antecedents(v: &View, claims: &mut [FoundClaim]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::view::with_view;
 
     #[test]
     fn the_lead_starts_after_a_sentence_end_the_segmenter_missed() {

@@ -9,12 +9,12 @@
 //! a title, except in a headline `Name: 'Quote In Title Case'`.
 
 use crate::claims::attribution::{Attribution, How};
-use crate::claims::context::View;
 use crate::claims::quotes::Quote;
+use crate::claims::view::View;
 use crate::claims::ClaimOptions;
 
 /// Words of a quote: whitespace-separated pieces with a letter or digit.
-pub fn word_count(chars: &[char], q: &Quote) -> usize {
+pub(crate) fn word_count(chars: &[char], q: &Quote) -> usize {
     chars[q.start..q.end]
         .split(|c| c.is_whitespace())
         .filter(|w| w.iter().any(|c| c.is_alphanumeric()))
@@ -50,7 +50,7 @@ fn is_minor(word: &str) -> bool {
 
 /// `"Sunday Morning Futures"`, `"The Walking Dead"`: every major word capitalised, at most
 /// eight words, no sentence punctuation.
-pub fn is_title_case(chars: &[char], q: &Quote) -> bool {
+pub(crate) fn is_title_case(chars: &[char], q: &Quote) -> bool {
     let text: String = chars[q.start..q.end].iter().collect();
     if text.contains(['.', '!', '?', ';']) {
         return false;
@@ -86,7 +86,7 @@ fn is_headline_lead(v: &View, lead: &[usize]) -> bool {
 }
 
 /// Should this quote become a claim?
-pub fn keep(
+pub(crate) fn keep(
     v: &View,
     q: &Quote,
     lead: &[usize],

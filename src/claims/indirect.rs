@@ -7,9 +7,9 @@
 //! the direct-quote rules, as are contents overlapping a direct claim.
 
 use crate::claims::attribution::{from_lead, from_tail, resolve};
-use crate::claims::context::View;
 use crate::claims::lexicon::{is_cue, is_punct, is_subject_pronoun};
 use crate::claims::quotes::trim_content;
+use crate::claims::view::View;
 use crate::claims::{lowercase_texts, roles, ClaimKind, FoundClaim};
 use crate::doc::{Role, RoleSpan, WordRange};
 
@@ -44,7 +44,7 @@ fn in_words(v: &View, spans: &[RoleSpan]) -> Vec<RoleWords> {
 
 /// Direct quotes the rules left without a speaker take the tagged source nearest to them
 /// in their own sentences (and its cue, when they have none).
-pub fn fill_direct_speakers(v: &View, spans: &[RoleSpan], claims: &mut [FoundClaim]) {
+pub(crate) fn fill_direct_speakers(v: &View, spans: &[RoleSpan], claims: &mut [FoundClaim]) {
     let spans = in_words(v, spans);
     for claim in claims.iter_mut().filter(|c| c.speaker.is_none()) {
         let quote = v.words_in(claim.quote);
@@ -78,7 +78,7 @@ fn gap(a: WordRange, b: WordRange) -> usize {
     }
 }
 
-pub fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
+pub(crate) fn from_roles(v: &View, spans: &[RoleSpan], direct: &[FoundClaim]) -> Vec<FoundClaim> {
     let spans = in_words(v, spans);
     (spans.iter())
         .filter(|c| c.role == Role::Content && c.score >= MIN_CONTENT_SCORE)
@@ -94,15 +94,7 @@ fn indirect_claim(
     content: WordRange,
     direct: &[FoundClaim],
 ) -> Option<FoundClaim> {
-    // A quotation mark tagged as the content's first word closes the quote before it: it
-    // is not this content's, nor is that quote's sentence (and its cue).
-    let mut content = content;
-    let closes_a_quote = |w: usize| {
-        v.quote_at(w).is_some() && is_punct(v.word(w)) && v.quote_at(w + 1) != v.quote_at(w)
-    };
-    while content.start < content.end && closes_a_quote(content.start) {
-        content.start += 1;
-    }
+    let content = past_closing_marks(v, content);
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
@@ -115,25 +107,7 @@ fn indirect_claim(
     }
     let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
     let (first, last) = (sentence(content.start), sentence(content.end - 1));
-    // The tagged span of `role` nearest to `to` within the content's sentences.
-    let closest = |role: Role, to: WordRange| {
-        (spans.iter())
-            .filter(|s| s.role == role && (first..=last).contains(&sentence(s.words.start)))
-            .map(|s| (gap(s.words, to), s.words))
-            .min()
-            .map(|(_, words)| words)
-    };
-    let tagged_cue = closest(Role::Cue, content);
-    let tagged = (
-        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
-        tagged_cue,
-    );
-    // The tagged speaker first, the direct-quote rules when there is none: this order
-    // measured best (README).
-    let (speaker, cue) = match tagged.0 {
-        Some(_) => tagged,
-        None => rule_attribution(v, content).unwrap_or(tagged),
-    };
+    let (speaker, cue) = speaker_and_cue(v, spans, content, first..=last);
     // Content nobody is said to have said is not a claim: a little overlap F1 for more
     // end-to-end F1 (README).
     if speaker.is_none() && cue.is_none() {
@@ -170,6 +144,46 @@ fn indirect_claim(
     })
 }
 
+/// A quotation mark tagged as the content's first word closes the quote before it: it is
+/// not this content's, nor is that quote's sentence (and its cue).
+fn past_closing_marks(v: &View, mut content: WordRange) -> WordRange {
+    let closes_a_quote = |w: usize| {
+        v.quote_at(w).is_some() && is_punct(v.word(w)) && v.quote_at(w + 1) != v.quote_at(w)
+    };
+    while content.start < content.end && closes_a_quote(content.start) {
+        content.start += 1;
+    }
+    content
+}
+
+/// Speaker and cue of `content`, whose words are in `sentences`: the tagged speaker first,
+/// the direct-quote rules when there is none (this order measured best, README).
+fn speaker_and_cue(
+    v: &View,
+    spans: &[RoleWords],
+    content: WordRange,
+    sentences: std::ops::RangeInclusive<usize>,
+) -> SpeakerCue {
+    let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
+    // The tagged span of `role` nearest to `to` within the content's sentences.
+    let closest = |role: Role, to: WordRange| {
+        (spans.iter())
+            .filter(|s| s.role == role && sentences.contains(&sentence(s.words.start)))
+            .map(|s| (gap(s.words, to), s.words))
+            .min()
+            .map(|(_, words)| words)
+    };
+    let tagged_cue = closest(Role::Cue, content);
+    let tagged = (
+        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
+        tagged_cue,
+    );
+    match tagged.0 {
+        Some(_) => tagged,
+        None => rule_attribution(v, content).unwrap_or(tagged),
+    }
+}
+
 /// Speaker and cue of content words by the direct-quote rules: the words of its sentence
 /// after it (`..., officials said.`), else before it (`Officials said`).
 fn rule_attribution(v: &View, content: WordRange) -> Option<SpeakerCue> {
@@ -191,7 +205,7 @@ type SpeakerCue = (Option<WordRange>, Option<WordRange>);
 /// The rule baseline: in a sentence without quotation marks, `SUBJECT CUE [that] CLAUSE`
 /// (the subject a person or organisation entity or a pronoun right before the cue, the
 /// content the rest of the sentence) and `according to X, CLAUSE`.
-pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
+pub(crate) fn rule_roles(v: &View) -> Vec<RoleSpan> {
     let mut out = Vec::new();
     for &WordRange { start: a, end: b } in &v.sentence_words {
         if (a..b).any(|w| v.is_quoted(w)) {
@@ -249,7 +263,7 @@ pub fn rule_roles(v: &View) -> Vec<RoleSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::view::with_view;
     use crate::doc::CharRange;
 
     fn claims(text: &str, entities: &[(&str, &str)]) -> Vec<(String, Option<String>)> {

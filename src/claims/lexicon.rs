@@ -146,48 +146,48 @@ static NOUN_LIKE: List = List::new(
      joke warning comment cry whisper counter stress echo label brand dub thank",
 );
 
-pub fn is_noun_like_cue(word: &str) -> bool {
+pub(crate) fn is_noun_like_cue(word: &str) -> bool {
     NOUN_LIKE.has(word)
 }
 
 /// A verb and particle that together are a cue.
-pub fn is_phrasal_cue(verb: &str, particle: &str) -> bool {
+pub(crate) fn is_phrasal_cue(verb: &str, particle: &str) -> bool {
     PHRASAL.has(&format!("{verb}_{particle}"))
 }
 
-pub fn is_cue(word: &str) -> bool {
+pub(crate) fn is_cue(word: &str) -> bool {
     has(&CUES, word)
 }
 
-pub fn is_adjunct(word: &str) -> bool {
+pub(crate) fn is_adjunct(word: &str) -> bool {
     has(&ADJUNCTS, word) || is_adverb(word)
 }
 
-pub fn is_adverb(word: &str) -> bool {
+pub(crate) fn is_adverb(word: &str) -> bool {
     word.len() > 4
         && word.ends_with("ly")
         && word.chars().all(|c| c.is_ascii_lowercase())
         && !has(&LY_NOUNS, word)
 }
 
-pub fn is_np_stop(word: &str) -> bool {
+pub(crate) fn is_np_stop(word: &str) -> bool {
     has(&NP_STOPS, word) || is_cue(word)
 }
 
-pub fn is_determiner(word: &str) -> bool {
+pub(crate) fn is_determiner(word: &str) -> bool {
     has(&DETERMINERS, word)
 }
 
 /// A lowercase word that names nothing by itself (see `FUNCTION_WORDS`).
-pub fn is_function_word(word: &str) -> bool {
+pub(crate) fn is_function_word(word: &str) -> bool {
     has(&FUNCTION_WORDS, word) || has(&DETERMINERS, word)
 }
 
-pub fn is_intro(word: &str) -> bool {
+pub(crate) fn is_intro(word: &str) -> bool {
     has(&INTRO, word)
 }
 
-pub fn is_report_noun(word: &str) -> bool {
+pub(crate) fn is_report_noun(word: &str) -> bool {
     has(&REPORT_NOUNS, word)
         || word
             .strip_suffix('s')
@@ -195,7 +195,7 @@ pub fn is_report_noun(word: &str) -> bool {
 }
 
 /// A subject pronoun that can name a speaker.
-pub fn is_subject_pronoun(word: &str) -> bool {
+pub(crate) fn is_subject_pronoun(word: &str) -> bool {
     matches!(
         word,
         "he" | "she" | "they" | "it" | "we" | "i" | "you" | "who"
@@ -203,7 +203,7 @@ pub fn is_subject_pronoun(word: &str) -> bool {
 }
 
 /// Which entity labels a pronoun may refer to.
-pub fn antecedent_labels(word: &str) -> &'static [EntityLabel] {
+pub(crate) fn antecedent_labels(word: &str) -> &'static [EntityLabel] {
     use EntityLabel::{Organisation, Person};
     match word {
         "he" | "she" | "him" | "her" | "his" | "i" => &[Person],
@@ -214,26 +214,26 @@ pub fn antecedent_labels(word: &str) -> &'static [EntityLabel] {
 }
 
 /// A dash that may introduce an attribution: `"..." — Jane Doe`.
-pub fn is_dash(word: &str) -> bool {
+pub(crate) fn is_dash(word: &str) -> bool {
     matches!(word, "—" | "–" | "--" | "-" | "―")
 }
 
 /// A possessive ending split off as its own word: "Contoso 's", "General Motors '".
-pub fn is_possessive(word: &str) -> bool {
+pub(crate) fn is_possessive(word: &str) -> bool {
     matches!(word, "'s" | "’s" | "'" | "’")
 }
 
-pub fn is_punct(word: &str) -> bool {
+pub(crate) fn is_punct(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| !c.is_alphanumeric())
 }
 
 /// Sentence-final or clause-final punctuation.
-pub fn ends_clause(word: &str) -> bool {
+pub(crate) fn ends_clause(word: &str) -> bool {
     matches!(word, "." | "?" | "!" | ";" | "..." | "…")
 }
 
 /// Words of public offices: their holders speak for a government, not a company.
-pub fn is_public_role(word: &str) -> bool {
+pub(crate) fn is_public_role(word: &str) -> bool {
     matches!(
         word,
         "minister"
@@ -250,7 +250,7 @@ pub fn is_public_role(word: &str) -> bool {
 
 /// Words of the roles of people who comment on companies from outside (an analyst, a
 /// fund manager, a dealer), as opposed to speaking for one.
-pub fn is_outside_role(word: &str) -> bool {
+pub(crate) fn is_outside_role(word: &str) -> bool {
     matches!(
         word,
         "analyst"

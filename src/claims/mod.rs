@@ -10,7 +10,6 @@
 
 pub(crate) mod affiliation;
 pub(crate) mod attribution;
-pub(crate) mod context;
 pub(crate) mod discourse;
 pub(crate) mod filter;
 pub(crate) mod indirect;
@@ -22,22 +21,25 @@ pub(crate) mod rank;
 pub(crate) mod roles;
 pub(crate) mod target;
 pub(crate) mod unlisted;
+pub(crate) mod view;
 
-use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind, RoleSpan, WordRange};
-use crate::text::Sentence;
+use crate::doc::{CharRange, Document, EntityLabel, WordRange};
+#[cfg(test)]
+use crate::{doc::Mention, text::Sentence};
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
 
 pub use attribution::How;
-use context::View;
 use quotes::{find_quotes, Quote};
+use view::View;
 
-pub use crate::doc::{ClaimCompanies, ClaimSentiment, FoundClaim};
-pub use crate::labels::{ClaimKind, Toward};
+pub(crate) use crate::doc::{ClaimCompanies, FoundClaim};
+pub(crate) use crate::labels::ClaimKind;
 
 /// Test input: each `(name, label)` as an entity mention at the name's first occurrence in
 /// `text`.
-pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
+#[cfg(test)]
+pub(crate) fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
     entities
         .iter()
         .filter_map(|(name, label)| {
@@ -46,7 +48,7 @@ pub fn mentions_in(text: &str, entities: &[(&str, &str)]) -> Vec<Mention> {
             Some(Mention {
                 range: CharRange::new(start, start + name.chars().count()),
                 label: EntityLabel::parse(label)?,
-                kind: MentionKind::Entity,
+                kind: crate::doc::MentionKind::Entity,
                 score: None,
                 company: None,
                 sentiment: None,
@@ -179,7 +181,7 @@ fn affiliate(v: &View, claim: &mut FoundClaim) {
 /// of the article, or when the mention (or the entity the name was resolved to, a pronoun's
 /// antecedent) is exactly a company mention: a speaker "Azure" is Microsoft; "the company
 /// said" after "Nvidia Corp." is Nvidia; "AMD's chief Lisa Su" is Lisa Su, not AMD.
-pub fn name_companies(doc: &mut Document) {
+pub(crate) fn name_companies(doc: &mut Document) {
     let company_at = |range: CharRange| {
         (doc.mentions.iter())
             .filter(|m| m.range == range)
@@ -236,7 +238,8 @@ impl Default for ClaimOptions {
 }
 
 /// The direct claims of an article with the given rule settings (for measuring them).
-pub fn extract_with(
+#[cfg(test)]
+fn extract_with(
     chars: &[char],
     sentences: &[Sentence],
     entities: &[Mention],
@@ -245,12 +248,6 @@ pub fn extract_with(
     let quotes = find_quotes(chars);
     let v = View::new(chars, sentences, entities, &quotes);
     direct_claims(&v, &quotes, options)
-}
-
-/// Role spans by the rule baseline (`indirect::rule_roles`), for comparing with the head.
-pub fn rule_roles(chars: &[char], sentences: &[Sentence], entities: &[Mention]) -> Vec<RoleSpan> {
-    let quotes = find_quotes(chars);
-    indirect::rule_roles(&View::new(chars, sentences, entities, &quotes))
 }
 
 pub(crate) fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) -> Vec<FoundClaim> {
@@ -378,7 +375,7 @@ fn lowercase_texts(v: &View, ranges: &[Option<WordRange>]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::Article;
+    use crate::doc::{Article, MentionKind};
     use crate::text::{segment, Markup};
 
     #[test]

@@ -3,7 +3,7 @@
 //! company ("Bank of Japan", "Nikkei", "the CFDT union"); an acronym is what it stands for;
 //! the article's first and focal companies are counted outside quotes.
 
-use crate::claims::context::View;
+use crate::claims::view::View;
 use crate::companies::acronyms::expansion;
 use crate::doc::{EntityLabel, WordRange};
 

@@ -6,22 +6,22 @@
 //! (they are where the attribution names the speaker) and are named by the name or noun
 //! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{
     is_adjunct, is_cue, is_determiner, is_function_word, is_punct, is_subject_pronoun,
 };
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
 
 /// Longest noun phrase a fragment grows to, in words.
 const MAX_PHRASE_WORDS: usize = 7;
 
 /// Whether every word of `words` is a function word or punctuation.
-pub fn is_fragment(v: &View, words: WordRange) -> bool {
+pub(crate) fn is_fragment(v: &View, words: WordRange) -> bool {
     (words.start..words.end).all(|w| is_function_word(v.word(w)) || is_punct(v.word(w)))
 }
 
 /// Grows a fragment speaker of `claim` to its phrase (and entity, when the phrase is one).
-pub fn complete_speaker(v: &View, claim: &mut FoundClaim) {
+pub(crate) fn complete_speaker(v: &View, claim: &mut FoundClaim) {
     let Some(speaker) = claim.speaker.map(|s| v.words_in(s)) else {
         return;
     };

@@ -66,7 +66,7 @@ enum Style {
 }
 
 /// How many further lines a quote left open at a line end may run on into.
-pub const MAX_RUN_ON_LINES: usize = 4;
+pub(crate) const MAX_RUN_ON_LINES: usize = 4;
 
 /// Finds the quotations of `chars`, in text order.
 pub fn find_quotes(chars: &[char]) -> Vec<Quote> {
@@ -113,7 +113,7 @@ pub fn find_quotes(chars: &[char]) -> Vec<Quote> {
 
 /// `[start, end)` inside the marks without surrounding spaces and without one comma or
 /// period just inside the closing mark; `None` when nothing with a letter or digit is left.
-pub fn trim_content(chars: &[char], range: CharRange) -> Option<CharRange> {
+pub(crate) fn trim_content(chars: &[char], range: CharRange) -> Option<CharRange> {
     let (mut s, mut e) = (range.start, range.end.min(chars.len()));
     while s < e && chars[s].is_whitespace() {
         s += 1;

@@ -13,10 +13,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::claims::context::View;
 use crate::claims::orgs::{first_company, focal_company, is_company, is_linked};
 use crate::claims::phrase::is_fragment;
 use crate::claims::target::{about_market, is_insider, outside_firm, points_at_company};
+use crate::claims::view::View;
 use crate::companies::names::{name_words, runs_inside};
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
 use crate::error::{Error, Result};
@@ -281,119 +281,180 @@ fn judges_results(v: &View, quote: WordRange) -> bool {
     })
 }
 
+/// What the features read of the whole article.
+struct Article<'v> {
+    v: &'v View<'v>,
+    orgs: Vec<Organisation>,
+    /// The firms of the article's outside commentators.
+    outside: Vec<WordRange>,
+    focal: Option<WordRange>,
+    first: Option<WordRange>,
+    /// Organisation mentions in all.
+    total: usize,
+    /// The lead: the article's opening words, whatever its sentences and headline.
+    lead_end: usize,
+}
+
+/// What the features read of one claim.
+struct Claim<'c> {
+    claim: &'c FoundClaim,
+    quote: WordRange,
+    insider: bool,
+    own: Option<WordRange>,
+    we: bool,
+    results: bool,
+    points: bool,
+    speaker: Option<WordRange>,
+    rule: Option<WordRange>,
+    paragraph: Option<usize>,
+    /// The organisation named first inside the quote.
+    first_in_quote: Option<usize>,
+}
+
+fn flag(b: bool) -> f64 {
+    if b {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+impl<'v> Article<'v> {
+    fn new(v: &'v View<'v>, claims: &[FoundClaim]) -> Self {
+        let orgs = organisations(v);
+        let outside: Vec<WordRange> = claims.iter().filter_map(|c| outside_firm(v, c)).collect();
+        Article {
+            v,
+            focal: focal_company(v, &outside),
+            first: first_company(v),
+            total: orgs.iter().map(|o| o.mentions.len()).sum(),
+            lead_end: v.words.len().min(LEAD_WORDS),
+            orgs,
+            outside,
+        }
+    }
+
+    fn claim<'c>(&self, claim: &'c FoundClaim) -> Claim<'c> {
+        let v = self.v;
+        let quote = v.words_in(claim.quote);
+        let first_in_quote = (self.orgs.iter().enumerate())
+            .filter_map(|(k, o)| {
+                (o.mentions.iter())
+                    .find(|m| quote.start <= m.start && m.end <= quote.end)
+                    .map(|m| (m.start, k))
+            })
+            .min()
+            .map(|(_, k)| k);
+        Claim {
+            claim,
+            quote,
+            insider: is_insider(v, claim),
+            own: claim.affiliation.map(|a| v.words_in(a)),
+            we: first_person(v, quote),
+            results: judges_results(v, quote),
+            points: points_at_company(v, quote),
+            speaker: (claim.speaker_entity.or(claim.speaker)).map(|s| v.words_in(s)),
+            rule: claim.target.map(|t| v.words_in(t)),
+            paragraph: v.paragraph_of_sentence.get(claim.sentence).copied(),
+            first_in_quote,
+        }
+    }
+
+    /// Organisation `k` as the target of `c`, in the order of `CANDIDATE_FEATURES`.
+    fn candidate(&self, c: &Claim, k: usize) -> Candidate {
+        let (v, o, quote) = (self.v, &self.orgs[k], c.quote);
+        let has = |r: Option<WordRange>| r.is_some_and(|r| o.holds(v, r));
+        let inside = |m: &WordRange| quote.start <= m.start && m.end <= quote.end;
+        let in_quote: Vec<WordRange> = o.mentions.iter().copied().filter(inside).collect();
+        let before: Vec<WordRange> = (o.mentions.iter().copied())
+            .filter(|m| m.end <= quote.start)
+            .collect();
+        let sentence = |m: &WordRange| v.sentence_of.get(m.start).copied().unwrap_or(0);
+        let (first, last) = (c.claim.sentence, c.claim.last_sentence);
+        let nearest = (before.last()).map(|m| first.saturating_sub(sentence(m)));
+        let (own, focal, insider) = (has(c.own), has(self.focal), c.insider);
+        let features = vec![
+            flag(has(c.rule)),
+            flag(own),
+            flag(own && insider),
+            flag(own && !insider),
+            flag(has(c.speaker)),
+            flag(!in_quote.is_empty()),
+            flag(c.first_in_quote == Some(k)),
+            flag(focal),
+            flag(focal && !insider),
+            flag(has(self.first)),
+            flag(o.mentions.iter().any(|m| m.start < self.lead_end)),
+            (o.mentions.len() as f64).ln_1p(),
+            o.mentions.len() as f64 / self.total.max(1) as f64,
+            1.0 / (1.0 + k as f64),
+            flag(
+                (o.mentions.iter().filter(|m| !inside(m)))
+                    .any(|m| (first..=last).contains(&sentence(m))),
+            ),
+            flag(
+                (o.mentions.iter())
+                    .any(|m| v.paragraph_of_sentence.get(sentence(m)).copied() == c.paragraph),
+            ),
+            flag(!before.is_empty()),
+            nearest.map_or(0.0, |d| 1.0 / (1.0 + d as f64)),
+            flag(before.is_empty() && in_quote.is_empty()),
+            flag(is_company(v, o.mentions[0])),
+            flag(o.mentions.iter().any(|&m| is_linked(v, m))),
+            flag(o.mentions.iter().all(|&m| in_dateline(v, m))),
+            flag(self.outside.iter().any(|&x| o.holds(v, x)) && !own),
+            flag(own && c.we),
+            flag(focal && !insider && c.results),
+            flag(focal && !insider && c.points),
+            flag(own && insider && c.points),
+        ];
+        debug_assert_eq!(features.len(), CANDIDATE_FEATURES.len());
+        // A chosen target points at the rules' mention, else the one in the quote, else
+        // the nearest before it.
+        let mention = (c.rule.filter(|&r| o.holds(v, r)))
+            .or_else(|| in_quote.first().copied())
+            .or_else(|| before.last().copied())
+            .unwrap_or(o.mentions[0]);
+        Candidate {
+            organisation: k,
+            mention,
+            features,
+        }
+    }
+
+    /// "No target" for `c`, in the order of `NONE_FEATURES`.
+    fn none(&self, c: &Claim) -> Vec<f64> {
+        let none = vec![
+            1.0,
+            flag(about_market(self.v, c.quote)),
+            flag(c.insider),
+            flag(c.own.is_some()),
+            flag(c.we),
+            (self.orgs.len() as f64).ln_1p(),
+            (c.quote.len() as f64).ln_1p(),
+            flag(c.speaker.is_none()),
+            flag(c.rule.is_none()),
+            flag(c.points),
+            flag(c.results),
+        ];
+        debug_assert_eq!(none.len(), NONE_FEATURES.len());
+        none
+    }
+}
+
 /// The candidates of every direct claim, with the features the ranker reads.
 pub fn choices(v: &View, claims: &[FoundClaim]) -> Vec<Choice> {
-    let orgs = organisations(v);
-    let outside: Vec<WordRange> = claims.iter().filter_map(|c| outside_firm(v, c)).collect();
-    let focal = focal_company(v, &outside);
-    let first = first_company(v);
-    let total: usize = orgs.iter().map(|o| o.mentions.len()).sum();
-    // The lead: the article's opening words, whatever its sentences and headline.
-    let lead_end = v.words.len().min(LEAD_WORDS);
+    let article = Article::new(v, claims);
     (claims.iter().enumerate())
         .filter(|(_, c)| c.kind == ClaimKind::Direct)
         .map(|(i, c)| {
-            let quote = v.words_in(c.quote);
-            let insider = is_insider(v, c);
-            let own = c.affiliation.map(|a| v.words_in(a));
-            let we = first_person(v, quote);
-            let results = judges_results(v, quote);
-            let points = points_at_company(v, quote);
-            let speaker = c.speaker_entity.or(c.speaker).map(|s| v.words_in(s));
-            let rule = c.target.map(|t| v.words_in(t));
-            let para = v.paragraph_of_sentence.get(c.sentence).copied();
-            let first_in_quote = (orgs.iter().enumerate())
-                .filter_map(|(k, o)| {
-                    (o.mentions.iter())
-                        .find(|m| quote.start <= m.start && m.end <= quote.end)
-                        .map(|m| (m.start, k))
-                })
-                .min()
-                .map(|(_, k)| k);
-            let candidates = (orgs.iter().enumerate())
-                .map(|(k, o)| {
-                    let has = |r: Option<WordRange>| r.is_some_and(|r| o.holds(v, r));
-                    let in_quote: Vec<WordRange> = (o.mentions.iter().copied())
-                        .filter(|m| quote.start <= m.start && m.end <= quote.end)
-                        .collect();
-                    let before: Vec<WordRange> = (o.mentions.iter().copied())
-                        .filter(|m| m.end <= quote.start)
-                        .collect();
-                    let outside_quote =
-                        |m: &&WordRange| !(quote.start <= m.start && m.end <= quote.end);
-                    let sentence = |m: &WordRange| v.sentence_of.get(m.start).copied().unwrap_or(0);
-                    let nearest = before
-                        .last()
-                        .map(|m| c.sentence.saturating_sub(sentence(m)));
-                    let own_org = has(own);
-                    let is_focal = has(focal);
-                    let flag = |b: bool| if b { 1.0 } else { 0.0 };
-                    let mention = rule
-                        .filter(|&r| o.holds(v, r))
-                        .or_else(|| in_quote.first().copied())
-                        .or_else(|| before.last().copied())
-                        .unwrap_or(o.mentions[0]);
-                    let features =
-                        vec![
-                            flag(has(rule)),
-                            flag(own_org),
-                            flag(own_org && insider),
-                            flag(own_org && !insider),
-                            flag(has(speaker)),
-                            flag(!in_quote.is_empty()),
-                            flag(first_in_quote == Some(k)),
-                            flag(is_focal),
-                            flag(is_focal && !insider),
-                            flag(has(first)),
-                            flag(o.mentions.iter().any(|m| m.start < lead_end)),
-                            (o.mentions.len() as f64).ln_1p(),
-                            o.mentions.len() as f64 / total.max(1) as f64,
-                            1.0 / (1.0 + k as f64),
-                            flag(
-                                (o.mentions.iter().filter(outside_quote))
-                                    .any(|m| (c.sentence..=c.last_sentence).contains(&sentence(m))),
-                            ),
-                            flag(o.mentions.iter().any(|m| {
-                                v.paragraph_of_sentence.get(sentence(m)).copied() == para
-                            })),
-                            flag(!before.is_empty()),
-                            nearest.map_or(0.0, |d| 1.0 / (1.0 + d as f64)),
-                            flag(before.is_empty() && in_quote.is_empty()),
-                            flag(is_company(v, o.mentions[0])),
-                            flag(o.mentions.iter().any(|&m| is_linked(v, m))),
-                            flag(o.mentions.iter().all(|&m| in_dateline(v, m))),
-                            flag(outside.iter().any(|&x| o.holds(v, x)) && !own_org),
-                            flag(own_org && we),
-                            flag(is_focal && !insider && results),
-                            flag(is_focal && !insider && points),
-                            flag(own_org && insider && points),
-                        ];
-                    debug_assert_eq!(features.len(), CANDIDATE_FEATURES.len());
-                    Candidate {
-                        organisation: k,
-                        mention,
-                        features,
-                    }
-                })
-                .collect();
-            let none = vec![
-                1.0,
-                if about_market(v, quote) { 1.0 } else { 0.0 },
-                if insider { 1.0 } else { 0.0 },
-                if own.is_some() { 1.0 } else { 0.0 },
-                if we { 1.0 } else { 0.0 },
-                (orgs.len() as f64).ln_1p(),
-                (quote.len() as f64).ln_1p(),
-                if speaker.is_none() { 1.0 } else { 0.0 },
-                if rule.is_none() { 1.0 } else { 0.0 },
-                if points { 1.0 } else { 0.0 },
-                if results { 1.0 } else { 0.0 },
-            ];
-            debug_assert_eq!(none.len(), NONE_FEATURES.len());
+            let claim = article.claim(c);
             Choice {
                 claim: i,
-                candidates,
-                none,
+                candidates: (0..article.orgs.len())
+                    .map(|k| article.candidate(&claim, k))
+                    .collect(),
+                none: article.none(&claim),
             }
         })
         .collect()
@@ -415,7 +476,7 @@ pub fn rank(v: &View, claims: &mut [FoundClaim], ranker: &TargetRanker) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::{orgs, with_view};
+    use crate::claims::view::{orgs, with_view};
 
     fn ranker(candidate: &[(&str, f64)], none: &[(&str, f64)], rule_prior: f64) -> TargetRanker {
         let weights = |names: &[&str], set: &[(&str, f64)]| {

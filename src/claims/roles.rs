@@ -8,8 +8,8 @@
 //! a partial quote (`OpenAI's licenses are "..."` → OpenAI), else `said of X`. Both are
 //! organisation entities other than the speaker; nothing is returned when no pattern fits.
 
-use crate::claims::context::View;
 use crate::claims::lexicon::{ends_clause, is_determiner, is_report_noun};
+use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 
 /// The organisation entity starting at `seq[i]` (after an optional determiner).
@@ -37,7 +37,7 @@ fn capitalised_at(v: &View, seq: &[usize], i: usize) -> Option<WordRange> {
 }
 
 /// The publication named in the unquoted words `seq`, other than the speaker's words.
-pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<WordRange> {
+pub(crate) fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<WordRange> {
     let not_speaker = |r: WordRange| speaker.is_none_or(|s| !s.overlaps(r));
     for i in 0..seq.len() {
         let w = v.word(seq[i]);
@@ -86,7 +86,7 @@ pub fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Option<Wor
 /// The organisation the quote is about: the first one after the cue (or the last
 /// "that") in the lead, else one the lead says it is `about`, else `said of X` in the
 /// tail; never the speaker or the source.
-pub fn target(
+pub(crate) fn target(
     v: &View,
     lead: &[usize],
     tail: &[usize],
@@ -148,7 +148,7 @@ pub fn target(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::{orgs, with_view};
+    use crate::claims::view::{orgs, with_view};
 
     fn source_text(text: &str, names: &[&str]) -> Option<String> {
         with_view(text, &orgs(names), |v, _| {

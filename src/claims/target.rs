@@ -17,9 +17,9 @@
 //! (or, for an insider, judges the company's results).
 
 use crate::claims::affiliation::{is_outsider, refers_back, RUNS};
-use crate::claims::context::View;
 use crate::claims::lexicon::{is_outside_role, is_punct};
 use crate::claims::orgs::{focal_company, is_company, is_linked, mentions_of, same_words};
+use crate::claims::view::View;
 use crate::claims::FoundClaim;
 use crate::doc::{EntityLabel, WordRange};
 use crate::labels::ClaimKind;

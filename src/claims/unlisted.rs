@@ -11,9 +11,9 @@
 //! the target rules take agencies and parties (PolNeAR dev: 90 such names, against 6
 //! companies with the evidence above).
 
-use crate::claims::context::View;
 use crate::claims::lexicon::is_possessive;
 use crate::claims::orgs::{is_company, stands_for};
+use crate::claims::view::View;
 use crate::doc::{single_spaced, text_at, EntityLabel, MentionKind, WordRange};
 
 /// Legal forms and group words that end company names.
@@ -219,7 +219,7 @@ fn evidence(v: &View, words: WordRange) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::claims::context::with_view;
+    use crate::claims::view::with_view;
 
     /// The names `companies` gives, as (mention text, name), for `text` with `orgs` tagged
     /// (first occurrence each).

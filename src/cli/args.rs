@@ -7,9 +7,10 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use claimlink::eval::business::Split;
+use claimlink::index::Unit;
 use claimlink::io::read::DEFAULT_MAX_ARTICLE_BYTES;
 use claimlink::model::precision::Precision;
-use claimlink::models::ModelPaths;
+use claimlink::model_paths::ModelPaths;
 use claimlink::pipeline::Roles;
 use claimlink::text::Markup;
 use claimlink::train::fit::Schedule;
@@ -21,13 +22,13 @@ use claimlink::{Options, Pipeline};
     version,
     about = "Annotates news articles: entities, claims, speakers, targets, sources, sentiment"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Annotate articles: one claimlink/1 JSON line per input article, in input order.
     Run(RunArgs),
     /// Score the pipeline against gold files.
@@ -42,18 +43,18 @@ pub enum Command {
     /// each model stage's speed against this machine's matrix-multiply bound.
     Bench(BenchArgs),
     /// Load claimlink/1 output into a search index (SQLite file, or postgres:// URL).
-    Index(claimlink::index::cli::IndexArgs),
+    Index(super::index::IndexArgs),
     /// Search an index: ranked claims, with filters and facet counts.
-    Search(claimlink::index::cli::SearchArgs),
+    Search(super::index::SearchArgs),
     /// Write claimlink/1 output as Elasticsearch/OpenSearch bulk NDJSON, or its mapping.
-    Export(claimlink::export::ExportArgs),
+    Export(super::export::ExportArgs),
     /// Write one self-contained HTML file showing claimlink/1 output: corpus overview,
     /// articles with entity marks and claims, with --gold the misses and false positives.
-    Report(claimlink::report::ReportArgs),
+    Report(super::report::ReportArgs),
 }
 
 #[derive(Args)]
-pub struct BenchArgs {
+pub(crate) struct BenchArgs {
     /// Inputs as for `run`: JSONL files, .txt/.md files or folders of them.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
@@ -70,7 +71,7 @@ pub struct BenchArgs {
 }
 
 #[derive(Args, Clone)]
-pub struct ModelArgs {
+pub(crate) struct ModelArgs {
     /// Folder of model folders (default: $CLAIMLINK_MODELS, models/ next to the executable,
     /// ./models, or the project's models/).
     #[arg(long)]
@@ -84,7 +85,7 @@ pub struct ModelArgs {
 
 /// How many threads the work may use.
 #[derive(Args, Clone)]
-pub struct ThreadArgs {
+pub(crate) struct ThreadArgs {
     /// Threads for the CPU stages and for libtorch (default: all cores).
     #[arg(long, value_parser = at_least_one)]
     pub threads: Option<usize>,
@@ -92,7 +93,7 @@ pub struct ThreadArgs {
 
 /// The model options of the commands that run the pipeline (training always uses f32).
 #[derive(Args, Clone)]
-pub struct PipelineArgs {
+pub(crate) struct PipelineArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     #[command(flatten)]
@@ -113,7 +114,7 @@ pub struct PipelineArgs {
 
 /// Markup and batching options shared by `run` and `bench`.
 #[derive(Args)]
-pub struct BatchArgs {
+pub(crate) struct BatchArgs {
     /// How article text is marked up.
     #[arg(long, value_enum, default_value_t = MarkupArg::Markdown)]
     pub markup: MarkupArg,
@@ -134,7 +135,7 @@ pub struct BatchArgs {
 
 impl BatchArgs {
     /// The pipeline options these flags set.
-    pub fn options(&self) -> Options {
+    pub(crate) fn options(&self) -> Options {
         Options {
             markup: self.markup.into(),
             batch_tokens: self.batch_tokens,
@@ -145,7 +146,7 @@ impl BatchArgs {
 }
 
 /// A count that must be 1 or more (threads, batch sizes, byte limits).
-pub fn at_least_one(value: &str) -> std::result::Result<usize, String> {
+pub(crate) fn at_least_one(value: &str) -> std::result::Result<usize, String> {
     match value.parse::<usize>() {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
@@ -154,7 +155,7 @@ pub fn at_least_one(value: &str) -> std::result::Result<usize, String> {
 }
 
 #[derive(Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// JSONL files (`{"id","text",...}` per line), .txt/.md files, folders of them, or - for
     /// stdin. Default: stdin.
     pub inputs: Vec<PathBuf>,
@@ -182,7 +183,7 @@ pub struct RunArgs {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum PrecisionArg {
+pub(crate) enum PrecisionArg {
     /// Earlier builds chose by a timing at start-up; now `auto` is the deterministic default.
     #[value(alias = "auto")]
     F32,
@@ -223,7 +224,7 @@ pub enum MarkupArg {
 }
 
 #[derive(Subcommand)]
-pub enum EvalCommand {
+pub(crate) enum EvalCommand {
     /// P/R/F1 per field against your own gold: JSONL in the claimlink/1 shape with every
     /// part optional (schema/claimlink-gold.schema.json), so a corrected output line is
     /// gold.
@@ -336,7 +337,7 @@ Matching rules:
 Counts are summed over articles (micro-average).";
 
 #[derive(Args)]
-pub struct CorpusArgs {
+pub(crate) struct CorpusArgs {
     /// Gold JSONL (schema/claimlink-gold.schema.json), e.g. gold/seed.jsonl
     #[arg(long)]
     pub gold: PathBuf,
@@ -373,7 +374,7 @@ impl From<RolesArg> for Roles {
 }
 
 #[derive(Subcommand)]
-pub enum TrainCommand {
+pub(crate) enum TrainCommand {
     /// NER on CoNLL-2003 train, selected on valid.
     Ner(TrainNerArgs),
     /// Target-dependent sentiment on NewsMTSC train, selected and calibrated on dev-rw.
@@ -388,7 +389,7 @@ pub enum TrainCommand {
 
 /// Overrides of a task's default training schedule.
 #[derive(Args)]
-pub struct ScheduleArgs {
+pub(crate) struct ScheduleArgs {
     /// Continue from the checkpoint when there is one.
     #[arg(long)]
     pub resume: bool,
@@ -415,7 +416,7 @@ pub struct ScheduleArgs {
 impl ScheduleArgs {
     /// Where the trained model goes: `--out` when given; else the default folder, which
     /// holds a committed model and so is only replaced with `--force`.
-    pub fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
+    pub(crate) fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
         if let Some(out) = out {
             return Ok(out.clone());
         }
@@ -431,7 +432,7 @@ impl ScheduleArgs {
 
     /// Applies the overrides; refuses a schedule that would train nothing before any data
     /// or model is loaded.
-    pub fn apply(&self, schedule: &mut Schedule) -> Result<()> {
+    pub(crate) fn apply(&self, schedule: &mut Schedule) -> Result<()> {
         schedule.epochs = self.epochs.unwrap_or(schedule.epochs);
         schedule.lr = self.lr.unwrap_or(schedule.lr);
         schedule.seed = self.seed.unwrap_or(schedule.seed);
@@ -441,7 +442,7 @@ impl ScheduleArgs {
 }
 
 #[derive(Args)]
-pub struct TrainSentimentArgs {
+pub(crate) struct TrainSentimentArgs {
     /// Folder holding newsmtsc/train.jsonl and newsmtsc/dev-rw.jsonl.
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -483,7 +484,7 @@ pub struct TrainSentimentArgs {
 }
 
 #[derive(Args)]
-pub struct TrainNerArgs {
+pub(crate) struct TrainNerArgs {
     /// Folder holding conll2003/train.txt and conll2003/valid.txt.
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -505,7 +506,7 @@ pub struct TrainNerArgs {
 }
 
 #[derive(Args)]
-pub struct TrainAttributionArgs {
+pub(crate) struct TrainAttributionArgs {
     /// Folder holding polnear/train/ and polnear/dev/ (text/ and attributions/ in each).
     #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
@@ -573,14 +574,14 @@ pub struct TrainTargetArgs {
 
 impl ModelArgs {
     /// The model folders: these flags, else the library's default lookup.
-    pub fn paths(&self) -> ModelPaths {
+    pub(crate) fn paths(&self) -> ModelPaths {
         ModelPaths::locate(self.models.as_deref(), self.base_model.as_deref())
     }
 }
 
 impl ThreadArgs {
     /// Sizes libtorch's and rayon's thread pools.
-    pub fn setup(&self) {
+    pub(crate) fn setup(&self) {
         let n = self.threads.unwrap_or_else(|| {
             std::thread::available_parallelism()
                 .map(|n| n.get())
@@ -596,7 +597,7 @@ impl ThreadArgs {
 
 impl PipelineArgs {
     /// The pipeline with these model options and `markup`.
-    pub fn pipeline(&self, markup: Markup) -> Result<Pipeline> {
+    pub(crate) fn pipeline(&self, markup: Markup) -> Result<Pipeline> {
         self.pipeline_with(Options {
             markup,
             ..Options::default()
@@ -604,7 +605,7 @@ impl PipelineArgs {
     }
 
     /// The pipeline with these model options over `options`.
-    pub fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
+    pub(crate) fn pipeline_with(&self, options: Options) -> Result<Pipeline> {
         self.threads.setup();
         let options = Options {
             precision: self.precision.chosen(),
@@ -632,6 +633,27 @@ impl From<MarkupArg> for Markup {
         match arg {
             MarkupArg::Markdown => Markup::Markdown,
             MarkupArg::Plain => Markup::Plain,
+        }
+    }
+}
+
+/// `--offsets`: the library's `index::Unit`, with the flag's values and help.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum OffsetsArg {
+    /// Unicode code points (as in the record).
+    Codepoint,
+    /// UTF-16 code units: a character beyond U+FFFF counts 2.
+    Utf16,
+    /// UTF-8 bytes.
+    Byte,
+}
+
+impl From<OffsetsArg> for Unit {
+    fn from(arg: OffsetsArg) -> Unit {
+        match arg {
+            OffsetsArg::Codepoint => Unit::Codepoint,
+            OffsetsArg::Utf16 => Unit::Utf16,
+            OffsetsArg::Byte => Unit::Byte,
         }
     }
 }

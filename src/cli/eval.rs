@@ -35,7 +35,7 @@ fn pick(
 }
 
 /// Runs one eval subcommand and prints its report.
-pub fn eval_command(command: EvalCommand) -> Result<ExitCode> {
+pub(crate) fn eval_command(command: EvalCommand) -> Result<ExitCode> {
     let report = match command {
         EvalCommand::Corpus(args) => corpus(&args)?,
         EvalCommand::Quotes {

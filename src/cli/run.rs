@@ -14,7 +14,7 @@ use claimlink::Options;
 use super::args::{BenchArgs, RunArgs};
 
 /// Annotates the inputs; exit 1 when some lines were errors.
-pub fn run_command(args: RunArgs) -> Result<ExitCode> {
+pub(crate) fn run_command(args: RunArgs) -> Result<ExitCode> {
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -67,7 +67,7 @@ pub fn run_command(args: RunArgs) -> Result<ExitCode> {
 }
 
 /// Runs the pipeline over the inputs and prints the bench table.
-pub fn bench_command(args: BenchArgs) -> Result<ExitCode> {
+pub(crate) fn bench_command(args: BenchArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let pipeline = args.model.pipeline_with(args.batching.options())?;
     let startup = started.elapsed().as_secs_f64();

@@ -1,6 +1,10 @@
 //! `claimlink train ner|sentiment|attribution`: checks the data, then fine-tunes.
+//!
+//! The three share one skeleton (`train_task`): thread pools, the schedule's overrides,
+//! the task's own flags and data checks, the output folder, the training and one closing
+//! line. Each task says only what differs, as a `Task`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -10,22 +14,69 @@ use claimlink::pipeline::Options;
 use claimlink::train::attribution::{
     train_attribution, AttributionTrainConfig, AttributionTrainJob,
 };
+use claimlink::train::checkpoint::Position;
+use claimlink::train::fit::Schedule;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
 use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
 use claimlink::train::target::{train_target, GoldPart, TargetTrainConfig, TargetTrainJob};
 
 use super::args::{
-    TrainAttributionArgs, TrainCommand, TrainNerArgs, TrainSentimentArgs, TrainTargetArgs,
+    ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand, TrainNerArgs, TrainSentimentArgs,
+    TrainTargetArgs,
 };
 
 /// Runs one training subcommand.
-pub fn train_command(command: TrainCommand) -> Result<ExitCode> {
+pub(crate) fn train_command(command: TrainCommand) -> Result<ExitCode> {
     match command {
-        TrainCommand::Ner(args) => train_ner_command(args),
-        TrainCommand::Sentiment(args) => train_sentiment_command(args),
-        TrainCommand::Attribution(args) => train_attribution_command(args),
+        TrainCommand::Ner(args) => train_task(args),
+        TrainCommand::Sentiment(args) => train_task(args),
+        TrainCommand::Attribution(args) => train_task(args),
+        // No epochs, checkpoints or schedule: a full-batch fit over features.
         TrainCommand::Target(args) => train_target_command(args),
     }
+}
+
+/// What one `train` subcommand adds to the shared skeleton.
+trait Task {
+    type Config: Default;
+    /// The checked training data's paths.
+    type Data;
+    type Job;
+    /// As in `train NAME` and the default folder `models/NAME`.
+    const NAME: &'static str;
+    /// The closing line's wording: what the best epoch was chosen on, what the folder holds.
+    const BEST: &'static str;
+    const HOLDS: &'static str;
+
+    /// The flags every task has: threads, schedule and `--out`.
+    fn shared(&self) -> (&ThreadArgs, &ScheduleArgs, &Option<PathBuf>);
+    fn schedule(config: &mut Self::Config) -> &mut Schedule;
+    /// The task's own flags into `config`; the data checked before anything loads.
+    fn prepare(&self, config: &mut Self::Config) -> Result<Self::Data>;
+    fn job(self, data: Self::Data, config: Self::Config, out: PathBuf) -> Self::Job;
+    fn train(job: &Self::Job) -> claimlink::Result<Position>;
+}
+
+/// The skeleton: setup, checks (all before any model loads), training, one closing line.
+fn train_task<T: Task>(args: T) -> Result<ExitCode> {
+    let (threads, schedule, out) = args.shared();
+    threads.setup();
+    let mut config = T::Config::default();
+    schedule.apply(T::schedule(&mut config))?;
+    let data = args.prepare(&mut config)?;
+    let out = schedule.out(out, &format!("models/{}", T::NAME))?;
+    let job = args.job(data, config, out.clone());
+    let position = T::train(&job)?;
+    println!(
+        "train {}: {} {:.4} at epoch {}; {} in {}",
+        T::NAME,
+        T::BEST,
+        position.best_score,
+        position.best_epoch.unwrap_or(0),
+        T::HOLDS,
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Training data must be there before anything loads.
@@ -40,129 +91,196 @@ fn require_files(files: &[&Path], folder: &str) -> Result<()> {
     Ok(())
 }
 
-fn train_ner_command(args: TrainNerArgs) -> Result<ExitCode> {
-    args.threads.setup();
-    let mut config = NerTrainConfig::default();
-    args.schedule.apply(&mut config.schedule)?;
-    config.casing = !args.no_casing;
-    let train = args.data.join("conll2003/train.txt");
-    let valid = args.data.join("conll2003/valid.txt");
-    require_files(&[&train, &valid], "conll2003")?;
-    let job = NerTrainJob {
-        train,
-        valid,
-        base: args.model.paths().base,
-        out: args.schedule.out(&args.out, "models/ner")?,
-        checkpoint: args.checkpoint,
-        config,
-        resume: args.schedule.resume,
-    };
-    let position = train_ner(&job)?;
-    println!(
-        "train ner: best valid F1 {:.4} at epoch {}; model in {}",
-        position.best_score,
-        position.best_epoch.unwrap_or(0),
-        job.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
+impl Task for TrainNerArgs {
+    type Config = NerTrainConfig;
+    /// CoNLL-2003 train and valid.
+    type Data = (PathBuf, PathBuf);
+    type Job = NerTrainJob;
+    const NAME: &'static str = "ner";
+    const BEST: &'static str = "best valid F1";
+    const HOLDS: &'static str = "model";
+
+    fn shared(&self) -> (&ThreadArgs, &ScheduleArgs, &Option<PathBuf>) {
+        (&self.threads, &self.schedule, &self.out)
+    }
+    fn schedule(config: &mut NerTrainConfig) -> &mut Schedule {
+        &mut config.schedule
+    }
+
+    fn prepare(&self, config: &mut NerTrainConfig) -> Result<Self::Data> {
+        config.casing = !self.no_casing;
+        let train = self.data.join("conll2003/train.txt");
+        let valid = self.data.join("conll2003/valid.txt");
+        require_files(&[&train, &valid], "conll2003")?;
+        Ok((train, valid))
+    }
+
+    fn job(self, (train, valid): Self::Data, config: NerTrainConfig, out: PathBuf) -> NerTrainJob {
+        NerTrainJob {
+            train,
+            valid,
+            base: self.model.paths().base,
+            out,
+            checkpoint: self.checkpoint,
+            config,
+            resume: self.schedule.resume,
+        }
+    }
+
+    fn train(job: &NerTrainJob) -> claimlink::Result<Position> {
+        train_ner(job)
+    }
 }
 
-fn train_attribution_command(args: TrainAttributionArgs) -> Result<ExitCode> {
-    args.threads.setup();
-    let mut config = AttributionTrainConfig::default();
-    args.schedule.apply(&mut config.schedule)?;
-    config.branch = args.branch.unwrap_or(config.branch);
-    config.layers = args.layers.unwrap_or(config.layers);
-    let (train, dev) = (
-        args.data.join("polnear/train"),
-        args.data.join("polnear/dev"),
-    );
-    for split in [&train, &dev] {
-        anyhow::ensure!(
-            split.join("text").is_dir() && split.join("attributions").is_dir(),
-            "{} is not a PolNeAR split (text/ and attributions/): pass --data with the \
-             folder that holds polnear/",
-            split.display()
-        );
+impl Task for TrainAttributionArgs {
+    type Config = AttributionTrainConfig;
+    /// PolNeAR train and dev folders.
+    type Data = (PathBuf, PathBuf);
+    type Job = AttributionTrainJob;
+    const NAME: &'static str = "attribution";
+    const BEST: &'static str = "best dev F1";
+    const HOLDS: &'static str = "head";
+
+    fn shared(&self) -> (&ThreadArgs, &ScheduleArgs, &Option<PathBuf>) {
+        (&self.threads, &self.schedule, &self.out)
     }
-    let paths = args.model.paths();
-    let job = AttributionTrainJob {
-        train,
-        dev,
-        trunk: paths.models.join("ner"),
-        base: paths.base,
-        out: args.schedule.out(&args.out, "models/attribution")?,
-        checkpoint: args.checkpoint,
-        config,
-        resume: args.schedule.resume,
-    };
-    let position = train_attribution(&job)?;
-    println!(
-        "train attribution: best dev F1 {:.4} at epoch {}; head in {}",
-        position.best_score,
-        position.best_epoch.unwrap_or(0),
-        job.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    fn schedule(config: &mut AttributionTrainConfig) -> &mut Schedule {
+        &mut config.schedule
+    }
+
+    fn prepare(&self, config: &mut AttributionTrainConfig) -> Result<Self::Data> {
+        config.branch = self.branch.unwrap_or(config.branch);
+        config.layers = self.layers.unwrap_or(config.layers);
+        let (train, dev) = (
+            self.data.join("polnear/train"),
+            self.data.join("polnear/dev"),
+        );
+        for split in [&train, &dev] {
+            anyhow::ensure!(
+                split.join("text").is_dir() && split.join("attributions").is_dir(),
+                "{} is not a PolNeAR split (text/ and attributions/): pass --data with the \
+                 folder that holds polnear/",
+                split.display()
+            );
+        }
+        Ok((train, dev))
+    }
+
+    fn job(
+        self,
+        (train, dev): Self::Data,
+        config: AttributionTrainConfig,
+        out: PathBuf,
+    ) -> AttributionTrainJob {
+        let paths = self.model.paths();
+        AttributionTrainJob {
+            train,
+            dev,
+            trunk: paths.models.join("ner"),
+            base: paths.base,
+            out,
+            checkpoint: self.checkpoint,
+            config,
+            resume: self.schedule.resume,
+        }
+    }
+
+    fn train(job: &AttributionTrainJob) -> claimlink::Result<Position> {
+        train_attribution(job)
+    }
 }
 
-fn train_sentiment_command(args: TrainSentimentArgs) -> Result<ExitCode> {
-    args.threads.setup();
-    let mut config = SentimentTrainConfig::default();
-    args.schedule.apply(&mut config.schedule)?;
-    config.directed = args.directed;
-    let train = args.data.join("newsmtsc/train.jsonl");
-    let dev = args.data.join("newsmtsc/dev-rw.jsonl");
-    require_files(&[&train, &dev], "newsmtsc")?;
-    let directed = args.data.join("directed-sentiment/train.txt");
-    if args.directed {
-        require_files(&[&directed], "directed-sentiment")?;
+/// The sentiment task's data files; the optional ones are named even when not used.
+struct SentimentData {
+    train: PathBuf,
+    dev: PathBuf,
+    directed: PathBuf,
+    sentfin_train: PathBuf,
+    sentfin_dev: PathBuf,
+}
+
+impl Task for TrainSentimentArgs {
+    type Config = SentimentTrainConfig;
+    type Data = SentimentData;
+    type Job = SentimentTrainJob;
+    const NAME: &'static str = "sentiment";
+    const BEST: &'static str =
+        "best dev selection score (macro-F1, the mean over dev sets with --sentfin)";
+    const HOLDS: &'static str = "model";
+
+    fn shared(&self) -> (&ThreadArgs, &ScheduleArgs, &Option<PathBuf>) {
+        (&self.threads, &self.schedule, &self.out)
     }
-    config.sentfin = args.sentfin;
-    anyhow::ensure!(
-        args.sentfin || args.sentfin_repeat == 1,
-        "--sentfin-repeat needs --sentfin"
-    );
-    config.sentfin_repeat = args.sentfin_repeat as usize;
-    anyhow::ensure!(
-        args.sentfin || args.compose == 0,
-        "--compose needs --sentfin (it joins SEntFiN headlines)"
-    );
-    config.compose = args.compose;
-    if let Some(init) = &args.init {
+    fn schedule(config: &mut SentimentTrainConfig) -> &mut Schedule {
+        &mut config.schedule
+    }
+
+    fn prepare(&self, config: &mut SentimentTrainConfig) -> Result<SentimentData> {
+        config.directed = self.directed;
+        let train = self.data.join("newsmtsc/train.jsonl");
+        let dev = self.data.join("newsmtsc/dev-rw.jsonl");
+        require_files(&[&train, &dev], "newsmtsc")?;
+        let directed = self.data.join("directed-sentiment/train.txt");
+        if self.directed {
+            require_files(&[&directed], "directed-sentiment")?;
+        }
+        config.sentfin = self.sentfin;
         anyhow::ensure!(
-            init.join("config.json").is_file(),
-            "{} is not a model folder (no config.json): pass --init with a trained sentiment model",
-            init.display()
+            self.sentfin || self.sentfin_repeat == 1,
+            "--sentfin-repeat needs --sentfin"
         );
+        config.sentfin_repeat = self.sentfin_repeat as usize;
+        anyhow::ensure!(
+            self.sentfin || self.compose == 0,
+            "--compose needs --sentfin (it joins SEntFiN headlines)"
+        );
+        config.compose = self.compose;
+        if let Some(init) = &self.init {
+            anyhow::ensure!(
+                init.join("config.json").is_file(),
+                "{} is not a model folder (no config.json): pass --init with a trained sentiment model",
+                init.display()
+            );
+        }
+        config.init = self.init.clone();
+        config.markers = self.markers;
+        let sentfin_train = self.data.join("sentfin/train.jsonl");
+        let sentfin_dev = self.data.join("sentfin/dev.jsonl");
+        if self.sentfin {
+            require_files(&[&sentfin_train, &sentfin_dev], "sentfin")?;
+        }
+        Ok(SentimentData {
+            train,
+            dev,
+            directed,
+            sentfin_train,
+            sentfin_dev,
+        })
     }
-    config.init = args.init.clone();
-    config.markers = args.markers;
-    let sentfin_train = args.data.join("sentfin/train.jsonl");
-    let sentfin_dev = args.data.join("sentfin/dev.jsonl");
-    if args.sentfin {
-        require_files(&[&sentfin_train, &sentfin_dev], "sentfin")?;
+
+    fn job(
+        self,
+        data: SentimentData,
+        config: SentimentTrainConfig,
+        out: PathBuf,
+    ) -> SentimentTrainJob {
+        SentimentTrainJob {
+            train: data.train,
+            dev: data.dev,
+            directed: data.directed,
+            sentfin_train: data.sentfin_train,
+            sentfin_dev: data.sentfin_dev,
+            base: self.model.paths().base,
+            out,
+            checkpoint: self.checkpoint,
+            config,
+            resume: self.schedule.resume,
+        }
     }
-    let job = SentimentTrainJob {
-        train,
-        dev,
-        directed,
-        sentfin_train,
-        sentfin_dev,
-        base: args.model.paths().base,
-        out: args.schedule.out(&args.out, "models/sentiment")?,
-        checkpoint: args.checkpoint,
-        config,
-        resume: args.schedule.resume,
-    };
-    let position = train_sentiment(&job)?;
-    println!(
-        "train sentiment: best dev selection score (macro-F1, the mean over dev sets with --sentfin) {:.4} at epoch {}; model in {}",
-        position.best_score,
-        position.best_epoch.unwrap_or(0),
-        job.out.display()
-    );
-    Ok(ExitCode::SUCCESS)
+
+    fn train(job: &SentimentTrainJob) -> claimlink::Result<Position> {
+        train_sentiment(job)
+    }
 }
 
 fn train_target_command(args: TrainTargetArgs) -> Result<ExitCode> {

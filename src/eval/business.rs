@@ -295,7 +295,7 @@ pub struct Predicted {
 }
 
 impl Predicted {
-    pub fn from_record(record: &Record) -> Vec<Predicted> {
+    pub(crate) fn from_record(record: &Record) -> Vec<Predicted> {
         record
             .claims
             .iter()

@@ -6,23 +6,23 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConllSentence {
+pub(crate) struct ConllSentence {
     pub words: Vec<String>,
     /// IOB2 labels, one per word.
     pub labels: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConllDocument {
+pub(crate) struct ConllDocument {
     pub sentences: Vec<ConllSentence>,
 }
 
-pub fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
+pub(crate) fn read_conll(path: &Path) -> Result<Vec<ConllDocument>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_conll(&text, path)
 }
 
-pub fn parse_conll(text: &str, path: &Path) -> Result<Vec<ConllDocument>> {
+pub(crate) fn parse_conll(text: &str, path: &Path) -> Result<Vec<ConllDocument>> {
     let mut docs: Vec<ConllDocument> = Vec::new();
     let mut doc = ConllDocument::default();
     let mut sentence = ConllSentence::default();
@@ -68,7 +68,7 @@ pub fn parse_conll(text: &str, path: &Path) -> Result<Vec<ConllDocument>> {
 }
 
 /// IOB1 (`I-X` opens an entity unless it continues one of type X) → IOB2.
-pub fn iob1_to_iob2(labels: &[String]) -> Vec<String> {
+pub(crate) fn iob1_to_iob2(labels: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(labels.len());
     for label in labels {
         let converted = match label.strip_prefix("I-") {

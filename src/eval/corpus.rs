@@ -42,7 +42,7 @@ pub fn eval_corpus(
 }
 
 /// `eval_corpus` on gold already read.
-pub fn eval_corpus_with(
+pub(crate) fn eval_corpus_with(
     pipeline: Option<&Pipeline>,
     gold: Vec<GoldRecord>,
     pred: Option<&Path>,
@@ -64,7 +64,7 @@ pub fn eval_corpus_with(
 }
 
 /// Runs the pipeline on the gold texts (with the gold's input targets, if any).
-pub fn predict(pipeline: &Pipeline, gold: &[GoldRecord]) -> Result<Predictions> {
+pub(crate) fn predict(pipeline: &Pipeline, gold: &[GoldRecord]) -> Result<Predictions> {
     let mut articles = Vec::with_capacity(gold.len());
     for g in gold {
         let text = g.text.clone().ok_or_else(|| {
@@ -91,7 +91,7 @@ pub fn predict(pipeline: &Pipeline, gold: &[GoldRecord]) -> Result<Predictions> 
 }
 
 /// The scored fields, in report order: (JSON key, table name).
-pub const FIELDS: [(&str, &str); 12] = [
+pub(crate) const FIELDS: [(&str, &str); 12] = [
     ("entity_spans", "entity spans"),
     ("entity_labels", "entity labels"),
     ("entity_companies", "entity companies"),
@@ -243,7 +243,7 @@ impl CorpusEval {
 }
 
 /// Scores `predicted` against `gold`, pairing articles by id.
-pub fn score_corpus(
+pub(crate) fn score_corpus(
     gold: &[GoldRecord],
     predicted: &[GoldRecord],
     error_lines: usize,
@@ -304,7 +304,7 @@ fn norm(name: &str) -> String {
 }
 
 /// Scores one article; `gold` parts that are absent are not scored.
-pub fn score_article(gold: &GoldRecord, pred: &GoldRecord) -> Scores {
+pub(crate) fn score_article(gold: &GoldRecord, pred: &GoldRecord) -> Scores {
     let mut s = Scores::default();
     let empty = Vec::new();
     if let Some(g) = &gold.entities {

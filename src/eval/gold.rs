@@ -17,10 +17,10 @@ use crate::labels::Label;
 use crate::record::Record;
 
 /// The JSON Schema gold lines are checked against.
-pub const GOLD_SCHEMA: &str = include_str!("../../schema/claimlink-gold.schema.json");
+pub(crate) const GOLD_SCHEMA: &str = include_str!("../../schema/claimlink-gold.schema.json");
 
 /// A part that may be absent (not annotated: `None`) or present and null (`Some(None)`).
-pub type Part<T> = Option<Option<T>>;
+pub(crate) type Part<T> = Option<Option<T>>;
 
 /// One gold (or predicted) article.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -126,7 +126,7 @@ impl GoldRecord {
     }
 
     /// A prediction as gold-shaped data: every part present.
-    pub fn from_record(record: &Record) -> Self {
+    pub(crate) fn from_record(record: &Record) -> Self {
         let named = |n: Option<&str>| {
             Some(n.map(|name| GoldNamed {
                 name: name.to_string(),
@@ -190,7 +190,7 @@ impl GoldRecord {
 impl GoldRecord {
     /// Every span is a non-empty range (start < end) and, when the record has its text,
     /// ends within it; the error names the field (`claims[2].quote`) and the numbers.
-    pub fn check_spans(&self) -> std::result::Result<(), String> {
+    pub(crate) fn check_spans(&self) -> std::result::Result<(), String> {
         let length = self.text.as_ref().map(|t| t.chars().count());
         let check = |field: String, start: usize, end: usize| {
             if start >= end {
@@ -311,7 +311,7 @@ pub struct Predictions {
 
 /// Reads claimlink/1 output; a line that is neither a record nor an error line is an
 /// error naming the line, as is an id seen twice.
-pub fn read_predictions(path: &Path) -> Result<Predictions> {
+pub(crate) fn read_predictions(path: &Path) -> Result<Predictions> {
     let mut out = Predictions::default();
     let mut ids = BTreeSet::new();
     for (line, value) in json_lines(path)? {

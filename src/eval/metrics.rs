@@ -75,7 +75,7 @@ pub fn overlap(a: (usize, usize), b: (usize, usize)) -> usize {
 /// One-to-one matching of predicted to gold ranges, largest overlaps first (ties by
 /// predicted, then gold position): the matched `(predicted, gold)` index pairs, in the
 /// order they were matched.
-pub fn match_by_overlap(
+pub(crate) fn match_by_overlap(
     predicted: &[(usize, usize)],
     gold: &[(usize, usize)],
 ) -> Vec<(usize, usize)> {
@@ -210,7 +210,7 @@ impl Confusion {
         }
     }
 
-    pub fn macro_f1(&self) -> f64 {
+    pub(crate) fn macro_f1(&self) -> f64 {
         let n = self.labels.len();
         (0..n).map(|c| self.class(c).f1()).sum::<f64>() / n.max(1) as f64
     }
@@ -273,7 +273,7 @@ impl Confusion {
 }
 
 /// Expected calibration error of top-class probabilities, over `bins` equal-width bins.
-pub fn expected_calibration_error(confidence: &[f32], correct: &[bool], bins: usize) -> f64 {
+pub(crate) fn expected_calibration_error(confidence: &[f32], correct: &[bool], bins: usize) -> f64 {
     let mut sum_conf = vec![0.0f64; bins];
     let mut sum_right = vec![0.0f64; bins];
     let mut count = vec![0usize; bins];

@@ -14,7 +14,7 @@ pub struct TargetExample {
     pub label: usize,
 }
 
-pub fn read_newsmtsc(path: &Path) -> Result<Vec<TargetExample>> {
+pub(crate) fn read_newsmtsc(path: &Path) -> Result<Vec<TargetExample>> {
     read_examples(path, |value, fail| {
         let sentence = value["sentence_normalized"]
             .as_str()
@@ -50,7 +50,7 @@ pub fn read_newsmtsc(path: &Path) -> Result<Vec<TargetExample>> {
 
 /// The target examples of a JSONL gold file: `parse` turns each non-blank line's JSON into
 /// examples, given a function that makes an error naming the file and line.
-pub fn read_examples(
+pub(crate) fn read_examples(
     path: &Path,
     parse: impl Fn(&serde_json::Value, &dyn Fn(String) -> Error) -> Result<Vec<TargetExample>>,
 ) -> Result<Vec<TargetExample>> {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 /// A `[start, end)` code point range of the text.
-pub type Fragment = (usize, usize);
+pub(crate) type Fragment = (usize, usize);
 
 /// One attribution: what was said (content), the cue, and who said it (source).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub struct PolnearDoc {
 }
 
 /// Parses one `.ann` file against its text length (code points).
-pub fn parse_ann(ann: &str, text_len: usize) -> Vec<Attribution> {
+pub(crate) fn parse_ann(ann: &str, text_len: usize) -> Vec<Attribution> {
     let mut spans: HashMap<&str, Vec<Fragment>> = HashMap::new();
     let mut relations: Vec<&str> = Vec::new();
     for line in ann.lines() {

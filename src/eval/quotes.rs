@@ -47,7 +47,7 @@ pub struct Gold {
 impl Gold {
     /// The indirect contents as the gold to score indirect claims against: direct quotes
     /// and mixed contents are don't-care regions for them.
-    pub fn indirect_view(&self) -> Gold {
+    pub(crate) fn indirect_view(&self) -> Gold {
         let mut dont_care = self.dont_care.clone();
         dont_care.extend(self.quotes.iter().map(|q| q.range));
         Gold {

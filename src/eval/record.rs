@@ -51,7 +51,7 @@ struct Seed {
 
 /// The claimlink label of a seed label: products are CoNLL's MISC; a label with no
 /// claimlink counterpart (DATE) leaves the span unlabelled, scored as a span only.
-pub fn seed_label(label: &str) -> Option<EntityLabel> {
+pub(crate) fn seed_label(label: &str) -> Option<EntityLabel> {
     match label {
         "PRODUCT" => Some(EntityLabel::Misc),
         other => EntityLabel::parse(other),
@@ -92,7 +92,7 @@ fn convert(seed: Seed) -> GoldRecord {
 }
 
 /// Reads a seed-style gold record.
-pub fn read_seed(gold_path: &Path) -> Result<GoldRecord> {
+pub(crate) fn read_seed(gold_path: &Path) -> Result<GoldRecord> {
     let text = std::fs::read_to_string(gold_path).map_err(|e| Error::io(gold_path, e))?;
     let seed: Seed = serde_json::from_str(&text).map_err(|e| Error::Data {
         path: gold_path.to_path_buf(),

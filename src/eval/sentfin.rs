@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::eval::newsmtsc::{read_examples, TargetExample};
 use crate::model::sentiment::LABELS;
 
-pub fn read_sentfin(path: &Path) -> Result<Vec<TargetExample>> {
+pub(crate) fn read_sentfin(path: &Path) -> Result<Vec<TargetExample>> {
     read_examples(path, |value, fail| {
         let title = value["title"]
             .as_str()

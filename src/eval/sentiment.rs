@@ -39,7 +39,7 @@ impl GoldFormat {
 /// Reads a NewsMTSC or SEntFiN file, or the business gold's organisations (texts from
 /// `data`, documents of `split`), told apart by the first line's fields. A file without a
 /// single target is an error: scores over nothing would read as a model that is wrong.
-pub fn read_sentiment_gold(
+pub(crate) fn read_sentiment_gold(
     path: &Path,
     data: &Path,
     split: Split,

@@ -12,7 +12,6 @@ mod write;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -24,7 +23,8 @@ use crate::record::Record;
 pub use table::Table;
 use write::{Csv, Parquet, RowWriter};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// What `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// `_bulk` NDJSON: one document per claim (article metadata denormalised) and one per
     /// article (entities as `nested`).
@@ -39,43 +39,20 @@ pub enum Format {
     Parquet,
 }
 
-const TABLES_HELP: &str = "\
-Tables (--format csv|parquet): one row per claim, entity mention, company (per article)
-or article. Every row starts with its article's metadata: article_id, article_title,
-article_url, article_published, article_source. Then:
-  claims     claim_id kind quote quote_start quote_end sentence sentence_start sentence_end
-             speaker speaker_mention speaker_title speaker_affiliation speaker_company cue
-             target source sentiment sentiment_score sentiment_toward
-             (source: the publication the claim was reported through, else the article's)
-  entities   start end text label score company sentiment sentiment_score
-  companies  company_id company kind tickers mentions sentiment sentiment_score
-             sentiment_negative sentiment_neutral sentiment_positive
-  articles   models meta text entity_count claim_count company_count
-Nested values are JSON text: tickers (an array), meta (an object). Nested objects are
-otherwise flattened into the columns above. Offsets are in --offsets units; text is
-present only for records written by `claimlink run --with-text`.
-Error lines and lines that are not claimlink/1 records are reported, counted and skipped;
-the export is still written, and claimlink exits 1.";
-
-#[derive(clap::Args, Debug)]
-#[command(after_long_help = TABLES_HELP)]
-pub struct ExportArgs {
-    /// claimlink/1 output files (JSONL); - or none: stdin. Not read for es-mapping.
+/// What to export where: the options of `claimlink export`.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// claimlink/1 output files (JSONL); none or `-`: stdin. Not read for `EsMapping`.
     pub inputs: Vec<PathBuf>,
-    #[arg(long, value_enum)]
+    /// What to write.
     pub format: Format,
-    /// The table to write, for csv and parquet (see --help for the columns).
-    #[arg(long, value_enum, required_if_eq_any = [("format", "csv"), ("format", "parquet")])]
+    /// The table, for `Csv` and `Parquet`.
     pub table: Option<Table>,
-    /// Write here instead of stdout, atomically: into OUTPUT.part, renamed over OUTPUT once
-    /// complete (removed if the export fails). Refused when it is one of the inputs.
-    #[arg(short, long)]
+    /// The file (written atomically, never one of the inputs); `None` or `-`: stdout.
     pub output: Option<PathBuf>,
-    /// Index name in the action lines (es-bulk) or the template's pattern (es-mapping).
-    #[arg(long, default_value = "claimlink")]
+    /// Index name in the action lines (`EsBulk`) or the template's pattern (`EsMapping`).
     pub index: String,
-    /// Unit of the offsets written; other than code points, records need their text.
-    #[arg(long, value_enum, default_value_t = Unit::Codepoint)]
+    /// Unit of the offsets written.
     pub offsets: Unit,
 }
 
@@ -83,7 +60,7 @@ pub struct ExportArgs {
 const MAX_ID_BYTES: usize = 512;
 
 /// `prefix:id`, or `prefix:sha256:<hex>` when that would be too long for an `_id`.
-pub fn doc_id(prefix: &str, id: &str) -> String {
+pub(crate) fn doc_id(prefix: &str, id: &str) -> String {
     let plain = format!("{prefix}:{id}");
     if plain.len() <= MAX_ID_BYTES {
         plain
@@ -93,7 +70,11 @@ pub fn doc_id(prefix: &str, id: &str) -> String {
 }
 
 /// The bulk lines of one record: an article document, then one per claim.
-pub fn bulk_lines(record: &Record, index: &str, unit: Unit) -> Result<Vec<String>, IndexError> {
+pub(crate) fn bulk_lines(
+    record: &Record,
+    index: &str,
+    unit: Unit,
+) -> Result<Vec<String>, IndexError> {
     let rows = Rows::from_record(record, unit)?;
     let a = &rows.article;
     let mut out = Vec::with_capacity(2 + 2 * rows.claims.len());
@@ -292,17 +273,21 @@ fn each_record(
     Ok(())
 }
 
-pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    if args.format == Format::Parquet && to_stdout {
+/// Writes the export; returns how many input lines were skipped (told on stderr).
+pub fn export(options: &ExportOptions) -> Result<usize, ExportError> {
+    let to_stdout = options
+        .output
+        .as_deref()
+        .is_none_or(|p| p == Path::new("-"));
+    if options.format == Format::Parquet && to_stdout {
         return Err(ExportError::Usage(
             "--format parquet needs -o FILE: a Parquet file ends with its footer, so it \
              cannot stream to stdout"
                 .into(),
         ));
     }
-    let target = match &args.output {
-        Some(path) if !to_stdout => Some(OutputFile::create(path, &args.inputs)?),
+    let target = match &options.output {
+        Some(path) if !to_stdout => Some(OutputFile::create(path, &options.inputs)?),
         _ => None,
     };
     let stream = || -> Result<Box<dyn Write>, ExportError> {
@@ -311,19 +296,19 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         })
     };
-    let name = || args.output.clone().unwrap_or_else(|| "stdout".into());
+    let name = || options.output.clone().unwrap_or_else(|| "stdout".into());
     let mut skipped = 0;
-    match (args.format, args.table) {
+    match (options.format, options.table) {
         (Format::EsMapping, _) => {
-            let text = serde_json::to_string_pretty(&mapping(&args.index)).unwrap_or_default();
+            let text = serde_json::to_string_pretty(&mapping(&options.index)).unwrap_or_default();
             let mut out = stream()?;
             writeln!(out, "{text}").map_err(|e| ExportError::io(&name(), e))?;
             out.flush().map_err(|e| ExportError::io(&name(), e))?;
         }
         (Format::EsBulk, _) => {
             let mut out = stream()?;
-            each_record(&args.inputs, &mut skipped, |record| {
-                for l in bulk_lines(record, &args.index, args.offsets)? {
+            each_record(&options.inputs, &mut skipped, |record| {
+                for l in bulk_lines(record, &options.index, options.offsets)? {
                     writeln!(out, "{l}").map_err(|e| ExportError::io(&name(), e))?;
                 }
                 Ok(())
@@ -332,12 +317,12 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
         }
         (Format::Csv | Format::Parquet, Some(table)) => {
             let columns = table.columns();
-            let mut writer: Box<dyn RowWriter> = match (args.format, &target) {
+            let mut writer: Box<dyn RowWriter> = match (options.format, &target) {
                 (Format::Parquet, Some(file)) => Box::new(Parquet::new(file.handle()?, &columns)?),
                 _ => Box::new(Csv::new(stream()?, &columns)?),
             };
-            each_record(&args.inputs, &mut skipped, |record| {
-                for row in table.rows(record, args.offsets)? {
+            each_record(&options.inputs, &mut skipped, |record| {
+                for row in table.rows(record, options.offsets)? {
                     writer.write(&row)?;
                 }
                 Ok(())
@@ -353,14 +338,7 @@ pub fn export_command(args: &ExportArgs) -> Result<ExitCode, ExportError> {
     if let Some(file) = target {
         file.commit()?;
     }
-    if skipped > 0 {
-        eprintln!("claimlink: {skipped} lines skipped");
-    }
-    Ok(if skipped > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(skipped)
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@
 //! decimals); nested values are written as JSON text (`tickers`, `meta`) so every column
 //! is a string, an integer or a float.
 
+use crate::index::rows::{ArticleRow, ClaimRow, EntityRow, MentionRow};
 use crate::index::{IndexError, Rows, Unit};
-use crate::record::{Record, Sentiment};
+use crate::record::{Claim, Company, Entity, Record, Sentiment};
 
 /// Which rows a table has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
     /// One row per claim.
     Claims,
@@ -25,23 +26,30 @@ pub enum Table {
 /// A column's type: nullable UTF-8 text, 64-bit integer or double.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// UTF-8 text.
     Str,
+    /// A 64-bit integer.
     Int,
+    /// A double.
     Float,
 }
 
 /// One cell; `Null` for a missing value of any kind.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
+    /// A missing value.
     Null,
+    /// Text.
     Str(String),
+    /// An integer.
     Int(i64),
+    /// A double.
     Float(f64),
 }
 
 impl Cell {
     /// Whether the cell can sit in a column of `kind`.
-    pub fn fits(&self, kind: Kind) -> bool {
+    pub(crate) fn fits(&self, kind: Kind) -> bool {
         matches!(
             (self, kind),
             (Cell::Null, _)
@@ -175,86 +183,20 @@ impl Table {
     pub fn rows(self, record: &Record, unit: Unit) -> Result<Vec<Vec<Cell>>, IndexError> {
         let rows = Rows::from_record(record, unit)?;
         let a = &rows.article;
-        let article = || -> Vec<Cell> {
-            vec![
-                a.id.clone().into(),
-                a.title.clone().into(),
-                a.url.clone().into(),
-                a.published.clone().into(),
-                a.source.clone().into(),
-            ]
-        };
         let with_article = |own: Vec<Cell>| {
-            let mut row = article();
+            let mut row = article_cells(a);
             row.extend(own);
             row
         };
         Ok(match self {
             Table::Claims => (rows.claims.iter().zip(&record.claims))
-                .map(|(c, claim)| {
-                    let speaker = claim.speaker.as_ref();
-                    let affiliation = speaker.and_then(|s| s.affiliation.as_ref());
-                    with_article(vec![
-                        c.id.clone().into(),
-                        c.kind.into(),
-                        c.quote.clone().into(),
-                        c.quote_start.into(),
-                        c.quote_end.into(),
-                        c.sentence.clone().into(),
-                        c.sentence_start.into(),
-                        c.sentence_end.into(),
-                        c.speaker.clone().into(),
-                        c.speaker_mention.clone().into(),
-                        speaker
-                            .and_then(|s| s.title.as_ref())
-                            .map(|t| t.text.clone())
-                            .into(),
-                        affiliation.map(|a| a.name.clone()).into(),
-                        affiliation.and_then(|a| a.company.clone()).into(),
-                        c.cue.clone().into(),
-                        c.target.clone().into(),
-                        c.source.clone().into(),
-                        c.sentiment.clone().into(),
-                        c.sentiment_score.into(),
-                        toward(claim.sentiment.as_ref()).into(),
-                    ])
-                })
+                .map(|(c, claim)| with_article(claim_cells(c, claim)))
                 .collect(),
             Table::Entities => (rows.entities.iter().zip(&record.entities))
-                .map(|(e, entity)| {
-                    with_article(vec![
-                        e.start.into(),
-                        e.end.into(),
-                        e.text.clone().into(),
-                        e.label.clone().into(),
-                        e.score.into(),
-                        e.company.clone().into(),
-                        label(entity.sentiment.as_ref()).into(),
-                        score(entity.sentiment.as_ref()).into(),
-                    ])
-                })
+                .map(|(e, entity)| with_article(entity_cells(e, entity)))
                 .collect(),
             Table::Companies => (rows.mentions.iter().zip(&record.companies))
-                .map(|(m, company)| {
-                    let counts = company.sentiment_counts;
-                    let tally = |f: fn(&crate::labels::LabelCounts) -> usize| {
-                        counts.as_ref().map_or(Cell::Null, |c| count(f(c)))
-                    };
-                    with_article(vec![
-                        m.company_id.clone().into(),
-                        m.company.clone().into(),
-                        m.kind.clone().into(),
-                        serde_json::Value::from(m.tickers.clone())
-                            .to_string()
-                            .into(),
-                        m.mentions.into(),
-                        m.sentiment.clone().into(),
-                        m.sentiment_score.into(),
-                        tally(|c| c.negative),
-                        tally(|c| c.neutral),
-                        tally(|c| c.positive),
-                    ])
-                })
+                .map(|(m, company)| with_article(company_cells(m, company)))
                 .collect(),
             Table::Articles => vec![with_article(vec![
                 a.models.clone().into(),
@@ -266,6 +208,85 @@ impl Table {
             ])],
         })
     }
+}
+
+/// The article metadata every row starts with.
+fn article_cells(a: &ArticleRow) -> Vec<Cell> {
+    vec![
+        a.id.clone().into(),
+        a.title.clone().into(),
+        a.url.clone().into(),
+        a.published.clone().into(),
+        a.source.clone().into(),
+    ]
+}
+
+/// A claim's own cells: the index row's, and from the record what the index does not keep
+/// (speaker title and affiliation, what the sentiment is toward).
+fn claim_cells(c: &ClaimRow, claim: &Claim) -> Vec<Cell> {
+    let speaker = claim.speaker.as_ref();
+    let affiliation = speaker.and_then(|s| s.affiliation.as_ref());
+    vec![
+        c.id.clone().into(),
+        c.kind.into(),
+        c.quote.clone().into(),
+        c.quote_start.into(),
+        c.quote_end.into(),
+        c.sentence.clone().into(),
+        c.sentence_start.into(),
+        c.sentence_end.into(),
+        c.speaker.clone().into(),
+        c.speaker_mention.clone().into(),
+        speaker
+            .and_then(|s| s.title.as_ref())
+            .map(|t| t.text.clone())
+            .into(),
+        affiliation.map(|a| a.name.clone()).into(),
+        affiliation.and_then(|a| a.company.clone()).into(),
+        c.cue.clone().into(),
+        c.target.clone().into(),
+        c.source.clone().into(),
+        c.sentiment.clone().into(),
+        c.sentiment_score.into(),
+        toward(claim.sentiment.as_ref()).into(),
+    ]
+}
+
+/// An entity mention's own cells, with its sentiment when the record has one.
+fn entity_cells(e: &EntityRow, entity: &Entity) -> Vec<Cell> {
+    vec![
+        e.start.into(),
+        e.end.into(),
+        e.text.clone().into(),
+        e.label.clone().into(),
+        e.score.into(),
+        e.company.clone().into(),
+        label(entity.sentiment.as_ref()).into(),
+        score(entity.sentiment.as_ref()).into(),
+    ]
+}
+
+/// A company's own cells: its knowledge-base facts, mentions, sentiment and claim counts
+/// per label (null when the record has no counts).
+fn company_cells(m: &MentionRow, company: &Company) -> Vec<Cell> {
+    let counts = company.sentiment_counts;
+    let tally = |f: fn(&crate::labels::LabelCounts) -> usize| {
+        counts.as_ref().map_or(Cell::Null, |c| count(f(c)))
+    };
+    vec![
+        m.company_id.clone().into(),
+        m.company.clone().into(),
+        m.kind.clone().into(),
+        serde_json::Value::from(m.tickers.clone())
+            .to_string()
+            .into(),
+        m.mentions.into(),
+        m.sentiment.clone().into(),
+        m.sentiment_score.into(),
+        tally(|c| c.negative),
+        tally(|c| c.neutral),
+        tally(|c| c.positive),
+    ]
 }
 
 fn label(s: Option<&Sentiment>) -> Option<String> {

@@ -16,19 +16,19 @@ use super::table::{Cell, Kind};
 use super::ExportError;
 
 /// Rows of one table in one encoding.
-pub trait RowWriter {
+pub(crate) trait RowWriter {
     fn write(&mut self, row: &[Cell]) -> Result<(), ExportError>;
     /// Writes what is buffered and the file's footer.
     fn finish(self: Box<Self>) -> Result<(), ExportError>;
 }
 
 /// CSV (RFC 4180 quoting) with a header line; a missing value is an empty field.
-pub struct Csv<W: Write> {
+pub(super) struct Csv<W: Write> {
     out: csv::Writer<W>,
 }
 
 impl<W: Write> Csv<W> {
-    pub fn new(out: W, columns: &[(&str, Kind)]) -> Result<Self, ExportError> {
+    pub(super) fn new(out: W, columns: &[(&str, Kind)]) -> Result<Self, ExportError> {
         let mut out = csv::Writer::from_writer(out);
         out.write_record(columns.iter().map(|(name, _)| name))?;
         Ok(Csv { out })
@@ -69,7 +69,7 @@ fn cell_bytes(cell: &Cell) -> usize {
 }
 
 /// Parquet, snappy-compressed, every column optional (nullable).
-pub struct Parquet {
+pub(super) struct Parquet {
     out: SerializedFileWriter<BufWriter<File>>,
     kinds: Vec<Kind>,
     buffered: Vec<Vec<Cell>>,
@@ -79,7 +79,7 @@ pub struct Parquet {
 }
 
 impl Parquet {
-    pub fn new(file: File, columns: &[(&str, Kind)]) -> Result<Self, ExportError> {
+    pub(super) fn new(file: File, columns: &[(&str, Kind)]) -> Result<Self, ExportError> {
         Self::with_limits(file, columns, (ROW_GROUP, ROW_GROUP_BYTES))
     }
 

@@ -33,7 +33,7 @@ const INDEX_TABLES: [&str; 8] = [
 
 /// What an opened database is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Contents {
+pub(crate) enum Contents {
     /// No tables yet: a new or empty file, free to become an index.
     Empty,
     /// A claimlink index with this build's schema.
@@ -44,7 +44,7 @@ pub enum Contents {
 
 /// Checks, by its first bytes and without opening it as a database, that the file at `path`
 /// is missing, empty or a SQLite database.
-pub fn check_header(path: &Path) -> Result<(), IndexError> {
+pub(crate) fn check_header(path: &Path) -> Result<(), IndexError> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -87,7 +87,7 @@ pub fn check_header(path: &Path) -> Result<(), IndexError> {
 
 /// What the database open on `conn` holds; refuses another program's database. Reads only;
 /// `err` says a failed read in the caller's terms.
-pub fn contents(
+pub(crate) fn contents(
     conn: &Connection,
     path: &Path,
     err: impl Fn(rusqlite::Error) -> IndexError,
@@ -142,7 +142,7 @@ pub(crate) struct At {
 }
 
 impl At {
-    pub fn err(&self, e: rusqlite::Error) -> IndexError {
+    pub(crate) fn err(&self, e: rusqlite::Error) -> IndexError {
         err(&self.path, self.wait, e)
     }
 }
@@ -217,13 +217,13 @@ fn err(path: &Path, wait: Duration, e: rusqlite::Error) -> IndexError {
 }
 
 /// The SQL that stamps a database as this build's index (inside the schema's transaction).
-pub fn stamp_sql() -> String {
+pub(crate) fn stamp_sql() -> String {
     format!("PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};")
 }
 
 /// Who else has the file at `path` (or its `-wal`) open, as "process 123 (claimlink)",
 /// read from /proc on Linux; elsewhere, or when nothing is found, a general phrase.
-pub fn holders(path: &Path) -> String {
+pub(crate) fn holders(path: &Path) -> String {
     let found = open_by(path);
     if found.is_empty() {
         return "another claimlink index or a program holding the database open".into();

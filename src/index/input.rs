@@ -9,7 +9,7 @@ use crate::index::IndexError;
 use crate::record::Record;
 
 /// One input line: a record, or why it is skipped.
-pub enum Line {
+pub(crate) enum Line {
     Record(Box<Record>),
     /// An error line of `run` (`{"error": ...}`): counted, not indexed.
     Error {
@@ -26,7 +26,7 @@ pub enum Line {
 
 /// Each line of each input in turn (`-` or no input: stdin); the bytes read advance
 /// `progress`.
-pub fn lines(
+pub(crate) fn lines(
     inputs: &[PathBuf],
     progress: &indicatif::ProgressBar,
 ) -> Result<impl Iterator<Item = Result<Line, IndexError>> + Send, IndexError> {
@@ -66,7 +66,7 @@ fn open(path: &Path) -> Result<Box<dyn BufRead + Send>, IndexError> {
 }
 
 /// The inputs' total size, when every one is a file (none: stdin).
-pub fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
+pub(crate) fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
     if inputs.is_empty() {
         return None;
     }
@@ -74,7 +74,7 @@ pub fn total_bytes(inputs: &[PathBuf]) -> Option<u64> {
 }
 
 /// Parses one output line of `claimlink run`.
-pub fn parse(bytes: &[u8], file: &str, line: usize) -> Line {
+pub(crate) fn parse(bytes: &[u8], file: &str, line: usize) -> Line {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     let invalid = |message: String| Line::Invalid {
         file: file.to_string(),

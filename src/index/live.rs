@@ -5,7 +5,7 @@ use crate::companies::KnowledgeBase;
 use crate::index::{open::open_sink, IndexError, Rows, Sink, Unit};
 use crate::record::Record;
 
-pub struct RunIndex {
+pub(crate) struct RunIndex {
     sink: Box<dyn Sink>,
     pending: Vec<Rows>,
     /// Claims written so far.
@@ -14,7 +14,7 @@ pub struct RunIndex {
 
 impl RunIndex {
     /// Opens (creating) the index at `db` and loads the knowledge base's names into it.
-    pub fn open(db: &str, companies: &KnowledgeBase) -> Result<Self, IndexError> {
+    pub(crate) fn open(db: &str, companies: &KnowledgeBase) -> Result<Self, IndexError> {
         let mut sink = open_sink(db, None, crate::index::sqlite::DEFAULT_WAIT)?;
         sink.companies(companies)?;
         Ok(RunIndex {
@@ -24,7 +24,7 @@ impl RunIndex {
         })
     }
 
-    pub fn add(&mut self, record: &Record) -> Result<(), IndexError> {
+    pub(crate) fn add(&mut self, record: &Record) -> Result<(), IndexError> {
         let rows = Rows::from_record(record, Unit::Codepoint)?;
         self.claims += rows.claims.len();
         self.pending.push(rows);
@@ -32,7 +32,7 @@ impl RunIndex {
     }
 
     /// Writes what was added since the last commit, in one transaction.
-    pub fn commit(&mut self) -> Result<(), IndexError> {
+    pub(crate) fn commit(&mut self) -> Result<(), IndexError> {
         self.sink.write_batch(&self.pending)?;
         self.pending.clear();
         Ok(())

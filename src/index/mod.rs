@@ -5,11 +5,11 @@
 //! Reads records through `record::Record` (Deserialize); a query is always a bound
 //! parameter, never SQL text.
 
-#[doc(hidden)]
-pub mod cli;
 pub mod dbfile;
+mod filter;
 pub(crate) mod input;
 pub(crate) mod live;
+pub mod load;
 pub(crate) mod offsets;
 pub mod open;
 pub mod postgres;
@@ -18,9 +18,10 @@ pub(crate) mod rows;
 pub mod sqlite;
 
 use crate::companies::KnowledgeBase;
+pub use load::{index, IndexOptions, DEFAULT_BATCH};
 pub use offsets::Unit;
 pub use query::{Facets, Hit, Search};
-pub use rows::Rows;
+pub(crate) use rows::Rows;
 
 #[derive(Debug, thiserror::Error)]
 /// Everything `index`, `search` and `export` can fail with.
@@ -86,13 +87,6 @@ pub enum IndexError {
     Library(#[from] crate::Error),
 }
 
-impl IndexError {
-    /// The exit code the CLI ends with for this error.
-    pub fn exit_code(&self) -> u8 {
-        2
-    }
-}
-
 /// Where an index lives: a SQLite file or a PostgreSQL URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -145,7 +139,7 @@ pub trait Searcher {
 /// The LIKE pattern of names that end in the words of `name` ("Farley" → `% Farley`): a
 /// speaker is stored by a person's fullest name, and is asked for by surname too. `%`, `_`
 /// and `\` in the name are escaped (backslash escapes, as both back ends read them).
-pub fn surname_pattern(name: &str) -> String {
+pub(crate) fn surname_pattern(name: &str) -> String {
     let mut pattern = String::from("% ");
     for c in name.trim().chars() {
         if matches!(c, '%' | '_' | '\\') {
@@ -158,7 +152,7 @@ pub fn surname_pattern(name: &str) -> String {
 
 /// The articles a search's name filters should match: the name itself, and the canonical
 /// names of the companies it is the name, id, alias or ticker of.
-pub fn names_with(name: &str, canonical: Vec<String>) -> Vec<String> {
+pub(crate) fn names_with(name: &str, canonical: Vec<String>) -> Vec<String> {
     let mut names = vec![name.to_string()];
     for c in canonical {
         if !names.contains(&c) {

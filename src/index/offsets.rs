@@ -2,7 +2,7 @@
 //! code units (JavaScript, Elasticsearch highlighters, Java) or UTF-8 bytes.
 
 /// The unit offsets are given in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Unit {
     /// Unicode code points (as in the record).
     #[default]
@@ -26,13 +26,13 @@ impl Unit {
 
 /// Code point offset → offset in another unit, for one text.
 #[derive(Debug, Clone)]
-pub struct OffsetMap {
+pub(crate) struct OffsetMap {
     /// The offset of each code point in the target unit, plus the text's length.
     at: Vec<usize>,
 }
 
 impl OffsetMap {
-    pub fn new(text: &str, unit: Unit) -> Self {
+    pub(crate) fn new(text: &str, unit: Unit) -> Self {
         let mut at = Vec::with_capacity(text.len() + 1);
         let mut n = 0;
         for c in text.chars() {
@@ -49,7 +49,7 @@ impl OffsetMap {
 
     /// The offset of code point `offset`; past the end, the text's length plus the excess
     /// (a record's offsets never go past the end, so this only keeps bad input harmless).
-    pub fn convert(&self, offset: usize) -> usize {
+    pub(crate) fn convert(&self, offset: usize) -> usize {
         match self.at.get(offset) {
             Some(&o) => o,
             None => {

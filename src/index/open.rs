@@ -5,7 +5,7 @@ use crate::index::{IndexError, Searcher, Sink, Target};
 
 /// Opens the index for writing; `connections` sets how many PostgreSQL connections load
 /// in parallel (SQLite has one writer, which waits up to `wait` for another's lock).
-pub fn open_sink(
+pub(crate) fn open_sink(
     db: &str,
     connections: Option<usize>,
     wait: std::time::Duration,

@@ -18,12 +18,13 @@ use postgres::types::ToSql;
 use postgres::{Client, Config, NoTls};
 
 use crate::companies::KnowledgeBase;
+use crate::index::filter::{Dialect, Filter, Param};
 use crate::index::query::{Facets, Hit, Search, FACETS};
 use crate::index::rows::ClaimRow;
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, generated columns and indexes, created when missing.
-pub const SCHEMA_SQL: &str = r#"
+pub(crate) const SCHEMA_SQL: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
   id text PRIMARY KEY,
   title text, url text, published text, source text, text text, models text,
@@ -93,7 +94,7 @@ pub struct Postgres {
 
 /// `postgres://user:secret@host:5432/db?password=x` → `postgres://host:5432/db`: what
 /// may be printed of a connection URL.
-pub fn redact(url: &str) -> String {
+pub(crate) fn redact(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     let (authority, path) = match rest.find('/') {
@@ -151,11 +152,11 @@ const SESSION_SQL: &str = "SET client_min_messages = warning; SET jit = off;
 
 /// How long a connection may take (TCP connect, startup and authentication) unless the URL
 /// says `connect_timeout=S`.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// `statement_timeout` of `index` (each batch's statements) unless the URL's `options` set one.
-pub const INDEX_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
+pub(crate) const INDEX_STATEMENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// `statement_timeout` of `search` unless the URL's `options` set one.
-pub const SEARCH_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const SEARCH_STATEMENT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The server as messages name it: `host:port`.
 fn server(config: &Config) -> String {
@@ -321,7 +322,7 @@ impl Postgres {
     }
 
     /// Loads on `n` connections in parallel (at least one).
-    pub fn with_connections(mut self, n: usize) -> Self {
+    pub(crate) fn with_connections(mut self, n: usize) -> Self {
         self.connections = n.max(1);
         self
     }
@@ -629,89 +630,14 @@ impl CopyData {
     }
 }
 
-/// A WHERE clause over `claims c` with numbered parameters; fixed SQL fragments only.
-struct Filter {
-    sql: Vec<String>,
-    params: Vec<Box<dyn ToSql + Sync>>,
-}
-
-impl Filter {
-    fn new(search: &Search) -> Filter {
-        let mut f = Filter {
-            sql: Vec::new(),
-            params: Vec::new(),
-        };
-        if let Some(q) = &search.query {
-            f.params.push(Box::new(q.clone()));
-            f.sql.push("c.fts @@ q".into());
-        }
-        for (column, names) in [
-            ("c.speaker", &search.speaker),
-            ("c.target", &search.target),
-            ("c.source", &search.source),
-        ] {
-            if !names.is_empty() {
-                let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
-                let n = f.params.len() + 1;
-                if column == "c.speaker" {
-                    // A person goes by their full name: "Farley" finds "Jim Farley".
-                    f.push(
-                        &format!(
-                            "(lower({column}) = ANY(${n}) OR lower({column}) LIKE ${})",
-                            n + 1
-                        ),
-                        lower,
-                    );
-                    f.params.push(Box::new(
-                        crate::index::surname_pattern(&names[0]).to_lowercase(),
-                    ));
-                } else {
-                    f.push(&format!("lower({column}) = ANY(${n})"), lower);
-                }
-            }
-        }
-        if let Some(s) = &search.sentiment {
-            f.push(&format!("c.sentiment = ${}", f.params.len() + 1), s.clone());
-        }
-        if let Some(k) = &search.kind {
-            f.push(&format!("c.kind = ${}", f.params.len() + 1), k.clone());
-        }
-        if let Some(d) = &search.since {
-            f.push(
-                &format!("left(c.published, 10) >= ${}", f.params.len() + 1),
-                d.clone(),
-            );
-        }
-        if let Some(d) = &search.until {
-            f.push(
-                &format!("left(c.published, 10) <= ${}", f.params.len() + 1),
-                d.clone(),
-            );
-        }
-        f
-    }
-
-    fn push<T: ToSql + Sync + 'static>(&mut self, sql: &str, value: T) {
-        self.sql.push(sql.to_string());
-        self.params.push(Box::new(value));
-    }
-
-    fn clauses(&self, search: &Search) -> String {
-        let from = if search.query.is_some() {
-            "FROM claims c, websearch_to_tsquery('english', $1) q"
-        } else {
-            "FROM claims c"
-        };
-        if self.sql.is_empty() {
-            from.to_string()
-        } else {
-            format!("{from} WHERE {}", self.sql.join(" AND "))
-        }
-    }
-
-    fn params(&self) -> Vec<&(dyn ToSql + Sync)> {
-        self.params.iter().map(|p| p.as_ref()).collect()
-    }
+/// The filter's parameters as the client binds them.
+fn bound(filter: &Filter) -> Vec<&(dyn ToSql + Sync)> {
+    (filter.params.iter())
+        .map(|p| match p {
+            Param::Text(text) => text as &(dyn ToSql + Sync),
+            Param::Texts(texts) => texts,
+        })
+        .collect()
 }
 
 impl Searcher for Postgres {
@@ -720,7 +646,7 @@ impl Searcher for Postgres {
             check_websearch(q)?;
         }
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Postgres);
         let (snippet, rank, order) = if search.query.is_some() {
             (
                 "ts_headline('english', coalesce(c.sentence, c.quote), q,
@@ -744,7 +670,7 @@ impl Searcher for Postgres {
         );
         let rows = self
             .client
-            .query(&sql, &filter.params())
+            .query(&sql, &bound(&filter))
             .map_err(|e| match e.code() {
                 Some(&SqlState::UNDEFINED_TABLE) => IndexError::Usage(
                     "this PostgreSQL database holds no claimlink index: build one with \
@@ -774,14 +700,14 @@ impl Searcher for Postgres {
 
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Postgres);
         let mut facets = Facets::default();
         for (name, column) in FACETS {
             let sql = format!(
                 "SELECT c.{column}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
                 filter.clauses(search)
             );
-            let rows = self.client.query(&sql, &filter.params()).map_err(pg)?;
+            let rows = self.client.query(&sql, &bound(&filter)).map_err(pg)?;
             facets.set(name, rows.iter().map(|r| (r.get(0), r.get(1))).collect());
         }
         Ok(facets)

@@ -76,7 +76,7 @@ pub struct Facets {
 
 /// The facet columns, as (name in output, column of `claims`). Fixed names, so the column
 /// is never user text.
-pub const FACETS: [(&str, &str); 4] = [
+pub(crate) const FACETS: [(&str, &str); 4] = [
     ("speaker", "speaker"),
     ("target", "target"),
     ("source", "source"),
@@ -97,16 +97,16 @@ impl Facets {
 
 /// Longest query `search` accepts, in characters: enough for any question a person types,
 /// short enough that the engine's parse and plan stay cheap.
-pub const MAX_QUERY_CHARS: usize = 1000;
+pub(crate) const MAX_QUERY_CHARS: usize = 1000;
 /// Most words a query may hold (operators such as AND, OR, NOT and NEAR not counted): each
 /// word is one more posting list to read and score.
-pub const MAX_QUERY_WORDS: usize = 32;
+pub(crate) const MAX_QUERY_WORDS: usize = 32;
 /// How much of a query an error message quotes.
 const QUOTED_CHARS: usize = 40;
 
 /// The start of `query` as an error message quotes it: at most 40 characters, in double
 /// quotes, control characters escaped, `…` when cut.
-pub fn quoted_prefix(query: &str) -> String {
+pub(crate) fn quoted_prefix(query: &str) -> String {
     let mut shown: String = query.chars().take(QUOTED_CHARS).collect();
     let cut = shown.len() < query.len();
     if cut {
@@ -183,7 +183,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
 /// `text` safe to print on a terminal: C0 and C1 control characters and DEL (which can
 /// clear the screen, move the cursor or set the window title) written as `\u{..}`
 /// escapes; newlines and tabs too unless `spaces`, which turns them into spaces.
-pub fn printable(text: &str, spaces: bool) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(text: &str, spaces: bool) -> std::borrow::Cow<'_, str> {
     let control = |c: char| c.is_control();
     if !text.chars().any(control) {
         return std::borrow::Cow::Borrowed(text);

@@ -90,7 +90,7 @@ pub struct Rows {
 impl Rows {
     /// The batch with each article once, as its last copy: what a load that replaces
     /// articles in input order leaves.
-    pub fn last_copies(batch: &[Rows]) -> Vec<&Rows> {
+    pub(crate) fn last_copies(batch: &[Rows]) -> Vec<&Rows> {
         let mut last = std::collections::HashMap::new();
         for (i, rows) in batch.iter().enumerate() {
             last.insert(rows.article.id.as_str(), i);
@@ -103,7 +103,7 @@ impl Rows {
 
     /// Flattens `record`, with offsets in `unit` (which needs the record's text unless it
     /// is code points).
-    pub fn from_record(record: &Record, unit: Unit) -> Result<Rows, IndexError> {
+    pub(crate) fn from_record(record: &Record, unit: Unit) -> Result<Rows, IndexError> {
         let map = match (unit, &record.text) {
             (Unit::Codepoint, _) => None,
             (_, Some(text)) => Some(OffsetMap::new(text, unit)),

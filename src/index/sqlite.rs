@@ -16,11 +16,12 @@ use rusqlite::{
 
 use crate::companies::KnowledgeBase;
 use crate::index::dbfile::{self, open_checked, open_read_only, At, Contents};
+use crate::index::filter::{Dialect, Filter, Param};
 use crate::index::query::{quoted_prefix, Facets, Hit, Search, FACETS};
 use crate::index::{IndexError, Rows, Searcher, Sink};
 
 /// The tables, full-text tables, triggers and indexes, created when missing.
-pub const SCHEMA_SQL: &str = r#"
+pub(crate) const SCHEMA_SQL: &str = r#"
 CREATE TABLE IF NOT EXISTS articles (
   rowid INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -97,7 +98,7 @@ pub struct Sqlite {
 }
 
 /// How long a write waits for another process's lock by default (`index --wait`).
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_WAIT: Duration = Duration::from_secs(30);
 
 /// Per-connection settings. A large page cache: claim ids are random, so their index is
 /// written all over; with the default 2 MiB most inserts miss.
@@ -117,7 +118,11 @@ impl Sqlite {
     /// its application id and tables are read first (`dbfile`). The busy timeout is set
     /// before the first statement, so every lock (the switch to WAL, the schema, each batch)
     /// waits for it.
-    pub fn open_waiting(path: &Path, create: bool, wait: Duration) -> Result<Self, IndexError> {
+    pub(crate) fn open_waiting(
+        path: &Path,
+        create: bool,
+        wait: Duration,
+    ) -> Result<Self, IndexError> {
         if !create && !path.is_file() {
             return Err(IndexError::Usage(format!(
                 "no index at {}: build one with `claimlink index --db {}`",
@@ -257,12 +262,6 @@ impl Sink for Sqlite {
         insert_batch(&tx, batch).map_err(e)?;
         tx.commit().map_err(e)
     }
-}
-
-/// A WHERE clause and its parameters, built from fixed SQL fragments only.
-struct Filter {
-    sql: Vec<String>,
-    params: Vec<Box<dyn ToSql>>,
 }
 
 /// Staging tables for a batch's articles and claims, in the connection's memory. FTS5
@@ -407,65 +406,14 @@ fn insert_mentions(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<
     Ok(())
 }
 
-impl Filter {
-    fn new(search: &Search) -> Filter {
-        let mut f = Filter {
-            sql: Vec::new(),
-            params: Vec::new(),
-        };
-        if let Some(q) = &search.query {
-            f.push("claims_fts MATCH ?", literal_words(q));
-        }
-        for (column, names) in [
-            ("c.speaker", &search.speaker),
-            ("c.target", &search.target),
-            ("c.source", &search.source),
-        ] {
-            if !names.is_empty() {
-                let marks = vec!["?"; names.len()].join(", ");
-                let mut clause = format!("{column} COLLATE NOCASE IN ({marks})");
-                for n in names {
-                    f.params.push(Box::new(n.clone()));
-                }
-                if column == "c.speaker" {
-                    // A person goes by their full name: "Farley" finds "Jim Farley".
-                    clause = format!("({clause} OR {column} LIKE ? ESCAPE '\\')");
-                    f.params
-                        .push(Box::new(crate::index::surname_pattern(&names[0])));
-                }
-                f.sql.push(clause);
-            }
-        }
-        if let Some(s) = &search.sentiment {
-            f.push("c.sentiment = ?", s.clone());
-        }
-        if let Some(k) = &search.kind {
-            f.push("c.kind = ?", k.clone());
-        }
-        if let Some(d) = &search.since {
-            f.push("substr(c.published, 1, 10) >= ?", d.clone());
-        }
-        if let Some(d) = &search.until {
-            f.push("substr(c.published, 1, 10) <= ?", d.clone());
-        }
-        f
-    }
-
-    fn push(&mut self, sql: &str, value: String) {
-        self.sql.push(sql.to_string());
-        self.params.push(Box::new(value));
-    }
-
-    fn clauses(&self, search: &Search) -> String {
-        let from = if search.query.is_some() {
-            "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid"
-        } else {
-            "FROM claims c"
-        };
-        if self.sql.is_empty() {
-            from.to_string()
-        } else {
-            format!("{from} WHERE {}", self.sql.join(" AND "))
+impl ToSql for Param {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        match self {
+            Param::Text(text) => text.to_sql(),
+            // SQLite binds a list as one `?` per item (`Filter::names`).
+            Param::Texts(_) => Err(rusqlite::Error::ToSqlConversionFailure(
+                "a list parameter in SQLite".into(),
+            )),
         }
     }
 }
@@ -500,7 +448,7 @@ impl Sqlite {
 /// FTS5 syntax (`"`, `(`, `)`, `:`, `*`, `^`, `+`, `{`, `}`, and `,` inside a
 /// `NEAR(a b, N)` group), quoted phrases and the operators stay as written, and FTS5
 /// reports their errors.
-pub fn literal_words(query: &str) -> String {
+pub(crate) fn literal_words(query: &str) -> String {
     const SYNTAX: &[char] = &['"', '(', ')', ':', '*', '^', '+', '{', '}'];
     let bare = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '_';
     let mut out: Vec<String> = Vec::new();
@@ -576,7 +524,7 @@ fn describe_query_error(message: &str) -> String {
 
 /// How long one search statement may run before it is stopped (`query_error` says so):
 /// a bound on the work any query can ask for.
-pub const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
+pub(crate) const SEARCH_DEADLINE: Duration = Duration::from_secs(5);
 
 /// Interrupts the connection's statements once `limit` has passed, unless dropped before.
 struct Deadline {
@@ -601,7 +549,7 @@ impl Searcher for Sqlite {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Sqlite);
         let (snippet, rank, order) = if search.query.is_some() {
             (
                 "snippet(claims_fts, -1, '[', ']', '…', 16)",
@@ -646,7 +594,7 @@ impl Searcher for Sqlite {
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search);
+        let filter = Filter::new(search, Dialect::Sqlite);
         let mut facets = Facets::default();
         for (name, column) in FACETS {
             let sql = format!(

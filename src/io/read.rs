@@ -68,7 +68,7 @@ pub struct Input {
 
 /// The inputs behind the command line's arguments, and what was passed over on the way.
 #[derive(Debug, Clone, Default)]
-pub struct Listing {
+pub(crate) struct Listing {
     /// The files to read, in order.
     pub inputs: Vec<Input>,
     /// Things skipped on purpose, for the user to see (cycles, files reached twice).
@@ -78,14 +78,14 @@ pub struct Listing {
 impl Listing {
     /// The size of all inputs in bytes as stored (compressed ones compressed); `None` when
     /// one is stdin, whose size is not known ahead.
-    pub fn total_bytes(&self) -> Option<u64> {
+    pub(crate) fn total_bytes(&self) -> Option<u64> {
         total_bytes(self.inputs.iter().map(|input| input.path.as_path()))
     }
 }
 
 /// The size of the files at `paths` in bytes as stored; `None` when one is stdin (`-`),
 /// whose size is not known ahead.
-pub fn total_bytes<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<u64> {
+pub(crate) fn total_bytes<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Option<u64> {
     paths.into_iter().try_fold(0u64, |sum, path| {
         if path.as_os_str() == "-" {
             return None;
@@ -125,7 +125,7 @@ impl<R: Read> Read for Counting<R> {
 /// optionally `.gz`/`.zst`); hidden files and folders are skipped, a link cycle is walked
 /// once, and a file reached twice is read once. A missing argument is an error; an
 /// unreadable file inside a folder becomes an input with a `problem`.
-pub fn expand_inputs(args: &[PathBuf]) -> Result<Listing> {
+pub(crate) fn expand_inputs(args: &[PathBuf]) -> Result<Listing> {
     let mut listing = Listing::default();
     let mut seen = Seen::default();
     for arg in args {

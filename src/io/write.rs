@@ -94,7 +94,7 @@ impl Sink {
     }
 
     /// The `.part` file lines go to before the rename (`None`: stdout or a device).
-    pub fn part_file(&self) -> Option<&Path> {
+    pub(crate) fn part_file(&self) -> Option<&Path> {
         match &self.out {
             Out::Part { part, .. } => Some(part),
             _ => None,
@@ -124,7 +124,7 @@ impl Sink {
     }
 
     /// Writes one line (the newline is added).
-    pub fn write_line(&mut self, line: &str) -> Result<()> {
+    pub(crate) fn write_line(&mut self, line: &str) -> Result<()> {
         let mut buf = Vec::with_capacity(line.len() + 1);
         buf.extend_from_slice(line.as_bytes());
         buf.push(b'\n');
@@ -137,7 +137,7 @@ impl Sink {
     }
 
     /// Pushes what was written so far to the OS (after every batch).
-    pub fn flush(&mut self) -> Result<()> {
+    pub(crate) fn flush(&mut self) -> Result<()> {
         let flushed = match &mut self.out {
             Out::Stdout(w) => w.flush(),
             Out::Direct(w) => w.flush(),
@@ -168,7 +168,7 @@ impl Sink {
 /// input; a regular file is written as `FILE.part` and renamed into place by `commit`,
 /// and dropping it uncommitted removes the `.part` file, so a failed command leaves any
 /// earlier `FILE` as it was and nothing beside it; a device or pipe is written directly.
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     file: Option<File>,
     /// The path as the user gave it, for messages.
     shown: PathBuf,
@@ -178,7 +178,7 @@ pub struct OutputFile {
 
 impl OutputFile {
     /// Opens `path` for writing; refuses a folder and any path that is one of `inputs`.
-    pub fn create(path: &Path, inputs: &[PathBuf]) -> Result<Self> {
+    pub(crate) fn create(path: &Path, inputs: &[PathBuf]) -> Result<Self> {
         let (file, rename) = match target(path, inputs)? {
             Target::Direct(dest) => {
                 let file = OpenOptions::new()
@@ -197,7 +197,7 @@ impl OutputFile {
     }
 
     /// A handle to write through (buffer it; flush before `commit`).
-    pub fn handle(&self) -> Result<File> {
+    pub(crate) fn handle(&self) -> Result<File> {
         let file = self
             .file
             .as_ref()
@@ -205,13 +205,8 @@ impl OutputFile {
         file.try_clone().map_err(|e| Error::write(&self.shown, e))
     }
 
-    /// The path as the user gave it.
-    pub fn path(&self) -> &Path {
-        &self.shown
-    }
-
     /// Syncs the file and gives it its name.
-    pub fn commit(mut self) -> Result<PathBuf> {
+    pub(crate) fn commit(mut self) -> Result<PathBuf> {
         let file = self
             .file
             .take()
@@ -264,7 +259,7 @@ fn commit(file: File, part: &Path, dest: &Path, shown: &Path) -> Result<()> {
 
 /// The id an output line must carry at one position: an article's id, or, for an input
 /// line that could not be read, the id it was known by (if any).
-pub type ExpectedId = Option<String>;
+pub(crate) type ExpectedId = Option<String>;
 
 /// Checks the complete lines of `part` against the ids the input gives, in order; returns
 /// the byte length of those lines and their number.
@@ -322,12 +317,12 @@ fn quoted(id: &Option<String>) -> String {
 
 /// Checks that `-o path` can be written under these rules (not a folder, not an input),
 /// creating nothing: for commands that must refuse before they create anything else.
-pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+pub(crate) fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     target(path, inputs).map(|_| ())
 }
 
 /// Whether `path` is one of `inputs`: the same file through any symbolic or hard link.
-pub fn is_input(path: &Path, inputs: &[PathBuf]) -> bool {
+pub(crate) fn is_input(path: &Path, inputs: &[PathBuf]) -> bool {
     let Some(candidate) = file_identity(path) else {
         return false;
     };
@@ -411,7 +406,7 @@ fn resolve_link(path: &Path) -> PathBuf {
 }
 
 /// `out.jsonl` → `out.jsonl.part`.
-pub fn part_path(path: &Path) -> PathBuf {
+pub(crate) fn part_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".part");
     PathBuf::from(name)

@@ -23,7 +23,7 @@ use crate::model::tags::WordTag;
 use crate::model::tags::{labels_from_config, TagSet};
 
 /// The roles as BIO labels, `O` first.
-pub fn attribution_tags() -> TagSet {
+pub(crate) fn attribution_tags() -> TagSet {
     let labels = [
         "O",
         "B-SOURCE",
@@ -37,7 +37,7 @@ pub fn attribution_tags() -> TagSet {
         .expect("the attribution label set is valid")
 }
 
-pub struct AttributionModel {
+pub(crate) struct AttributionModel {
     pub vs: nn::VarStore,
     layers: Vec<BertLayer>,
     classifier: nn::Linear,
@@ -60,7 +60,7 @@ fn role_of(kind: &str) -> Option<Role> {
 /// The role spans of a document from the head's tag (in `set`) of every word of every
 /// sentence (`tags[s][w]`), decoded over the whole article: a content may run over
 /// sentences.
-pub fn role_spans(set: &TagSet, doc: &Document, tags: &[Vec<WordTag>]) -> Vec<RoleSpan> {
+pub(crate) fn role_spans(set: &TagSet, doc: &Document, tags: &[Vec<WordTag>]) -> Vec<RoleSpan> {
     let words: Vec<CharRange> = (doc.sentences.iter())
         .flat_map(|s| s.words.iter().copied())
         .collect();
@@ -113,7 +113,7 @@ impl AttributionModel {
 
     /// A fresh head over the NER model folder `trunk`: its layers start as copies of the
     /// trunk's layers `branch + 1 ..= branch + n_layers`, the classifier is random.
-    pub fn from_trunk(trunk: &Path, branch: usize, n_layers: usize) -> Result<Self> {
+    pub(crate) fn from_trunk(trunk: &Path, branch: usize, n_layers: usize) -> Result<Self> {
         let (config, raw) = read_config(trunk)?;
         let depth = config.num_hidden_layers as usize;
         if branch == 0 || branch + n_layers > depth {
@@ -150,7 +150,7 @@ impl AttributionModel {
     }
 
     /// A trained head folder; `trunk` is the NER model folder it was trained on (checked).
-    pub fn load(dir: &Path, trunk: &Path) -> Result<Self> {
+    pub(crate) fn load(dir: &Path, trunk: &Path) -> Result<Self> {
         let (config, raw) = read_config(dir)?;
         let extra = &raw["claimlink"];
         let (Some(branch), Some(n_layers)) = (extra["branch"].as_u64(), extra["layers"].as_u64())
@@ -187,12 +187,12 @@ impl AttributionModel {
     }
 
     /// Encoder layers of the head's own.
-    pub fn layers(&self) -> usize {
+    pub(crate) fn layers(&self) -> usize {
         self.layers.len()
     }
 
     /// Tag logits `[batch, length, tags]` from the trunk's output at the branch.
-    pub fn logits(&self, branch_hidden: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+    pub(crate) fn logits(&self, branch_hidden: &Tensor, mask: &Tensor, train: bool) -> Tensor {
         let blocked = (mask.ones_like() - mask).to_kind(branch_hidden.kind()) * -10000.0;
         let blocked = blocked.unsqueeze(1).unsqueeze(1);
         let mut hidden = branch_hidden.shallow_clone();
@@ -210,13 +210,13 @@ impl AttributionModel {
     }
 
     /// Computes its layers in `precision` (the classifier stays f32); the trunk must match.
-    pub fn set_precision(&self, precision: Precision) {
+    pub(crate) fn set_precision(&self, precision: Precision) {
         precision.apply(self.vs.root() / "layers");
     }
 
     /// Writes the head folder: `config.json` (the trunk's encoder configuration, the labels
     /// and the branch) and `model.safetensors` in f16.
-    pub fn save(&self, dir: &Path, trunk: &Path) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path, trunk: &Path) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         write_weights(&self.vs, &dir.join(WEIGHTS_FILE), Kind::Half, |_| true)?;
         let mut config = self.config.clone();

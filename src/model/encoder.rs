@@ -18,7 +18,7 @@ use tch::{nn, Kind, Tensor};
 use crate::error::{Error, Result};
 use crate::model::wordpiece::CASING_CLASSES;
 
-pub const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
+pub(crate) const WORD_EMBEDDINGS: &str = "bert.embeddings.word_embeddings.weight";
 
 /// A padded batch of windows.
 pub struct Batch {
@@ -64,7 +64,7 @@ impl Encoder {
     }
 
     /// Keeps the word-embedding matrix fixed during training.
-    pub fn freeze_word_embeddings(&mut self) {
+    pub(crate) fn freeze_word_embeddings(&mut self) {
         let _ = self.word_embeddings.set_requires_grad(false);
     }
 
@@ -79,7 +79,7 @@ impl Encoder {
 
     /// Hidden states `[batch, length, hidden]` after each layer, first to last, in the
     /// encoder's precision.
-    pub fn forward_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
+    pub(crate) fn forward_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some(casing) = &self.casing {
             embeds += batch.casing.apply(casing);
@@ -101,7 +101,7 @@ impl Encoder {
 }
 
 /// Reads a safetensors file, as f32, optionally putting `prefix` before names that lack it.
-pub fn read_weights(path: &Path, prefix: &str) -> Result<HashMap<String, Tensor>> {
+pub(crate) fn read_weights(path: &Path, prefix: &str) -> Result<HashMap<String, Tensor>> {
     let tensors = Tensor::read_safetensors(path)
         .map_err(|e| Error::model(path, format!("cannot read weights: {e}")))?;
     Ok(tensors
@@ -118,7 +118,10 @@ pub fn read_weights(path: &Path, prefix: &str) -> Result<HashMap<String, Tensor>
 }
 
 /// Copies matching tensors into the store's variables; returns the names it filled.
-pub fn fill(vs: &nn::VarStore, weights: &HashMap<String, Tensor>) -> Result<HashSet<String>> {
+pub(crate) fn fill(
+    vs: &nn::VarStore,
+    weights: &HashMap<String, Tensor>,
+) -> Result<HashSet<String>> {
     let mut filled = HashSet::new();
     tch::no_grad(|| -> Result<()> {
         for (name, mut var) in vs.variables() {
@@ -140,7 +143,7 @@ pub fn fill(vs: &nn::VarStore, weights: &HashMap<String, Tensor>) -> Result<Hash
 }
 
 /// Reads the encoder configuration (`config.json`) of a model folder.
-pub fn read_config(dir: &Path) -> Result<(BertConfig, serde_json::Value)> {
+pub(crate) fn read_config(dir: &Path) -> Result<(BertConfig, serde_json::Value)> {
     let path = dir.join("config.json");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let raw: serde_json::Value = serde_json::from_str(&text)
@@ -150,7 +153,7 @@ pub fn read_config(dir: &Path) -> Result<(BertConfig, serde_json::Value)> {
     Ok((config, raw))
 }
 
-pub const WEIGHTS_FILE: &str = "model.safetensors";
+pub(crate) const WEIGHTS_FILE: &str = "model.safetensors";
 
 /// What every task model shares: the variable store, the encoder, the tokenizer and the
 /// folder's `config.json`. A task head adds its own variables to `vs` before weights load.
@@ -192,13 +195,13 @@ impl EncoderModel {
     }
 
     /// Computes the encoder in `precision` from now on; the task classifier on top stays f32.
-    pub fn set_precision(&self, precision: Precision) {
+    pub(crate) fn set_precision(&self, precision: Precision) {
         precision.apply(self.vs.root() / "bert");
         precision.apply(self.vs.root() / "casing");
     }
 
     /// Matrix-multiply FLOPs of `layers` of this encoder over `rows` inputs of `len` pieces.
-    pub fn flops(&self, rows: usize, len: usize, layers: usize) -> u64 {
+    pub(crate) fn flops(&self, rows: usize, len: usize, layers: usize) -> u64 {
         encoder_flops(rows, len, layers, self.hidden as usize, self.ffn)
     }
 
@@ -212,7 +215,7 @@ impl EncoderModel {
     }
 
     /// Fills the encoder from the base encoder folder; task heads stay random.
-    pub fn load_base(&self, base: &Path, head: &str) -> Result<()> {
+    pub(crate) fn load_base(&self, base: &Path, head: &str) -> Result<()> {
         let weights = read_weights(&base.join(WEIGHTS_FILE), "bert.")?;
         let filled = fill(&self.vs, &weights)?;
         self.check_filled(base, &filled, &["casing.", head])
@@ -220,7 +223,7 @@ impl EncoderModel {
 
     /// Fills every variable from a trained folder; word embeddings it leaves out come from
     /// the base encoder in `base`.
-    pub fn load_trained(&self, dir: &Path, base: &Path) -> Result<()> {
+    pub(crate) fn load_trained(&self, dir: &Path, base: &Path) -> Result<()> {
         let mut weights = read_weights(&dir.join(WEIGHTS_FILE), "")?;
         if !weights.contains_key(WORD_EMBEDDINGS) {
             let path = base.join(WEIGHTS_FILE);
@@ -262,7 +265,7 @@ impl EncoderModel {
 
     /// Writes the folder: `config.json` (the encoder's, plus `extra` keys), `tokenizer.json`
     /// and `model.safetensors` in f16, without the frozen word embeddings.
-    pub fn save(&self, dir: &Path, extra: serde_json::Value) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path, extra: serde_json::Value) -> Result<()> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         write_weights(&self.vs, &dir.join(WEIGHTS_FILE), Kind::Half, |n| {
             n != WORD_EMBEDDINGS
@@ -283,7 +286,7 @@ impl EncoderModel {
 
 /// Writes the variables of `vs` that `keep` selects, as `kind` and sorted by name, to a
 /// safetensors file through a temporary file and a rename.
-pub fn write_weights(
+pub(crate) fn write_weights(
     vs: &nn::VarStore,
     path: &Path,
     kind: Kind,
@@ -302,7 +305,7 @@ pub fn write_weights(
 }
 
 /// Writes JSON through a temporary file and a rename.
-pub fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+pub(crate) fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
     let tmp = part_path(path);
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid(e.to_string()))?;
     std::fs::write(&tmp, text + "\n").map_err(|e| Error::io(&tmp, e))?;

@@ -27,15 +27,15 @@ pub struct Usage {
 }
 
 impl Usage {
-    pub fn padding_ratio(&self) -> f64 {
+    pub(crate) fn padding_ratio(&self) -> f64 {
         1.0 - self.real as f64 / self.padded.max(1) as f64
     }
 
-    pub fn gflops(&self) -> f64 {
+    pub(crate) fn gflops(&self) -> f64 {
         self.flops as f64 / self.seconds.max(1e-9) / 1e9
     }
 
-    pub fn tokens_per_second(&self) -> f64 {
+    pub(crate) fn tokens_per_second(&self) -> f64 {
         self.real as f64 / self.seconds.max(1e-9)
     }
 
@@ -80,7 +80,13 @@ impl Meter {
 /// Matrix-multiply FLOPs (2 per multiply-add) of `layers` BERT layers over a batch of
 /// `rows` inputs of `len` pieces: Q, K, V and output projections (4·h²), the feed-forward
 /// block (2·h·ffn) per piece, and attention scores and mixing (2·len·h) per piece.
-pub fn encoder_flops(rows: usize, len: usize, layers: usize, hidden: usize, ffn: usize) -> u64 {
+pub(crate) fn encoder_flops(
+    rows: usize,
+    len: usize,
+    layers: usize,
+    hidden: usize,
+    ffn: usize,
+) -> u64 {
     let per_piece = 2 * (4 * hidden * hidden + 2 * hidden * ffn + 2 * len * hidden);
     (rows * len * layers * per_piece) as u64
 }
@@ -89,7 +95,13 @@ pub fn encoder_flops(rows: usize, len: usize, layers: usize, hidden: usize, ffn:
 /// pieces through a projection (`hidden`→`hidden`), the feed-forward up (`hidden`→`ffn`)
 /// and down (`ffn`→`hidden`) matrices in the proportions a layer has them (4 : 1 : 1),
 /// in `kind`, on the current libtorch threads, for about `seconds`.
-pub fn matmul_gflops(rows: i64, hidden: i64, ffn: i64, kind: tch::Kind, seconds: f64) -> f64 {
+pub(crate) fn matmul_gflops(
+    rows: i64,
+    hidden: i64,
+    ffn: i64,
+    kind: tch::Kind,
+    seconds: f64,
+) -> f64 {
     let opts = (kind, tch::Device::Cpu);
     let x = tch::Tensor::randn([rows, hidden], opts);
     let up_in = tch::Tensor::randn([rows, ffn], opts);

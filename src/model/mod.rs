@@ -2,7 +2,7 @@
 
 pub mod attribution;
 pub mod encoder;
-pub mod meter;
+pub(crate) mod meter;
 pub mod ner;
 pub mod parallel;
 pub mod precision;

@@ -13,14 +13,14 @@ use crate::error::{Error, Result};
 use crate::model::attribution::AttributionModel;
 use crate::model::encoder::EncoderModel;
 use crate::model::parallel::map_batches;
-pub use crate::model::tags::WordTag;
+pub(crate) use crate::model::tags::WordTag;
 use crate::model::tags::{labels_from_config, TagSet};
 use crate::model::window::{plan_batches, to_batch, Window};
 
 /// One decoded tag path per window.
-pub type Paths = Vec<Vec<WordTag>>;
+pub(crate) type Paths = Vec<Vec<WordTag>>;
 
-pub struct NerModel {
+pub(crate) struct NerModel {
     /// The shared encoder, tokenizer and folder configuration.
     pub base: EncoderModel,
     classifier: nn::Linear,
@@ -43,14 +43,19 @@ impl NerModel {
     }
 
     /// A fresh model over the base encoder in `base` (new casing and classifier weights).
-    pub fn from_base(base: &Path, tags: TagSet, casing: bool, max_len: usize) -> Result<Self> {
+    pub(crate) fn from_base(
+        base: &Path,
+        tags: TagSet,
+        casing: bool,
+        max_len: usize,
+    ) -> Result<Self> {
         let model = Self::with_head(EncoderModel::new(base, casing, max_len)?, tags);
         model.base.load_base(base, "classifier.")?;
         Ok(model)
     }
 
     /// A trained model folder; word embeddings missing from it come from `base`.
-    pub fn load(dir: &Path, base: &Path) -> Result<Self> {
+    pub(crate) fn load(dir: &Path, base: &Path) -> Result<Self> {
         let encoder = EncoderModel::open(dir)?;
         let tags = TagSet::from_labels(labels_from_config(dir, &encoder.config)?)?;
         let model = Self::with_head(encoder, tags);
@@ -59,7 +64,7 @@ impl NerModel {
     }
 
     /// Tag logits `[batch, length, tags]`.
-    pub fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
+    pub(crate) fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
         let batch = to_batch(windows);
         let hidden = self.base.encoder.forward(&batch, train)?;
         let hidden = if train {
@@ -71,13 +76,17 @@ impl NerModel {
     }
 
     /// Decodes every window; batches hold at most `max_tokens` padded pieces.
-    pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<Vec<WordTag>>> {
+    pub(crate) fn predict(
+        &self,
+        windows: &[&Window],
+        max_tokens: usize,
+    ) -> Result<Vec<Vec<WordTag>>> {
         Ok(self.predict_with(windows, max_tokens, None)?.0)
     }
 
     /// Decodes every window for NER and, when given, for the attribution head, which reads
     /// the same encoder pass at its branch layer. The second list is empty without a head.
-    pub fn predict_with(
+    pub(crate) fn predict_with(
         &self,
         windows: &[&Window],
         max_tokens: usize,
@@ -154,7 +163,7 @@ impl NerModel {
     }
 
     /// Writes the model folder (HF layout, `BertForTokenClassification` labels).
-    pub fn save(&self, dir: &Path) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let id2label: serde_json::Map<String, serde_json::Value> = (self.tags.labels.iter())
             .enumerate()
             .map(|(i, l)| (i.to_string(), l.clone().into()))
@@ -176,7 +185,7 @@ impl NerModel {
 }
 
 /// Viterbi-decodes the first piece of every word of a batch's windows, in batch order.
-pub fn decode(tags: &TagSet, logp: &Tensor, members: &[&Window]) -> Result<Paths> {
+pub(crate) fn decode(tags: &TagSet, logp: &Tensor, members: &[&Window]) -> Result<Paths> {
     let (longest, n_tags) = (logp.size()[1] as usize, tags.len());
     let flat = Vec::<f32>::try_from(logp.flatten(0, -1))?;
     let path = |b: usize, window: &Window| -> Vec<WordTag> {
@@ -202,7 +211,7 @@ pub fn decode(tags: &TagSet, logp: &Tensor, members: &[&Window]) -> Result<Paths
 
 /// Spreads window predictions back over sentences: `lens[s]` words in sentence `s`.
 /// Words no window covered keep tag 0 (`O` in every set this project writes).
-pub fn per_sentence<'a>(
+pub(crate) fn per_sentence<'a>(
     windows: impl IntoIterator<Item = (&'a Window, &'a [WordTag])>,
     lens: &[usize],
 ) -> Vec<Vec<WordTag>> {

@@ -27,7 +27,7 @@ unsafe impl<M> Sync for ReadOnly<'_, M> {}
 unsafe impl<M> Send for ReadOnly<'_, M> {}
 
 /// `compute(models, batch)` for every batch, on the rayon pool, in the order of `batches`.
-pub fn map_batches<M, T, F>(models: &M, batches: &[Vec<usize>], compute: F) -> Result<Vec<T>>
+pub(crate) fn map_batches<M, T, F>(models: &M, batches: &[Vec<usize>], compute: F) -> Result<Vec<T>>
 where
     T: Send,
     F: Fn(&M, &[usize]) -> Result<T> + Sync,

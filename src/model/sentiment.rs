@@ -18,17 +18,17 @@ use crate::model::window::{encode_words, padded_len, plan_batches, to_batch, Enc
 use crate::model::wordpiece::WordPiecer;
 use crate::range::{CharRange, WordRange};
 
-pub const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
+pub(crate) const LABELS: [&str; 3] = ["negative", "neutral", "positive"];
 
 /// The marker words put around the target when a model is trained with `markers`: existing
 /// single-piece punctuation (the word embeddings stay the base encoder's, so new tokens
 /// would never learn), rare in news text.
-pub const MARKERS: [&str; 2] = ["<", ">"];
+pub(crate) const MARKERS: [&str; 2] = ["<", ">"];
 
 /// How a target is shown to the model: the tokenizer, the window length and the marker
 /// pieces (`None` for a model trained with the segment id alone).
 #[derive(Clone, Copy)]
-pub struct Marking<'a> {
+pub(crate) struct Marking<'a> {
     pub pieces: &'a WordPiecer,
     pub max_len: usize,
     pub markers: Option<[u32; 2]>,
@@ -38,7 +38,7 @@ impl Marking<'_> {
     /// The window of `words` (code point ranges in `chars`) around `focus`, shown this way.
     /// Only the words a window can reach are encoded (each takes a piece at least), so a
     /// target in a sentence of thousands of words costs what one in a short sentence does.
-    pub fn window(&self, chars: &[char], words: &[CharRange], focus: WordRange) -> Window {
+    pub(crate) fn window(&self, chars: &[char], words: &[CharRange], focus: WordRange) -> Window {
         let hi = focus.end.saturating_add(self.max_len).min(words.len());
         let lo = focus.start.saturating_sub(self.max_len).min(hi);
         let encoded = encode_words(chars, &words[lo..hi], self.pieces);
@@ -47,12 +47,12 @@ impl Marking<'_> {
     }
 
     /// The window around `focus` in words already encoded (several targets of a sentence).
-    pub fn window_in(&self, encoded: &[EncodedWord], focus: WordRange) -> Window {
+    pub(crate) fn window_in(&self, encoded: &[EncodedWord], focus: WordRange) -> Window {
         Window::around(encoded, focus, self.max_len, self.pieces, self.markers)
     }
 
     /// The same marking with windows of at most `max_len` pieces.
-    pub fn at_most(self, max_len: usize) -> Self {
+    pub(crate) fn at_most(self, max_len: usize) -> Self {
         Marking {
             max_len: max_len.min(self.max_len),
             ..self
@@ -87,7 +87,7 @@ impl SentimentModel {
     }
 
     /// Marker pieces for `MARKERS`; an error if the tokenizer splits one.
-    pub fn marker_pieces(pieces: &WordPiecer) -> Result<[u32; 2]> {
+    pub(crate) fn marker_pieces(pieces: &WordPiecer) -> Result<[u32; 2]> {
         let piece = |word: &str| match pieces.word(word).as_slice() {
             [p] if *p != pieces.unk => Ok(*p),
             _ => Err(Error::Invalid(format!(
@@ -98,7 +98,7 @@ impl SentimentModel {
     }
 
     /// How this model wants its targets shown.
-    pub fn marking(&self) -> Marking<'_> {
+    pub(crate) fn marking(&self) -> Marking<'_> {
         Marking {
             pieces: &self.base.pieces,
             max_len: self.base.max_len,
@@ -106,7 +106,7 @@ impl SentimentModel {
         }
     }
 
-    pub fn from_base(base: &Path, casing: bool, max_len: usize) -> Result<Self> {
+    pub(crate) fn from_base(base: &Path, casing: bool, max_len: usize) -> Result<Self> {
         let model = Self::with_head(EncoderModel::new(base, casing, max_len)?, 1.0);
         model.base.load_base(base, "classifier.")?;
         Ok(model)
@@ -138,7 +138,7 @@ impl SentimentModel {
     }
 
     /// Class logits `[batch, 3]` (before temperature).
-    pub fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
+    pub(crate) fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
         let batch = to_batch(windows);
         let hidden = self.base.encoder.forward(&batch, train)?;
         let cls = hidden.select(1, 0);
@@ -160,7 +160,7 @@ impl SentimentModel {
     /// Calibrated probabilities per window, in the order of `LABELS`.
     /// A window that recurs (boilerplate repeated across articles, a name repeated in a
     /// list) is computed once.
-    pub fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
+    pub(crate) fn predict(&self, windows: &[&Window], max_tokens: usize) -> Result<Vec<[f32; 3]>> {
         let started = std::time::Instant::now();
         let mut unique: Vec<&Window> = Vec::new();
         let mut seen: HashMap<[&[i64]; 3], usize> = HashMap::new();
@@ -203,7 +203,7 @@ impl SentimentModel {
         Ok(flat.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect())
     }
 
-    pub fn save(&self, dir: &Path) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         let input = if self.markers.is_some() {
             "target pieces marked with token_type_ids = 1, between the words < and >"
         } else {
@@ -224,7 +224,7 @@ impl SentimentModel {
 
 /// The model input for a target inside a sentence: `words` are the sentence's word ranges
 /// in `chars`; `target` a character range. `None` when no word overlaps the target.
-pub fn target_window(
+pub(crate) fn target_window(
     chars: &[char],
     words: &[CharRange],
     target: CharRange,
@@ -234,7 +234,7 @@ pub fn target_window(
 }
 
 /// The words (in text order) that `target` overlaps; `None` when there are none.
-pub fn focus_of(words: &[CharRange], target: CharRange) -> Option<WordRange> {
+pub(crate) fn focus_of(words: &[CharRange], target: CharRange) -> Option<WordRange> {
     let first = words.partition_point(|w| w.end <= target.start);
     let last = (first..words.len())
         .take_while(|&w| words[w].start < target.end)

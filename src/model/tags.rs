@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// The labels of a token classifier's `config.json` (`id2label`), in id order.
-pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
+pub(crate) fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<String>> {
     let map = raw["id2label"]
         .as_object()
         .ok_or_else(|| Error::model(dir, "config.json has no id2label: not a token classifier"))?;
@@ -25,7 +25,7 @@ pub fn labels_from_config(dir: &Path, raw: &serde_json::Value) -> Result<Vec<Str
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Tag {
+pub(crate) enum Tag {
     Outside,
     Begin(usize),
     Inside(usize),
@@ -33,14 +33,14 @@ pub enum Tag {
 
 /// A word-level entity: words `[start, end)` of one sequence with an entity type index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct WordSpan {
+pub(crate) struct WordSpan {
     pub start: usize,
     pub end: usize,
     pub kind: usize,
 }
 
 #[derive(Debug, Clone)]
-pub struct TagSet {
+pub(crate) struct TagSet {
     pub labels: Vec<String>,
     pub types: Vec<String>,
     tags: Vec<Tag>,
@@ -48,7 +48,7 @@ pub struct TagSet {
 
 impl TagSet {
     /// The CoNLL-2003 set, `O` first.
-    pub fn conll() -> Self {
+    pub(crate) fn conll() -> Self {
         let labels = [
             "O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
         ];
@@ -57,7 +57,7 @@ impl TagSet {
     }
 
     /// Parses IOB2 labels (`O`, `B-X`, `I-X`); every `I-X` needs its `B-X`.
-    pub fn from_labels(labels: Vec<String>) -> Result<Self> {
+    pub(crate) fn from_labels(labels: Vec<String>) -> Result<Self> {
         let mut types: Vec<String> = Vec::new();
         let mut tags = Vec::with_capacity(labels.len());
         for label in &labels {
@@ -96,15 +96,11 @@ impl TagSet {
         })
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.tags.len()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.tags.is_empty()
-    }
-
-    pub fn index(&self, label: &str) -> Option<usize> {
+    pub(crate) fn index(&self, label: &str) -> Option<usize> {
         self.labels.iter().position(|l| l == label)
     }
 
@@ -118,7 +114,7 @@ impl TagSet {
     }
 
     /// Best valid tag path under per-word log-probabilities `logp[word][tag]`.
-    pub fn viterbi(&self, logp: &[Vec<f32>]) -> Vec<usize> {
+    pub(crate) fn viterbi(&self, logp: &[Vec<f32>]) -> Vec<usize> {
         let n = self.len();
         if logp.is_empty() {
             return Vec::new();
@@ -159,7 +155,7 @@ impl TagSet {
     }
 
     /// Entities of a tag sequence; a stray `I-X` (only in gold data) opens an entity.
-    pub fn spans(&self, path: &[usize]) -> Vec<WordSpan> {
+    pub(crate) fn spans(&self, path: &[usize]) -> Vec<WordSpan> {
         let mut spans = Vec::new();
         let mut open: Option<WordSpan> = None;
         for (i, &t) in path.iter().enumerate() {
@@ -190,7 +186,7 @@ impl TagSet {
 
 /// A decoded word: tag index into the model's `TagSet` and the model's probability of it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WordTag {
+pub(crate) struct WordTag {
     pub tag: usize,
     pub prob: f32,
 }

@@ -86,7 +86,7 @@ impl Window {
     /// many words on either side as fit in `max_len` pieces. With `markers`, the open and
     /// close pieces stand around the focus too (segment id 0, not words), so the encoder
     /// also sees the target's bounds in the text.
-    pub fn around(
+    pub(crate) fn around(
         words: &[EncodedWord],
         focus: WordRange,
         max_len: usize,
@@ -173,16 +173,16 @@ pub fn pack(sentences: &[Vec<EncodedWord>], max_len: usize, pieces: &WordPiecer)
 /// Windows are padded to a multiple of this many pieces, whatever batch they land in: a
 /// window's padded length then depends on the window alone, so its numbers do not depend
 /// on its batch-mates (in bf16 the order of a sum over padding shows in the result).
-pub const PAD_MULTIPLE: usize = 4;
+pub(crate) const PAD_MULTIPLE: usize = 4;
 
 /// The padded length of a window of `len` pieces.
-pub fn padded_len(len: usize) -> usize {
+pub(crate) fn padded_len(len: usize) -> usize {
     len.div_ceil(PAD_MULTIPLE) * PAD_MULTIPLE
 }
 
 /// Groups window indices into batches of windows with the same padded length, each at most
 /// `max_tokens` padded pieces, in order of increasing length.
-pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
+pub(crate) fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..windows.len()).collect();
     order.sort_by_key(|&i| windows[i].len());
     let mut batches: Vec<Vec<usize>> = Vec::new();
@@ -204,7 +204,7 @@ pub fn plan_batches(windows: &[&Window], max_tokens: usize) -> Vec<Vec<usize>> {
 }
 
 /// Pads windows into one batch (pad id 0, mask 0), to the padded length of the longest.
-pub fn to_batch(windows: &[&Window]) -> Batch {
+pub(crate) fn to_batch(windows: &[&Window]) -> Batch {
     let longest = padded_len(windows.iter().map(|w| w.len()).max().unwrap_or(0));
     let n = windows.len();
     let mut ids = vec![0i64; n * longest];

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 const MAX_PIECES_PER_WORD: usize = 16;
 
 /// Casing classes fed to the encoder next to each wordpiece.
-pub const CASING_CLASSES: i64 = 6;
+pub(crate) const CASING_CLASSES: i64 = 6;
 
 /// What the case of a word says, as an embedding index (0 is padding and special tokens).
 pub fn casing(word: &str) -> u8 {
@@ -98,7 +98,7 @@ impl WordPiecer {
     }
 
     /// Copies the tokenizer definition into a model folder being written.
-    pub fn save(&self, dir: &Path) -> Result<()> {
+    pub(crate) fn save(&self, dir: &Path) -> Result<()> {
         self.tokenizer
             .save(dir.join("tokenizer.json"), false)
             .map_err(|e| Error::Tokenizer {

@@ -18,7 +18,7 @@ fn by_frequency(counts: BTreeMap<String, usize>) -> Vec<String> {
 }
 
 /// `{articles: [...], companies: [...], speakers: [...]}`.
-pub fn data(
+pub(super) fn data(
     records: &[Record],
     gold: Option<&BTreeMap<&str, &GoldRecord>>,
     texts: &BTreeMap<String, String>,

@@ -15,7 +15,6 @@ mod overview;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use sha2::{Digest, Sha256};
 
@@ -27,25 +26,21 @@ use crate::record::Record;
 const SCRIPT: &str = include_str!("page.js");
 const STYLE: &str = include_str!("page.css");
 
-/// `claimlink report`'s arguments.
-#[derive(clap::Args, Debug)]
-pub struct ReportArgs {
-    /// claimlink/1 output (JSONL), best written with `run --with-text` so the report can
-    /// show the texts.
+/// What to report and where: the options of `claimlink report`.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    /// claimlink/1 output (JSONL); with text (`run --with-text`) the report shows it.
     pub pred: PathBuf,
-    /// Gold JSONL (as for `eval corpus`): marks misses and false positives, adds the scores.
-    #[arg(long)]
+    /// Gold JSONL (as for `eval corpus`): marks misses and false positives, adds scores.
     pub gold: Option<PathBuf>,
     /// The input JSONL (`{"id", "text"}` per line), for records written without text.
-    #[arg(long)]
     pub articles: Option<PathBuf>,
-    /// The HTML file to write (atomically, via OUTPUT.part; never one of the inputs).
-    #[arg(short, long)]
+    /// The HTML file to write (atomically, never one of the inputs).
     pub output: PathBuf,
 }
 
 /// The records of a claimlink/1 file, and how many error lines it had.
-pub fn read_records(path: &Path) -> Result<(Vec<Record>, usize)> {
+pub(crate) fn read_records(path: &Path) -> Result<(Vec<Record>, usize)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let (mut records, mut errors) = (Vec::new(), 0);
     for (i, line) in text.lines().enumerate() {
@@ -92,7 +87,7 @@ fn read_texts(path: &Path) -> Result<BTreeMap<String, String>> {
 }
 
 /// Text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -110,7 +105,7 @@ pub fn escape(text: &str) -> String {
 /// JSON that is safe inside `<script type="application/json">`: the characters that could
 /// close the element or start markup, and the JavaScript line separators, as `\uXXXX`
 /// (they can only occur inside JSON strings, where the escape means the same).
-pub fn script_json(value: &serde_json::Value) -> String {
+pub(crate) fn script_json(value: &serde_json::Value) -> String {
     let text = value.to_string();
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -148,7 +143,7 @@ fn base64(bytes: &[u8]) -> String {
 }
 
 /// The whole page.
-pub fn render(
+pub(crate) fn render(
     records: &[Record],
     errors: usize,
     gold: Option<&[GoldRecord]>,
@@ -180,27 +175,31 @@ pub fn render(
     )
 }
 
-/// Writes the report; exit 0.
-pub fn report_command(args: &ReportArgs) -> Result<ExitCode> {
-    let inputs: Vec<PathBuf> = [Some(&args.pred), args.gold.as_ref(), args.articles.as_ref()]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
+/// Writes the report.
+pub fn write_report(options: &ReportOptions) -> Result<()> {
+    let inputs: Vec<PathBuf> = [
+        Some(&options.pred),
+        options.gold.as_ref(),
+        options.articles.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
     // Refused (an input, a folder) before anything is read; removed if anything fails.
-    let out = OutputFile::create(&args.output, &inputs)?;
-    let (records, errors) = read_records(&args.pred)?;
-    let gold = args.gold.as_deref().map(read_gold).transpose()?;
-    let texts = match &args.articles {
+    let out = OutputFile::create(&options.output, &inputs)?;
+    let (records, errors) = read_records(&options.pred)?;
+    let gold = options.gold.as_deref().map(read_gold).transpose()?;
+    let texts = match &options.articles {
         Some(path) => read_texts(path)?,
         None => BTreeMap::new(),
     };
     let html = render(&records, errors, gold.as_deref(), &texts);
     let mut file = out.handle()?;
     file.write_all(html.as_bytes())
-        .map_err(|e| Error::write(&args.output, e))?;
+        .map_err(|e| Error::write(&options.output, e))?;
     out.commit()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 #[cfg(test)]

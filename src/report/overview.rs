@@ -33,7 +33,7 @@ fn top_table(title: &str, rows: &[(String, usize)]) -> String {
 }
 
 /// The overview `<section>`.
-pub fn render(records: &[Record], errors: usize, gold: Option<&[GoldRecord]>) -> String {
+pub(crate) fn render(records: &[Record], errors: usize, gold: Option<&[GoldRecord]>) -> String {
     let mut speakers: BTreeMap<String, usize> = BTreeMap::new();
     let mut targets: BTreeMap<String, usize> = BTreeMap::new();
     let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();

@@ -9,7 +9,7 @@
 
 /// A break between two pieces of text, strongest last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Break {
+pub(crate) enum Break {
     None,
     /// Words apart (table cells).
     Space,
@@ -20,7 +20,7 @@ pub enum Break {
 }
 
 /// Where the scanner puts what it finds.
-pub trait Sink {
+pub(super) trait Sink {
     /// A visible character taken from original offsets `[at, end)`.
     fn text(&mut self, c: char, at: usize, end: usize);
     /// Original offset `at` holds markup that is never text (a newline there is not a
@@ -101,25 +101,25 @@ const BLOCKS: &[&str] = &[
 const MAX_ENTITY: usize = 34;
 
 #[derive(Debug, Default)]
-pub struct Scanner {
+pub(crate) struct Scanner {
     state: State,
 }
 
 impl Scanner {
     /// Whether text given now is hidden (inside a comment or a hidden element).
-    pub fn hiding(&self) -> bool {
+    pub(crate) fn hiding(&self) -> bool {
         !matches!(self.state, State::Text)
     }
 
     /// A markdown block ended: a tag left open in it was not one.
-    pub fn end_block(&mut self) {
+    pub(crate) fn end_block(&mut self) {
         if matches!(self.state, State::Tag { .. }) {
             self.state = State::Text;
         }
     }
 
     /// Scans one piece of raw HTML.
-    pub fn feed(&mut self, piece: &[(char, usize)], out: &mut impl Sink) {
+    pub(super) fn feed(&mut self, piece: &[(char, usize)], out: &mut impl Sink) {
         let mut i = 0;
         while i < piece.len() {
             i = match self.state.clone() {

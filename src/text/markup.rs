@@ -13,7 +13,7 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use super::html::{Break, Scanner, Sink};
 
 /// Characters of the normalised text, and the original offset and end of each.
-pub fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
+pub(super) fn normalize(text: &str) -> (Vec<char>, Vec<usize>, Vec<usize>) {
     let src: Vec<char> = text.chars().collect();
     // Byte offset of each code point, for pulldown-cmark's byte ranges.
     let bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();

@@ -53,7 +53,7 @@ fn is_apostrophe(c: char) -> bool {
 
 /// A line ends at a newline or at U+2029, which normalisation puts for a paragraph break
 /// where the original had room for one character only ("# Title\ntext").
-pub fn is_line_break(c: char) -> bool {
+pub(crate) fn is_line_break(c: char) -> bool {
     c == '\n' || c == PARAGRAPH_SEPARATOR
 }
 
@@ -117,7 +117,7 @@ fn lines(chars: &[char]) -> Vec<Range> {
 /// Words of `chars[start..end]`. A word never ends inside a grapheme cluster (`e` +
 /// combining acute, emoji ZWJ sequences, flags) nor before a joiner or other invisible
 /// format character, which Unicode word boundaries (UAX #29, WB4) skip over.
-pub fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<CharRange> {
+pub(crate) fn tokenize(chars: &[char], start: usize, end: usize) -> Vec<CharRange> {
     (word_ranges(chars, start, end).into_iter())
         .map(|(s, e)| CharRange::new(s, e))
         .collect()

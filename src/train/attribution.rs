@@ -67,7 +67,7 @@ pub struct AttributionTrainJob {
 
 /// The role label (`O`, `B-CONTENT`, …) of every word of `words` (code point ranges of
 /// the original text, in text order).
-pub fn word_roles(
+pub(crate) fn word_roles(
     text_len: usize,
     attributions: &[Attribution],
     words: &[(usize, usize)],

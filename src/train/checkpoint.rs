@@ -50,7 +50,7 @@ impl Checkpoint {
         self.dir.join("state.json")
     }
 
-    pub fn save(&self, vs: &nn::VarStore, position: &Position) -> Result<()> {
+    pub(crate) fn save(&self, vs: &nn::VarStore, position: &Position) -> Result<()> {
         std::fs::create_dir_all(&self.dir).map_err(|e| Error::io(&self.dir, e))?;
         // Weights first: a state file never points at older weights than it describes.
         write_weights(vs, &self.weights(), Kind::Float, |_| true)?;
@@ -70,7 +70,7 @@ impl Checkpoint {
             .map_err(|e| Error::model(&self.dir, format!("state.json is damaged: {e}")))
     }
 
-    pub fn restore(&self, vs: &nn::VarStore) -> Result<()> {
+    pub(crate) fn restore(&self, vs: &nn::VarStore) -> Result<()> {
         let weights = crate::model::encoder::read_weights(&self.weights(), "")?;
         crate::model::encoder::fill(vs, &weights)?;
         Ok(())

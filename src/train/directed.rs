@@ -12,7 +12,7 @@ use crate::eval::newsmtsc::TargetExample;
 /// Polar examples as (sentence without brackets, receiving entity, label index into
 /// `model::sentiment::LABELS`). Lines whose receiver cannot be placed are counted in the
 /// second return value.
-pub fn read_directed(path: &Path) -> Result<(Vec<TargetExample>, usize)> {
+pub(crate) fn read_directed(path: &Path) -> Result<(Vec<TargetExample>, usize)> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let (mut out, mut unplaced) = (Vec::new(), 0);
     for (n, line) in text.lines().enumerate() {

@@ -251,7 +251,7 @@ fn progress_bar(len: u64, epoch: usize, epochs: usize) -> indicatif::ProgressBar
 /// Adds the selection outcome to a `training_record` of a task that saves its best model
 /// as it goes: best epoch, the latest dev scores (those of the best epoch when saving),
 /// what the dev split is, and the history.
-pub fn add_progress(record: &mut serde_json::Value, position: &Position, dev_split: &str) {
+pub(crate) fn add_progress(record: &mut serde_json::Value, position: &Position, dev_split: &str) {
     record["best_epoch"] = serde_json::json!(position.best_epoch);
     record["dev"] = serde_json::json!(position.history.last());
     record["dev_split"] = dev_split.into();
@@ -261,7 +261,7 @@ pub fn add_progress(record: &mut serde_json::Value, position: &Position, dev_spl
 /// Mean cross-entropy of token logits `[batch, length, tags]` over the labelled positions:
 /// `rows[b]` holds `(position, tag)` pairs of row `b` (first pieces of words); every other
 /// position (later pieces, specials, padding) is ignored.
-pub fn token_loss(logits: &Tensor, rows: &[Vec<(usize, i64)>]) -> Tensor {
+pub(crate) fn token_loss(logits: &Tensor, rows: &[Vec<(usize, i64)>]) -> Tensor {
     let (len, tags) = (logits.size()[1] as usize, logits.size()[2]);
     let mut target = vec![-100i64; rows.len() * len];
     for (row, labels) in rows.iter().enumerate() {
@@ -281,7 +281,7 @@ pub fn token_loss(logits: &Tensor, rows: &[Vec<(usize, i64)>]) -> Tensor {
 /// What every `training.json` records: task, command, version, configuration, the base
 /// encoder's checksum and the data files' checksums (`(name as recorded, path)`); the task
 /// adds its dev scores.
-pub fn training_record(
+pub(crate) fn training_record(
     task: &str,
     config: &impl Serialize,
     base: &Path,

@@ -1,7 +1,7 @@
 //! Learning-rate schedule and a seeded shuffle, both pure so a resumed run repeats them.
 
 /// Linear warm-up to `peak`, then linear decay to zero at `total` steps.
-pub fn linear_warmup(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
+pub(crate) fn linear_warmup(step: usize, total: usize, warmup: usize, peak: f64) -> f64 {
     if step < warmup {
         peak * (step + 1) as f64 / warmup as f64
     } else {
@@ -18,7 +18,7 @@ impl SplitMix {
         SplitMix(seed)
     }
 
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -27,7 +27,7 @@ impl SplitMix {
     }
 
     /// Fisher-Yates.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+    pub(crate) fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {
             let j = (self.next_u64() % (i as u64 + 1)) as usize;
             items.swap(i, j);

@@ -105,7 +105,7 @@ pub fn replicated(copies: usize) -> String {
                     let (s, e) = (&claim["quote"]["start"], &claim["quote"]["end"]);
                     let (s, e) = (s.as_u64().expect("start"), e.as_u64().expect("end"));
                     claim["id"] =
-                        claimlink::feed::claim_id(&id, &text, s as usize, e as usize).into();
+                        claimlink::record::claim_id(&id, &text, s as usize, e as usize).into();
                 }
             }
             out.push_str(&record.to_string());

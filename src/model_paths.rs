@@ -57,9 +57,9 @@ fn executable_dir() -> Option<PathBuf> {
 }
 
 /// The environment variable naming the folder of model folders.
-pub const MODELS_VAR: &str = "CLAIMLINK_MODELS";
+pub(crate) const MODELS_VAR: &str = "CLAIMLINK_MODELS";
 /// The environment variable naming the base encoder folder.
-pub const BASE_VAR: &str = "CLAIMLINK_BASE_MODEL";
+pub(crate) const BASE_VAR: &str = "CLAIMLINK_BASE_MODEL";
 const MODELS_LOCAL: &str = "models";
 const BASE_LOCAL: &str = ".libtorch/base";
 /// The folders' names next to the executable, as the bundle lays them out.

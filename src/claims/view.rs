@@ -9,7 +9,7 @@ use crate::claims::quotes::{paragraphs, Quote};
 use crate::doc::{CharRange, EntityLabel, Mention, WordRange};
 use crate::text::Sentence;
 
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     pub chars: &'a [char],
     pub entities: &'a [Mention],
     /// Every word of every sentence, in text order.
@@ -27,7 +27,7 @@ pub struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    pub fn new(
+    pub(crate) fn new(
         chars: &'a [char],
         sentences: &[Sentence],
         entities: &'a [Mention],
@@ -94,17 +94,17 @@ impl<'a> View<'a> {
         view
     }
 
-    pub fn word(&self, w: usize) -> &str {
+    pub(crate) fn word(&self, w: usize) -> &str {
         self.lower.get(w).map_or("", String::as_str)
     }
 
     /// The first word starting at or after `pos`.
-    pub fn word_at(&self, pos: usize) -> usize {
+    pub(crate) fn word_at(&self, pos: usize) -> usize {
         self.words.partition_point(|w| w.start < pos)
     }
 
     /// The sentence holding code point `pos` (or the last one starting before it).
-    pub fn sentence_at(&self, pos: usize) -> usize {
+    pub(crate) fn sentence_at(&self, pos: usize) -> usize {
         let w = self.words.partition_point(|w| w.start <= pos);
         w.checked_sub(1)
             .and_then(|w| self.sentence_of.get(w).copied())
@@ -112,28 +112,28 @@ impl<'a> View<'a> {
     }
 
     /// The word range covering code points `range` (the words starting inside it).
-    pub fn words_in(&self, range: CharRange) -> WordRange {
+    pub(crate) fn words_in(&self, range: CharRange) -> WordRange {
         WordRange::new(self.word_at(range.start), self.word_at(range.end))
     }
 
     /// Code point range of `words`.
-    pub fn span(&self, words: WordRange) -> Option<CharRange> {
+    pub(crate) fn span(&self, words: WordRange) -> Option<CharRange> {
         let first = self.words.get(words.start)?;
         let last = self.words.get(words.end.checked_sub(1)?)?;
         (!words.is_empty()).then_some(CharRange::new(first.start, last.end))
     }
 
-    pub fn label(&self, w: usize) -> Option<EntityLabel> {
+    pub(crate) fn label(&self, w: usize) -> Option<EntityLabel> {
         let e = self.entity_of.get(w).copied().flatten()?;
         self.entities.get(e).map(|e| e.label)
     }
 
     /// A person or organisation entity.
-    pub fn is_agent(&self, w: usize) -> bool {
+    pub(crate) fn is_agent(&self, w: usize) -> bool {
         self.label(w).is_some_and(EntityLabel::is_agent)
     }
 
-    pub fn is_capitalized(&self, w: usize) -> bool {
+    pub(crate) fn is_capitalized(&self, w: usize) -> bool {
         self.words
             .get(w)
             .and_then(|r| self.chars.get(r.start))
@@ -141,16 +141,16 @@ impl<'a> View<'a> {
     }
 
     /// The quote whose marks enclose word `w` (marks included), if any.
-    pub fn quote_at(&self, w: usize) -> Option<usize> {
+    pub(crate) fn quote_at(&self, w: usize) -> Option<usize> {
         self.quote_of.get(w).copied().flatten()
     }
 
-    pub fn is_quoted(&self, w: usize) -> bool {
+    pub(crate) fn is_quoted(&self, w: usize) -> bool {
         self.quote_at(w).is_some()
     }
 
     /// The words of the entity holding word `w`.
-    pub fn entity_words(&self, w: usize) -> Option<WordRange> {
+    pub(crate) fn entity_words(&self, w: usize) -> Option<WordRange> {
         let e = self.entity_of.get(w).copied().flatten()?;
         let mut a = w;
         while a > 0 && self.entity_of[a - 1] == Some(e) {
@@ -165,7 +165,7 @@ impl<'a> View<'a> {
 
     /// The entities met walking `words` in order: the entity holding each word, then on
     /// after its last word (the first may start before `words`, the last end after it).
-    pub fn entities_in(&self, words: WordRange) -> &[WordRange] {
+    pub(crate) fn entities_in(&self, words: WordRange) -> &[WordRange] {
         if words.is_empty() {
             return &[];
         }
@@ -192,7 +192,7 @@ impl<'a> View<'a> {
     }
 
     /// The words of sentence `s` that are not inside a quote.
-    pub fn unquoted_words(&self, s: usize) -> Vec<usize> {
+    pub(crate) fn unquoted_words(&self, s: usize) -> Vec<usize> {
         let r = self.sentence_words.get(s).copied().unwrap_or_default();
         (r.start..r.end).filter(|&w| !self.is_quoted(w)).collect()
     }
