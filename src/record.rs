@@ -205,7 +205,7 @@ pub struct Company {
     pub id: Option<String>,
     /// Canonical name from the knowledge base.
     pub name: String,
-    /// `company` or `publication`, from the knowledge base.
+    /// `company`, `publication` or `institution`, from the knowledge base.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Stock tickers from the knowledge base.

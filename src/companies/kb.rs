@@ -30,6 +30,9 @@ pub enum Kind {
     Company,
     /// A publication (a source claims are reported through).
     Publication,
+    /// A central bank, regulator, agency or other public body: no company, but what a
+    /// claim can be about.
+    Institution,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,7 +43,7 @@ pub struct Entry {
     pub id: Option<String>,
     /// Canonical name: what records call it.
     pub name: String,
-    /// Company or publication.
+    /// Company, publication or institution.
     pub kind: Kind,
     /// Stock tickers (also listed in `aliases` when text should match them).
     #[serde(default)]
@@ -67,11 +70,12 @@ impl Entry {
 }
 
 impl Kind {
-    /// `company` or `publication`, as the file writes it.
+    /// `company`, `publication` or `institution`, as the file writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Company => "company",
             Kind::Publication => "publication",
+            Kind::Institution => "institution",
         }
     }
 }
@@ -466,5 +470,24 @@ mod tests {
         for head in ["company", "firm", "startup", "lender", "conglomerate"] {
             assert!(kb.generic_descriptors().iter().any(|g| g == head), "{head}");
         }
+    }
+
+    #[test]
+    fn the_bundled_knowledge_base_knows_central_banks_and_regulators_as_institutions() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("models/companies.json");
+        let kb = KnowledgeBase::load(&path).expect("bundled knowledge base");
+        for words in [
+            &["Fed"][..],
+            &["ECB"],
+            &["Bank", "of", "England"],
+            &["RBA"],
+            &["Bank", "of", "Canada"],
+            &["SEC"],
+        ] {
+            let found = kb.find(words);
+            let entry = found.first().map(|m| kb.entry(m.entry));
+            assert_eq!(entry.map(|e| e.kind), Some(Kind::Institution), "{words:?}");
+        }
+        assert_eq!(Kind::Institution.as_str(), "institution");
     }
 }

@@ -25,7 +25,7 @@ fn capitalised(word: &str) -> bool {
 fn kb_label(kb: &KnowledgeBase, m: &Match) -> &'static str {
     match (m.product, kb.entry(m.entry).kind) {
         (true, _) => "MISC",
-        (false, Kind::Company | Kind::Publication) => "ORG",
+        (false, Kind::Company | Kind::Publication | Kind::Institution) => "ORG",
     }
 }
 
