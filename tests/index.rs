@@ -762,6 +762,56 @@ fn search_reads_an_index_in_a_folder_the_user_cannot_write() {
 }
 
 #[test]
+fn search_speaker_org_finds_a_spokesperson_by_organisation_with_or_without_dots() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("orgs.db");
+    feed::assert_speaker_org_search(dir.path(), db.to_str().expect("utf-8"));
+}
+
+#[test]
+fn an_index_of_schema_version_1_is_searched_and_gains_the_speaker_columns_when_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let db = dir.path().join("v1.db");
+    assert_success(&index(&db, &[&input], &[]));
+    // The claims table as claimlink made it before version 2.
+    Connection::open(&db)
+        .expect("open")
+        .execute_batch(
+            "ALTER TABLE claims DROP COLUMN speaker_title;
+             ALTER TABLE claims DROP COLUMN speaker_org; PRAGMA user_version = 1;",
+        )
+        .expect("version 1");
+    let hits = |args: &[&str]| {
+        let out = search(&db, args);
+        assert_success(&out);
+        stdout_lines(&out)
+    };
+    assert!(!hits(&["--speaker", "Nvidia", "--json"]).is_empty());
+    assert!(hits(&["--speaker-org", "Nvidia", "--json"]).is_empty());
+    let facets = hits(&["demand", "--facets", "--json"]);
+    let last = facets.last().expect("facets line");
+    let orgs = last["facets"]["speaker_org"].as_array().expect("counts");
+    assert_eq!(orgs.len(), 1, "{orgs:?}");
+    assert!(orgs[0][0].is_null(), "{orgs:?}");
+    // Written again: the columns are added and the file stamped as this build's.
+    assert_success(&index(&db, &[&input], &[]));
+    let conn = Connection::open(&db).expect("open");
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
+    assert_eq!(version, claimlink::index::dbfile::SCHEMA_VERSION);
+    let orgs: i64 = conn
+        .query_row("SELECT count(speaker_org) FROM claims", [], |r| r.get(0))
+        .expect("speaker_org");
+    assert!(
+        orgs > 0,
+        "re-indexed claims carry their speakers' organisations"
+    );
+    assert_eq!(count(&db, "claims") as usize, feed::corpus_claims());
+}
+
+#[test]
 fn search_speaker_finds_a_person_by_surname_or_full_name() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("people.db");

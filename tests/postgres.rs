@@ -381,6 +381,48 @@ fn postgres_refuses_sqlite_only_query_syntax_and_says_so() {
 }
 
 #[test]
+fn postgres_search_speaker_org_finds_a_spokesperson_by_organisation_with_or_without_dots() {
+    let url = database("claimlink_orgs");
+    let dir = tempfile::tempdir().expect("tempdir");
+    feed::assert_speaker_org_search(dir.path(), &url);
+}
+
+#[test]
+fn postgres_index_made_before_speaker_organisations_is_searched_and_gains_them() {
+    let url = database("claimlink_old_claims");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = feed::file(dir.path(), "corpus.jsonl", feed::corpus_output(true));
+    let input = input.to_str().expect("utf-8");
+    assert_success(&run(&["index", "--db", &url, input], None));
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    // The claims table as an older claimlink made it.
+    client
+        .batch_execute(
+            "ALTER TABLE claims DROP COLUMN speaker_title; ALTER TABLE claims DROP COLUMN speaker_org",
+        )
+        .expect("old table");
+    let hits = |args: &[&str]| {
+        let mut all = vec!["search", "--db", &url, "--json"];
+        all.extend_from_slice(args);
+        let out = run(&all, None);
+        assert_success(&out);
+        stdout_lines(&out)
+    };
+    assert!(!hits(&["--speaker", "Nvidia"]).is_empty());
+    assert!(hits(&["--speaker-org", "Nvidia"]).is_empty());
+    assert!(!hits(&["demand", "--facets"]).is_empty());
+    assert_success(&run(&["index", "--db", &url, input], None));
+    let orgs: i64 = client
+        .query_one("SELECT count(speaker_org) FROM claims", &[])
+        .expect("speaker_org")
+        .get(0);
+    assert!(
+        orgs > 0,
+        "re-indexed claims carry their speakers' organisations"
+    );
+}
+
+#[test]
 fn postgres_search_speaker_finds_a_person_by_surname_or_full_name() {
     let url = database("claimlink_people");
     let dir = tempfile::tempdir().expect("tempdir");

@@ -63,10 +63,18 @@ pub(crate) struct SearchArgs {
     pub db: String,
     /// Claims by this speaker: a company's name, alias, ticker or id, or a person's full
     /// name or surname ("Farley" finds "Jim Farley": a speaker is stored by the fullest
-    /// name its article gives).
+    /// name its article gives); also claims of anyone speaking for an organisation of that
+    /// name, as --speaker-org ("Boeing" finds "a Boeing spokesperson"). Initialisms match
+    /// with or without dots ("FBI" finds "F.B.I.").
     #[arg(long)]
     pub speaker: Option<String>,
-    /// Claims about this company.
+    /// Claims whose speaker speaks for this organisation: its name as whole words, any
+    /// case ("boeing" finds "a Boeing spokesperson" and Boeing's chief executive), a
+    /// knowledge-base alias or ticker, an initialism with or without dots ("F.B.I." = "FBI").
+    #[arg(long, value_name = "NAME")]
+    pub speaker_org: Option<String>,
+    /// Claims about this company: a name, alias or ticker; an initialism with or without
+    /// dots.
     #[arg(long)]
     pub target: Option<String>,
     /// Claims reported through this publication (or from articles of this source).
@@ -85,7 +93,8 @@ pub(crate) struct SearchArgs {
     /// Most hits printed (1 to 10000).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub limit: u32,
-    /// Also print claim counts per speaker, target, source and sentiment.
+    /// Also print claim counts per speaker, speaker organisation, target, source and
+    /// sentiment.
     #[arg(long)]
     pub facets: bool,
     /// One JSON object per hit (and one `{"facets": ...}` line with --facets).
@@ -158,6 +167,7 @@ pub(crate) fn search_command(args: &SearchArgs) -> Result<ExitCode> {
     let search = Search {
         query,
         speaker: args.speaker.iter().cloned().collect(),
+        speaker_org: args.speaker_org.iter().cloned().collect(),
         target: args.target.iter().cloned().collect(),
         source: args.source.iter().cloned().collect(),
         sentiment: args.sentiment.map(|s| format!("{s:?}").to_lowercase()),

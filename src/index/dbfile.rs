@@ -18,7 +18,9 @@ use crate::index::IndexError;
 /// `PRAGMA application_id` of a claimlink index: "ClLk" in ASCII.
 pub const APPLICATION_ID: i32 = 0x436c_4c6b;
 /// `PRAGMA user_version` of an index this build makes; a higher one is a newer claimlink's.
-pub const SCHEMA_VERSION: i32 = 1;
+/// Version 2 added `claims.speaker_title` and `claims.speaker_org`; a version 1 index is
+/// searched as it is and gains them when next written.
+pub const SCHEMA_VERSION: i32 = 2;
 /// The tables that make an index written before the application id was set.
 const INDEX_TABLES: [&str; 8] = [
     "articles",

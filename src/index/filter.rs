@@ -6,7 +6,7 @@
 
 use crate::index::query::Search;
 use crate::index::sqlite::literal_words;
-use crate::index::surname_pattern;
+use crate::index::{surname_pattern, word_patterns};
 
 /// The SQL a back end speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,25 +27,32 @@ pub(crate) enum Param {
 /// The conditions over `claims c` and their parameters, in placeholder order.
 pub(crate) struct Filter {
     dialect: Dialect,
+    /// Whether `claims` has `speaker_org` (an index made before schema version 2 has not).
+    has_org: bool,
     sql: Vec<String>,
     pub(crate) params: Vec<Param>,
 }
 
 impl Filter {
-    pub(crate) fn new(search: &Search, dialect: Dialect) -> Filter {
+    pub(crate) fn new(search: &Search, dialect: Dialect, has_org: bool) -> Filter {
         let mut f = Filter {
             dialect,
+            has_org,
             sql: Vec::new(),
             params: Vec::new(),
         };
         if let Some(q) = &search.query {
             f.full_text(q);
         }
-        for (column, names) in [
-            ("c.speaker", &search.speaker),
-            ("c.target", &search.target),
-            ("c.source", &search.source),
-        ] {
+        if !search.speaker.is_empty() {
+            f.speaker(&search.speaker);
+        }
+        if !search.speaker_org.is_empty() {
+            let org = f.column("speaker_org");
+            let clause = f.words(&org, &search.speaker_org);
+            f.sql.push(clause);
+        }
+        for (column, names) in [("c.target", &search.target), ("c.source", &search.source)] {
             if !names.is_empty() {
                 f.names(column, names);
             }
@@ -104,11 +111,26 @@ impl Filter {
         }
     }
 
-    /// `column` is any of `names`, ignoring case; for the speaker, also a full name ending
-    /// in the first one (a person goes by their full name: "Farley" finds "Jim Farley").
+    /// A column of `claims` as a select or filter expression: a column an older index
+    /// lacks reads as NULL.
+    pub(crate) fn column(&self, name: &str) -> String {
+        match (name, self.has_org, self.dialect) {
+            ("speaker_org", false, Dialect::Sqlite) => "NULL".into(),
+            ("speaker_org", false, Dialect::Postgres) => "NULL::text".into(),
+            _ => format!("c.{name}"),
+        }
+    }
+
+    /// `column` is any of `names`, ignoring case.
     fn names(&mut self, column: &str, names: &[String]) {
+        let clause = self.any_of(column, names);
+        self.sql.push(clause);
+    }
+
+    /// `column` is any of `names`, ignoring case, as one condition.
+    fn any_of(&mut self, column: &str, names: &[String]) -> String {
         let mark = self.mark();
-        let mut clause = match self.dialect {
+        match self.dialect {
             Dialect::Sqlite => {
                 let marks = vec!["?"; names.len()].join(", ");
                 self.params.extend(names.iter().cloned().map(Param::Text));
@@ -119,22 +141,46 @@ impl Filter {
                 self.params.push(Param::Texts(lower));
                 format!("lower({column}) = ANY({mark})")
             }
-        };
-        if let (true, Some(first)) = (column == "c.speaker", names.first()) {
-            let mark = self.mark();
-            let pattern = surname_pattern(first);
-            clause = match self.dialect {
-                Dialect::Sqlite => {
-                    self.params.push(Param::Text(pattern));
-                    format!("({clause} OR {column} LIKE {mark} ESCAPE '\\')")
-                }
-                Dialect::Postgres => {
-                    self.params.push(Param::Text(pattern.to_lowercase()));
-                    format!("({clause} OR lower({column}) LIKE {mark})")
-                }
-            };
         }
-        self.sql.push(clause);
+    }
+
+    /// `column` matches any of `patterns` (LIKE, backslash escapes), ignoring case.
+    fn like_any(&mut self, column: &str, patterns: Vec<String>) -> String {
+        let mark = self.mark();
+        match self.dialect {
+            Dialect::Sqlite => {
+                let likes: Vec<String> = (patterns.iter())
+                    .map(|_| format!("{column} LIKE ? ESCAPE '\\'"))
+                    .collect();
+                self.params.extend(patterns.into_iter().map(Param::Text));
+                format!("({})", likes.join(" OR "))
+            }
+            Dialect::Postgres => {
+                let lower = patterns.iter().map(|p| p.to_lowercase()).collect();
+                self.params.push(Param::Texts(lower));
+                format!("lower({column}) LIKE ANY({mark})")
+            }
+        }
+    }
+
+    /// `column` holds one of `names` as whole words ("Boeing" in "Boeing Co.").
+    fn words(&mut self, column: &str, names: &[String]) -> String {
+        let patterns = names.iter().flat_map(|n| word_patterns(n)).collect();
+        self.like_any(column, patterns)
+    }
+
+    /// The speaker is one of `names`, a full name ending in one of them (a person goes by
+    /// their full name: "Farley" finds "Jim Farley"), or speaks for an organisation named
+    /// so ("Boeing" finds "a Boeing spokesperson" and Boeing's executives).
+    fn speaker(&mut self, names: &[String]) {
+        let exact = self.any_of("c.speaker", names);
+        let surnames = self.like_any(
+            "c.speaker",
+            names.iter().map(|n| surname_pattern(n)).collect(),
+        );
+        let org = self.column("speaker_org");
+        let org = self.words(&org, names);
+        self.sql.push(format!("({exact} OR {surnames} OR {org})"));
     }
 
     fn compare(&mut self, left: &str, op: &str, value: &str) {
@@ -171,31 +217,64 @@ mod tests {
     #[test]
     fn both_dialects_say_the_same_conditions_in_their_own_words() {
         let s = search();
-        let lite = Filter::new(&s, Dialect::Sqlite);
+        let lite = Filter::new(&s, Dialect::Sqlite, true);
+        let org = (0..4)
+            .map(|_| "c.speaker_org LIKE ? ESCAPE '\\'")
+            .collect::<Vec<_>>()
+            .join(" OR ");
         assert_eq!(
             lite.clauses(&s),
-            "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid WHERE \
-             claims_fts MATCH ? AND (c.speaker COLLATE NOCASE IN (?) OR c.speaker LIKE ? \
-             ESCAPE '\\') AND c.target COLLATE NOCASE IN (?, ?) AND c.sentiment = ? AND \
-             substr(c.published, 1, 10) >= ?"
+            format!(
+                "FROM claims_fts JOIN claims c ON c.rowid = claims_fts.rowid WHERE \
+                 claims_fts MATCH ? AND (c.speaker COLLATE NOCASE IN (?) OR (c.speaker LIKE ? \
+                 ESCAPE '\\') OR ({org})) AND c.target COLLATE NOCASE IN (?, ?) AND \
+                 c.sentiment = ? AND substr(c.published, 1, 10) >= ?"
+            )
         );
-        assert_eq!(lite.params.len(), 7);
-        let pg = Filter::new(&s, Dialect::Postgres);
+        assert_eq!(lite.params.len(), 11);
+        let pg = Filter::new(&s, Dialect::Postgres, true);
         assert_eq!(
             pg.clauses(&s),
             "FROM claims c, websearch_to_tsquery('english', $1) q WHERE c.fts @@ q AND \
-             (lower(c.speaker) = ANY($2) OR lower(c.speaker) LIKE $3) AND \
-             lower(c.target) = ANY($4) AND c.sentiment = $5 AND left(c.published, 10) >= $6"
+             (lower(c.speaker) = ANY($2) OR lower(c.speaker) LIKE ANY($3) OR \
+             lower(c.speaker_org) LIKE ANY($4)) AND lower(c.target) = ANY($5) AND \
+             c.sentiment = $6 AND left(c.published, 10) >= $7"
         );
-        assert_eq!(pg.params[3], Param::Texts(vec!["ford".into(), "gm".into()]));
-        assert_eq!(pg.params.len(), 6);
+        assert_eq!(pg.params[4], Param::Texts(vec!["ford".into(), "gm".into()]));
+        assert_eq!(
+            pg.params[3],
+            Param::Texts(vec![
+                "farley".into(),
+                "farley %".into(),
+                "% farley".into(),
+                "% farley %".into()
+            ])
+        );
+        assert_eq!(pg.params.len(), 7);
+    }
+
+    #[test]
+    fn the_speakers_organisation_is_null_in_an_index_made_before_it() {
+        let s = Search {
+            speaker_org: vec!["Boeing".into()],
+            ..Search::default()
+        };
+        let old = Filter::new(&s, Dialect::Postgres, false);
+        assert_eq!(
+            old.clauses(&s),
+            "FROM claims c WHERE lower(NULL::text) LIKE ANY($1)"
+        );
+        assert_eq!(old.column("speaker_org"), "NULL::text");
+        let new = Filter::new(&s, Dialect::Sqlite, true);
+        assert!(new.clauses(&s).contains("c.speaker_org LIKE ?"));
+        assert_eq!(new.column("speaker"), "c.speaker");
     }
 
     #[test]
     fn no_filter_is_every_claim() {
         let s = Search::default();
         for dialect in [Dialect::Sqlite, Dialect::Postgres] {
-            assert_eq!(Filter::new(&s, dialect).clauses(&s), "FROM claims c");
+            assert_eq!(Filter::new(&s, dialect, true).clauses(&s), "FROM claims c");
         }
     }
 }

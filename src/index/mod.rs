@@ -136,28 +136,133 @@ pub trait Searcher {
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError>;
 }
 
-/// The LIKE pattern of names that end in the words of `name` ("Farley" → `% Farley`): a
-/// speaker is stored by a person's fullest name, and is asked for by surname too. `%`, `_`
-/// and `\` in the name are escaped (backslash escapes, as both back ends read them).
-pub(crate) fn surname_pattern(name: &str) -> String {
-    let mut pattern = String::from("% ");
+/// `name` as a LIKE pattern's literal text: `%`, `_` and `\\` escaped (backslash escapes,
+/// as both back ends read them).
+fn like_literal(name: &str) -> String {
+    let mut out = String::new();
     for c in name.trim().chars() {
         if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
+            out.push('\\');
         }
-        pattern.push(c);
+        out.push(c);
     }
-    pattern
+    out
 }
 
-/// The articles a search's name filters should match: the name itself, and the canonical
-/// names of the companies it is the name, id, alias or ticker of.
-pub(crate) fn names_with(name: &str, canonical: Vec<String>) -> Vec<String> {
-    let mut names = vec![name.to_string()];
-    for c in canonical {
-        if !names.contains(&c) {
-            names.push(c);
+/// The LIKE pattern of names that end in the words of `name` ("Farley" → `% Farley`): a
+/// speaker is stored by a person's fullest name, and is asked for by surname too.
+pub(crate) fn surname_pattern(name: &str) -> String {
+    format!("% {}", like_literal(name))
+}
+
+/// The LIKE patterns of texts holding the words of `name` as whole words: the text itself,
+/// or at its start, end or middle ("Boeing" matches "Boeing Co." and "the Boeing unit").
+pub(crate) fn word_patterns(name: &str) -> Vec<String> {
+    let n = like_literal(name);
+    vec![
+        n.clone(),
+        format!("{n} %"),
+        format!("% {n}"),
+        format!("% {n} %"),
+    ]
+}
+
+/// `name` with an initialism written both ways: dots dropped ("F.B.I." → "FBI") and added
+/// ("FBI" → "F.B.I."), so either spelling finds the other. The query is what changes, not
+/// the stored names: indexes made before this match too.
+pub(crate) fn spellings(name: &str) -> Vec<String> {
+    let mut all = vec![name.to_string()];
+    for other in [undotted(name), dotted(name)] {
+        if !all.contains(&other) {
+            all.push(other);
         }
     }
-    names
+    all
+}
+
+/// "F.B.I. Director" → "FBI Director": dots dropped from runs of two or more single
+/// letters each followed by a dot (an initial such as "J. Smith" keeps its dot); any case,
+/// as names are matched.
+pub(crate) fn undotted(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_word = i == 0 || !chars[i - 1].is_alphanumeric();
+        let mut j = i;
+        let mut caps = String::new();
+        while starts_word
+            && chars.get(j).is_some_and(|c| c.is_alphabetic())
+            && chars.get(j + 1) == Some(&'.')
+        {
+            caps.push(chars[j]);
+            j += 2;
+        }
+        let ends_word = chars.get(j).is_none_or(|c| !c.is_alphanumeric());
+        if caps.chars().count() >= 2 && ends_word {
+            out += &caps;
+            i = j;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// "FBI Director" → "F.B.I. Director": each word of two to four capitals dotted, and a
+/// name of one such word in any case ("fbi" → "f.b.i.", as names match in any case).
+fn dotted(name: &str) -> String {
+    let alone = !name.trim().contains(' ');
+    let words: Vec<String> = (name.split(' '))
+        .map(|w| {
+            let n = w.chars().count();
+            let letters = w.chars().all(|c| c.is_ascii_alphabetic());
+            let capitals = w.chars().all(|c| c.is_ascii_uppercase());
+            if (2..=4).contains(&n) && letters && (capitals || alone) {
+                w.chars().flat_map(|c| [c, '.']).collect()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// The names a search's name filter should match: each spelling of `name`, and the
+/// canonical names of the companies any of them is the name, id, alias or ticker of
+/// (`canonical` looks one up in the index's knowledge base).
+pub(crate) fn names_with<E>(
+    name: &str,
+    mut canonical: impl FnMut(&str) -> Result<Vec<String>, E>,
+) -> Result<Vec<String>, E> {
+    let mut names = spellings(name);
+    for spelling in names.clone() {
+        for c in canonical(&spelling)? {
+            if !names.contains(&c) {
+                names.push(c);
+            }
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initialisms_match_with_or_without_their_dots() {
+        assert_eq!(spellings("F.B.I."), ["F.B.I.", "FBI"]);
+        assert_eq!(spellings("FBI"), ["FBI", "F.B.I."]);
+        assert_eq!(spellings("U.S. Steel"), ["U.S. Steel", "US Steel"]);
+        assert_eq!(undotted("F.B.I. Director"), "FBI Director");
+        assert_eq!(undotted("J. Smith"), "J. Smith");
+        assert_eq!(undotted("Jr. A.B"), "Jr. A.B");
+        assert_eq!(spellings("Boeing"), ["Boeing"]);
+        assert_eq!(spellings("fbi"), ["fbi", "f.b.i."]);
+        assert_eq!(spellings("f.b.i."), ["f.b.i.", "fbi"]);
+        assert_eq!(spellings("Jim Farley"), ["Jim Farley"]);
+        assert_eq!(word_patterns("a_b")[3], "% a\\_b %");
+    }
 }

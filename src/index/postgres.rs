@@ -43,11 +43,15 @@ CREATE TABLE IF NOT EXISTS claims (
   speaker text, speaker_mention text, cue text, target text, source text,
   sentiment text, sentiment_score double precision,
   title text, published text,
+  speaker_title text, speaker_org text,
   fts tsvector GENERATED ALWAYS AS (
     setweight(to_tsvector('english', coalesce(quote, '')), 'A') ||
     setweight(to_tsvector('english', coalesce(title, '')), 'B') ||
     setweight(to_tsvector('english', coalesce(sentence, '')), 'C')) STORED
 );
+-- A table made before the speaker's title and organisation were indexed gains them.
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS speaker_title text;
+ALTER TABLE claims ADD COLUMN IF NOT EXISTS speaker_org text;
 CREATE INDEX IF NOT EXISTS claims_fts ON claims USING gin (fts);
 CREATE INDEX IF NOT EXISTS claims_article ON claims (article_id);
 CREATE INDEX IF NOT EXISTS claims_speaker ON claims (lower(speaker));
@@ -343,22 +347,31 @@ impl Postgres {
 
     fn resolve(&mut self, search: &Search) -> Result<Search, IndexError> {
         let mut resolved = search.clone();
-        for i in 0..3 {
-            let names = match i {
-                0 => &resolved.speaker,
-                1 => &resolved.target,
-                _ => &resolved.source,
-            };
+        for names in [
+            &mut resolved.speaker,
+            &mut resolved.speaker_org,
+            &mut resolved.target,
+            &mut resolved.source,
+        ] {
             if let Some(name) = names.first().cloned() {
-                let all = crate::index::names_with(&name, self.canonical(&name)?);
-                match i {
-                    0 => resolved.speaker = all,
-                    1 => resolved.target = all,
-                    _ => resolved.source = all,
-                }
+                *names = crate::index::names_with(&name, |n| self.canonical(n))?;
             }
         }
         Ok(resolved)
+    }
+
+    /// Whether `claims` has `speaker_org`: a table an older claimlink made has not until
+    /// `index` next opens it, and is searched as if every value were NULL.
+    fn has_org(&mut self) -> Result<bool, IndexError> {
+        let row = self
+            .client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('claims')
+                   AND attname = 'speaker_org' AND NOT attisdropped)",
+                &[],
+            )
+            .map_err(pg)?;
+        Ok(row.get(0))
     }
 }
 
@@ -482,7 +495,8 @@ fn write_part(client: &mut Client, batch: &[&Rows]) -> Result<(), IndexError> {
         (
             "COPY claims (id, article_id, kind, quote, quote_start, quote_end, sentence,
                    sentence_start, sentence_end, speaker, speaker_mention, cue, target, source,
-                   sentiment, sentiment_score, title, published) FROM STDIN",
+                   sentiment, sentiment_score, title, published, speaker_title,
+                   speaker_org) FROM STDIN",
             &data.claims,
         ),
         (
@@ -567,6 +581,8 @@ impl CopyData {
                 score.as_deref(),
                 c.title.as_deref(),
                 c.published.as_deref(),
+                c.speaker_title.as_deref(),
+                c.speaker_org.as_deref(),
             ],
         );
     }
@@ -646,7 +662,7 @@ impl Searcher for Postgres {
             check_websearch(q)?;
         }
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search, Dialect::Postgres);
+        let filter = Filter::new(search, Dialect::Postgres, self.has_org()?);
         let (snippet, rank, order) = if search.query.is_some() {
             (
                 "ts_headline('english', coalesce(c.sentence, c.quote), q,
@@ -700,11 +716,12 @@ impl Searcher for Postgres {
 
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search, Dialect::Postgres);
+        let filter = Filter::new(search, Dialect::Postgres, self.has_org()?);
         let mut facets = Facets::default();
         for (name, column) in FACETS {
             let sql = format!(
-                "SELECT c.{column}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                "SELECT {}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                filter.column(column),
                 filter.clauses(search)
             );
             let rows = self.client.query(&sql, &bound(&filter)).map_err(pg)?;

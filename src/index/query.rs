@@ -15,6 +15,9 @@ pub struct Search {
     /// Each filter holds every name it matches: the name as given and the canonical names
     /// of the companies it is an alias, ticker or id of (filled by the backend).
     pub speaker: Vec<String>,
+    /// Speaker organisation filter names: claims whose speaker speaks for one of them
+    /// (whole words, any case: "Boeing" finds "Boeing Co.").
+    pub speaker_org: Vec<String>,
     /// Target filter names.
     pub target: Vec<String>,
     /// Source filter names.
@@ -66,6 +69,8 @@ pub struct Hit {
 pub struct Facets {
     /// Hits per speaker.
     pub speaker: Vec<(Option<String>, i64)>,
+    /// Hits per speaker organisation.
+    pub speaker_org: Vec<(Option<String>, i64)>,
     /// Hits per target.
     pub target: Vec<(Option<String>, i64)>,
     /// Hits per source.
@@ -76,8 +81,9 @@ pub struct Facets {
 
 /// The facet columns, as (name in output, column of `claims`). Fixed names, so the column
 /// is never user text.
-pub(crate) const FACETS: [(&str, &str); 4] = [
+pub(crate) const FACETS: [(&str, &str); 5] = [
     ("speaker", "speaker"),
+    ("speaker_org", "speaker_org"),
     ("target", "target"),
     ("source", "source"),
     ("sentiment", "sentiment"),
@@ -88,6 +94,7 @@ impl Facets {
     pub fn set(&mut self, name: &str, counts: Vec<(Option<String>, i64)>) {
         match name {
             "speaker" => self.speaker = counts,
+            "speaker_org" => self.speaker_org = counts,
             "target" => self.target = counts,
             "source" => self.source = counts,
             _ => self.sentiment = counts,
@@ -234,6 +241,7 @@ pub fn print_hits(hits: &[Hit], out: &mut impl std::io::Write) -> std::io::Resul
 pub fn print_facets(facets: &Facets, out: &mut impl std::io::Write) -> std::io::Result<()> {
     for (name, counts) in [
         ("speaker", &facets.speaker),
+        ("speaker organisation", &facets.speaker_org),
         ("target", &facets.target),
         ("source", &facets.source),
         ("sentiment", &facets.sentiment),

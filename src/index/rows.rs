@@ -39,6 +39,10 @@ pub struct ClaimRow {
     pub sentence_end: Option<i64>,
     pub speaker: Option<String>,
     pub speaker_mention: Option<String>,
+    /// The speaker's role as written ("spokesperson", "director").
+    pub speaker_title: Option<String>,
+    /// The organisation the speaker speaks for (`--speaker-org`).
+    pub speaker_org: Option<String>,
     pub cue: Option<String>,
     pub target: Option<String>,
     /// The publication the claim was reported through, else the article's source.
@@ -194,6 +198,12 @@ fn claim_row(record: &Record, c: &Claim, at: &impl Fn(usize) -> i64) -> ClaimRow
             .as_ref()
             .and_then(|s| s.mention.as_ref())
             .map(|m| m.text.clone()),
+        speaker_title: (c.speaker.as_ref())
+            .and_then(|s| s.title.as_ref())
+            .map(|t| t.text.clone()),
+        speaker_org: (c.speaker.as_ref())
+            .and_then(|s| s.affiliation.as_ref())
+            .map(|a| a.name.clone()),
         cue: c.cue.as_ref().map(|c| c.text.clone()),
         target: name(&c.target),
         source: name(&c.source).or_else(|| record.source.clone()),

@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS claims (
   sentence TEXT, sentence_start INTEGER, sentence_end INTEGER,
   speaker TEXT, speaker_mention TEXT, cue TEXT, target TEXT, source TEXT,
   sentiment TEXT, sentiment_score REAL,
-  title TEXT, published TEXT
+  title TEXT, published TEXT,
+  speaker_title TEXT, speaker_org TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE INDEX IF NOT EXISTS claims_speaker ON claims(speaker);
@@ -95,6 +96,22 @@ END;
 pub struct Sqlite {
     conn: Connection,
     at: At,
+    /// Whether `claims` has the speaker's organisation: an index made before version 2
+    /// has not until it is next written, and is searched as if every value were NULL.
+    has_org: bool,
+}
+
+/// Columns of `claims` added after the first schema (version 2), fixed names only.
+const ADDED_COLUMNS: [&str; 2] = ["speaker_title", "speaker_org"];
+
+/// Whether the `claims` table has `column`.
+fn has_column(conn: &Connection, column: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('claims') WHERE name = ?1",
+        [column],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
 }
 
 /// How long a write waits for another process's lock by default (`index --wait`).
@@ -142,7 +159,8 @@ impl Sqlite {
             open_read_only(path, &at)?
         };
         conn.execute_batch(READ_PRAGMAS).map_err(|e| at.err(e))?;
-        let db = Sqlite { conn, at };
+        let has_org = has_column(&conn, "speaker_org").map_err(|e| at.err(e))?;
+        let mut db = Sqlite { conn, at, has_org };
         if create {
             db.prepare_for_writing(contents)?;
         } else if contents == Contents::Empty {
@@ -155,25 +173,35 @@ impl Sqlite {
         Ok(db)
     }
 
-    /// Switches a writable index to WAL and creates (and stamps) its schema when it is
-    /// not this build's, in one transaction.
-    fn prepare_for_writing(&self, contents: Contents) -> Result<(), IndexError> {
-        let e = |e| self.at.err(e);
+    /// Switches a writable index to WAL and, when it is not this build's, creates its
+    /// schema, adds the columns an older claimlink did not make, and stamps it: in one
+    /// transaction, so a concurrent writer sees the old schema or the whole new one.
+    fn prepare_for_writing(&mut self, contents: Contents) -> Result<(), IndexError> {
+        let at = self.at.clone();
+        let e = |e| at.err(e);
         self.conn
             .execute_batch(
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             )
             .map_err(e)?;
-        if contents != Contents::Index {
-            let sql = format!(
-                "BEGIN IMMEDIATE; {SCHEMA_SQL} {} COMMIT;",
-                dbfile::stamp_sql()
-            );
-            if let Err(failed) = self.conn.execute_batch(&sql) {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(e(failed));
+        let version: i32 = (self.conn)
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(e)?;
+        if contents != Contents::Index || version < dbfile::SCHEMA_VERSION {
+            let tx = (self.conn)
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(e)?;
+            tx.execute_batch(SCHEMA_SQL).map_err(e)?;
+            for column in ADDED_COLUMNS {
+                if !has_column(&tx, column).map_err(e)? {
+                    let sql = format!("ALTER TABLE claims ADD COLUMN {column} TEXT");
+                    tx.execute_batch(&sql).map_err(e)?;
+                }
             }
+            tx.execute_batch(&dbfile::stamp_sql()).map_err(e)?;
+            tx.commit().map_err(e)?;
         }
+        self.has_org = true;
         self.conn.execute_batch(STAGING_SQL).map_err(e)
     }
 
@@ -209,11 +237,12 @@ impl Sqlite {
         let mut resolved = search.clone();
         for names in [
             &mut resolved.speaker,
+            &mut resolved.speaker_org,
             &mut resolved.target,
             &mut resolved.source,
         ] {
             if let Some(name) = names.first().cloned() {
-                *names = crate::index::names_with(&name, self.canonical(&name)?);
+                *names = crate::index::names_with(&name, |n| self.canonical(n))?;
             }
         }
         Ok(resolved)
@@ -276,7 +305,7 @@ CREATE TEMP TABLE IF NOT EXISTS batch_articles (
 CREATE TEMP TABLE IF NOT EXISTS batch_claims (
   seq INTEGER PRIMARY KEY, id, article_id, kind, quote, quote_start, quote_end,
   sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
-  target, source, sentiment, sentiment_score, title, published
+  target, source, sentiment, sentiment_score, title, published, speaker_title, speaker_org
 );
 "#;
 
@@ -296,10 +325,12 @@ fn insert_batch(tx: &rusqlite::Transaction, batch: &[Rows]) -> rusqlite::Result<
            FROM temp.batch_articles ORDER BY seq;
          INSERT INTO main.claims (id, article_id, kind, quote, quote_start, quote_end,
              sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
-             target, source, sentiment, sentiment_score, title, published)
+             target, source, sentiment, sentiment_score, title, published,
+             speaker_title, speaker_org)
            SELECT id, article_id, kind, quote, quote_start, quote_end,
              sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
-             target, source, sentiment, sentiment_score, title, published
+             target, source, sentiment, sentiment_score, title, published,
+             speaker_title, speaker_org
            FROM temp.batch_claims WHERE true ORDER BY seq
            ON CONFLICT (id) DO NOTHING;",
     )?;
@@ -330,9 +361,10 @@ fn stage(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<()> {
     let mut claim = tx.prepare_cached(
         "INSERT INTO temp.batch_claims (id, article_id, kind, quote, quote_start, quote_end,
            sentence, sentence_start, sentence_end, speaker, speaker_mention, cue,
-           target, source, sentiment, sentiment_score, title, published)
+           target, source, sentiment, sentiment_score, title, published, speaker_title,
+           speaker_org)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-           ?16, ?17, ?18)",
+           ?16, ?17, ?18, ?19, ?20)",
     )?;
     for c in &rows.claims {
         claim.execute(params![
@@ -353,7 +385,9 @@ fn stage(tx: &rusqlite::Transaction, rows: &Rows) -> rusqlite::Result<()> {
             c.sentiment,
             c.sentiment_score,
             c.title,
-            c.published
+            c.published,
+            c.speaker_title,
+            c.speaker_org
         ])?;
     }
     Ok(())
@@ -549,7 +583,7 @@ impl Searcher for Sqlite {
     fn search(&mut self, search: &Search) -> Result<Vec<Hit>, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search, Dialect::Sqlite);
+        let filter = Filter::new(search, Dialect::Sqlite, self.has_org);
         let (snippet, rank, order) = if search.query.is_some() {
             (
                 "snippet(claims_fts, -1, '[', ']', '…', 16)",
@@ -594,11 +628,12 @@ impl Searcher for Sqlite {
     fn facets(&mut self, search: &Search) -> Result<Facets, IndexError> {
         let _deadline = Deadline::start(&self.conn, SEARCH_DEADLINE);
         let search = &self.resolve(search)?;
-        let filter = Filter::new(search, Dialect::Sqlite);
+        let filter = Filter::new(search, Dialect::Sqlite, self.has_org);
         let mut facets = Facets::default();
         for (name, column) in FACETS {
             let sql = format!(
-                "SELECT c.{column}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                "SELECT {}, count(*) {} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20",
+                filter.column(column),
                 filter.clauses(search)
             );
             let mut stmt = self

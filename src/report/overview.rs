@@ -21,13 +21,40 @@ fn top(counts: &BTreeMap<String, usize>, n: usize) -> Vec<(String, usize)> {
     list
 }
 
-fn top_table(title: &str, rows: &[(String, usize)]) -> String {
+/// Per speaker, how often each role ("spokesperson, Boeing") is given to them.
+type Roles = BTreeMap<String, BTreeMap<String, usize>>;
+
+/// A claim's speaker's title and organisation, as "title, organisation" (the organisation
+/// left out when it is the speaker itself); `None` when it has neither.
+fn role(c: &crate::record::Claim) -> Option<String> {
+    let s = c.speaker.as_ref()?;
+    let title = s.title.as_ref().map(|t| t.text.as_str());
+    let org = (s.affiliation.as_ref().map(|a| a.name.as_str())).filter(|o| *o != s.name);
+    let parts: Vec<&str> = [title, org].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The role most often given to `name` (the first in order among equals).
+fn usual_role<'a>(roles: &'a Roles, name: &str) -> Option<&'a str> {
+    let counts = roles.get(name)?;
+    let best = counts.values().max()?;
+    counts
+        .iter()
+        .find(|(_, n)| *n == best)
+        .map(|(r, _)| r.as_str())
+}
+
+/// A top list; with `roles`, each name followed by its usual title and organisation.
+fn top_table(title: &str, rows: &[(String, usize)], roles: Option<&Roles>) -> String {
     let mut out = format!(
         "<table class=\"top\"><caption>{}</caption><tr><th>name</th><th>claims</th></tr>",
         escape(title)
     );
     for (name, n) in rows {
-        out += &format!("<tr><td>{}</td><td>{n}</td></tr>", escape(name));
+        let role = (roles.and_then(|r| usual_role(r, name)))
+            .map(|r| format!(" <span class=\"role\">({})</span>", escape(r)))
+            .unwrap_or_default();
+        out += &format!("<tr><td>{}{role}</td><td>{n}</td></tr>", escape(name));
     }
     out + "</table>"
 }
@@ -35,6 +62,7 @@ fn top_table(title: &str, rows: &[(String, usize)]) -> String {
 /// The overview `<section>`.
 pub(crate) fn render(records: &[Record], errors: usize, gold: Option<&[GoldRecord]>) -> String {
     let mut speakers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut roles = Roles::new();
     let mut targets: BTreeMap<String, usize> = BTreeMap::new();
     let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
     // Per company: articles whose overall sentiment toward it is negative, neutral, positive.
@@ -48,6 +76,9 @@ pub(crate) fn render(records: &[Record], errors: usize, gold: Option<&[GoldRecor
             let target = c.target.as_ref().map(|t| t.name.clone());
             if let Some(s) = &speaker {
                 *speakers.entry(s.clone()).or_default() += 1;
+                if let Some(r) = role(c) {
+                    *roles.entry(s.clone()).or_default().entry(r).or_default() += 1;
+                }
             }
             if let Some(t) = &target {
                 *targets.entry(t.clone()).or_default() += 1;
@@ -71,8 +102,8 @@ pub(crate) fn render(records: &[Record], errors: usize, gold: Option<&[GoldRecor
     );
     let (top_speakers, top_targets) = (top(&speakers, TOP), top(&targets, TOP));
     out += "<div class=\"row\">";
-    out += &top_table("top speakers", &top_speakers);
-    out += &top_table("top targets", &top_targets);
+    out += &top_table("top speakers", &top_speakers, Some(&roles));
+    out += &top_table("top targets", &top_targets, None);
     out += "</div>\n";
     out += &matrix(&top_speakers, &top_targets, &pairs);
     out += &chart(&sentiment);
@@ -201,4 +232,24 @@ fn scores(records: &[Record], gold: &[GoldRecord]) -> String {
         );
     }
     out + "</table>\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn top_speakers_show_their_usual_title_and_organisation() {
+        let mut roles = Roles::new();
+        let counts = roles.entry("Kelly Ortberg".into()).or_default();
+        counts.insert("chief executive, Boeing".into(), 3);
+        counts.insert("chief executive".into(), 1);
+        let rows = [("Kelly Ortberg".to_string(), 4), ("Nobody".to_string(), 1)];
+        let html = top_table("top speakers", &rows, Some(&roles));
+        assert!(html.contains(
+            "<td>Kelly Ortberg <span class=\"role\">(chief executive, Boeing)</span></td>"
+        ));
+        assert!(html.contains("<td>Nobody</td>"));
+        assert!(!top_table("top targets", &rows, None).contains("role"));
+    }
 }

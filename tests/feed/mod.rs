@@ -84,6 +84,59 @@ pub fn assert_speaker_search(dir: &Path, db: &str) {
     assert!(speakers("_").is_empty());
 }
 
+/// Annotates into `db` (a SQLite file or a PostgreSQL URL) an article with a claim by "a
+/// Boeing spokesperson" (organisation Boeing) and one by "F.B.I. Director Christopher Wray"
+/// (organisation F.B.I.), and checks that `search --speaker-org` finds each by its
+/// organisation, in any case and with or without the initialism's dots, that `--speaker`
+/// finds the spokesperson through the organisation, and that other names find nothing.
+pub fn assert_speaker_org_search(dir: &Path, db: &str) {
+    let text = "Boeing delayed the jet again on Tuesday. \"We are working closely with our \
+                customers,\" a Boeing spokesperson said. F.B.I. Director Christopher Wray said \
+                the bureau would investigate the failure.";
+    let line = format!("{}\n", serde_json::json!({"id": "org", "text": text}));
+    let input = file(dir, "org.jsonl", &line);
+    let input = input.to_str().expect("utf-8");
+    assert_success(&claimlink(&["run", input, "--quiet", "--index", db], None));
+    let quotes = |flag: &str, name: &str| -> Vec<String> {
+        let out = claimlink(&["search", "--db", db, flag, name, "--json"], None);
+        assert_success(&out);
+        (stdout_lines(&out).iter())
+            .map(|hit| hit["quote"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let boeing = ["We are working closely with our customers"];
+    let fbi = ["the bureau would investigate the failure"];
+    assert_eq!(quotes("--speaker-org", "boeing"), boeing);
+    assert_eq!(quotes("--speaker-org", "BOEING"), boeing);
+    assert_eq!(quotes("--speaker", "Boeing"), boeing);
+    assert_eq!(quotes("--speaker-org", "FBI"), fbi);
+    assert_eq!(quotes("--speaker-org", "F.B.I."), fbi);
+    assert_eq!(quotes("--speaker-org", "fbi"), fbi);
+    assert_eq!(quotes("--speaker", "F.B.I."), fbi);
+    // A person is still found by name.
+    assert_eq!(quotes("--speaker", "Wray"), fbi);
+    for other in ["Airbus", "Boe", "spokesperson", "B.I.", "%"] {
+        assert!(quotes("--speaker-org", other).is_empty(), "{other}");
+    }
+    // The facets count speakers by organisation.
+    let out = claimlink(
+        &[
+            "search",
+            "--db",
+            db,
+            "--speaker-org",
+            "fbi",
+            "--json",
+            "--facets",
+        ],
+        None,
+    );
+    assert_success(&out);
+    let lines = stdout_lines(&out);
+    let facets = &lines.last().expect("facets line")["facets"]["speaker_org"];
+    assert_eq!(facets, &serde_json::json!([["F.B.I.", 1]]));
+}
+
 /// `text` written to `dir/name`.
 pub fn file(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
