@@ -5,7 +5,6 @@
 //! parameter.
 
 use crate::index::query::Search;
-use crate::index::sqlite::literal_words;
 use crate::index::{surname_pattern, word_patterns};
 
 /// The SQL a back end speaks.
@@ -196,6 +195,55 @@ fn day(dialect: Dialect) -> &'static str {
         Dialect::Sqlite => "substr(c.published, 1, 10)",
         Dialect::Postgres => "left(c.published, 10)",
     }
+}
+
+/// The query with each word that FTS5 could not read (`data-center`, `AT&T`, `';`) put in
+/// double quotes, so it is searched as the words it holds; words of word characters and
+/// FTS5 syntax (`"`, `(`, `)`, `:`, `*`, `^`, `+`, `{`, `}`, and `,` inside a
+/// `NEAR(a b, N)` group), quoted phrases and the operators stay as written, and FTS5
+/// reports their errors.
+pub(crate) fn literal_words(query: &str) -> String {
+    const SYNTAX: &[char] = &['"', '(', ')', ':', '*', '^', '+', '{', '}'];
+    let bare = |c: char| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '_';
+    let mut out: Vec<String> = Vec::new();
+    // Inside a NEAR group, where `,` separates the phrases from the distance.
+    let mut near = false;
+    let mut rest = query;
+    while !rest.is_empty() {
+        let rest_trimmed = rest.trim_start();
+        if rest_trimmed.is_empty() {
+            break;
+        }
+        // A phrase in quotes is the user's FTS5 text: kept whole, up to its closing quote
+        // (or the end, where FTS5 will say it is not closed).
+        if let Some(phrase) = rest_trimmed.strip_prefix('"') {
+            let end = phrase.find('"').map_or(phrase.len(), |i| i + 1);
+            let (taken, after) = phrase.split_at(end);
+            // The phrase may run on into a suffix such as `*` or `:`.
+            let tail = after.find(char::is_whitespace).unwrap_or(after.len());
+            near &= !after[..tail].contains(')');
+            out.push(format!("\"{taken}{}", &after[..tail]));
+            rest = &after[tail..];
+            continue;
+        }
+        let end = rest_trimmed
+            .find(|c: char| c.is_whitespace() || c == '"')
+            .unwrap_or(rest_trimmed.len());
+        let (word, after) = rest_trimmed.split_at(end);
+        near |= word.starts_with("NEAR(")
+            || (word.starts_with('(') && out.last().is_some_and(|w| w == "NEAR"));
+        let syntax = |c: char| SYNTAX.contains(&c) || (near && c == ',');
+        // A word of word characters and FTS5 syntax is the user's query; one with any other
+        // character (`'`, `;`, `-`, `&`) FTS5 would refuse, so it is searched as a phrase.
+        if word.chars().all(|c| bare(c) || syntax(c)) {
+            out.push(word.to_string());
+        } else {
+            out.push(format!("\"{word}\""));
+        }
+        near &= !word.contains(')');
+        rest = after;
+    }
+    out.join(" ")
 }
 
 #[cfg(test)]
