@@ -62,11 +62,9 @@ impl Example {
     }
 }
 
-/// What was learned from and how well it chooses.
+/// Gold claims that give no example.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct ExampleCounts {
-    /// Gold claims a predicted direct claim overlaps.
-    pub matched: usize,
     /// Matched claims whose gold target is none of the candidates (left out).
     pub unreachable: usize,
     /// Gold claims no predicted claim overlaps.
@@ -99,7 +97,6 @@ pub fn examples(
                     counts.unmatched += 1;
                     continue;
                 };
-                counts.matched += 1;
                 let answer = match &g.target {
                     None => Some(choice.candidates.len()),
                     Some(t) => candidate_names.iter().position(|n| names.same(n, &t.name)),
