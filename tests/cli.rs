@@ -823,3 +823,62 @@ fn a_malformed_or_missing_companies_file_is_a_usage_error_that_says_what_to_do()
         }
     }
 }
+
+#[test]
+fn train_target_fits_the_same_ranker_twice_and_never_replaces_the_committed_one_unasked() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = business_data(dir.path());
+    let sha = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+    let gold = business_gold(dir.path(), &sha);
+    let (gold, data) = (
+        gold.to_str().expect("utf-8"),
+        dir.path().to_str().expect("utf-8"),
+    );
+    let train = |out: &str| {
+        let out = dir.path().join(out);
+        let output = claimlink(
+            &[
+                "train",
+                "target",
+                "--gold",
+                gold,
+                "--split",
+                "dev",
+                "--dev",
+                gold,
+                "--data",
+                data,
+                "--steps",
+                "200",
+                "--out",
+                out.to_str().expect("utf-8"),
+            ],
+            None,
+        );
+        assert_success(&output);
+        out
+    };
+    let (first, second) = (train("a"), train("b"));
+    let weights = std::fs::read(first.join("ranker.json")).expect("ranker.json");
+    assert_eq!(
+        weights,
+        std::fs::read(second.join("ranker.json")).expect("again")
+    );
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(first.join("training.json")).expect("record"))
+            .expect("json");
+    assert!(record["command"]
+        .as_str()
+        .is_some_and(|c| c.contains("--steps 200")));
+    assert_eq!(record["data"]["train"]["examples"], 1, "{record}");
+    let gold_sha = format!(
+        "{:x}",
+        sha2::Sha256::digest(std::fs::read(gold).expect("gold"))
+    );
+    assert_eq!(record["data"]["train"]["sha256"], gold_sha.as_str());
+    // Without --out the committed models/target is the default, kept unless --force.
+    let refused = claimlink(&["train", "target", "--data", data], None);
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--force"));
+}
