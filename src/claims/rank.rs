@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::claims::orgs::{first_company, focal_company, is_company, is_linked};
 use crate::claims::phrase::is_fragment;
-use crate::claims::target::{about_market, is_insider, outside_firm, points_at_company};
+use crate::claims::target::{
+    about_market, first_person, is_insider, outside_firm, points_at_company,
+};
 use crate::claims::view::View;
 use crate::companies::names::{name_words, runs_inside};
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
@@ -110,7 +112,8 @@ impl TargetRanker {
         Ok(ranker)
     }
 
-    fn score(weights: &[f64], features: &[f64]) -> f64 {
+    /// The score of one option: its weights times its features.
+    pub fn score(weights: &[f64], features: &[f64]) -> f64 {
         weights.iter().zip(features).map(|(w, f)| w * f).sum()
     }
 
@@ -249,11 +252,6 @@ fn in_dateline(v: &View, e: WordRange) -> bool {
         .get(e.start)
         .and_then(|&s| v.sentence_words.get(s));
     sentence.is_some_and(|s| !s.is_empty() && dated(s))
-}
-
-/// Words of a quote in the first person plural: the speaker's organisation speaking.
-fn first_person(v: &View, quote: WordRange) -> bool {
-    (quote.start..quote.end).any(|w| matches!(v.word(w), "we" | "our" | "us" | "ours"))
 }
 
 /// Words of a quote that judge results or prospects.

@@ -189,7 +189,7 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     let words = || (quote.start..quote.end).map(|w| v.word(w));
     let insider = is_insider(v, claim);
     let own = claim.affiliation.map(|a| v.words_in(a));
-    let first_person = words().any(|w| matches!(w, "we" | "our" | "us" | "ours"));
+    let we = first_person(v, quote);
     let commentator = |e: WordRange| outside.iter().any(|&x| same_words(v, x, e));
     let named: Vec<WordRange> = (companies_in(v, quote).into_iter())
         .filter(|&e| !commentator(e))
@@ -212,7 +212,7 @@ pub fn quote_target(v: &View, claim: &FoundClaim, outside: &[WordRange]) -> Opti
     // "the stock").
     let points = points_at_company(v, quote);
     let about_market = about_market(v, quote) && !points;
-    if insider && first_person && !about_market {
+    if insider && we && !about_market {
         return own;
     }
     // An insider on the company's results speaks of the company, even when the market
@@ -308,6 +308,11 @@ const AUXILIARIES: &[&str] = &[
     "is", "was", "are", "were", "will", "would", "has", "had", "have", "could", "can", "may",
     "might", "should", "be", "been",
 ];
+
+/// Words of a quote in the first person plural: the speaker's organisation speaking.
+pub(super) fn first_person(v: &View, quote: WordRange) -> bool {
+    (quote.start..quote.end).any(|w| matches!(v.word(w), "we" | "our" | "us" | "ours"))
+}
 
 /// Whether the quote's words speak of a market, a sector or an economy.
 pub(super) fn about_market(v: &View, quote: WordRange) -> bool {

@@ -413,21 +413,34 @@ pub(crate) struct ScheduleArgs {
     pub force: bool,
 }
 
+/// Where a training command writes: `out` when given; else `default`, which holds a
+/// committed model (its `marker` file, `what` in the message) and so is only replaced
+/// with `--force`.
+pub(crate) fn output_folder(
+    out: &Option<PathBuf>,
+    default: &str,
+    force: bool,
+    marker: &str,
+    what: &str,
+) -> Result<PathBuf> {
+    if let Some(out) = out {
+        return Ok(out.clone());
+    }
+    let default = PathBuf::from(default);
+    anyhow::ensure!(
+        force || !default.join(marker).exists(),
+        "{} already holds {what}: pass --out FOLDER to train into another folder, or \
+         --force to replace it",
+        default.display()
+    );
+    Ok(default)
+}
+
 impl ScheduleArgs {
     /// Where the trained model goes: `--out` when given; else the default folder, which
     /// holds a committed model and so is only replaced with `--force`.
     pub(crate) fn out(&self, out: &Option<PathBuf>, default: &str) -> Result<PathBuf> {
-        if let Some(out) = out {
-            return Ok(out.clone());
-        }
-        let default = PathBuf::from(default);
-        anyhow::ensure!(
-            self.force || !default.join("config.json").exists(),
-            "{} already holds a model: pass --out FOLDER to train into another folder, or \
-             --force to replace it",
-            default.display()
-        );
-        Ok(default)
+        output_folder(out, default, self.force, "config.json", "a model")
     }
 
     /// Applies the overrides; refuses a schedule that would train nothing before any data

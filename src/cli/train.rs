@@ -21,8 +21,8 @@ use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, Sentime
 use claimlink::train::target::{train_target, GoldPart, TargetTrainConfig, TargetTrainJob};
 
 use super::args::{
-    ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand, TrainNerArgs, TrainSentimentArgs,
-    TrainTargetArgs,
+    output_folder, ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand, TrainNerArgs,
+    TrainSentimentArgs, TrainTargetArgs,
 };
 
 /// Runs one training subcommand.
@@ -294,19 +294,13 @@ fn train_target_command(args: TrainTargetArgs) -> Result<ExitCode> {
         config.steps > 0 && config.lr > 0.0,
         "--steps and --lr must be above 0"
     );
-    let out = match args.out {
-        Some(out) => out,
-        None => {
-            let default = std::path::PathBuf::from("models/target");
-            anyhow::ensure!(
-                args.force || !default.join("ranker.json").exists(),
-                "{} already holds a ranker: pass --out FOLDER to train into another folder, or \
-                 --force to replace it",
-                default.display()
-            );
-            default
-        }
-    };
+    let out = output_folder(
+        &args.out,
+        "models/target",
+        args.force,
+        "ranker.json",
+        "a ranker",
+    )?;
     let job = TargetTrainJob {
         train: GoldPart {
             gold: args.gold,

@@ -120,10 +120,9 @@ pub fn examples(
 
 /// Scores of every option of a choice: the candidates', then "no target"'s.
 fn scores(w: &[f64], u: &[f64], choice: &Choice) -> Vec<f64> {
-    let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     (choice.candidates.iter())
-        .map(|c| dot(w, &c.features))
-        .chain([dot(u, &choice.none)])
+        .map(|c| TargetRanker::score(w, &c.features))
+        .chain([TargetRanker::score(u, &choice.none)])
         .collect()
 }
 
@@ -207,13 +206,13 @@ fn select_rule_prior(ranker: &TargetRanker, dev: &[Vec<Example>]) -> (f64, Vec<(
 
 /// Share of examples whose answer the ranker chooses.
 pub fn accuracy(ranker: &TargetRanker, examples: &[Example]) -> f64 {
+    share_chosen(examples, |choice| ranker.choose(choice))
+}
+
+/// Share of examples whose answer `choose` gives (`None`: no target).
+fn share_chosen(examples: &[Example], choose: impl Fn(&Choice) -> Option<usize>) -> f64 {
     let right = (examples.iter())
-        .filter(|ex| {
-            ranker
-                .choose(&ex.choice)
-                .unwrap_or(ex.choice.candidates.len())
-                == ex.answer
-        })
+        .filter(|ex| choose(&ex.choice).unwrap_or(ex.choice.candidates.len()) == ex.answer)
         .count();
     right as f64 / examples.len().max(1) as f64
 }
@@ -254,13 +253,7 @@ pub struct TargetTrainReport {
 
 /// The rules' choice as an example's answer would be counted.
 fn rules_accuracy(examples: &[Example]) -> f64 {
-    let right = (examples.iter())
-        .filter(|ex| {
-            let chosen = ex.choice.rules_choice();
-            chosen.unwrap_or(ex.choice.candidates.len()) == ex.answer
-        })
-        .count();
-    right as f64 / examples.len().max(1) as f64
+    share_chosen(examples, Choice::rules_choice)
 }
 
 /// Checksums of what the candidates' features are computed from: the entity and
