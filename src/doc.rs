@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::labels::EntityLabel;
-use crate::labels::{ClaimKind, How, Label, LabelCounts, Toward};
+use crate::labels::{ClaimKind, How, Label, LabelCounts, SentimentBasis, Toward};
 pub use crate::range::{CharRange, WordRange};
 use crate::text::{segment, Markup, Normalized, Sentence};
 
@@ -210,8 +210,10 @@ pub struct CompanySentiment {
     pub counts: LabelCounts,
     /// The label the article gives it.
     pub label: Label,
-    /// Mean probability of `label` over the answers.
+    /// Mean probability of `label` over the answers, each weighted by its confidence.
     pub score: f32,
+    /// How many answers it rests on: at the company's mentions, and in claims about it.
+    pub basis: SentimentBasis,
 }
 
 /// A span of the original text the input asked the sentiment of.

@@ -100,6 +100,15 @@ pub struct LabelCounts {
     pub positive: usize,
 }
 
+/// What a company's sentiment rests on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentimentBasis {
+    /// Answers at its mentions (named, acronym or descriptor).
+    pub mentions: usize,
+    /// Answers in claims with it as target.
+    pub claims: usize,
+}
+
 /// How a quote got its attribution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum How {

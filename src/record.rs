@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::doc::{
     CharIndex, CharRange, Document, EntityLabel, FoundClaim, MentionKind, Probs, Span,
 };
-pub(crate) use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
+pub(crate) use crate::labels::{ClaimKind, Label, LabelCounts, SentimentBasis, Toward};
 use crate::speakers::{self, SpeakerKind};
 
 /// The value of every record's `schema` field.
@@ -220,6 +220,9 @@ pub struct Company {
     /// neutral and positive.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sentiment_counts: Option<LabelCounts>,
+    /// How many answers the sentiment rests on: at its mentions and in claims about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sentiment_basis: Option<SentimentBasis>,
 }
 
 /// Hex digits kept of a claim id's SHA-256 (64 bits: a collision among a billion claims
@@ -332,6 +335,7 @@ impl Record {
                     toward: None,
                 });
                 company.sentiment_counts = Some(found.counts);
+                company.sentiment_basis = Some(found.basis);
             }
         }
         Record {
@@ -458,6 +462,7 @@ fn company_counts(entities: &[Entity]) -> Vec<Company> {
                 mentions: 1,
                 sentiment: None,
                 sentiment_counts: None,
+                sentiment_basis: None,
             }),
         }
     }

@@ -10,7 +10,7 @@
 use crate::doc::{
     CharRange, ClaimSentiment, CompanySentiment, Document, FoundClaim, Probs, WordRange,
 };
-use crate::labels::{ClaimKind, Label, LabelCounts, Toward};
+use crate::labels::{ClaimKind, Label, LabelCounts, SentimentBasis, Toward};
 use crate::model::sentiment::{focus_of, target_window, Marking};
 use crate::model::window::{encode_words, EncodedWord, Window};
 use crate::text::Sentence;
@@ -217,56 +217,65 @@ pub(crate) fn target_name(doc: &Document, claim: &FoundClaim) -> Option<String> 
 /// toward a target of that name (a claim about a company is said of it), then its
 /// mentions. `None` when there is no answer.
 pub(crate) fn company_sentiment(doc: &Document, company: &str) -> Option<CompanySentiment> {
-    let claims = (doc.claims.iter())
+    let claims: Vec<Probs> = (doc.claims.iter())
         .filter(|c| target_name(doc, c).as_deref() == Some(company))
         .filter_map(|c| c.sentiment.filter(|s| s.toward == Toward::Target))
-        .map(|s| s.probs);
+        .map(|s| s.probs)
+        .collect();
     let mentions = (doc.mentions.iter())
         .filter(|m| m.company.as_deref() == Some(company))
         .filter_map(|m| m.sentiment);
-    let all: Vec<Probs> = claims.chain(mentions).collect();
+    let all: Vec<Probs> = claims.iter().copied().chain(mentions).collect();
     (!all.is_empty()).then(|| CompanySentiment {
         company: company.to_string(),
+        basis: SentimentBasis {
+            mentions: all.len() - claims.len(),
+            claims: claims.len(),
+        },
         ..aggregate(&all)
     })
 }
 
 /// A company's sentiment in an article from the answers at its mentions and the claims
-/// about it. Each answer counts for its most probable label. Most mentions of a company
-/// are neutral (a name in a sentence about something else), so a majority vote would call
-/// almost every company
-/// neutral; what the article says about it is in its polar mentions: the label is the
-/// polar label with more mentions, on a tie the one with the higher mean probability,
-/// neutral when there are none. The score is the mean probability of that label over all
-/// the mentions.
+/// about it, each answer counting for its most probable label with the weight of its
+/// probability (a sure answer counts more than a hesitant one). Most mentions of a company
+/// are neutral (a name in a sentence about something else), so a vote over all labels would
+/// call almost every company neutral; what the article says about it is in its polar
+/// answers: the label is the polar side with more weight, neutral when there is none or
+/// the sides weigh the same. The score is the mean probability of that label over all the
+/// answers, weighted the same way.
 pub(crate) fn aggregate(answers: &[Probs]) -> CompanySentiment {
     let mut counts = LabelCounts::default();
-    let mut mean = [0.0f32; 3];
+    // Indices into LABELS: negative, neutral, positive.
+    let mut weight = [0.0f32; 3];
     for probs in answers {
-        // Indices into LABELS: negative, neutral, positive.
-        match (0..3).fold(0, |b, i| if probs[i] > probs[b] { i } else { b }) {
+        let best = (0..3).fold(0, |b, i| if probs[i] > probs[b] { i } else { b });
+        match best {
             0 => counts.negative += 1,
             2 => counts.positive += 1,
             _ => counts.neutral += 1,
         }
-        for k in 0..3 {
-            mean[k] += probs[k] / answers.len() as f32;
-        }
+        weight[best] += probs[best];
     }
-    // As many negative as positive answers: the more confident side wins.
-    let tied_polar = counts.negative > 0 && counts.negative == counts.positive;
-    let label = match counts.negative.cmp(&counts.positive) {
-        std::cmp::Ordering::Greater => Label::Negative,
-        std::cmp::Ordering::Less => Label::Positive,
-        std::cmp::Ordering::Equal if tied_polar && mean[0] > mean[2] => Label::Negative,
-        std::cmp::Ordering::Equal if tied_polar && mean[2] > mean[0] => Label::Positive,
-        std::cmp::Ordering::Equal => Label::Neutral,
+    let label = if weight[0] > weight[2] {
+        Label::Negative
+    } else if weight[2] > weight[0] {
+        Label::Positive
+    } else {
+        Label::Neutral
     };
+    let confidence = |p: &Probs| p.iter().copied().fold(0.0f32, f32::max);
+    let total: f32 = answers.iter().map(confidence).sum();
+    let score = (answers.iter())
+        .map(|p| confidence(p) * p[label as usize])
+        .sum::<f32>()
+        / total.max(f32::MIN_POSITIVE);
     CompanySentiment {
         company: String::new(),
         counts,
         label,
-        score: mean[label as usize],
+        score,
+        basis: SentimentBasis::default(),
     }
 }
 
@@ -298,21 +307,33 @@ mod tests {
             }
         );
         assert_eq!(s.label, Label::Negative);
-        // Mean probability of "negative" over all seven mentions.
+        // Every answer here is 0.8 sure, so the weighted mean is the plain mean of
+        // "negative" over all seven answers.
         let expected = (2.0 * 0.8 + 4.0 * 0.1 + 0.05) / 7.0;
         assert!((s.score - expected).abs() < 1e-3, "{}", s.score);
         assert_eq!(aggregate(&[POS, NEU]).label, Label::Positive);
         assert_eq!(
             aggregate(&[POS, NEG, NEU]).label,
             Label::Neutral,
-            "an even tie"
+            "sides of equal weight"
         );
+        assert_eq!(aggregate(&[NEU, NEU]).label, Label::Neutral);
+    }
+
+    #[test]
+    fn sure_answers_outweigh_hesitant_ones() {
         let sure_neg = [0.95, 0.04, 0.01];
+        let unsure_pos = [0.3, 0.3, 0.4];
         assert_eq!(
             aggregate(&[POS, sure_neg, NEU]).label,
             Label::Negative,
-            "a tie goes to the more confident side"
+            "one answer each side: the surer one wins"
         );
-        assert_eq!(aggregate(&[NEU, NEU]).label, Label::Neutral);
+        let s = aggregate(&[unsure_pos, unsure_pos, sure_neg]);
+        assert_eq!(s.counts.positive, 2);
+        assert_eq!(s.label, Label::Negative, "two hesitant answers weigh less");
+        // Weights 0.4, 0.4, 0.95: (0.4 * 0.3 * 2 + 0.95 * 0.95) / 1.75.
+        let expected = (0.24 + 0.9025) / 1.75;
+        assert!((s.score - expected).abs() < 1e-4, "{}", s.score);
     }
 }

@@ -197,6 +197,20 @@ fn mention_sentiment_is_on_company_mentions_only_and_matches_the_counts() {
         intel.iter().filter(|l| **l == "negative").count() >= 2,
         "{intel:?}"
     );
+    // The aggregate says what it rests on: as many answers as it counted, at least one
+    // per named mention.
+    let basis = &company["sentiment_basis"];
+    let answers = ["negative", "neutral", "positive"]
+        .iter()
+        .map(|k| company["sentiment_counts"][*k].as_u64().expect("count"))
+        .sum::<u64>();
+    let (mentions, claims) = (basis["mentions"].as_u64(), basis["claims"].as_u64());
+    assert_eq!(
+        mentions.zip(claims).map(|(m, c)| m + c),
+        Some(answers),
+        "{company}"
+    );
+    assert!(mentions >= Some(intel.len() as u64), "{company}");
 }
 
 #[test]

@@ -488,6 +488,14 @@ pub(crate) struct TrainSentimentArgs {
     /// model learns that each clause decides its own target's sentiment.
     #[arg(long, default_value_t = 0)]
     pub compose: usize,
+    /// Also train on the organisations labelled in their paragraphs in the `train` half of
+    /// this business gold (texts from --data), and select and calibrate on its `dev` half
+    /// too (e.g. gold/business-quotes-reuters-2006-2013.jsonl).
+    #[arg(long)]
+    pub business: Option<PathBuf>,
+    /// With --business: how many times each of its organisations is seen per epoch.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
+    pub business_repeat: u32,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
     #[command(flatten)]

@@ -235,6 +235,19 @@ impl Task for TrainSentimentArgs {
             "--compose needs --sentfin (it joins SEntFiN headlines)"
         );
         config.compose = self.compose;
+        anyhow::ensure!(
+            self.business.is_some() || self.business_repeat == 1,
+            "--business-repeat needs --business"
+        );
+        if let Some(gold) = &self.business {
+            anyhow::ensure!(
+                gold.is_file(),
+                "{} not found: pass --business with a business gold file such as \
+                 gold/business-quotes-reuters-2006-2013.jsonl",
+                gold.display()
+            );
+            config.business_repeat = self.business_repeat as usize;
+        }
         if let Some(init) = &self.init {
             anyhow::ensure!(
                 init.join("config.json").is_file(),
@@ -270,6 +283,7 @@ impl Task for TrainSentimentArgs {
             directed: data.directed,
             sentfin_train: data.sentfin_train,
             sentfin_dev: data.sentfin_dev,
+            business: self.business.map(|gold| (gold, self.data.clone())),
             base: self.model.paths().base,
             out,
             checkpoint: self.checkpoint,
