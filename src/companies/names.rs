@@ -34,6 +34,16 @@ const LEGAL: &[&str] = &[
     "the",
 ];
 
+/// Whether `word` is a legal form or a bare article ("Corp", "Inc.", "AG", "The"): words
+/// that do not change which company a name is.
+pub fn is_legal_form(word: &str) -> bool {
+    let bare: String = (word.chars())
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase();
+    !bare.is_empty() && LEGAL.contains(&bare.as_str())
+}
+
 /// The words a name is compared by: lower case, no punctuation, no legal suffix.
 pub fn name_words(name: &str) -> Vec<String> {
     let cleaned: String = name

@@ -5,6 +5,7 @@
 //! entities, each with the company it refers to when known.
 
 use crate::companies::kb::{Kind, KnowledgeBase, Match};
+use crate::companies::names::is_legal_form;
 
 /// An entity over a sentence's words `[start, end)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,9 +48,18 @@ pub fn link(kb: &KnowledgeBase, words: &[&str], ner: Vec<Linked>) -> Vec<Linked>
             continue;
         }
         let covered = |w: usize| inside.iter().any(|m| m.start <= w && w < m.end);
-        let rest_is_lowercase = (entity.start..entity.end)
-            .filter(|&w| !covered(w))
-            .all(|w| !capitalised(words[w]));
+        let rest = || (entity.start..entity.end).filter(|&w| !covered(w));
+        if let [only] = inside[..] {
+            // "Exxon Mobil Corp." is the listed "Exxon Mobil": a legal form or punctuation
+            // does not make another company.
+            let punctuation = |w: &str| !w.chars().any(char::is_alphanumeric);
+            if !only.product && rest().all(|w| is_legal_form(words[w]) || punctuation(words[w])) {
+                entity.company = Some(only.entry);
+                out.push(entity);
+                continue;
+            }
+        }
+        let rest_is_lowercase = rest().all(|w| !capitalised(words[w]));
         if !inside.is_empty() && (inside.len() >= 2 || rest_is_lowercase) {
             // "Azure ChatGPT API" is two known names; "Azure cloud" is one.
             for m in inside {
@@ -144,6 +154,31 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_listed_name_with_a_legal_form_is_the_listed_company() {
+        let kb = kb();
+        let words = [
+            "Target",
+            "Corp.",
+            "and",
+            "The",
+            "Microsoft",
+            "Corp",
+            "rose",
+            "Azure",
+            "Inc",
+        ];
+        let linked = link(&kb, &words, vec![ner(0, 2), ner(3, 6), ner(7, 9)]);
+        assert_eq!(
+            names(&kb, &words, &linked),
+            vec![
+                ("Target Corp.".into(), Some("Target".into())),
+                ("The Microsoft Corp".into(), Some("Microsoft".into())),
+                ("Azure Inc".into(), None),
+            ]
+        );
     }
 
     #[test]
