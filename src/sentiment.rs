@@ -7,6 +7,7 @@
 //! company mention (the mention marked in its sentence). `company_sentiment` sums a
 //! company's answers over its mentions and the claims about it.
 
+use crate::claims::quotes::paragraphs;
 use crate::doc::{
     CharRange, ClaimSentiment, CompanySentiment, Document, FoundClaim, Probs, WordRange,
 };
@@ -89,9 +90,21 @@ fn claim_window(
 /// Every request of one document: its input targets, its claims and its company mentions,
 /// as the sentiment model wants them shown (`marking`).
 pub(crate) fn requests(marking: Marking<'_>, doc: &Document) -> Vec<Request> {
+    // An input target is judged in its paragraph: what the paragraph says of a company
+    // often stands in the sentence before or after its name.
+    let paragraphs = paragraphs(doc.chars());
     let mark = |range: CharRange| {
         let sentence = &doc.sentences[doc.sentence_at(range)?];
-        target_window(doc.chars(), &sentence.words, range, marking)
+        let paragraph = (paragraphs.iter())
+            .find(|&&(start, end)| start <= sentence.start && sentence.start < end);
+        let words: Vec<CharRange> = match paragraph {
+            Some(&(start, end)) => (doc.sentences.iter())
+                .filter(|s| start <= s.start && s.start < end)
+                .flat_map(|s| s.words.iter().copied())
+                .collect(),
+            None => sentence.words.clone(),
+        };
+        target_window(doc.chars(), &words, range, marking)
     };
     let mut out = Vec::new();
     for (i, target) in doc.targets.iter().flatten().enumerate() {
