@@ -322,6 +322,10 @@ pub(crate) fn rule_roles(v: &View) -> Vec<RoleSpan> {
         while end > a && is_punct(v.word(end - 1)) {
             end -= 1;
         }
+        // "Acme said in a statement:" introduces the quote after it, left to the quotes.
+        if (end..b).any(|w| v.word(w) == ":") {
+            continue;
+        }
         let found = according_to(v, a, end)
             .map(|(speaker, cue, content)| (speaker, cue, vec![content]))
             .or_else(|| set_off_rule(v, a, end))
@@ -377,6 +381,7 @@ fn lead_rule(v: &View, a: usize, end: usize) -> Option<RuleClaim> {
             _ => None,
         };
         let speaker = speaker.filter(|&s| is_rule_subject(v, s) && s.end <= cue)?;
+        let speaker = role_phrase(v, a, speaker);
         let from = if v.word(cue + 1) == "that" {
             cue + 2
         } else {
@@ -384,6 +389,26 @@ fn lead_rule(v: &View, a: usize, end: usize) -> Option<RuleClaim> {
         };
         (end > from).then_some((speaker, one, WordRange::new(from, end)))
     })
+}
+
+/// "The chairman of engineering group T&N Plc said": the organisation is the end of the
+/// speaker's role phrase, which opens with a determiner a few plain words before "of"
+/// (the affiliation rules then take the role and the organisation apart).
+fn role_phrase(v: &View, a: usize, speaker: WordRange) -> WordRange {
+    let plain = |w: usize| !is_punct(v.word(w)) && v.entity_of[w].is_none();
+    // "of engineering group T&N": the link word a few plain words before the name.
+    let link = (speaker.start.saturating_sub(3).max(a + 1)..speaker.start)
+        .rev()
+        .take_while(|&w| plain(w))
+        .find(|&w| matches!(v.word(w), "of" | "at" | "for" | "from"));
+    let Some(link) = link else {
+        return speaker;
+    };
+    let opening = (link.saturating_sub(6).max(a)..link)
+        .rev()
+        .take_while(|&w| plain(w))
+        .find(|&w| is_determiner(v.word(w)));
+    opening.map_or(speaker, |d| WordRange::new(d, speaker.end))
 }
 
 /// Whether the belief verb at `cue` reads as a verb: inflected ("believes", "hoped",
