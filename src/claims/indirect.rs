@@ -7,7 +7,10 @@
 //! the direct-quote rules, as are contents overlapping a direct claim.
 
 use crate::claims::attribution::{from_lead, from_tail, resolve};
-use crate::claims::lexicon::{is_cue, is_punct, is_subject_pronoun};
+use crate::claims::lexicon::{
+    ends_clause, is_adjunct, is_claim_verb, is_determiner, is_function_word, is_phrasal_cue,
+    is_punct, is_subject_pronoun,
+};
 use crate::claims::quotes::trim_content;
 use crate::claims::view::View;
 use crate::claims::{lowercase_texts, roles, ClaimKind, FoundClaim};
@@ -94,7 +97,7 @@ fn indirect_claim(
     content: WordRange,
     direct: &[FoundClaim],
 ) -> Option<FoundClaim> {
-    let content = past_closing_marks(v, content);
+    let content = to_clause_end(v, past_closing_marks(v, content));
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
@@ -108,9 +111,9 @@ fn indirect_claim(
     let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
     let (first, last) = (sentence(content.start), sentence(content.end - 1));
     let (speaker, cue) = speaker_and_cue(v, spans, content, first..=last);
-    // Content nobody is said to have said is not a claim: a little overlap F1 for more
-    // end-to-end F1 (README).
-    if speaker.is_none() && cue.is_none() {
+    // Only a speech, belief or report verb (or "according to") makes a claim: "Intel
+    // posted a loss" and "AMD fell 1.2%" report events, not what anyone said.
+    if !cue.is_some_and(|c| is_claim_cue(v, c)) {
         return None;
     }
     // Nor is a quote's own attribution after it, said by nobody ("…," said a person
@@ -156,6 +159,86 @@ fn past_closing_marks(v: &View, mut content: WordRange) -> WordRange {
     content
 }
 
+/// Whether the cue words hold a speech, belief or report verb, or "according to".
+pub(crate) fn is_claim_cue(v: &View, cue: WordRange) -> bool {
+    (cue.start..cue.end).any(|w| {
+        let word = v.word(w);
+        (word == "according" && v.word(w + 1) == "to")
+            || is_phrasal_cue(word, v.word(w + 1))
+            || (is_claim_verb(word) && v.entity_of.get(w).is_some_and(Option::is_none))
+    })
+}
+
+/// Words a content cannot end on: they open a phrase whose rest is missing ("a loss
+/// on", "the plan to").
+fn is_dangling(word: &str) -> bool {
+    is_determiner(word)
+        || matches!(
+            word,
+            "of" | "on"
+                | "in"
+                | "at"
+                | "to"
+                | "for"
+                | "with"
+                | "by"
+                | "from"
+                | "into"
+                | "about"
+                | "over"
+                | "under"
+                | "than"
+                | "as"
+                | "and"
+                | "or"
+                | "but"
+                | "that"
+                | "which"
+                | "who"
+                | "whose"
+                | "'s"
+                | "’s"
+                | "is"
+                | "are"
+                | "was"
+                | "were"
+                | "be"
+                | "not"
+        )
+}
+
+/// Most words a content grows by to reach its clause boundary.
+const MAX_CLAUSE_GROWTH: usize = 30;
+
+/// A content ends at a clause boundary, never inside a phrase: one that stops on a word
+/// that opens a phrase, or inside a name, goes on to the next clause punctuation (or the
+/// sentence end); one that starts on a closing bracket or a comma starts after it.
+fn to_clause_end(v: &View, mut content: WordRange) -> WordRange {
+    while content.start < content.end
+        && matches!(v.word(content.start), ")" | "," | ";" | ":" | "]")
+    {
+        content.start += 1;
+    }
+    let Some(&sentence) = v.sentence_of.get(content.start) else {
+        return content;
+    };
+    let sentence_end = v.sentence_words[sentence].end;
+    let last = content.end.saturating_sub(1);
+    if let Some(name) = v.entity_words(last).filter(|e| e.end <= sentence_end) {
+        content.end = content.end.max(name.end);
+    }
+    if content.is_empty() || !is_dangling(v.word(content.end - 1)) {
+        return content;
+    }
+    let limit = sentence_end.min(content.end + MAX_CLAUSE_GROWTH);
+    let boundary = (content.end..limit).find(|&w| {
+        let word = v.word(w);
+        ends_clause(word) || matches!(word, "," | ":" | "(") || v.is_quoted(w)
+    });
+    content.end = boundary.unwrap_or(limit);
+    content
+}
+
 /// Speaker and cue of `content`, whose words are in `sentences`: the tagged speaker first,
 /// the direct-quote rules when there is none (this order measured best, README).
 fn speaker_and_cue(
@@ -173,15 +256,38 @@ fn speaker_and_cue(
             .min()
             .map(|(_, words)| words)
     };
-    let tagged_cue = closest(Role::Cue, content);
-    let tagged = (
-        closest(Role::Speaker, tagged_cue.unwrap_or(content)),
-        tagged_cue,
-    );
-    match tagged.0 {
-        Some(_) => tagged,
-        None => rule_attribution(v, content).unwrap_or(tagged),
+    // A tagged cue that is no speech, belief or report verb ("posted", "fell") is not
+    // this content's; a claim verb of the sentence may be.
+    let tagged_cue = (spans.iter())
+        .filter(|s| s.role == Role::Cue && sentences.contains(&sentence(s.words.start)))
+        .filter(|s| is_claim_cue(v, s.words))
+        .map(|s| (gap(s.words, content), s.words))
+        .min()
+        .map(|(_, words)| words);
+    let cue = tagged_cue.or_else(|| claim_verb_near(v, content, &sentences));
+    let speaker = closest(Role::Speaker, cue.unwrap_or(content));
+    match speaker {
+        Some(_) => (speaker, cue),
+        // A claim verb of the sentence is a cue only with a tagged speaker.
+        None => rule_attribution(v, content)
+            .filter(|(_, cue)| cue.is_some_and(|c| is_claim_cue(v, c)))
+            .unwrap_or((None, tagged_cue)),
     }
+}
+
+/// The unquoted claim verb of `sentences` outside `content` nearest to it.
+fn claim_verb_near(
+    v: &View,
+    content: WordRange,
+    sentences: &std::ops::RangeInclusive<usize>,
+) -> Option<WordRange> {
+    let first = v.sentence_words.get(*sentences.start())?.start;
+    let last = v.sentence_words.get(*sentences.end())?.end;
+    (first..last)
+        .filter(|&w| !(content.start..content.end).contains(&w) && !v.is_quoted(w))
+        .map(|w| WordRange::new(w, w + 1))
+        .filter(|&w| is_claim_cue(v, w))
+        .min_by_key(|&w| gap(w, content))
 }
 
 /// Speaker and cue of content words by the direct-quote rules: the words of its sentence
@@ -203,8 +309,9 @@ fn rule_attribution(v: &View, content: WordRange) -> Option<SpeakerCue> {
 type SpeakerCue = (Option<WordRange>, Option<WordRange>);
 
 /// The rule baseline: in a sentence without quotation marks, `SUBJECT CUE [that] CLAUSE`
-/// (the subject a person or organisation entity or a pronoun right before the cue, the
-/// content the rest of the sentence) and `according to X, CLAUSE`.
+/// (the subject as the direct-quote rules find it before a cue: a name, a pronoun, a noun
+/// phrase, past adverbs and auxiliaries), `CLAUSE, SUBJECT CUE.` or `CLAUSE, CUE
+/// SUBJECT.`, and `according to X, CLAUSE`. Cues are speech, belief and report verbs.
 pub(crate) fn rule_roles(v: &View) -> Vec<RoleSpan> {
     let mut out = Vec::new();
     for &WordRange { start: a, end: b } in &v.sentence_words {
@@ -215,49 +322,185 @@ pub(crate) fn rule_roles(v: &View) -> Vec<RoleSpan> {
         while end > a && is_punct(v.word(end - 1)) {
             end -= 1;
         }
-        let push = |out: &mut Vec<RoleSpan>, speaker: WordRange, cue: WordRange, from| {
-            for (words, role) in [
-                (speaker, Role::Speaker),
-                (cue, Role::Cue),
-                (WordRange::new(from, end), Role::Content),
-            ] {
-                if let Some(range) = v.span(words) {
-                    out.push(RoleSpan {
-                        range,
-                        role,
-                        score: 1.0,
-                    });
-                }
-            }
-        };
-        if v.word(a) == "according" && v.word(a + 1) == "to" {
-            if let Some(comma) = (a + 2..end).find(|&w| v.word(w) == ",") {
-                let speaker = WordRange::new(a + 2, comma);
-                push(&mut out, speaker, WordRange::new(a, a + 2), comma + 1);
-            }
+        // "Acme said in a statement:" introduces the quote after it, left to the quotes.
+        if (end..b).any(|w| v.word(w) == ":") {
             continue;
         }
-        let Some(cue) = (a + 1..end.saturating_sub(1)).find(|&w| is_cue(v.word(w))) else {
+        let found = according_to(v, a, end)
+            .map(|(speaker, cue, content)| (speaker, cue, vec![content]))
+            .or_else(|| set_off_rule(v, a, end))
+            .or_else(|| lead_rule(v, a, end).map(|(s, c, content)| (s, c, vec![content])));
+        let Some((speaker, cue, contents)) = found else {
             continue;
         };
-        let before = cue - 1;
-        let subject = if is_subject_pronoun(v.word(before)) {
-            Some(WordRange::new(before, cue))
-        } else if v.is_agent(before) {
-            v.entity_words(before)
-        } else {
-            None
-        };
-        if let Some(subject) = subject {
-            let from = if v.word(cue + 1) == "that" {
-                cue + 2
-            } else {
-                cue + 1
-            };
-            push(&mut out, subject, WordRange::new(cue, cue + 1), from);
+        let roles = [(speaker, Role::Speaker), (cue, Role::Cue)];
+        let contents = contents.into_iter().map(|c| (c, Role::Content));
+        for (words, role) in roles.into_iter().chain(contents) {
+            if let Some(range) = v.span(words) {
+                out.push(RoleSpan {
+                    range,
+                    role,
+                    score: 1.0,
+                });
+            }
         }
     }
     out
+}
+
+/// Speaker, cue and content word ranges of one sentence.
+type RuleClaim = (WordRange, WordRange, WordRange);
+
+/// `According to X, CLAUSE` over the words `a..end` of a sentence.
+fn according_to(v: &View, a: usize, end: usize) -> Option<RuleClaim> {
+    if !(v.word(a) == "according" && v.word(a + 1) == "to") {
+        return None;
+    }
+    let comma = (a + 2..end).find(|&w| v.word(w) == ",")?;
+    Some((
+        WordRange::new(a + 2, comma),
+        WordRange::new(a, a + 2),
+        WordRange::new(comma + 1, end),
+    ))
+}
+
+/// `SUBJECT CUE [that] CLAUSE`: the first claim verb with a subject before it (as the
+/// direct-quote rules find one) and a clause after it.
+fn lead_rule(v: &View, a: usize, end: usize) -> Option<RuleClaim> {
+    (a + 1..end.saturating_sub(1)).find_map(|cue| {
+        let one = WordRange::new(cue, cue + 1);
+        if !is_claim_cue(v, one) {
+            return None;
+        }
+        let lead: Vec<usize> = (a..=cue).collect();
+        // The direct-quote rules know speech verbs; a belief verb takes the subject right
+        // before it.
+        let speaker = match from_lead(v, &lead) {
+            Some(found) if found.cue == Some(one) => found.speaker,
+            _ if verb_follows_subject(v, cue) => subject_before(v, a, cue),
+            _ => None,
+        };
+        let speaker = speaker.filter(|&s| is_rule_subject(v, s) && s.end <= cue)?;
+        let speaker = role_phrase(v, a, speaker);
+        let from = if v.word(cue + 1) == "that" {
+            cue + 2
+        } else {
+            cue + 1
+        };
+        (end > from).then_some((speaker, one, WordRange::new(from, end)))
+    })
+}
+
+/// "The chairman of engineering group T&N Plc said": the organisation is the end of the
+/// speaker's role phrase, which opens with a determiner a few plain words before "of"
+/// (the affiliation rules then take the role and the organisation apart).
+fn role_phrase(v: &View, a: usize, speaker: WordRange) -> WordRange {
+    let plain = |w: usize| !is_punct(v.word(w)) && v.entity_of[w].is_none();
+    // "of engineering group T&N": the link word a few plain words before the name.
+    let link = (speaker.start.saturating_sub(3).max(a + 1)..speaker.start)
+        .rev()
+        .take_while(|&w| plain(w))
+        .find(|&w| matches!(v.word(w), "of" | "at" | "for" | "from"));
+    let Some(link) = link else {
+        return speaker;
+    };
+    let opening = (link.saturating_sub(6).max(a)..link)
+        .rev()
+        .take_while(|&w| plain(w))
+        .find(|&w| is_determiner(v.word(w)));
+    opening.map_or(speaker, |d| WordRange::new(d, speaker.end))
+}
+
+/// Whether the belief verb at `cue` reads as a verb: inflected ("believes", "hoped",
+/// "thought"), or after a pronoun, an auxiliary or adverb, a name or a plural ("they
+/// plan", "economists believe"); "the new plan is" has a noun.
+fn verb_follows_subject(v: &View, cue: usize) -> bool {
+    let word = v.word(cue);
+    let inflected = ["s", "ed", "ing"].iter().any(|e| word.ends_with(e))
+        || matches!(
+            word,
+            "thought" | "felt" | "knew" | "found" | "saw" | "understood"
+        );
+    let Some(before) = cue.checked_sub(1) else {
+        return false;
+    };
+    let prev = v.word(before);
+    let after_subject = is_subject_pronoun(prev)
+        || is_adjunct(prev)
+        || v.is_agent(before)
+        || (prev.len() > 3 && prev.ends_with('s') && !prev.ends_with("'s"));
+    !is_determiner(prev) && (inflected || after_subject)
+}
+
+/// The subject right before the verb at `cue`, past adverbs and auxiliaries: a pronoun,
+/// a name, or a determiner and up to three words ("some economists").
+fn subject_before(v: &View, a: usize, cue: usize) -> Option<WordRange> {
+    let mut end = cue;
+    while end > a && is_adjunct(v.word(end - 1)) && v.entity_of[end - 1].is_none() {
+        end -= 1;
+    }
+    let last = end.checked_sub(1).filter(|&w| w >= a)?;
+    if is_subject_pronoun(v.word(last)) {
+        return Some(WordRange::new(last, end));
+    }
+    if v.is_agent(last) {
+        return v.entity_words(last).filter(|e| e.start >= a);
+    }
+    let start = (last.saturating_sub(3).max(a)..last)
+        .rev()
+        .find(|&w| is_determiner(v.word(w)))?;
+    let plain = (start + 1..end).all(|w| !is_punct(v.word(w)) && !is_function_word(v.word(w)));
+    plain.then_some(WordRange::new(start, end))
+}
+
+/// A subject the rules trust without the head: a name of a person or organisation, a
+/// subject pronoun, or a noun phrase opened by a determiner ("the senators", "some
+/// economists"); not a date, number or preposition ("April", "18 states", "Among"), nor
+/// the writer ("we", "I").
+fn is_rule_subject(v: &View, speaker: WordRange) -> bool {
+    let first = v.word(speaker.start);
+    (speaker.start..speaker.end).any(|w| v.is_agent(w))
+        || (speaker.len() == 1
+            && is_subject_pronoun(first)
+            // "We expect that ...": the writer's own view is no reported claim.
+            && !matches!(first, "who" | "we" | "i" | "you"))
+        || (speaker.len() > 1 && is_determiner(first))
+}
+
+/// Most words between an attribution set off by commas and the comma or sentence end
+/// after it ("he told me on Friday,").
+const MAX_ATTRIBUTION_TAIL: usize = 4;
+
+/// An attribution set off by a comma: `CLAUSE, SUBJECT CUE.`, `CLAUSE, CUE SUBJECT, an
+/// apposition.` (one content before it) and `CLAUSE, SUBJECT CUE, CLAUSE.` (a content on
+/// each side), the first comma that opens one.
+fn set_off_rule(v: &View, a: usize, end: usize) -> Option<(WordRange, WordRange, Vec<WordRange>)> {
+    (a + 1..end)
+        .filter(|&w| v.word(w) == ",")
+        .find_map(|comma| {
+            let tail: Vec<usize> = (comma..end).collect();
+            let found = from_tail(v, &tail)?;
+            let speaker = found.speaker.filter(|&s| is_rule_subject(v, s))?;
+            let cue = found.cue.filter(|&c| is_claim_cue(v, c))?;
+            if speaker.start.min(cue.start) != comma + 1 {
+                return None;
+            }
+            let reach = speaker.end.max(cue.end);
+            let next_comma =
+                (reach..end.min(reach + MAX_ATTRIBUTION_TAIL + 1)).find(|&w| v.word(w) == ",");
+            let before = WordRange::new(a, comma);
+            if end <= reach + MAX_ATTRIBUTION_TAIL {
+                return Some((speaker, cue, vec![before]));
+            }
+            match next_comma {
+                // "..., said Brian Baker, a longtime adviser ...": an apposition.
+                Some(_) if cue.start < speaker.start => Some((speaker, cue, vec![before])),
+                Some(c) if c + 1 < end => {
+                    Some((speaker, cue, vec![before, WordRange::new(c + 1, end)]))
+                }
+                _ => None,
+            }
+        })
 }
 
 #[cfg(test)]
@@ -373,6 +616,103 @@ mod tests {
             from_roles(v, &roles, &direct).len()
         });
         assert_eq!(got, 0);
+    }
+
+    /// The claims of `text` from the given role spans (the head's, as the test says).
+    fn from_tagged(text: &str, entities: &[(&str, &str)], roles: &[(&str, Role)]) -> Vec<String> {
+        let roles: Vec<RoleSpan> = (roles.iter())
+            .map(|&(piece, role)| {
+                let at = text.find(piece).expect("piece in text");
+                let start = text[..at].chars().count();
+                RoleSpan {
+                    range: CharRange::new(start, start + piece.chars().count()),
+                    role,
+                    score: 0.9,
+                }
+            })
+            .collect();
+        with_view(text, entities, |v, _| {
+            let slice = |r: CharRange| v.chars[r.start..r.end].iter().collect::<String>();
+            (from_roles(v, &roles, &[]).into_iter())
+                .map(|c| slice(c.quote))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn posted_and_fell_make_no_claim() {
+        let text = "Intel posted a wider-than-expected quarterly loss on Tuesday.";
+        let roles = [
+            ("Intel", Role::Speaker),
+            ("posted", Role::Cue),
+            ("a wider-than-expected quarterly loss on", Role::Content),
+        ];
+        assert!(from_tagged(text, &[("Intel", "ORG")], &roles).is_empty());
+        let text = "Shares of Advanced Micro Devices (AMD) fell 1.2% in early trading.";
+        let roles = [
+            ("AMD", Role::Speaker),
+            ("fell", Role::Cue),
+            (") fell 1.2% in early trading", Role::Content),
+        ];
+        assert!(from_tagged(text, &[("AMD", "ORG")], &roles).is_empty());
+        // The rules see no claim in either sentence.
+        assert!(claims(
+            "Intel posted a wider-than-expected quarterly loss on Tuesday.",
+            &[("Intel", "ORG")]
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn a_content_cut_inside_a_phrase_runs_to_the_clause_end() {
+        let text = "Intel said it expects a wider quarterly loss on weak demand, and shares fell.";
+        let roles = [
+            ("Intel", Role::Speaker),
+            ("said", Role::Cue),
+            ("it expects a wider quarterly loss on", Role::Content),
+        ];
+        assert_eq!(
+            from_tagged(text, &[("Intel", "ORG")], &roles),
+            ["it expects a wider quarterly loss on weak demand"]
+        );
+    }
+
+    #[test]
+    fn an_attribution_after_a_comma_ends_or_splits_the_sentence() {
+        let got = claims(
+            "The new plan is still tilted toward the rich, the Tax Foundation said.",
+            &[("Tax Foundation", "ORG")],
+        );
+        assert_eq!(
+            got,
+            [(
+                "The new plan is still tilted toward the rich".to_string(),
+                Some("Tax Foundation".to_string())
+            )]
+        );
+        let got = claims(
+            "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt in 1999.",
+            &[("Clarke", "PER")],
+        );
+        let contents: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(
+            contents,
+            ["Lenox was a juggernaut", "until it went bankrupt in 1999"]
+        );
+    }
+
+    #[test]
+    fn a_rule_subject_is_a_name_a_pronoun_or_a_determined_phrase() {
+        assert!(claims("In April said the union would strike.", &[]).is_empty());
+        let got = claims("Some economists believe that taxes should be lower.", &[]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].0, "taxes should be lower");
+    }
+
+    #[test]
+    fn the_writers_own_view_is_no_reported_claim() {
+        let text = "Acme sells chips. We expect that Acme will try to buy Contoso.";
+        assert!(claims(text, &[("Acme", "ORG"), ("Contoso", "ORG")]).is_empty());
     }
 
     #[test]

@@ -227,6 +227,87 @@ pub(crate) fn is_punct(word: &str) -> bool {
     !word.is_empty() && word.chars().all(|c| !c.is_alphanumeric())
 }
 
+/// Belief, intention, stance and report verbs (lemmas) that make a reported claim beside
+/// the speech verbs of `CUES`: "believes the plant will close", "a poll found that ...".
+/// Verbs of events ("posted a loss", "fell", "rose", "unveiled") are not here.
+static CLAIM_LEMMAS: List = List::new(
+    "\
+believe think feel hope fear expect doubt suspect assume worry know consider regard view
+see want wish plan intend decide agree disagree estimate forecast project find show
+reveal indicate conclude determine judge deem realize realise recognize recognise
+understand reckon guess imagine suppose bet trust question oppose support favor favour
+endorse reject dispute challenge blame credit criticize criticise praise welcome applaud
+defend attack caution propose recommend request order threaten refuse decline disclose
+signal hint imply calculate prove demonstrate argue insist demand ask urge pledge promise
+vow concede admit confirm deny say tell write add call note describe report declare
+explain state respond warn claim announce predict assert acknowledge suggest cite
+mention speak talk discuss learn allege maintain contend complain accuse testify
+tweet reply answer recall emphasize emphasise stress reiterate reference compare detail
+illustrate highlight identify link debate dismiss condemn advocate express echo rail
+ignore wonder",
+);
+
+/// Speech-verb forms of `CUES` that, in running text, are mostly events: "Intel posted a
+/// loss" reports a number, not what Intel said.
+fn is_event_form(word: &str) -> bool {
+    matches!(word, "post" | "posts" | "posted" | "posting" | "known")
+}
+
+/// The lemmas a lowercase verb form may have: itself, and without -s, -es, -ies, -ed,
+/// -d, -ied, -ing (with a dropped e or a doubled consonant), plus a few irregulars.
+fn lemmas(word: &str) -> Vec<String> {
+    let irregular = match word {
+        "thought" => Some("think"),
+        "felt" => Some("feel"),
+        "knew" | "known" => Some("know"),
+        "saw" | "seen" => Some("see"),
+        "found" => Some("find"),
+        "told" => Some("tell"),
+        "said" | "says" => Some("say"),
+        "wrote" | "written" => Some("write"),
+        "spoke" | "spoken" => Some("speak"),
+        "understood" => Some("understand"),
+        _ => None,
+    };
+    let mut out = vec![word.to_string()];
+    out.extend(irregular.map(str::to_string));
+    let strip = |suffix: &str, add: &str| {
+        word.strip_suffix(suffix)
+            .filter(|stem| stem.len() > 1)
+            .map(|stem| format!("{stem}{add}"))
+    };
+    for (suffix, add) in [
+        ("s", ""),
+        ("es", ""),
+        ("ies", "y"),
+        ("ed", ""),
+        ("d", ""),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ing", "e"),
+    ] {
+        out.extend(strip(suffix, add));
+    }
+    // "planned", "planning": a doubled final consonant.
+    for suffix in ["ed", "ing"] {
+        if let Some(stem) = word.strip_suffix(suffix) {
+            let b = stem.as_bytes();
+            if b.len() > 2 && b[b.len() - 1] == b[b.len() - 2] {
+                out.push(stem[..stem.len() - 1].to_string());
+            }
+        }
+    }
+    out
+}
+
+/// A word that can make a reported claim: a speech, belief or report verb in any form.
+pub(crate) fn is_claim_verb(word: &str) -> bool {
+    if is_event_form(word) {
+        return false;
+    }
+    is_cue(word) || lemmas(word).iter().any(|l| CLAIM_LEMMAS.has(l))
+}
+
 /// Sentence-final or clause-final punctuation.
 pub(crate) fn ends_clause(word: &str) -> bool {
     matches!(word, "." | "?" | "!" | ";" | "..." | "…")
@@ -285,6 +366,20 @@ mod tests {
         assert!(is_cue("said") && !is_cue("according") && is_cue("tell"));
         assert!(is_adjunct("reportedly") && is_adjunct("has") && !is_adjunct("family"));
         assert!(is_np_stop("which") && !is_np_stop("spokesman"));
+    }
+
+    #[test]
+    fn claim_verbs_are_speech_belief_and_report_verbs() {
+        for word in [
+            "said", "believes", "planned", "worried", "found", "argues", "urging",
+        ] {
+            assert!(is_claim_verb(word), "{word}");
+        }
+        for word in [
+            "posted", "fell", "rose", "unveiled", "made", "known", "pitches",
+        ] {
+            assert!(!is_claim_verb(word), "{word}");
+        }
     }
 
     #[test]

@@ -86,8 +86,15 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         indirect::fill_direct_speakers(&v, &doc.roles, &mut found);
         let more = indirect::from_roles(&v, &doc.roles, &found);
         found.extend(more);
-        found.sort_by_key(|f| f.quote);
     }
+    if indirect == Indirect::FromRoles {
+        // The head misses plain `X said (that) ...` sentences the rules find: their
+        // contents where the head found none (README, "Reported claims"; the rules
+        // first measured worse).
+        let more = indirect::from_roles(&v, &indirect::rule_roles(&v), &found);
+        found.extend(more);
+    }
+    found.sort_by_key(|f| f.quote);
     for claim in &mut found {
         phrase::complete_speaker(&v, claim);
         affiliate(&v, claim);
@@ -98,6 +105,9 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
         }
     }
     discourse::role_antecedents(&v, &mut found);
+    // A reported claim whose speaker is still a fragment ("It is worth noting that", "all
+    // agreed") names nobody: no claim rather than a speaker called "It".
+    found.retain(|c| c.kind != ClaimKind::Indirect || !phrase::is_unnamed_fragment(&v, c));
     let outside: Vec<WordRange> = (found.iter())
         .filter_map(|c| target::outside_firm(&v, c))
         .collect();

@@ -7,7 +7,7 @@
 //! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
 
 use crate::claims::lexicon::{
-    is_adjunct, is_cue, is_determiner, is_function_word, is_punct, is_subject_pronoun,
+    is_adjunct, is_cue, is_dash, is_determiner, is_function_word, is_punct, is_subject_pronoun,
 };
 use crate::claims::view::View;
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
@@ -29,7 +29,7 @@ pub(crate) fn complete_speaker(v: &View, claim: &mut FoundClaim) {
         return;
     }
     let first = v.word(speaker.start);
-    if matches!(first, "who" | "which") && speaker.len() == 1 {
+    if matches!(first, "who" | "which" | "whom") && speaker.len() == 1 {
         claim.speaker_entity = antecedent(v, speaker.start).and_then(|a| v.span(a));
         return;
     }
@@ -56,13 +56,29 @@ pub(crate) fn complete_speaker(v: &View, claim: &mut FoundClaim) {
 /// (a verb cannot be told from a modifier further back).
 fn antecedent(v: &View, who: usize) -> Option<WordRange> {
     let sentence = v.sentence_words[*v.sentence_of.get(who)?];
-    let mut last = who.checked_sub(1).filter(|&w| w >= sentence.start)?;
-    if v.word(last) == "," {
-        last = last.checked_sub(1).filter(|&w| w >= sentence.start)?;
+    let before = |w: usize| w.checked_sub(1).filter(|&p| p >= sentence.start);
+    let mut last = before(who)?;
+    // "many of whom": the people before the quantifier.
+    if v.word(last) == "of" && before(last).is_some_and(|q| is_function_word(v.word(q))) {
+        last = before(before(last)?)?;
+    }
+    if v.word(last) == "," || is_dash(v.word(last)) {
+        last = before(last)?;
     }
     if let Some(entity) = v.entity_words(last) {
-        // "Democrats on Capitol Hill, who": a place is not who spoke.
-        return (v.label(last) != Some(EntityLabel::Location)).then_some(entity);
+        if v.label(last) != Some(EntityLabel::Location) {
+            return Some(entity);
+        }
+        // "Democrats on Capitol Hill, who": a place is not who spoke, the people before
+        // its preposition are.
+        let preposition = before(entity.start)?;
+        if !matches!(v.word(preposition), "on" | "in" | "at" | "from" | "of") {
+            return None;
+        }
+        last = before(preposition)?;
+        if let Some(entity) = v.entity_words(last) {
+            return (v.label(last) != Some(EntityLabel::Location)).then_some(entity);
+        }
     }
     let plain = |w: usize| {
         w >= sentence.start
@@ -109,10 +125,34 @@ fn previous_subject(v: &View, w: usize) -> Option<WordRange> {
         return is_agent_label(v, start).then_some(entity);
     }
     if !is_determiner(v.word(start)) {
-        return None;
+        return capitalised_subject(v, start, words.end);
     }
     following_phrase(v, WordRange::new(start, start + 1), None)
         .map(|(phrase, entity)| entity.unwrap_or(phrase))
+}
+
+/// "Voting rights advocates have expressed concern": a plural noun phrase opening a
+/// sentence, up to an auxiliary or adverb, when it is a few plain words.
+fn capitalised_subject(v: &View, start: usize, end: usize) -> Option<WordRange> {
+    if !v.is_capitalized(start) || is_function_word(v.word(start)) {
+        return None;
+    }
+    let stop = (start..end.min(start + 5)).find(|&w| {
+        let word = v.word(w);
+        is_adjunct(word) || is_cue(word) || is_punct(word) || is_function_word(word)
+    })?;
+    let phrase = WordRange::new(start, stop);
+    // A plural head: "they" stands for people.
+    let plural = stop > start && v.word(stop - 1).ends_with('s');
+    (stop > start + 1 && plural && !v.is_quoted(start)).then_some(phrase)
+}
+
+/// Whether the claim's speaker is still a fragment with nothing it stands for: a pronoun
+/// with no antecedent ("It is worth noting"), a quantifier or a mark.
+pub(crate) fn is_unnamed_fragment(v: &View, claim: &FoundClaim) -> bool {
+    let fragment =
+        |r: Option<crate::doc::CharRange>| r.is_some_and(|r| is_fragment(v, v.words_in(r)));
+    fragment(claim.speaker) && (claim.speaker_entity.is_none() || fragment(claim.speaker_entity))
 }
 
 /// "The FBI" → the entity; "The ad" of "The ad features …" → the words up to the cue.
@@ -181,7 +221,9 @@ mod tests {
             })
             .collect();
         annotate(&mut doc, Indirect::FromRoles);
-        let claim = doc.claims.first().expect("a claim");
+        let Some(claim) = doc.claims.first() else {
+            return (String::new(), None);
+        };
         let text_of = |r: CharRange| doc.text_of(r);
         (
             claim.speaker.map(text_of).unwrap_or_default(),
@@ -246,6 +288,47 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_pronoun_after_a_place_is_the_people_before_it() {
+        let text =
+            "It will placate Democrats on Capitol Hill, who have argued that it helps candidates.";
+        let got = speaker(
+            text,
+            &[("Democrats", "MISC"), ("Capitol Hill", "LOC")],
+            &[
+                ("who", Role::Speaker),
+                ("argued", Role::Cue),
+                ("it helps candidates", Role::Content),
+            ],
+        );
+        assert_eq!(got, ("who".into(), Some("Democrats".into())));
+    }
+
+    #[test]
+    fn a_pronoun_that_names_nobody_makes_no_reported_claim() {
+        let text = "Nothing happened then. It is worth noting that this is the first time.";
+        let mut doc = Document::new(&Article::new("a", text), Markup::Plain);
+        let at = |piece: &str| {
+            let byte = text.find(piece).expect("in the text");
+            let start = text[..byte].chars().count();
+            CharRange::new(start, start + piece.chars().count())
+        };
+        doc.roles = [
+            ("It", Role::Speaker),
+            ("noting", Role::Cue),
+            ("this is the first time", Role::Content),
+        ]
+        .iter()
+        .map(|&(piece, role)| RoleSpan {
+            range: at(piece),
+            role,
+            score: 0.9,
+        })
+        .collect();
+        annotate(&mut doc, Indirect::FromRoles);
+        assert!(doc.claims.is_empty(), "{:?}", doc.claims);
+    }
+
+    #[test]
     fn an_unresolved_it_or_they_is_named_by_the_subject_before() {
         let text = "The city sent a letter on Thursday. It says that the campaign broke the law.";
         let got = speaker(
@@ -258,7 +341,8 @@ mod tests {
             ],
         );
         assert_eq!(got, ("It".into(), Some("The city".into())));
-        // A person before is no antecedent of "it".
+        // A person before is no antecedent of "it": naming nobody, it makes no claim (the
+        // speaker "It" was kept before issue #32).
         let text = "Ann Lee sent a letter on Thursday. It says that the campaign broke the law.";
         let got = speaker(
             text,
@@ -269,6 +353,6 @@ mod tests {
                 ("the campaign broke the law", Role::Content),
             ],
         );
-        assert_eq!(got, ("It".into(), None));
+        assert_eq!(got, (String::new(), None));
     }
 }

@@ -49,6 +49,9 @@ pub struct Hit {
     pub quote: String,
     /// The speaker's name.
     pub speaker: Option<String>,
+    /// The organisation the speaker speaks for ("Boeing" for "a Boeing spokesperson"); null
+    /// in an index made before schema version 2.
+    pub speaker_org: Option<String>,
     /// The target's name.
     pub target: Option<String>,
     /// The source publication's name.

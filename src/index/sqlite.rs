@@ -546,8 +546,9 @@ impl Searcher for Sqlite {
         };
         let sql = format!(
             "SELECT c.article_id, c.title, c.id, c.kind, c.quote, c.speaker, c.target, c.source,
-               c.sentiment, c.published, {snippet}, {rank}
+               c.sentiment, c.published, {snippet}, {rank}, {}
              {} {order} LIMIT {}",
+            filter.column("speaker_org"),
             filter.clauses(search),
             search.limit
         );
@@ -564,6 +565,7 @@ impl Searcher for Sqlite {
                     kind: r.get(3)?,
                     quote: r.get(4)?,
                     speaker: r.get(5)?,
+                    speaker_org: r.get(12)?,
                     target: r.get(6)?,
                     source: r.get(7)?,
                     sentiment: r.get(8)?,

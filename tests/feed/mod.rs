@@ -109,6 +109,16 @@ pub fn assert_speaker_org_search(dir: &Path, db: &str) {
     assert_eq!(quotes("--speaker-org", "boeing"), boeing);
     assert_eq!(quotes("--speaker-org", "BOEING"), boeing);
     assert_eq!(quotes("--speaker", "Boeing"), boeing);
+    // Each hit says whom its speaker speaks for.
+    let out = claimlink(
+        &["search", "--db", db, "--speaker-org", "boeing", "--json"],
+        None,
+    );
+    assert_success(&out);
+    let orgs: Vec<serde_json::Value> = (stdout_lines(&out).iter())
+        .map(|hit| hit["speaker_org"].clone())
+        .collect();
+    assert_eq!(orgs, [serde_json::json!("Boeing")]);
     assert_eq!(quotes("--speaker-org", "FBI"), fbi);
     assert_eq!(quotes("--speaker-org", "F.B.I."), fbi);
     assert_eq!(quotes("--speaker-org", "fbi"), fbi);
