@@ -36,7 +36,7 @@ pub struct Encoder {
     casing: Option<nn::Embedding>,
     /// The inference forward, once the model is prepared for inference; training and a
     /// model never prepared use rust-bert's.
-    fast: Option<FastEncoder>,
+    pub(crate) fast: Option<FastEncoder>,
 }
 
 impl Encoder {
