@@ -402,7 +402,7 @@ mod tests {
                 let plain = unblocked(&model, precision.kind());
                 let mut times = [Vec::new(), Vec::new(), Vec::new()];
                 tch::no_grad(|| {
-                    for round in 0..8 {
+                    for round in 0..16 {
                         for (v, t) in times.iter_mut().enumerate() {
                             let started = std::time::Instant::now();
                             let _ = match v {
