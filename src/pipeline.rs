@@ -144,13 +144,13 @@ impl Pipeline {
             None
         };
         let sentiment_dir = models.join("sentiment");
-        let sentiment = if sentiment_dir.join("config.json").is_file() {
+        let mut sentiment = if sentiment_dir.join("config.json").is_file() {
             Some(SentimentModel::load(&sentiment_dir, base)?)
         } else {
             None
         };
         let attribution_dir = models.join("attribution");
-        let attribution = if attribution_dir.join("config.json").is_file() {
+        let mut attribution = if attribution_dir.join("config.json").is_file() {
             Some(AttributionModel::load(
                 &attribution_dir,
                 &models.join("ner"),
@@ -158,15 +158,15 @@ impl Pipeline {
         } else {
             None
         };
-        let ner = NerModel::load(&models.join("ner"), base)?;
+        let mut ner = NerModel::load(&models.join("ner"), base)?;
         let precision = options.precision;
         let batch_tokens = options.batch_tokens.unwrap_or(precision.batch_tokens());
-        ner.base.set_precision(precision);
-        if let Some(head) = &attribution {
-            head.set_precision(precision);
+        ner.base.prepare(precision)?;
+        if let Some(head) = &mut attribution {
+            head.prepare(precision)?;
         }
-        if let Some(model) = &sentiment {
-            model.base.set_precision(precision);
+        if let Some(model) = &mut sentiment {
+            model.base.prepare(precision)?;
         }
         Ok(Pipeline {
             ner,

@@ -393,19 +393,35 @@ fn output_is_byte_identical_whatever_the_threads_and_batching() {
         assert!(claimlink(&args, None).status.success());
         std::fs::read(&out).expect("output")
     };
-    let reference = run("a.jsonl", &["--threads", "1", "--batch-articles", "1"]);
-    let batched = run(
-        "b.jsonl",
-        &[
-            "--threads",
-            "2",
-            "--batch-articles",
-            "3",
-            "--batch-tokens",
-            "300",
-        ],
-    );
-    assert_eq!(reference, batched);
+    // bf16 too: every bf16 multiply has one row count and every window its own padded
+    // length, so a window's numbers never depend on its batch-mates (model::fast).
+    for precision in ["f32", "bf16"] {
+        let reference = run(
+            &format!("{precision}-a.jsonl"),
+            &[
+                "--precision",
+                precision,
+                "--threads",
+                "1",
+                "--batch-articles",
+                "1",
+            ],
+        );
+        let batched = run(
+            &format!("{precision}-b.jsonl"),
+            &[
+                "--precision",
+                precision,
+                "--threads",
+                "2",
+                "--batch-articles",
+                "3",
+                "--batch-tokens",
+                "300",
+            ],
+        );
+        assert!(reference == batched, "{precision}: output differs");
+    }
 }
 
 /// Claims of one JSONL article: (kind, quote, speaker name) per claim.

@@ -100,8 +100,9 @@ pub(crate) struct PipelineArgs {
     pub threads: ThreadArgs,
     /// What the encoders compute in. f32 (the default) gives the same bytes for the same
     /// input on every machine, whatever the threads and batching. bf16 is an opt-in: about
-    /// twice as fast on some CPUs with AVX-512 BF16 or AMX (slower on others), but its
-    /// scores can differ in the last digits with threads, batch sizes and batch-mates.
+    /// twice as fast on some CPUs with AVX-512 BF16 or AMX (slower on others); its scores
+    /// differ from f32's in the last digits, and do not depend on the batching either
+    /// (tested on AVX-512 BF16, not yet on AMX).
     /// `auto` is accepted as a name for the default.
     #[arg(long, value_enum, default_value_t = PrecisionArg::F32)]
     pub precision: PrecisionArg,

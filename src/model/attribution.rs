@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::model::encoder::{
     fill, read_config, read_weights, write_json, write_weights, WEIGHTS_FILE,
 };
+use crate::model::fast::{attention_mask, FastLayer};
 use crate::model::precision::Precision;
 use crate::model::tags::WordTag;
 use crate::model::tags::{labels_from_config, TagSet};
@@ -40,6 +41,9 @@ pub(crate) fn attribution_tags() -> TagSet {
 pub(crate) struct AttributionModel {
     pub vs: nn::VarStore,
     layers: Vec<BertLayer>,
+    /// The same layers for inference, once prepared (see `model::fast`).
+    fast: Vec<FastLayer>,
+    heads: i64,
     classifier: nn::Linear,
     pub tags: TagSet,
     /// The head reads the output of trunk layer `branch` (1-based).
@@ -104,6 +108,8 @@ impl AttributionModel {
         AttributionModel {
             vs,
             layers,
+            fast: Vec::new(),
+            heads: config.num_attention_heads,
             classifier,
             tags,
             branch,
@@ -193,6 +199,14 @@ impl AttributionModel {
 
     /// Tag logits `[batch, length, tags]` from the trunk's output at the branch.
     pub(crate) fn logits(&self, branch_hidden: &Tensor, mask: &Tensor, train: bool) -> Tensor {
+        if !train && !self.fast.is_empty() {
+            let blocked = attention_mask(mask, branch_hidden.kind());
+            let mut hidden = branch_hidden.shallow_clone();
+            for layer in &self.fast {
+                hidden = layer.forward(&hidden, &blocked);
+            }
+            return self.classifier.forward(&hidden.to_kind(Kind::Float));
+        }
         let blocked = (mask.ones_like() - mask).to_kind(branch_hidden.kind()) * -10000.0;
         let blocked = blocked.unsqueeze(1).unsqueeze(1);
         let mut hidden = branch_hidden.shallow_clone();
@@ -209,9 +223,15 @@ impl AttributionModel {
         self.classifier.forward(&hidden.to_kind(Kind::Float))
     }
 
-    /// Computes its layers in `precision` (the classifier stays f32); the trunk must match.
-    pub(crate) fn set_precision(&self, precision: Precision) {
+    /// Prepares the loaded head for inference: its layers compute in `precision` (the
+    /// classifier stays f32; the trunk must match), through the inference forward.
+    pub(crate) fn prepare(&mut self, precision: Precision) -> Result<()> {
         precision.apply(self.vs.root() / "layers");
+        let vars = self.vs.variables();
+        self.fast = (0..self.layers.len())
+            .map(|i| FastLayer::new(&vars, &format!("layers.{i}"), self.heads, precision.kind()))
+            .collect::<Result<_>>()?;
+        Ok(())
     }
 
     /// Writes the head folder: `config.json` (the trunk's encoder configuration, the labels

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::io::write::part_path;
+use crate::model::fast::FastEncoder;
 use crate::model::meter::{encoder_flops, Meter};
 use crate::model::precision::Precision;
 use crate::model::wordpiece::WordPiecer;
@@ -33,6 +34,9 @@ pub struct Encoder {
     bert: BertModel<BertEmbeddings>,
     word_embeddings: Tensor,
     casing: Option<nn::Embedding>,
+    /// The inference forward, once the model is prepared for inference; training and a
+    /// model never prepared use rust-bert's.
+    pub(crate) fast: Option<FastEncoder>,
 }
 
 impl Encoder {
@@ -60,6 +64,7 @@ impl Encoder {
             bert,
             word_embeddings,
             casing,
+            fast: None,
         })
     }
 
@@ -80,6 +85,15 @@ impl Encoder {
     /// Hidden states `[batch, length, hidden]` after each layer, first to last, in the
     /// encoder's precision.
     pub(crate) fn forward_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
+        if let (Some(fast), false) = (&self.fast, train) {
+            return Ok(fast.forward_layers(&batch.ids, &batch.casing, &batch.types, &batch.mask));
+        }
+        self.reference_layers(batch, train)
+    }
+
+    /// `forward_layers` through rust-bert's `BertModel` (training, and the reference the
+    /// inference forward is tested against).
+    pub(crate) fn reference_layers(&self, batch: &Batch, train: bool) -> Result<Vec<Tensor>> {
         let mut embeds = Tensor::embedding(&self.word_embeddings, &batch.ids, 0, false, false);
         if let Some(casing) = &self.casing {
             embeds += batch.casing.apply(casing);
@@ -166,6 +180,7 @@ pub struct EncoderModel {
     /// Feed-forward width and number of layers (for counting FLOPs).
     pub ffn: usize,
     pub layers: usize,
+    pub heads: i64,
     /// What inference with this encoder has done so far.
     pub meter: Meter,
     /// Whether the casing embedding is part of the input.
@@ -188,16 +203,22 @@ impl EncoderModel {
             hidden: config.hidden_size,
             ffn: config.intermediate_size as usize,
             layers: config.num_hidden_layers as usize,
+            heads: config.num_attention_heads,
             meter: Meter::default(),
             casing,
             max_len,
         })
     }
 
-    /// Computes the encoder in `precision` from now on; the task classifier on top stays f32.
-    pub(crate) fn set_precision(&self, precision: Precision) {
+    /// Prepares the loaded model for inference: the encoder computes in `precision` from
+    /// now on (the task classifier on top stays f32), through the inference forward.
+    pub(crate) fn prepare(&mut self, precision: Precision) -> Result<()> {
         precision.apply(self.vs.root() / "bert");
         precision.apply(self.vs.root() / "casing");
+        let vars = self.vs.variables();
+        let fast = FastEncoder::new(&vars, self.layers, self.heads, precision.kind())?;
+        self.encoder.fast = Some(fast);
+        Ok(())
     }
 
     /// Matrix-multiply FLOPs of `layers` of this encoder over `rows` inputs of `len` pieces.

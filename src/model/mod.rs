@@ -2,6 +2,7 @@
 
 pub mod attribution;
 pub mod encoder;
+pub(crate) mod fast;
 pub(crate) mod meter;
 pub mod ner;
 pub mod parallel;

@@ -1,12 +1,14 @@
 //! The number format the encoders compute in at inference.
 //!
 //! f32 unless bf16 is asked for. bf16 halves the bits of every matrix multiply and runs
-//! about twice as fast on some CPUs with AVX-512 BF16 or AMX (slower than f32 on others),
-//! but its results depend on what else is in a batch (oneDNN picks its kernels and blocking
-//! by the batch's shape), so the same article could get other scores with other threads,
-//! batch sizes or batch-mates. The default must give the same bytes for the same input on
-//! every machine and every run, so it is never decided by the CPU or by a timing. Training
-//! always uses f32, and the task heads' classifiers read f32 in either format.
+//! about twice as fast on some CPUs with AVX-512 BF16 or AMX (slower than f32 on others).
+//! oneDNN picks its bf16 kernels and blocking by a multiply's shape, so the inference
+//! forward (`model::fast`) multiplies bf16 in blocks of one fixed row count and every
+//! window has a padded length of its own: a window's numbers then do not depend on its
+//! batch-mates (tested on an AMD EPYC with AVX-512 BF16; not yet on an AMX CPU). bf16
+//! still gives other scores than f32, so the default stays f32, never decided by the CPU
+//! or by a timing. Training always uses f32, and the task heads' classifiers read f32 in
+//! either format.
 
 use tch::nn;
 use tch::Kind;
@@ -17,7 +19,7 @@ pub enum Precision {
     /// Deterministic: the same output whatever the threads, batching or machine load.
     #[default]
     F32,
-    /// Opt-in: faster on CPUs with bf16 matrix units, but batch-dependent in the last digits.
+    /// Opt-in: faster on CPUs with bf16 matrix units; other last digits than f32.
     Bf16,
 }
 
