@@ -92,7 +92,11 @@ fn claim_window(
 pub(crate) fn requests(marking: Marking<'_>, doc: &Document) -> Vec<Request> {
     // An input target is judged in its paragraph: what the paragraph says of a company
     // often stands in the sentence before or after its name.
-    let paragraphs = paragraphs(doc.chars());
+    // Only documents with input targets need the paragraphs (most runs pass none).
+    let paragraphs = match doc.targets {
+        Some(_) => paragraphs(doc.chars()),
+        None => Vec::new(),
+    };
     let mark = |range: CharRange| {
         let sentence = &doc.sentences[doc.sentence_at(range)?];
         let paragraph = (paragraphs.iter())

@@ -119,6 +119,15 @@ pub struct SentimentTrainJob {
     pub resume: bool,
 }
 
+impl SentimentTrainJob {
+    /// The business gold and its data folder, when the run trains on them.
+    fn business_gold(&self) -> Option<&(PathBuf, PathBuf)> {
+        self.business
+            .as_ref()
+            .filter(|_| self.config.business_repeat > 0)
+    }
+}
+
 /// Examples as model inputs with their labels.
 pub struct Prepared {
     pub windows: Vec<Window>,
@@ -381,7 +390,7 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
             data: prepare(&read_sentfin(&job.sentfin_dev)?, model),
         });
     }
-    if let Some((gold, data)) = job.business.as_ref().filter(|_| cfg.business_repeat > 0) {
+    if let Some((gold, data)) = job.business_gold() {
         let extra = organisation_examples(&gold_texts(gold, data, Split::Train)?)?;
         eprintln!(
             "train sentiment: {} business-paragraph organisations added ({} times each per epoch)",
@@ -495,7 +504,7 @@ fn data_files(job: &SentimentTrainJob) -> Vec<(&'static str, &'static str, &std:
         data.push(("sentfin_train", "sentfin/train.jsonl", &job.sentfin_train));
         data.push(("sentfin_dev", "sentfin/dev.jsonl", &job.sentfin_dev));
     }
-    if let Some((gold, _)) = job.business.as_ref().filter(|_| cfg.business_repeat > 0) {
+    if let Some((gold, _)) = job.business_gold() {
         data.push(("business_gold", "business gold (--business)", gold));
     }
     if let Some(dir) = &cfg.init {
