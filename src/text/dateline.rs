@@ -14,17 +14,28 @@ use crate::doc::CharRange;
 /// The place words of the text's dateline, if it opens with one: up to the space before
 /// the agency's parenthesis.
 pub fn place(chars: &[char]) -> Option<CharRange> {
+    group(chars, 1)
+}
+
+/// The agency's name in the text's dateline ("Reuters" of "TOKYO (Reuters) -"): the
+/// outlet that filed the story, never what a claim in it is about.
+pub fn agency(chars: &[char]) -> Option<CharRange> {
+    group(chars, 2)
+}
+
+/// Capture group `i` of the dateline pattern, in code points.
+fn group(chars: &[char], i: usize) -> Option<CharRange> {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
         // Place words in capitals, as the agencies write them (joined by spaces, "/", ","
         // or "-"), then the agency's name in parentheses and a dash. A story that opens
         // with a name and its ticker ("Apple (AAPL) - ...") is written in mixed case.
-        Regex::new(r"^\s*([A-Z][A-Z.'’]*(?:[ /,-]+[A-Z][A-Z.'’]*){0,5})\s*\(\s*[A-Z][A-Za-z&. ]{0,30}\)\s*(?:-|--|–|—)")
+        Regex::new(r"^\s*([A-Z][A-Z.'’]*(?:[ /,-]+[A-Z][A-Z.'’]*){0,5})\s*\(\s*([A-Z][A-Za-z&. ]{0,30}?)\s*\)\s*(?:-|--|–|—)")
             .expect("the dateline pattern compiles")
     });
     // Enough of the text for any dateline; the regex works on bytes, the document on chars.
     let head: String = chars.iter().take(120).collect();
-    let found = pattern.captures(&head)?.get(1)?;
+    let found = pattern.captures(&head)?.get(i)?;
     let start = head[..found.start()].chars().count();
     let end = start + found.as_str().chars().count();
     Some(CharRange::new(start, end))
@@ -53,6 +64,13 @@ mod tests {
             place_of("WASHINGTON, D.C. (AP) — The Fed said.").as_deref(),
             Some("WASHINGTON, D.C.")
         );
+    }
+
+    #[test]
+    fn the_agency_is_the_name_in_the_parentheses() {
+        let chars: Vec<char> = "LONDON ( Reuters ) - Oil rose.".chars().collect();
+        let agency = agency(&chars).map(|r| chars[r.start..r.end].iter().collect::<String>());
+        assert_eq!(agency.as_deref(), Some("Reuters"));
     }
 
     #[test]
