@@ -136,21 +136,23 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     name_companies(doc);
 }
 
-/// The outlet a claim reaches the reader through is not what it is about: the agency of
-/// the dateline ("DETROIT (Reuters) - ... unit \"is strongly in profit\"") and the claim's
-/// own source ("told Reuters") are no targets.
+/// The outlet a claim reaches the reader through is neither what it is about nor the
+/// speaker's employer: the agency of the dateline ("DETROIT (Reuters) - ... unit \"is
+/// strongly in profit\"") and the claim's own source ("an analyst told Reuters") are no
+/// targets and no affiliations.
 fn no_outlet_targets(chars: &[char], claims: &mut [FoundClaim]) {
     let agency = dateline::agency(chars);
     for claim in claims {
-        let Some(target) = claim.target else {
-            continue;
+        let source = claim.source.map(|s| single_spaced(&text_at(chars, s)));
+        let is_outlet = |r: CharRange| {
+            agency.is_some_and(|a| a.start < r.end && r.start < a.end)
+                || source.as_ref() == Some(&single_spaced(&text_at(chars, r)))
         };
-        let in_dateline = agency.is_some_and(|a| a.start < target.end && target.start < a.end);
-        let is_source = claim.source.is_some_and(|s| {
-            single_spaced(&text_at(chars, s)) == single_spaced(&text_at(chars, target))
-        });
-        if in_dateline || is_source {
+        if claim.target.is_some_and(is_outlet) {
             claim.target = None;
+        }
+        if claim.affiliation.is_some_and(is_outlet) {
+            claim.affiliation = None;
         }
     }
 }

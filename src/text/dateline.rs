@@ -28,9 +28,10 @@ fn group(chars: &[char], i: usize) -> Option<CharRange> {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
         // Place words in capitals, as the agencies write them (joined by spaces, "/", ","
-        // or "-"), then the agency's name in parentheses and a dash. A story that opens
-        // with a name and its ticker ("Apple (AAPL) - ...") is written in mixed case.
-        Regex::new(r"^\s*([A-Z][A-Z.'’]*(?:[ /,-]+[A-Z][A-Z.'’]*){0,5})\s*\(\s*([A-Z][A-Za-z&. ]{0,30}?)\s*\)\s*(?:-|--|–|—)")
+        // or "-"), perhaps a region after a comma ("DAVOS, Switzerland"), then the
+        // agency's name in parentheses and a dash. A story that opens with a name and its
+        // ticker ("Apple (AAPL) - ...") is written in mixed case.
+        Regex::new(r"^\s*([A-Z][A-Z.'’]*(?:[ /,-]+[A-Z][A-Z.'’]*){0,5}(?:,\s*[A-Z][A-Za-z.'’]*(?:\s+[A-Z][A-Za-z.'’]*){0,2})?)\s*\(\s*([A-Z][A-Za-z&. ]{0,30}?)\s*\)\s*(?:-|--|–|—)")
             .expect("the dateline pattern compiles")
     });
     // Enough of the text for any dateline; the regex works on bytes, the document on chars.
@@ -63,6 +64,10 @@ mod tests {
         assert_eq!(
             place_of("WASHINGTON, D.C. (AP) — The Fed said.").as_deref(),
             Some("WASHINGTON, D.C.")
+        );
+        assert_eq!(
+            place_of("DAVOS, Switzerland (Reuters) - Nasdaq said.").as_deref(),
+            Some("DAVOS, Switzerland")
         );
     }
 
