@@ -24,7 +24,6 @@ pub(crate) fn annotate(
 ) {
     let mut mentions = Vec::new();
     let mut named = Vec::new();
-    let dateline = dateline::place(doc.chars());
     for (s, (sentence, word_tags)) in doc.sentences.iter().zip(tags).enumerate() {
         let words: Vec<String> = (sentence.words.iter()).map(|&w| doc.text_of(w)).collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -50,19 +49,6 @@ pub(crate) fn annotate(
                 sentence.words[linked.start].start,
                 sentence.words[end - 1].end,
             );
-            // The dateline names where the story was filed, whatever the tagger says
-            // ("TOKYO (Reuters) -" tagged an organisation became a claim's target).
-            if dateline.is_some_and(|d| d.start <= range.start && range.end <= d.end) {
-                mentions.push(Mention {
-                    range,
-                    label: EntityLabel::Location,
-                    kind: MentionKind::Entity,
-                    score: linked.score,
-                    company: None,
-                    sentiment: None,
-                });
-                continue;
-            }
             if let Some(entry) = linked.company {
                 named.push(NamedMention {
                     range,
@@ -80,6 +66,7 @@ pub(crate) fn annotate(
             });
         }
     }
+    dateline_is_a_place(dateline::place(doc.chars()), &mut mentions, &mut named);
     let applied = tickers::apply(doc.chars(), &mut mentions, kb);
     doc.tickers = applied.tickers;
     for (i, entry) in applied.linked {
@@ -108,6 +95,21 @@ pub(crate) fn annotate(
         sentiment: None,
     }));
     doc.mentions = mentions;
+}
+
+/// The dateline names where the story was filed, whatever the tagger says ("TOKYO
+/// (Reuters) -" tagged an organisation became a claim's target).
+fn dateline_is_a_place(
+    place: Option<CharRange>,
+    mentions: &mut [Mention],
+    named: &mut Vec<NamedMention>,
+) {
+    let inside = |r: CharRange| place.is_some_and(|p| p.start <= r.start && r.end <= p.end);
+    for m in mentions.iter_mut().filter(|m| inside(m.range)) {
+        m.label = EntityLabel::Location;
+        m.company = None;
+    }
+    named.retain(|n| !inside(n.range));
 }
 
 fn is_apostrophe(word: &str) -> bool {

@@ -23,10 +23,12 @@ pub(crate) mod target;
 pub(crate) mod unlisted;
 pub(crate) mod view;
 
+use crate::companies::tickers;
+use crate::doc::Mention;
 use crate::doc::{single_spaced, text_at, CharRange, Document, EntityLabel, WordRange};
 use crate::text::dateline;
 #[cfg(test)]
-use crate::{doc::Mention, text::Sentence};
+use crate::text::Sentence;
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
 
@@ -98,6 +100,7 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     found.sort_by_key(|f| f.quote);
     for claim in &mut found {
         phrase::complete_speaker(&v, claim);
+        speaker_beside_ticker(chars, &doc.tickers, &doc.mentions, claim);
         affiliate(&v, claim);
         // The attribution's organisation that is the speaker's own ("SEC Chairman Arthur
         // Levitt said") is no target by being there; the quote decides below.
@@ -134,6 +137,25 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     }
     doc.claims = found;
     name_companies(doc);
+}
+
+/// A speaker the rules found inside a ticker ("DE" of "Hess AG HEAG.DE said") is the
+/// organisation the ticker stands beside; with none there, the claim has no speaker.
+fn speaker_beside_ticker(
+    chars: &[char],
+    tickers: &[CharRange],
+    mentions: &[Mention],
+    claim: &mut FoundClaim,
+) {
+    let Some(speaker) = claim.speaker else {
+        return;
+    };
+    let Some(&ticker) = tickers.iter().find(|t| t.overlaps(speaker)) else {
+        return;
+    };
+    let name = tickers::beside(chars, mentions, ticker);
+    claim.speaker = name;
+    claim.speaker_entity = name;
 }
 
 /// The outlet a claim reaches the reader through is neither what it is about nor the
@@ -430,5 +452,34 @@ mod tests {
         annotate(&mut doc, Indirect::FromRoles);
         assert_eq!(doc.claims.len(), 1);
         assert_eq!(doc.claims[0].companies.speaker.as_deref(), Some("Acme"));
+    }
+
+    #[test]
+    fn a_speaker_inside_a_ticker_is_the_name_beside_it_and_outlets_are_no_targets() {
+        let text =
+            "FRANKFURT (Reuters) - Hess AG HEAG.DE said it had a \"remarkable period of time\". \
+                    \"Sales will grow,\" an analyst told Reuters.";
+        let mut doc = Document::new(&Article::new("a", text), Markup::Plain);
+        doc.mentions = mentions_in(text, &[("Reuters", "ORG"), ("Hess AG", "ORG")]);
+        let ticker = text.find("HEAG.DE").expect("in text");
+        doc.tickers = vec![CharRange::new(ticker, ticker + "HEAG.DE".len())];
+        annotate(&mut doc, Indirect::FromRoles);
+        let named = |r: Option<CharRange>| r.map(|r| doc.text_of(r));
+        let hess = doc
+            .claims
+            .iter()
+            .find(|c| doc.text_of(c.quote).starts_with("remarkable"));
+        assert_eq!(
+            named(hess.and_then(|c| c.speaker)).as_deref(),
+            Some("Hess AG")
+        );
+        for claim in &doc.claims {
+            assert_ne!(named(claim.target).as_deref(), Some("Reuters"), "{claim:?}");
+            assert_ne!(
+                named(claim.affiliation).as_deref(),
+                Some("Reuters"),
+                "{claim:?}"
+            );
+        }
     }
 }

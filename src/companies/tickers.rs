@@ -179,19 +179,26 @@ pub fn move_speakers(
         let Some(ticker) = tickers.iter().find(|t| t.overlaps(span.range)) else {
             return true;
         };
-        let beside = mentions.iter().rfind(|m| {
-            m.kind == MentionKind::Entity
-                && m.range.end <= ticker.start
-                && (chars[m.range.end..ticker.start].iter()).all(|c| c.is_whitespace() || *c == '(')
-        });
-        match beside {
-            Some(m) => {
-                span.range = m.range;
+        match beside(chars, mentions, *ticker) {
+            Some(name) => {
+                span.range = name;
                 true
             }
             None => false,
         }
     });
+}
+
+/// The entity a ticker stands beside ("Hess AG" of "Hess AG HEAG.DE", "Kimberly-Clark
+/// Corp." of "Kimberly-Clark Corp. ( KMB.N )").
+pub fn beside(chars: &[char], mentions: &[Mention], ticker: CharRange) -> Option<CharRange> {
+    let m = mentions.iter().rfind(|m| {
+        m.kind == MentionKind::Entity
+            && m.range.end <= ticker.start
+            && (chars.get(m.range.end..ticker.start))
+                .is_some_and(|gap| gap.iter().all(|c| c.is_whitespace() || *c == '('))
+    })?;
+    Some(m.range)
 }
 
 #[cfg(test)]
