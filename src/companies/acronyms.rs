@@ -7,6 +7,7 @@
 //! acronym by the organisation of the article whose initials it is ("CBSA" → "Copper and
 //! Brass Servicenter Association"), known to the knowledge base or not.
 
+use crate::companies::kinds;
 use crate::doc::{single_spaced, text_at, CharRange, EntityLabel, Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
@@ -98,36 +99,12 @@ fn is_joiner(word: &str) -> bool {
     )
 }
 
-/// Legal forms that a name may end with and its acronym leave out ("Guinness Peat Group
-/// Plc": GPG).
-fn is_legal_form(word: &str) -> bool {
-    matches!(
-        word.trim_end_matches('.').to_lowercase().as_str(),
-        "plc"
-            | "inc"
-            | "corp"
-            | "co"
-            | "ltd"
-            | "llc"
-            | "ag"
-            | "sa"
-            | "nv"
-            | "bv"
-            | "spa"
-            | "ab"
-            | "asa"
-            | "oyj"
-            | "se"
-            | "gmbh"
-    )
-}
-
 /// Whether `letters` are the initials of `words`, joiners optional.
 fn initials_match(letters: &[char], words: &[&str]) -> bool {
     let Some((word, rest)) = words.split_first() else {
         return letters.is_empty();
     };
-    if letters.is_empty() && rest.is_empty() && is_legal_form(word) {
+    if letters.is_empty() && rest.is_empty() && kinds::is_legal_form(word) {
         return true;
     }
     let initial = word.chars().next().map(|c| c.to_ascii_uppercase());
