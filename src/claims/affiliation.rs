@@ -707,6 +707,12 @@ mod tests {
             ("Ann Lee", ""),
         );
         assert_eq!(got, pair("fund manager", "Woodgrove Capital"));
+        // Any firm ending or legal form of models/org-words.json, and a bank.
+        for firm in ["Peabody Energy", "Woodgrove NV", "Contoso Bank"] {
+            let text = format!("\"Coal will recover,\" said Ann Lee, a fund manager at {firm}.");
+            let got = affiliation_of(&text, &[("Ann Lee", "PER"), (firm, "LOC")], ("Ann Lee", ""));
+            assert_eq!(got, pair("fund manager", firm));
+        }
     }
 
     #[test]

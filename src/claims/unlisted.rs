@@ -160,6 +160,13 @@ mod tests {
             named("Orbita's stock fell.", &["Orbita"]),
             [("Orbita".into(), "Orbita".into())]
         );
+        assert_eq!(
+            named(
+                "Orbita Management said output rose.",
+                &["Orbita Management"]
+            ),
+            [("Orbita Management".into(), "Orbita Management".into())]
+        );
     }
 
     #[test]
@@ -185,6 +192,8 @@ mod tests {
         // Results and a share of something are not a company's alone.
         assert!(named("Harvard's revenue from patents grew.", &["Harvard"]).is_empty());
         assert!(named("Orbita shares of the burden fell.", &["Orbita"]).is_empty());
+        // A bank may be a public body ("World Bank"): its name is no evidence.
+        assert!(named("World Bank officials said so.", &["World Bank"]).is_empty());
         // A tagger's lowercase "organisation" is no name.
         assert!(named("Rival grocer Orbita fell.", &["grocer"]).is_empty());
     }
