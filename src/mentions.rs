@@ -13,6 +13,7 @@ use crate::companies::{link, tickers, KnowledgeBase, Linked};
 use crate::doc::{CharRange, Document, EntityLabel, Mention, MentionKind};
 use crate::model::ner::WordTag;
 use crate::model::tags::TagSet;
+use crate::text::dateline;
 
 /// Fills `doc.mentions` from `tags`, the NER tag of every word of every sentence.
 pub(crate) fn annotate(
@@ -23,6 +24,7 @@ pub(crate) fn annotate(
 ) {
     let mut mentions = Vec::new();
     let mut named = Vec::new();
+    let dateline = dateline::place(doc.chars());
     for (s, (sentence, word_tags)) in doc.sentences.iter().zip(tags).enumerate() {
         let words: Vec<String> = (sentence.words.iter()).map(|&w| doc.text_of(w)).collect();
         let words: Vec<&str> = words.iter().map(String::as_str).collect();
@@ -48,6 +50,19 @@ pub(crate) fn annotate(
                 sentence.words[linked.start].start,
                 sentence.words[end - 1].end,
             );
+            // The dateline names where the story was filed, whatever the tagger says
+            // ("TOKYO (Reuters) -" tagged an organisation became a claim's target).
+            if dateline.is_some_and(|d| d.start <= range.start && range.end <= d.end) {
+                mentions.push(Mention {
+                    range,
+                    label: EntityLabel::Location,
+                    kind: MentionKind::Entity,
+                    score: linked.score,
+                    company: None,
+                    sentiment: None,
+                });
+                continue;
+            }
             if let Some(entry) = linked.company {
                 named.push(NamedMention {
                     range,

@@ -23,7 +23,8 @@ pub(crate) mod target;
 pub(crate) mod unlisted;
 pub(crate) mod view;
 
-use crate::doc::{CharRange, Document, EntityLabel, WordRange};
+use crate::doc::{single_spaced, text_at, CharRange, Document, EntityLabel, WordRange};
+use crate::text::dateline;
 #[cfg(test)]
 use crate::{doc::Mention, text::Sentence};
 use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
@@ -124,6 +125,7 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
             claim.target = None;
         }
     }
+    no_outlet_targets(chars, &mut found);
     let unlisted = unlisted::companies(&v);
     for (i, name) in unlisted {
         if let Some(mention) = doc.mentions.get_mut(i) {
@@ -134,6 +136,25 @@ pub fn annotate_with(doc: &mut Document, indirect: Indirect, options: &ClaimOpti
     name_companies(doc);
 }
 
+/// The outlet a claim reaches the reader through is not what it is about: the agency of
+/// the dateline ("DETROIT (Reuters) - ... unit \"is strongly in profit\"") and the claim's
+/// own source ("told Reuters") are no targets.
+fn no_outlet_targets(chars: &[char], claims: &mut [FoundClaim]) {
+    let agency = dateline::agency(chars);
+    for claim in claims {
+        let Some(target) = claim.target else {
+            continue;
+        };
+        let in_dateline = agency.is_some_and(|a| a.start < target.end && target.start < a.end);
+        let is_source = claim.source.is_some_and(|s| {
+            single_spaced(&text_at(chars, s)) == single_spaced(&text_at(chars, target))
+        });
+        if in_dateline || is_source {
+            claim.target = None;
+        }
+    }
+}
+
 /// Puts the target ranker's choice in place of the rules' target of every direct claim
 /// (the rules' choice is one of its features).
 pub(crate) fn rank_targets(doc: &mut Document, ranker: &rank::TargetRanker) {
@@ -142,6 +163,7 @@ pub(crate) fn rank_targets(doc: &mut Document, ranker: &rank::TargetRanker) {
     let v = View::new(chars, &doc.sentences, &doc.mentions, &quotes);
     let mut claims = std::mem::take(&mut doc.claims);
     rank::rank(&v, &mut claims, ranker);
+    no_outlet_targets(chars, &mut claims);
     doc.claims = claims;
     name_companies(doc);
 }

@@ -65,8 +65,8 @@ fn may_define(chars: &[char], range: CharRange) -> bool {
 }
 
 /// The short name a name defines in the parentheses right after it: an acronym
-/// ("Guinness Peat Group Plc (GPG)", also spaced as "( GPG )") or up to three capitalised
-/// words ("Koninklijke PTT Nederland NV (Dutch PTT)"); not a ticker ("(AAPL.O)").
+/// ("Guinness Peat Group Plc (GPG)", also spaced as "( GPG )"), up to three capitalised
+/// words ("Koninklijke PTT Nederland NV (Dutch PTT)"), or a ticker's symbol ("( AEP.N )").
 fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
     let after: String = chars.iter().skip(range.end).take(40).collect();
     let after = after.trim_start();
@@ -81,6 +81,15 @@ fn defined_after(chars: &[char], range: CharRange) -> Option<String> {
         .split(')')
         .next()?
         .trim();
+    // A ticker's symbol is a short name too: after "American Electric Power Co. Inc.
+    // ( AEP.N )", "AEP" is that company.
+    if let Some((symbol, exchange)) = inner.split_once('.') {
+        let symbol = symbol.trim_end_matches(['a', 'b', 'c']);
+        let ric = is_acronym(symbol)
+            && (1..=2).contains(&exchange.len())
+            && exchange.chars().all(|c| c.is_ascii_uppercase());
+        return (ric && after.contains(')')).then(|| symbol.to_string());
+    }
     let words: Vec<&str> = inner.split_whitespace().collect();
     let short_name = (1..=3).contains(&words.len())
         && words.iter().all(|w| {
@@ -104,7 +113,8 @@ fn initials_match(letters: &[char], words: &[&str]) -> bool {
     let Some((word, rest)) = words.split_first() else {
         return letters.is_empty();
     };
-    if letters.is_empty() && rest.is_empty() && kinds::is_legal_form(word) {
+    // "American Electric Power Co. Inc.": AEP, the legal forms left out.
+    if letters.is_empty() && words.iter().all(|w| kinds::is_legal_form(w)) {
         return true;
     }
     let initial = word.chars().next().map(|c| c.to_ascii_uppercase());
@@ -134,6 +144,19 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     }
     if !is_acronym(&short) {
         return None;
+    }
+    // An acronym the article also writes with a legal form ("UBS AG") is that company's
+    // own name, not the initials of another one it mentions ("the merger of Union Bank
+    // of Switzerland and Swiss Bank Corp.").
+    if let Some(m) = organisations().find(|m| {
+        let name = text_at(chars, m.range);
+        let mut words = name.split_whitespace();
+        words.next() == Some(short.as_str()) && {
+            let rest: Vec<&str> = words.collect();
+            !rest.is_empty() && rest.iter().all(|w| kinds::is_legal_form(w))
+        }
+    }) {
+        return Some(m.range);
     }
     let letters: Vec<char> = short.chars().filter(char::is_ascii_alphabetic).collect();
     let mut found: Option<(CharRange, String)> = None;
@@ -206,7 +229,8 @@ mod tests {
                 "Koninklijke PTT Nederland NV",
                 true,
             ),
-            ("Apple Inc (AAPL.O) rose", "Apple Inc", false),
+            ("Apple Inc (AAPL.O) rose", "Apple Inc", true),
+            ("Apple Inc (No.1) rose", "Apple Inc", false),
             ("Apple Inc said (on Monday) that", "Apple Inc", false),
             ("Apple Inc", "Apple Inc", false),
         ] {
@@ -310,11 +334,36 @@ mod tests {
         assert_eq!(expand(1).as_deref(), Some("Koninklijke PTT Nederland NV"));
         assert_eq!(expand(3), None, "a ticker is no short name");
         assert_eq!(
+            defined_after(&chars, entities[2].range).as_deref(),
+            Some("CTSO")
+        );
+        assert_eq!(
             defined_after(&chars, entities[4].range),
             None,
             "lowercase words"
         );
         assert_eq!(expand(0), None, "the full name stands for itself");
+    }
+
+    #[test]
+    fn an_acronym_written_with_a_legal_form_is_its_own_name() {
+        let text = "UBS AG cut jobs. UBS was formed by Union Bank of Switzerland and others. \
+                    American Electric Power Co. Inc. rose. AEP said.";
+        let chars: Vec<char> = text.chars().collect();
+        let entities = vec![
+            entity(text, "UBS AG", 0, None),
+            entity(text, "UBS", 1, None),
+            entity(text, "Union Bank of Switzerland", 0, None),
+            entity(text, "American Electric Power Co. Inc.", 0, None),
+            entity(text, "AEP", 0, None),
+        ];
+        let expand = |i: usize| expanded(&chars, &entities, i);
+        assert_eq!(expand(1).as_deref(), Some("UBS AG"));
+        assert_eq!(
+            expand(4).as_deref(),
+            Some("American Electric Power Co. Inc."),
+            "initials with two legal forms left out"
+        );
     }
 
     #[test]

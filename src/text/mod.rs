@@ -1,5 +1,6 @@
 //! Text preparation: normalisation with an offset map, then sentences and words.
 
+pub mod dateline;
 mod html;
 mod markup;
 pub mod normalize;

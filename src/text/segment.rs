@@ -321,7 +321,7 @@ fn split_sentences(chars: &[char], words: Vec<Range>, out: &mut Vec<Sentence>) {
     while k < words.len() {
         current.push(words[k]);
         let w = text(words[k]);
-        let mut boundary = is_sentence_final(w);
+        let mut boundary = is_sentence_final(w) && !is_code_period(chars, &words, k);
         if !boundary && w.last() == Some(&'.') && w.len() > 1 {
             let lower: String = w[..w.len() - 1].iter().collect::<String>().to_lowercase();
             boundary = FINAL_ABBREVIATIONS.contains(&lower.as_str())
@@ -345,6 +345,34 @@ fn split_sentences(chars: &[char], words: Vec<Range>, out: &mut Vec<Sentence>) {
         k += 1;
     }
     flush(&mut current, out);
+}
+
+/// A period inside an instrument code written without spaces ("AA.N", "7203.T", "RDSa.L"):
+/// edited prose puts a space after a sentence's final period, and business news writes a
+/// ticker beside nearly every company it names, so ending the sentence there would cut
+/// "Alcoa Inc. ( AA.N ) on Tuesday announced ..." in two.
+fn is_code_period(chars: &[char], words: &[Range], k: usize) -> bool {
+    let (Some(&before), Some(&period), Some(&after)) = (
+        k.checked_sub(1).and_then(|b| words.get(b)),
+        words.get(k),
+        words.get(k + 1),
+    ) else {
+        return false;
+    };
+    let code = &chars[before.0..before.1];
+    let suffix = &chars[after.0..after.1];
+    let code_like = code
+        .first()
+        .is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        && code
+            .iter()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, 'a'..='c'));
+    before.1 == period.0
+        && period.1 == after.0
+        && period.1 - period.0 == 1
+        && code_like
+        && (1..=2).contains(&suffix.len())
+        && suffix.iter().all(char::is_ascii_uppercase)
 }
 
 /// Capitalised function words that start sentences but rarely continue a company name.
@@ -515,6 +543,24 @@ mod tests {
             assert_eq!(got.len(), 2, "{got:?}");
             assert!(got[0].ends_with(name), "{got:?}");
         }
+    }
+
+    #[test]
+    fn instrument_codes_end_no_sentence() {
+        let got = sentences(
+            "Alcoa Inc. ( AA.N ) on Tuesday cut jobs. Honda ( 7267.T ) and Shell's ( RDSa.L ) \
+             agreed. Macquarie MBL.AX, fresh from a deal, bid. It ended at No.1. Then it fell.",
+        );
+        assert_eq!(
+            got,
+            vec![
+                "Alcoa Inc. ( AA.N ) on Tuesday cut jobs.",
+                "Honda ( 7267.T ) and Shell's ( RDSa.L ) agreed.",
+                "Macquarie MBL.AX, fresh from a deal, bid.",
+                "It ended at No.1.",
+                "Then it fell."
+            ]
+        );
     }
 
     #[test]
