@@ -63,6 +63,14 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// The organisation words file (`models/org-words.json`) is not one.
+    #[error("organisation words {path}: {message}")]
+    OrgWords {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it and what to do.
+        message: String,
+    },
     #[error("{0}")]
     /// Anything else that is not as it must be, with the reason.
     Invalid(String),

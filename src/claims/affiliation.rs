@@ -20,6 +20,7 @@ use crate::claims::lexicon::{
 };
 use crate::claims::orgs::first_company;
 use crate::claims::view::View;
+use crate::companies::kinds::{ends_organisation_name, is_descriptor_head};
 use crate::doc::{EntityLabel, WordRange};
 
 /// Head nouns of roles.
@@ -166,35 +167,6 @@ pub(super) const RUNS: &[&str] = &[
     "runs", "heads", "leads", "chairs", "founded", "manages", "run", "heads", "led", "ran",
 ];
 
-/// Heads of descriptor phrases that refer back to an organisation ("the company").
-const DESCRIPTOR_HEADS: &[&str] = &[
-    "company",
-    "firm",
-    "group",
-    "bank",
-    "retailer",
-    "maker",
-    "division",
-    "unit",
-    "subsidiary",
-    "brokerage",
-    "insurer",
-    "airline",
-    "carrier",
-    "concern",
-    "corporation",
-    "exchange",
-    "carmaker",
-    "automaker",
-    "chipmaker",
-    "drugmaker",
-    "lender",
-    "miner",
-    "conglomerate",
-    "manufacturer",
-    "brewer",
-];
-
 /// Prepositions between a title and its organisation.
 const PREPOSITIONS: &[&str] = &["at", "of", "with", "for", "from"];
 
@@ -215,29 +187,6 @@ fn is_title_word(word: &str) -> bool {
     HEADS.contains(&word) || MODIFIERS.contains(&word)
 }
 
-/// Last words of firm names ("Woodgrove Capital"): an entity ending so is an
-/// organisation whatever label the tagger gave it.
-const FIRM_ENDINGS: &[&str] = &[
-    "capital",
-    "securities",
-    "partners",
-    "investments",
-    "management",
-    "advisors",
-    "advisers",
-    "associates",
-    "holdings",
-    "group",
-    "bank",
-    "inc",
-    "inc.",
-    "ltd",
-    "ltd.",
-    "plc",
-    "llc",
-    "ag",
-];
-
 /// Word `w`, or the word after it when `w` is a split-off possessive ("Contoso 's chief").
 fn past_possessive(v: &View, w: usize) -> usize {
     w + usize::from(is_possessive(v.word(w)))
@@ -247,7 +196,7 @@ fn past_possessive(v: &View, w: usize) -> usize {
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
     let entity = v.entity_words(w).filter(|e| e.start == w)?;
-    let firm_name = FIRM_ENDINGS.contains(&v.word(entity.end - 1));
+    let firm_name = ends_organisation_name(v.word(entity.end - 1));
     (v.label(w) == Some(EntityLabel::Organisation) || firm_name).then_some(entity)
 }
 
@@ -346,7 +295,7 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
     // organisation named last before, by a descriptor.
     if let Some(possessive) = (w..w + 4)
         .take_while(|&k| !v.is_capitalized(k) && v.label(k).is_none())
-        .find(|&k| is_possessive(v.word(k + 1)) && DESCRIPTOR_HEADS.contains(&v.word(k)))
+        .find(|&k| is_possessive(v.word(k + 1)) && is_descriptor_head(v.word(k)))
     {
         if let Some(title) = title_from(v, possessive + 2) {
             return Affiliated {
@@ -400,7 +349,7 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
                 return Some(organisation);
             }
         }
-        if DESCRIPTOR_HEADS.contains(&word) && w > from {
+        if is_descriptor_head(word) && w > from {
             // "at brokerage Tailspin" names its firm; "of the company" refers back.
             return organisation_at(v, w + 1).or_else(|| latest_organisation(v, from));
         }
@@ -616,7 +565,7 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
 pub(super) fn refers_back(v: &View, speaker: WordRange) -> bool {
     speaker.len() == 2
         && v.word(speaker.start) == "the"
-        && DESCRIPTOR_HEADS.contains(&v.word(speaker.start + 1))
+        && is_descriptor_head(v.word(speaker.start + 1))
 }
 
 /// A speaker named by a role ("one dealer", "an analyst at Contoso"), or by a phrase that
@@ -758,6 +707,12 @@ mod tests {
             ("Ann Lee", ""),
         );
         assert_eq!(got, pair("fund manager", "Woodgrove Capital"));
+        // Any firm ending or legal form of models/org-words.json, and a bank.
+        for firm in ["Peabody Energy", "Woodgrove NV", "Contoso Bank"] {
+            let text = format!("\"Coal will recover,\" said Ann Lee, a fund manager at {firm}.");
+            let got = affiliation_of(&text, &[("Ann Lee", "PER"), (firm, "LOC")], ("Ann Lee", ""));
+            assert_eq!(got, pair("fund manager", firm));
+        }
     }
 
     #[test]

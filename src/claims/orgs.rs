@@ -5,93 +5,8 @@
 
 use crate::claims::view::View;
 use crate::companies::acronyms::expansion;
+use crate::companies::kinds::{is_kind_after, is_not_company};
 use crate::doc::{EntityLabel, WordRange};
-
-/// Words of organisation names that are not companies.
-const NOT_COMPANIES: &[&str] = &[
-    "reserve",
-    "central",
-    "ministry",
-    "committee",
-    "commission",
-    "government",
-    "agency",
-    "authority",
-    "council",
-    "office",
-    "union",
-    "association",
-    "federation",
-    "institute",
-    "parliament",
-    "party",
-    "court",
-    "department",
-    "bureau",
-    "exchange",
-    "newsroom",
-    "newsdesk",
-    "fed",
-    "imf",
-    "opec",
-    // International bodies.
-    "eu",
-    "e.u.",
-    "un",
-    "u.n.",
-    "nato",
-    "wto",
-    "oecd",
-    "reuters",
-    "ministry",
-    "treasury",
-    "customs",
-    "senate",
-    "congress",
-    "administration",
-    "board",
-    // Technology terms the tagger takes for names.
-    "ai",
-    "ev",
-    "evs",
-];
-
-/// Kinds of organisation that, right after a name, say it is no company.
-const KINDS_AFTER: &[&str] = &[
-    "union",
-    "unions",
-    "party",
-    "agency",
-    "ministry",
-    "federation",
-    "association",
-    "council",
-    "parliament",
-    "regulator",
-];
-
-/// Indices, exchanges, bond markets and market reports: named like organisations, never
-/// companies.
-const MARKET_NAMES: &[&str] = &[
-    "nikkei",
-    "nasdaq",
-    "ftse",
-    "dax",
-    "cac",
-    "topix",
-    "kospi",
-    "sensex",
-    "stoxx",
-    "ibex",
-    "comex",
-    "nymex",
-    "lme",
-    "cbot",
-    "treasuries",
-    "bunds",
-    "gilts",
-    "tankan",
-];
 
 /// The mentions of the entity `words`: the same words anywhere in the article.
 pub(super) fn mentions_of(v: &View, words: WordRange) -> Vec<WordRange> {
@@ -123,14 +38,13 @@ pub(super) fn is_company(v: &View, words: WordRange) -> bool {
     let mentions = mentions_of(v, words);
     if !is_linked(v, words)
         && !mentions.is_empty()
-        && (mentions.iter()).all(|e| KINDS_AFTER.contains(&v.word(e.end)))
+        && (mentions.iter()).all(|e| is_kind_after(v.word(e.end)))
     {
         return false;
     }
     // An acronym is what it stands for: "RBA" is the Reserve Bank of Australia.
     let words = stands_for(v, words);
-    (words.start..words.end)
-        .all(|w| !NOT_COMPANIES.contains(&v.word(w)) && !MARKET_NAMES.contains(&v.word(w)))
+    (words.start..words.end).all(|w| !is_not_company(v.word(w)))
         && !(words.start..words.end).any(|w| v.word(w) == "bank" && v.word(w + 1) == "of")
 }
 

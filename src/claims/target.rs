@@ -21,6 +21,7 @@ use crate::claims::lexicon::{is_outside_role, is_punct};
 use crate::claims::orgs::{focal_company, is_company, is_linked, mentions_of, same_words};
 use crate::claims::view::View;
 use crate::claims::FoundClaim;
+use crate::companies::kinds::{is_commenting_firm_ending, is_commenting_firm_kind};
 use crate::doc::{EntityLabel, WordRange};
 use crate::labels::ClaimKind;
 
@@ -117,34 +118,14 @@ pub(super) fn is_insider(v: &View, claim: &FoundClaim) -> bool {
         let words = (e.start.saturating_sub(3)..e.start).rev();
         words.take_while(|&w| !is_punct(v.word(w)))
     };
-    let firm_kind = |w: usize| {
-        matches!(
-            v.word(w),
-            "stockbroker"
-                | "brokerage"
-                | "consultancy"
-                | "consulting"
-                | "consultants"
-                | "rating"
-                | "ratings"
-        )
-    };
+    let firm_kind = |w: usize| is_commenting_firm_kind(v.word(w));
     // The speaker's role before their firm's name ("an analyst at Contoso") speaks only
     // of them; the firm's kind ("consulting firm Towers Perrin") holds at any mention.
     let commenting_firm = before(organisation).any(|w| is_outside_role(v.word(w)))
         || (mentions_of(v, organisation).into_iter()).any(|e| before(e).any(firm_kind));
     // "Adventure Works Capital", "Northwind Securities": investors, brokers and
     // researchers by name.
-    let commenting_name = matches!(
-        v.word(organisation.end.saturating_sub(1)),
-        "capital"
-            | "securities"
-            | "research"
-            | "investments"
-            | "advisors"
-            | "advisers"
-            | "partners"
-    );
+    let commenting_name = is_commenting_firm_ending(v.word(organisation.end.saturating_sub(1)));
     if !is_company(v, organisation) || commenting_firm || commenting_name {
         return false;
     }

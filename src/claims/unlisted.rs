@@ -14,98 +14,8 @@
 use crate::claims::lexicon::is_possessive;
 use crate::claims::orgs::{is_company, stands_for};
 use crate::claims::view::View;
+use crate::companies::kinds::{ends_company_name, is_company_kind, is_suffix};
 use crate::doc::{single_spaced, text_at, EntityLabel, MentionKind, WordRange};
-
-/// Legal forms and group words that end company names.
-const LEGAL_FORMS: &[&str] = &[
-    "inc",
-    "inc.",
-    "corp",
-    "corp.",
-    "corporation",
-    "co",
-    "co.",
-    "ltd",
-    "ltd.",
-    "limited",
-    "plc",
-    "llc",
-    "ag",
-    "nv",
-    "n.v.",
-    "sa",
-    "s.a.",
-    "spa",
-    "s.p.a.",
-    "gmbh",
-    "ab",
-    "asa",
-    "oyj",
-    "bhd",
-    "pty",
-    "holdings",
-    "group",
-];
-
-/// Last words of firm names that are no legal form ("Fabrikam Securities", "Peabody
-/// Energy"); public bodies named so ("Department of Energy") are refused by
-/// `is_company`.
-const FIRM_ENDINGS: &[&str] = &[
-    "capital",
-    "securities",
-    "partners",
-    "investments",
-    "advisors",
-    "advisers",
-    "associates",
-    "technologies",
-    "industries",
-    "motors",
-    "airlines",
-    "airways",
-    "pharmaceuticals",
-    "laboratories",
-    "communications",
-    "semiconductor",
-    "electronics",
-    "software",
-    "bancorp",
-    "energy",
-    "resources",
-];
-
-/// Kinds of company written right before a name ("chipmaker Nvidia").
-const KINDS_BEFORE: &[&str] = &[
-    "company",
-    "firm",
-    "maker",
-    "carmaker",
-    "automaker",
-    "chipmaker",
-    "drugmaker",
-    "retailer",
-    "grocer",
-    "lender",
-    "insurer",
-    "reinsurer",
-    "miner",
-    "airline",
-    "carrier",
-    "conglomerate",
-    "manufacturer",
-    "brewer",
-    "startup",
-    "start-up",
-    "supplier",
-    "producer",
-    "refiner",
-    "operator",
-    "giant",
-    "brokerage",
-    "subsidiary",
-    "distributor",
-    "wholesaler",
-];
 
 /// What only a listed company has: "Gencor shares", "Gencor's stock". Results words
 /// ("revenue", "profit") are not here: governments, leagues and universities have them too.
@@ -192,7 +102,7 @@ fn is_name(v: &View, words: WordRange) -> bool {
 /// Ltd" and "Gencor"), unless that would leave nothing.
 fn key<'v>(v: &'v View, words: WordRange) -> Vec<&'v str> {
     let mut end = words.end;
-    while end > words.start + 1 && LEGAL_FORMS.contains(&v.word(end - 1)) {
+    while end > words.start + 1 && is_suffix(v.word(end - 1)) {
         end -= 1;
     }
     (words.start..end).map(|w| v.word(w)).collect()
@@ -201,10 +111,9 @@ fn key<'v>(v: &'v View, words: WordRange) -> Vec<&'v str> {
 /// Whether the article shows the organisation at `words` to be a company there.
 fn evidence(v: &View, words: WordRange) -> bool {
     let last = words.end.checked_sub(1).map_or("", |w| v.word(w));
-    let firm_ending =
-        || words.len() > 1 && (LEGAL_FORMS.contains(&last) || FIRM_ENDINGS.contains(&last));
+    let firm_ending = || words.len() > 1 && ends_company_name(last);
     let before = |n: usize| words.start.checked_sub(n).map_or("", |w| v.word(w));
-    let kind_before = || KINDS_BEFORE.contains(&before(1));
+    let kind_before = || is_company_kind(before(1));
     let after = v.word(words.end);
     // Not "the UN shares of the burden" (a verb or a share of something else).
     let owned_at = |w: usize| OWNED.contains(&v.word(w)) && v.word(w + 1) != "of";
@@ -251,6 +160,13 @@ mod tests {
             named("Orbita's stock fell.", &["Orbita"]),
             [("Orbita".into(), "Orbita".into())]
         );
+        assert_eq!(
+            named(
+                "Orbita Management said output rose.",
+                &["Orbita Management"]
+            ),
+            [("Orbita Management".into(), "Orbita Management".into())]
+        );
     }
 
     #[test]
@@ -276,6 +192,8 @@ mod tests {
         // Results and a share of something are not a company's alone.
         assert!(named("Harvard's revenue from patents grew.", &["Harvard"]).is_empty());
         assert!(named("Orbita shares of the burden fell.", &["Orbita"]).is_empty());
+        // A bank may be a public body ("World Bank"): its name is no evidence.
+        assert!(named("World Bank officials said so.", &["World Bank"]).is_empty());
         // A tagger's lowercase "organisation" is no name.
         assert!(named("Rival grocer Orbita fell.", &["grocer"]).is_empty());
     }

@@ -7,6 +7,7 @@
 //! acronym by the organisation of the article whose initials it is ("CBSA" → "Copper and
 //! Brass Servicenter Association"), known to the knowledge base or not.
 
+use crate::companies::kinds;
 use crate::doc::{single_spaced, text_at, CharRange, EntityLabel, Mention, MentionKind};
 
 /// An acronym: 2 to 6 capital letters or digits, at least one letter.
@@ -107,37 +108,13 @@ fn is_joiner(word: &str) -> bool {
     )
 }
 
-/// Legal forms that a name may end with and its acronym leave out ("Guinness Peat Group
-/// Plc": GPG).
-fn is_legal_form(word: &str) -> bool {
-    matches!(
-        word.trim_end_matches('.').to_lowercase().as_str(),
-        "plc"
-            | "inc"
-            | "corp"
-            | "co"
-            | "ltd"
-            | "llc"
-            | "ag"
-            | "sa"
-            | "nv"
-            | "bv"
-            | "spa"
-            | "ab"
-            | "asa"
-            | "oyj"
-            | "se"
-            | "gmbh"
-    )
-}
-
 /// Whether `letters` are the initials of `words`, joiners optional.
 fn initials_match(letters: &[char], words: &[&str]) -> bool {
     let Some((word, rest)) = words.split_first() else {
         return letters.is_empty();
     };
     // "American Electric Power Co. Inc.": AEP, the legal forms left out.
-    if letters.is_empty() && words.iter().all(|w| is_legal_form(w)) {
+    if letters.is_empty() && words.iter().all(|w| kinds::is_legal_form(w)) {
         return true;
     }
     let initial = word.chars().next().map(|c| c.to_ascii_uppercase());
@@ -176,7 +153,7 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
         let mut words = name.split_whitespace();
         words.next() == Some(short.as_str()) && {
             let rest: Vec<&str> = words.collect();
-            !rest.is_empty() && rest.iter().all(|w| is_legal_form(w))
+            !rest.is_empty() && rest.iter().all(|w| kinds::is_legal_form(w))
         }
     }) {
         return Some(m.range);

@@ -3,6 +3,7 @@
 pub(crate) mod acronyms;
 pub(crate) mod descriptors;
 pub mod kb;
+pub(crate) mod kinds;
 pub(crate) mod names;
 pub(crate) mod resolve;
 pub(crate) mod tickers;

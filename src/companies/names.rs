@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::companies::KnowledgeBase;
+use crate::companies::{kinds, KnowledgeBase};
 
 /// Company names compared as the scorer compares them: lower case, punctuation and
 /// legal suffixes dropped, knowledge-base aliases mapped to their canonical name; two
@@ -15,33 +15,14 @@ pub struct Names {
     canonical: HashMap<String, String>,
 }
 
-const LEGAL: &[&str] = &[
-    "inc",
-    "corp",
-    "corporation",
-    "co",
-    "ltd",
-    "plc",
-    "ag",
-    "nv",
-    "sa",
-    "ab",
-    "oy",
-    "gmbh",
-    "llc",
-    "bv",
-    "spa",
-    "the",
-];
-
 /// Whether `word` is a legal form or a bare article ("Corp", "Inc.", "AG", "The"): words
 /// that do not change which company a name is.
 pub fn is_legal_form(word: &str) -> bool {
     let bare: String = (word.chars())
         .filter(|c| c.is_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
-    !bare.is_empty() && LEGAL.contains(&bare.as_str())
+        .flat_map(char::to_lowercase)
+        .collect();
+    bare == "the" || kinds::is_legal_form(&bare)
 }
 
 /// The words a name is compared by: lower case, no punctuation, no legal suffix.
@@ -60,7 +41,7 @@ pub fn name_words(name: &str) -> Vec<String> {
         .to_lowercase();
     cleaned
         .split_whitespace()
-        .filter(|w| !LEGAL.contains(w))
+        .filter(|w| !is_legal_form(w))
         .map(str::to_string)
         .collect()
 }
