@@ -580,6 +580,7 @@ fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
                 .then(|| organisation_at(v, speaker.end + 1))
                 .flatten()
         })
+        .or_else(|| named_before_title(v, speaker, title?))
         .or_else(|| {
             refers_back
                 .then(|| latest_organisation(v, speaker.start))
@@ -589,6 +590,34 @@ fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
         title,
         organisation,
     }
+}
+
+/// "a Shell spokesman" where the tagger left "Shell" untagged: capitalised words right
+/// before the title name the employer when the article names an organisation with exactly
+/// those words elsewhere.
+fn named_before_title(v: &View, speaker: WordRange, title: WordRange) -> Option<WordRange> {
+    let mut start = title.start;
+    while start > speaker.start && v.is_capitalized(start - 1) {
+        start -= 1;
+    }
+    // The determiner that opens the phrase ("A Shell spokesman" at a sentence start).
+    if start < title.start && matches!(v.word(start), "a" | "an" | "the") {
+        start += 1;
+    }
+    let run = WordRange::new(start, title.start);
+    if run.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = (run.start..run.end).map(|w| v.word(w)).collect();
+    let named = v.entities.iter().any(|m| {
+        let e = v.words_in(m.range);
+        m.label == EntityLabel::Organisation
+            && e.len() == words.len()
+            && (e.start..e.end)
+                .map(|w| v.word(w))
+                .eq(words.iter().copied())
+    });
+    named.then_some(run)
 }
 
 #[cfg(test)]
@@ -631,6 +660,17 @@ mod tests {
 
     fn pair(title: &str, organisation: &str) -> (Option<String>, Option<String>) {
         (Some(title.into()), Some(organisation.into()))
+    }
+
+    #[test]
+    fn an_untagged_name_before_the_title_is_the_employer_the_article_names() {
+        let text = "Shell's output fell. \"Lines are affected,\" a Shell spokesman said.";
+        let got = affiliation_of(text, &[("Shell", "ORG")], ("a Shell spokesman", ""));
+        assert_eq!(got, pair("spokesman", "Shell"));
+        // A capitalised word the article never names as an organisation is not one.
+        let text = "Output fell. \"Lines are affected,\" a Senior spokesman said.";
+        let got = affiliation_of(text, &[], ("a Senior spokesman", ""));
+        assert_eq!(got.1, None);
     }
 
     #[test]
