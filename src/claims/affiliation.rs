@@ -414,17 +414,28 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
 }
 
 /// "Kering chief executive X" with "Kering" tagged as a person: a name right before a
-/// company office (not "Trump adviser X") is the employer whatever its label.
+/// company office (not "Trump adviser X") is the employer whatever its label. Before a
+/// research job ("Edward Jones analyst X") a name tagged as a person is a firm named after
+/// its founders: people are not written before "analyst", places ("Wall Street") are.
 fn mislabelled_employer(v: &View, title: WordRange) -> Option<WordRange> {
-    let office = (title.start..title.end).any(|w| {
-        matches!(
-            v.word(w),
-            "executive" | "ceo" | "cfo" | "coo" | "cto" | "chairman" | "chairwoman" | "officer"
-        )
-    });
+    let has = |words: &[&str]| (title.start..title.end).any(|w| words.contains(&v.word(w)));
+    let office = has(&[
+        "executive",
+        "ceo",
+        "cfo",
+        "coo",
+        "cto",
+        "chairman",
+        "chairwoman",
+        "officer",
+    ]);
+    let research = has(&["analyst", "economist", "strategist"]);
     let last = title.start.checked_sub(1)?;
     let entity = v.entity_words(last).filter(|e| e.end == title.start)?;
-    (office && v.is_capitalized(entity.start)).then_some(entity)
+    let person = (v.entity_of.get(last).copied().flatten())
+        .and_then(|e| v.entities.get(e))
+        .is_some_and(|m| m.label == EntityLabel::Person);
+    ((office || (research && person)) && v.is_capitalized(entity.start)).then_some(entity)
 }
 
 /// A form of address (lowercased) the name tagger leaves outside the name ("Sir Nigel
@@ -660,6 +671,24 @@ mod tests {
 
     fn pair(title: &str, organisation: &str) -> (Option<String>, Option<String>) {
         (Some(title.into()), Some(organisation.into()))
+    }
+
+    #[test]
+    fn a_firm_tagged_as_a_person_before_analyst_is_the_employer_a_place_is_not() {
+        let text = "Sales fell. \"It slowed,\" Edward Jones analyst Matt Arnold said.";
+        let got = affiliation_of(
+            text,
+            &[("Edward Jones", "PER"), ("Matt Arnold", "PER")],
+            ("Matt Arnold", "PER"),
+        );
+        assert_eq!(got, pair("analyst", "Edward Jones"));
+        let text = "Sales fell. \"It slowed,\" Wall Street analyst Matt Arnold said.";
+        let got = affiliation_of(
+            text,
+            &[("Wall Street", "LOC"), ("Matt Arnold", "PER")],
+            ("Matt Arnold", "PER"),
+        );
+        assert_eq!(got.1, None);
     }
 
     #[test]
