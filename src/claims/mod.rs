@@ -24,8 +24,7 @@ pub(crate) mod unlisted;
 pub(crate) mod view;
 
 use crate::companies::tickers;
-use crate::doc::Mention;
-use crate::doc::{single_spaced, text_at, CharRange, Document, EntityLabel, WordRange};
+use crate::doc::{single_spaced, text_at, CharRange, Document, EntityLabel, Mention, WordRange};
 use crate::text::dateline;
 #[cfg(test)]
 use crate::text::Sentence;
