@@ -18,7 +18,7 @@ use crate::claims::lexicon::{
     is_adjunct, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
     is_public_role,
 };
-use crate::claims::orgs::first_company;
+use crate::claims::orgs::{first_company, mentions_of};
 use crate::claims::view::View;
 use crate::companies::kinds::{ends_organisation_name, is_descriptor_head};
 use crate::doc::{EntityLabel, WordRange};
@@ -432,9 +432,7 @@ fn mislabelled_employer(v: &View, title: WordRange) -> Option<WordRange> {
     let research = has(&["analyst", "economist", "strategist"]);
     let last = title.start.checked_sub(1)?;
     let entity = v.entity_words(last).filter(|e| e.end == title.start)?;
-    let person = (v.entity_of.get(last).copied().flatten())
-        .and_then(|e| v.entities.get(e))
-        .is_some_and(|m| m.label == EntityLabel::Person);
+    let person = v.label(last) == Some(EntityLabel::Person);
     ((office || (research && person)) && v.is_capitalized(entity.start)).then_some(entity)
 }
 
@@ -619,15 +617,8 @@ fn named_before_title(v: &View, speaker: WordRange, title: WordRange) -> Option<
     if run.is_empty() {
         return None;
     }
-    let words: Vec<&str> = (run.start..run.end).map(|w| v.word(w)).collect();
-    let named = v.entities.iter().any(|m| {
-        let e = v.words_in(m.range);
-        m.label == EntityLabel::Organisation
-            && e.len() == words.len()
-            && (e.start..e.end)
-                .map(|w| v.word(w))
-                .eq(words.iter().copied())
-    });
+    let named =
+        (mentions_of(v, run).iter()).any(|e| v.label(e.start) == Some(EntityLabel::Organisation));
     named.then_some(run)
 }
 
