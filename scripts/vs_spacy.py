@@ -6,7 +6,8 @@ full pipeline and its NER alone (`nlp.pipe`, n_process = cores). Each side is ti
 without its model loading (claimlink's "run wall time", spaCy's pipe call), and words/s
 for both divide the same word count (runs of letters/digits and each other non-space
 character, as claimlink counts them). Prints each round, the medians and the ratio
-claimlink / spaCy full pipeline (above 1: claimlink is faster).
+claimlink / spaCy full pipeline (above 1: claimlink is faster). CLAIMLINK_BENCH_ARGS adds
+options to `claimlink bench` ("--precision bf16").
 """
 import json
 import os
@@ -22,7 +23,8 @@ from spacy_bench import NER_ONLY, WORD, pipe
 
 
 def claimlink_seconds(binary, path, threads):
-    out = subprocess.run([binary, "bench", path, "--threads", str(threads)],
+    extra = os.environ.get("CLAIMLINK_BENCH_ARGS", "").split()
+    out = subprocess.run([binary, "bench", path, "--threads", str(threads), *extra],
                          check=True, capture_output=True, text=True).stdout
     match = re.search(r"run wall time\s+([\d.]+) s", out)
     if not match:

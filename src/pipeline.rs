@@ -45,7 +45,8 @@ pub struct Options {
     pub batch_tokens: Option<usize>,
     /// Where indirect claims come from.
     pub roles: Roles,
-    /// What the encoders compute in: f32 unless bf16 is asked for (see [`Precision`]).
+    /// What the encoders compute in; by default bf16 on a CPU with AMX, f32 elsewhere (see
+    /// [`Precision`]).
     pub precision: Precision,
     /// Also write each company entity mention's own sentiment (`entities[].sentiment`);
     /// the company aggregates are built from those answers either way.
@@ -77,7 +78,7 @@ impl Default for Options {
             markup: Markup::Markdown,
             batch_tokens: None,
             roles: Roles::Head,
-            precision: Precision::F32,
+            precision: Precision::for_this_cpu(),
             mention_sentiment: false,
             companies: None,
             with_text: false,

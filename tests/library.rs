@@ -47,11 +47,20 @@ fn output_lines_round_trip_through_the_record_types() {
 }
 
 /// The README's example record between its markers is the binary's record of the seed
-/// article, abridged. `CLAIMLINK_BLESS=1` writes the current one into the README.
+/// article in f32 (the same bytes on every CPU), abridged. `CLAIMLINK_BLESS=1` writes the
+/// current one into the README.
 #[test]
 fn readme_example_record_is_what_the_binary_prints() {
     let seed = corpus().join("microsoft-openai-briefing.txt");
-    let output = claimlink(&["run".as_ref(), seed.as_os_str()], None);
+    let output = claimlink(
+        &[
+            "run".as_ref(),
+            seed.as_os_str(),
+            "--precision".as_ref(),
+            "f32".as_ref(),
+        ],
+        None,
+    );
     assert_success(&output);
     let record: Record = serde_json::from_slice(&output.stdout).expect("one record");
     let example = format!("```jsonc\n{}\n```", abridged(&record));

@@ -106,13 +106,16 @@ fn records_carry_metadata_global_claim_ids_and_company_ids() {
     assert_eq!(chip["title"], "Chipmaker beats forecasts");
     assert_eq!(chip["source"], "claimlink corpus");
     let models = chip["models"].as_str().expect("models digest");
-    // The model set's digest and the precision it computed in (f32 by default).
+    // The model set's digest and the precision it computed in: by default bf16 on a CPU
+    // with AMX (as Linux's own CPU flags say), f32 elsewhere.
     let (digest, precision) = models.split_once('+').expect("digest+precision");
     assert!(
         digest.starts_with("sha256:") && digest.len() == 23,
         "{models}"
     );
-    assert_eq!(precision, "f32", "{models}");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let amx = cpu.split_whitespace().any(|flag| flag == "amx_bf16");
+    assert_eq!(precision, if amx { "bf16" } else { "f32" }, "{models}");
     let text = chip["text"].as_str().expect("text");
     let mut ids = std::collections::HashSet::new();
     for record in &records {

@@ -21,8 +21,8 @@ use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, Sentime
 use claimlink::train::target::{train_target, GoldPart, TargetTrainConfig, TargetTrainJob};
 
 use super::args::{
-    output_folder, ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand, TrainNerArgs,
-    TrainSentimentArgs, TrainTargetArgs,
+    output_folder, PrecisionArg, ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand,
+    TrainNerArgs, TrainSentimentArgs, TrainTargetArgs,
 };
 
 /// Runs one training subcommand.
@@ -333,7 +333,12 @@ fn train_target_command(args: TrainTargetArgs) -> Result<ExitCode> {
         config,
     };
     // The features read the rules' targets, so the ranker must not run while they are made.
-    let pipeline = args.model.pipeline_with(Options {
+    // They are made in f32 unless bf16 is asked for by name: the same weights on every CPU.
+    let mut model = args.model.clone();
+    if matches!(model.precision, PrecisionArg::Auto) {
+        model.precision = PrecisionArg::F32;
+    }
+    let pipeline = model.pipeline_with(Options {
         rank_targets: false,
         ..Options::default()
     })?;
