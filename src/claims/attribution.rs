@@ -286,14 +286,59 @@ pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
             .or_else(|| previous.and_then(|p| np_ending_at(v, seq, p)))
             .or_else(|| clause_subject(v, seq, j - 1))
     } else {
-        np_ending_at(v, seq, j).or_else(|| {
-            cue_word
-                .ends_with("ing")
-                .then(|| clause_subject(v, seq, c))
-                .flatten()
-        })
+        np_ending_at(v, seq, j)
+            .map(|np| person_before_firm(v, seq, np).unwrap_or(np))
+            .or_else(|| {
+                cue_word
+                    .ends_with("ing")
+                    .then(|| clause_subject(v, seq, c))
+                    .flatten()
+            })
     };
     attribution(speaker)
+}
+
+/// Most words of a role between a person and their firm ("an analyst with").
+const ROLE_WORDS: usize = 6;
+
+/// "Jim Chanos of Kynikos Associates said", "Hassan Ahmed, an analyst with HSBC said":
+/// when the phrase before the cue is a firm after a preposition, the person before it
+/// (right before, or before a role set off by a comma) is the one speaking; the firm is
+/// their employer, which `affiliation` finds from the person.
+fn person_before_firm(v: &View, seq: &[usize], np: SeqRange) -> Option<SeqRange> {
+    let (start, end) = np;
+    let firm = v.entity_words(*seq.get(start)?)?;
+    if v.label(firm.start) != Some(EntityLabel::Organisation) {
+        return None;
+    }
+    let preposition = start.checked_sub(1)?;
+    if !matches!(v.word(seq[preposition]), "of" | "at" | "with" | "from" | "for")
+        || !contiguous(seq, preposition, end)
+    {
+        return None;
+    }
+    // Back over the role's words (no names, no punctuation) to the comma that opens it.
+    let mut k = preposition;
+    while k > 0
+        && preposition - k < ROLE_WORDS
+        && contiguous(seq, k - 1, k + 1)
+        && v.entity_of[seq[k - 1]].is_none()
+        && v.word(seq[k - 1]).chars().all(char::is_alphabetic)
+    {
+        k -= 1;
+    }
+    let person_end = match k {
+        _ if k == preposition => preposition,
+        _ if k > 0 && v.word(seq[k - 1]) == "," => k - 1,
+        _ => return None,
+    };
+    let last = *seq.get(person_end.checked_sub(1)?)?;
+    if v.label(last) != Some(EntityLabel::Person) {
+        return None;
+    }
+    let person = v.entity_words(last)?;
+    let person_start = seq.iter().position(|&w| w == person.start)?;
+    Some((person_start, person_end))
 }
 
 /// `X boomed: "..."`, `Transcript as follows: "..."`, `- Philip Bump: "..."`: a lead that
@@ -680,6 +725,31 @@ mod tests {
             &[],
         );
         assert_eq!(got, pair("A person familiar with the talks", "said"));
+    }
+
+    #[test]
+    fn a_person_before_their_firm_is_the_speaker() {
+        let people = [
+            ("Ann Lee", "PER"),
+            ("Contoso Partners", "ORG"),
+            ("Fabrikam", "ORG"),
+        ];
+        let got = attribute(
+            "Ann Lee of Contoso Partners said Fabrikam was \"in the wrong business.\"",
+            &people,
+        );
+        assert_eq!(got, pair("Ann Lee", "said"));
+        let got = attribute(
+            "Ann Lee, an analyst with Contoso Partners said: \"Fabrikam is cheap.\"",
+            &people,
+        );
+        assert_eq!(got, pair("Ann Lee", "said"));
+        // A firm with no person before it speaks for itself.
+        let got = attribute(
+            "The chairman of Contoso Partners said: \"Fabrikam is cheap.\"",
+            &people,
+        );
+        assert_eq!(got.0.as_deref(), Some("Contoso Partners"));
     }
 
     #[test]
