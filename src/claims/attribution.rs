@@ -288,6 +288,12 @@ pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
     } else {
         np_ending_at(v, seq, j)
             .map(|np| person_before_firm(v, seq, np).unwrap_or(np))
+            .map(|np| match object_of_preposition(v, seq, np) {
+                // "X, speaking at the investor conference said": a preposition's object
+                // is no subject; the clause's subject speaks.
+                true => clause_subject(v, seq, c).unwrap_or(np),
+                false => np,
+            })
             .or_else(|| {
                 cue_word
                     .ends_with("ing")
@@ -296,6 +302,19 @@ pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
             })
     };
     attribution(speaker)
+}
+
+/// Whether the phrase `np`, not a name, is the object of a preposition right before it.
+fn object_of_preposition(v: &View, seq: &[usize], np: SeqRange) -> bool {
+    let (start, end) = np;
+    let named = (seq.get(start)).is_some_and(|&w| v.entity_of[w].is_some());
+    !named
+        && start > 0
+        && contiguous(seq, start - 1, end)
+        && matches!(
+            v.word(seq[start - 1]),
+            "of" | "at" | "on" | "in" | "with" | "from" | "for" | "to" | "by" | "during"
+        )
 }
 
 /// Most words of a role between a person and their firm ("an analyst with").
@@ -741,6 +760,12 @@ mod tests {
         assert_eq!(got, pair("Ann Lee", "said"));
         let got = attribute(
             "Ann Lee, an analyst with Contoso Partners said: \"Fabrikam is cheap.\"",
+            &people,
+        );
+        assert_eq!(got, pair("Ann Lee", "said"));
+        let got = attribute(
+            "Ann Lee, chief executive of Fabrikam, speaking at the investor conference said: \
+             \"Deals are off.\"",
             &people,
         );
         assert_eq!(got, pair("Ann Lee", "said"));
