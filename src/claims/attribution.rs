@@ -287,7 +287,6 @@ pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
             .or_else(|| clause_subject(v, seq, j - 1))
     } else {
         np_ending_at(v, seq, j)
-            .map(|np| person_before_firm(v, seq, np).unwrap_or(np))
             .map(|np| match object_of_preposition(v, seq, np) {
                 // "X, speaking at the investor conference said": a preposition's object
                 // is no subject; the clause's subject speaks.
@@ -300,6 +299,7 @@ pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
                     .then(|| clause_subject(v, seq, c))
                     .flatten()
             })
+            .map(|np| person_before_firm(v, seq, np).unwrap_or(np))
     };
     attribution(speaker)
 }
@@ -331,8 +331,10 @@ fn person_before_firm(v: &View, seq: &[usize], np: SeqRange) -> Option<SeqRange>
         return None;
     }
     let preposition = start.checked_sub(1)?;
-    if !matches!(v.word(seq[preposition]), "of" | "at" | "with" | "from" | "for")
-        || !contiguous(seq, preposition, end)
+    if !matches!(
+        v.word(seq[preposition]),
+        "of" | "at" | "with" | "from" | "for"
+    ) || !contiguous(seq, preposition, end)
     {
         return None;
     }
@@ -769,6 +771,13 @@ mod tests {
             &people,
         );
         assert_eq!(got, pair("Ann Lee", "said"));
+        let got = attribute(
+            "Ann Lee, an analyst at Contoso Partners, said the data, which was based on \
+             unaudited reports from dealers, \"point to a weak quarter.\"",
+            &people,
+        );
+        // (The cue found is "reports", the verb nearest the quote.)
+        assert_eq!(got.0.as_deref(), Some("Ann Lee"));
         // A firm with no person before it speaks for itself.
         let got = attribute(
             "The chairman of Contoso Partners said: \"Fabrikam is cheap.\"",
