@@ -78,6 +78,7 @@ const HEADS: &[&str] = &[
     "commissioner",
     "lawyer",
     "attorney",
+    "judge",
     "banker",
     "chief",
     "professor",
@@ -181,6 +182,11 @@ impl Affiliated {
     fn found(&self) -> bool {
         self.title.is_some() || self.organisation.is_some()
     }
+}
+
+/// A head noun of a role ("analyst", "judge", "chairman").
+pub(super) fn is_title_head(word: &str) -> bool {
+    HEADS.contains(&word)
 }
 
 fn is_title_word(word: &str) -> bool {

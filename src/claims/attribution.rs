@@ -18,6 +18,7 @@
 //! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
 //! pronoun to an entity is `resolve`'s job.
 
+use crate::claims::affiliation::is_title_head;
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
@@ -601,6 +602,9 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
     if let Some(found) = inside(EntityLabel::Person).or_else(|| inside(EntityLabel::Organisation)) {
         return Some(found);
     }
+    if let Some(person) = role_antecedent(v, mention) {
+        return Some(person);
+    }
     if b != a + 1 {
         return None;
     }
@@ -667,6 +671,48 @@ fn is_newsroom(v: &View, entity: WordRange) -> bool {
 /// How many sentences back a singular pronoun's antecedent is looked for.
 const PRONOUN_REACH_SENTENCES: usize = 5;
 
+/// Most words of an apposition that gives a person's role ("Vishal Bhatia, an analyst at").
+const ROLE_AFTER: usize = 4;
+
+/// "the analyst", "the judge": the latest person the article named in that role, outside
+/// quotes, within [`PRONOUN_REACH_SENTENCES`] ("Merrill Lynch analyst Vishal Bhatia said
+/// ... the analyst said": Vishal Bhatia). A role named of nobody refers to nobody.
+fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
+    let (a, b) = (mention.start, mention.end);
+    let head = v.word(b.checked_sub(1)?);
+    if !(2..=4).contains(&(b - a)) || v.word(a) != "the" || !is_title_head(head) {
+        return None;
+    }
+    let sentence = *v.sentence_of.get(a)?;
+    let first = v.sentence_words[sentence.saturating_sub(PRONOUN_REACH_SENTENCES)].start;
+    // The role is written into the name's phrase: right before it ("Merrill Lynch analyst
+    // Vishal Bhatia"), inside it (the tagger's "Judge Morrissey") or in an apposition
+    // after a comma ("Vishal Bhatia, an analyst at ...").
+    let has_role = |e: WordRange| {
+        let is_head = |w: usize| v.word(w) == head && !v.is_quoted(w);
+        let apposition = (v.word(e.end) == ",")
+            .then(|| e.end + 1..(e.end + 1 + ROLE_AFTER).min(v.words.len()))
+            .into_iter()
+            .flatten()
+            .take_while(|&w| v.entity_of[w].is_none() && !is_punct(v.word(w)))
+            .any(is_head);
+        (e.start.saturating_sub(1)..e.end).any(is_head) || apposition
+    };
+    let people = |from: usize, to: usize| {
+        (from..to)
+            .rev()
+            .filter(|&w| !v.is_quoted(w) && v.label(w) == Some(EntityLabel::Person))
+            .filter_map(|w| v.entity_words(w))
+            .filter(move |e| e.start < to)
+    };
+    // The role may be given at the person's first mention, before the reach: "Vishal
+    // Bhatia, an analyst at ..." long before "Bhatia revised ... the analyst said".
+    let surname = |e: WordRange| v.word(e.end - 1);
+    people(first, a).find(|&e| {
+        has_role(e) || people(0, e.start).any(|m| surname(m) == surname(e) && has_role(m))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -697,6 +743,30 @@ mod tests {
             it_refers_to(text, &["Reserve Bank", "Sydney Newsroom"]).as_deref(),
             Some("Reserve Bank")
         );
+    }
+
+    /// Who the first `phrase` of `text` refers to, with `entities` tagged.
+    fn phrase_refers_to(text: &str, phrase: &str, entities: &[(&str, &str)]) -> Option<String> {
+        with_view(text, entities, |v, _| {
+            let words: Vec<&str> = phrase.split(' ').collect();
+            let start = (0..v.words.len())
+                .find(|&w| (0..words.len()).all(|k| v.word(w + k) == words[k]))?;
+            let found = resolve(v, WordRange::new(start, start + words.len()))?;
+            let r = v.span(found)?;
+            Some(v.chars[r.start..r.end].iter().collect())
+        })
+    }
+
+    #[test]
+    fn the_analyst_is_the_person_the_article_gave_that_role() {
+        let people = [("Vishal Bhatia", "PER"), ("Bhatia", "PER"), ("Ann Lee", "PER")];
+        let text = "Vishal Bhatia, an analyst at Contoso, cut his forecast. Ann Lee, a trader, \
+                    sold. Bhatia revised his outlook. \"Growth is slow,\" the analyst said.";
+        let found = phrase_refers_to(text, "the analyst", &people);
+        assert!(found.as_deref().is_some_and(|n| n.ends_with("Bhatia")), "{found:?}");
+        // A role given to nobody by name refers to nobody.
+        let text = "Ann Lee sold. \"Growth is slow,\" the analyst said.";
+        assert_eq!(phrase_refers_to(text, "the analyst", &people), None);
     }
 
     /// Lead or tail attribution of the first quote, as (speaker text, cue text).
