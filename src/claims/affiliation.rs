@@ -352,7 +352,12 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
         }
         if PREPOSITIONS.contains(&word) {
             if let Some(organisation) = kind_then_organisation(v, w + 1) {
-                return Some(organisation);
+                // "Professor of Accounting at Peking University": a department or a
+                // discipline, then the institution that employs the person.
+                let outer = (word == "of" && matches!(v.word(organisation.end), "at" | "with"))
+                    .then(|| organisation_at(v, organisation.end + 1))
+                    .flatten();
+                return Some(outer.unwrap_or(organisation));
             }
         }
         if is_descriptor_head(word) && w > from {
@@ -407,6 +412,7 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
     };
     let before = title.start;
     let organisation = organisation_before(v, before)
+        .or_else(|| before_parenthesis(v, before).and_then(|open| organisation_before(v, open)))
         .or_else(|| {
             is_possessive(v.word(before.wrapping_sub(1)))
                 .then(|| organisation_before(v, before - 1))
@@ -417,6 +423,18 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
         title: Some(title),
         organisation,
     }
+}
+
+/// Most words inside a parenthesis between a name and a role ("( WFC.N )").
+const PARENTHESIS_WORDS: usize = 4;
+
+/// Where a short parenthesis ending right before word `end` opens: "Wells Fargo & Co
+/// ( WFC.N ) Chief Financial Officer Tim Sloan" puts a ticker between firm and role.
+fn before_parenthesis(v: &View, end: usize) -> Option<usize> {
+    let close = end.checked_sub(1).filter(|&c| v.word(c) == ")")?;
+    (close.saturating_sub(PARENTHESIS_WORDS + 1)..close)
+        .rev()
+        .find(|&w| v.word(w) == "(")
 }
 
 /// "Kering chief executive X" with "Kering" tagged as a person: a name right before a
@@ -686,6 +704,30 @@ mod tests {
             ("Matt Arnold", "PER"),
         );
         assert_eq!(got.1, None);
+    }
+
+    #[test]
+    fn a_ticker_between_firm_and_role_and_a_department_before_its_institution() {
+        let text = "Fees fell. Contoso Bank ( CTSO.N ) Chief Financial Officer Ann Lee said \
+                    \"fees are changing.\"";
+        let got = affiliation_of(
+            text,
+            &[("Contoso Bank", "ORG"), ("Ann Lee", "PER")],
+            ("Ann Lee", "PER"),
+        );
+        assert_eq!(got, pair("Chief Financial Officer", "Contoso Bank"));
+        let text = "\"A fair deal,\" said Ann Lee, Professor of Accounting at Fabrikam \
+                    University.";
+        let got = affiliation_of(
+            text,
+            &[
+                ("Ann Lee", "PER"),
+                ("Accounting", "ORG"),
+                ("Fabrikam University", "ORG"),
+            ],
+            ("Ann Lee", "PER"),
+        );
+        assert_eq!(got, pair("Professor", "Fabrikam University"));
     }
 
     #[test]

@@ -759,11 +759,18 @@ mod tests {
 
     #[test]
     fn the_analyst_is_the_person_the_article_gave_that_role() {
-        let people = [("Vishal Bhatia", "PER"), ("Bhatia", "PER"), ("Ann Lee", "PER")];
+        let people = [
+            ("Vishal Bhatia", "PER"),
+            ("Bhatia", "PER"),
+            ("Ann Lee", "PER"),
+        ];
         let text = "Vishal Bhatia, an analyst at Contoso, cut his forecast. Ann Lee, a trader, \
                     sold. Bhatia revised his outlook. \"Growth is slow,\" the analyst said.";
         let found = phrase_refers_to(text, "the analyst", &people);
-        assert!(found.as_deref().is_some_and(|n| n.ends_with("Bhatia")), "{found:?}");
+        assert!(
+            found.as_deref().is_some_and(|n| n.ends_with("Bhatia")),
+            "{found:?}"
+        );
         // A role given to nobody by name refers to nobody.
         let text = "Ann Lee sold. \"Growth is slow,\" the analyst said.";
         assert_eq!(phrase_refers_to(text, "the analyst", &people), None);
