@@ -106,9 +106,10 @@ pub struct Applied {
     pub tickers: Vec<CharRange>,
 }
 
-/// Drops the entity mentions inside a ticker, ends a name that runs into one before it, and
-/// links the organisation right before a ticker to the knowledge-base company whose ticker
-/// it is, when the organisation is not linked yet.
+/// Drops the entity mentions inside a ticker, ends a name that runs into one before it,
+/// makes a name tagged MISC or PER right before a ticker an organisation, and links the
+/// organisation there to the knowledge-base company whose ticker it is, when it is not
+/// linked yet.
 pub fn apply(chars: &[char], mentions: &mut Vec<Mention>, kb: &KnowledgeBase) -> Applied {
     let tickers = find(chars);
     if tickers.is_empty() {
@@ -145,6 +146,12 @@ pub fn apply(chars: &[char], mentions: &mut Vec<Mention>, kb: &KnowledgeBase) ->
                     .all(|c| c.is_whitespace() || *c == '(')
         });
         let Some(i) = before else { continue };
+        // A ticker names a listed company, so a name beside it the tagger took for a
+        // product or a person is an organisation ("Nasdaq Stock Market ( NDAQ.O )" as
+        // MISC). A place stays one: "shares rose in Frankfurt ( PEUP.F )" is the market.
+        if matches!(mentions[i].label, EntityLabel::Misc | EntityLabel::Person) {
+            mentions[i].label = EntityLabel::Organisation;
+        }
         if mentions[i].company.is_some() || mentions[i].label != EntityLabel::Organisation {
             continue;
         }
@@ -281,7 +288,11 @@ mod tests {
             org(whole("Kimberly-Clark Corp.")),
             org(whole("KMB.")),
             org(at("N )", 1)),
-            org(whole("Techem TNHG")),
+            // The tagger's other label for a name beside a ticker.
+            Mention {
+                label: EntityLabel::Misc,
+                ..org(whole("Techem TNHG"))
+            },
             org(at("DE ", 2)),
         ];
         let linked = apply(&chars, &mut mentions, &kb).linked;
@@ -289,6 +300,7 @@ mod tests {
             .map(|m| chars[m.range.start..m.range.end].iter().collect())
             .collect();
         assert_eq!(left, ["Kimberly-Clark Corp.", "Techem"]);
+        assert_eq!(mentions[1].label, EntityLabel::Organisation);
         assert_eq!(mentions[0].company.as_deref(), Some("Kimberly-Clark"));
         assert_eq!(linked, [(0, 0)]);
     }
