@@ -37,10 +37,15 @@ pub(crate) fn person_name(doc: &Document, range: CharRange) -> Option<String> {
         own.remove(0);
     }
     let last = own.last()?;
+    // "Arthur Sulzberger Jr." ends with the surname before its suffix.
+    let core = |words: &[String]| match words.split_last() {
+        Some((suffix, rest)) if !rest.is_empty() && is_name_suffix(suffix) => rest.to_vec(),
+        _ => words.to_vec(),
+    };
     let people: Vec<(CharRange, Vec<String>)> = (doc.mentions.iter())
         .filter(|m| m.kind == MentionKind::Entity && m.label == EntityLabel::Person)
         .map(|m| (m.range, name_words(&doc.name_of(m.range))))
-        .filter(|(_, words)| words.len() > own.len() && words.ends_with(&own))
+        .filter(|(_, words)| words.len() > own.len() && core(words).ends_with(&own))
         .filter(|(_, words)| !is_honorific(&words[0]))
         .collect();
     let anchor = (people.iter())
@@ -49,7 +54,7 @@ pub(crate) fn person_name(doc: &Document, range: CharRange) -> Option<String> {
     // The same person: the same first name, or the same last word when the name is one word.
     let first = anchor.1.first()?;
     let fullest = (people.iter())
-        .filter(|(_, words)| words.first() == Some(first) && words.last() == Some(last))
+        .filter(|(_, words)| words.first() == Some(first) && core(words).last() == Some(last))
         .max_by_key(|(r, words)| (words.len(), std::cmp::Reverse(r.start)))?;
     Some(fullest.1.join(" "))
 }
@@ -77,6 +82,14 @@ const HONORIFICS: &[&str] = &[
     "Judge",
     "Justice",
 ];
+
+/// Whether a name's last word is a generational suffix ("Jr.", "III"), not its surname.
+pub(crate) fn is_name_suffix(word: &str) -> bool {
+    matches!(
+        word.trim_end_matches('.').to_lowercase().as_str(),
+        "jr" | "sr" | "ii" | "iii" | "iv"
+    )
+}
 
 fn is_honorific(word: &str) -> bool {
     HONORIFICS.contains(&word.trim_end_matches('.'))
@@ -247,6 +260,17 @@ mod tests {
         assert_eq!(person_name(&d, lee).as_deref(), Some("Ann Lee"));
         // A full name is already the fullest.
         assert_eq!(person_name(&d, range_of(text, "Jim Farley", 0)), None);
+        // A generational suffix follows the surname.
+        let text = "Chairman Arthur Sulzberger Jr. sold shares. Sulzberger said so.";
+        let d = doc(
+            text,
+            &[("Arthur Sulzberger Jr.", "PER"), ("Sulzberger", "PER")],
+        );
+        let sulzberger = range_of(text, "Sulzberger", 1);
+        assert_eq!(
+            person_name(&d, sulzberger).as_deref(),
+            Some("Arthur Sulzberger Jr.")
+        );
     }
 
     #[test]

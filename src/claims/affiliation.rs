@@ -22,6 +22,7 @@ use crate::claims::orgs::{first_company, mentions_of};
 use crate::claims::view::View;
 use crate::companies::kinds::{ends_organisation_name, is_descriptor_head};
 use crate::doc::{EntityLabel, WordRange};
+use crate::speakers::is_name_suffix;
 
 /// Head nouns of roles.
 const HEADS: &[&str] = &[
@@ -79,6 +80,7 @@ const HEADS: &[&str] = &[
     "lawyer",
     "attorney",
     "judge",
+    "admiral",
     "banker",
     "chief",
     "professor",
@@ -494,13 +496,26 @@ fn around(v: &View, person: WordRange) -> Affiliated {
 
 /// Earlier mentions of the person whose entity is `person`: person entities before it
 /// that end with the same word (the surname), first one first.
+/// A person name's surname: its last word, before a generational suffix and its period
+/// ("Sulzberger" of "Arthur Sulzberger Jr.").
+fn surname<'a>(v: &'a View, name: WordRange) -> &'a str {
+    let mut end = name.end;
+    if end > name.start + 1 && v.word(end - 1) == "." {
+        end -= 1;
+    }
+    if end > name.start + 1 && is_name_suffix(v.word(end - 1)) {
+        end -= 1;
+    }
+    v.word(end.saturating_sub(1).max(name.start))
+}
+
 fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
-    let surname = v.word(person.end - 1);
+    let surname = surname(v, person);
     (v.entities_in(WordRange::new(0, person.start))
         .iter()
         .copied())
     .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
-    .filter(|&e| e.end <= person.start && v.word(e.end - 1) == surname)
+    .filter(|&e| e.end <= person.start && self::surname(v, e) == surname)
     .filter(|&e| !v.is_quoted(e.start))
     .collect()
 }
