@@ -352,6 +352,16 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
         if matches!(word, "," | "." | ";" | ":") {
             break;
         }
+        // "economist with Credit Suisse": a name a role is held at is an employer, also
+        // when the tagger took it for a person (a firm named after its founders).
+        if matches!(word, "at" | "with") && v.label(w + 1) == Some(EntityLabel::Person) {
+            if let Some(firm) = v
+                .entity_words(w + 1)
+                .filter(|e| e.start == w + 1 && e.len() > 1)
+            {
+                return Some(firm);
+            }
+        }
         if PREPOSITIONS.contains(&word) {
             if let Some(organisation) = kind_then_organisation(v, w + 1) {
                 // "Professor of Accounting at Peking University": a department or a
@@ -510,14 +520,22 @@ fn surname<'a>(v: &'a View, name: WordRange) -> &'a str {
 }
 
 fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
+    let earlier = |same: &dyn Fn(WordRange) -> bool| -> Vec<WordRange> {
+        (v.entities_in(WordRange::new(0, person.start))
+            .iter()
+            .copied())
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
+        .filter(|&e| e.end <= person.start && !v.is_quoted(e.start) && same(e))
+        .collect()
+    };
     let surname = surname(v, person);
-    (v.entities_in(WordRange::new(0, person.start))
-        .iter()
-        .copied())
-    .filter(|&e| v.label(e.start) == Some(EntityLabel::Person))
-    .filter(|&e| e.end <= person.start && self::surname(v, e) == surname)
-    .filter(|&e| !v.is_quoted(e.start))
-    .collect()
+    let by_surname = earlier(&|e| self::surname(v, e) == surname);
+    if !by_surname.is_empty() || person.len() != 1 {
+        return by_surname;
+    }
+    // A one-word name that opens an earlier full name: a family name written first
+    // ("Xiang Junbo ... Xiang said") or a first name.
+    earlier(&|e| e.len() > 1 && v.word(e.start) == surname)
 }
 
 /// `The chairman of engineering group T&N Plc said ... . Sir Colin Hope said ...`: a
@@ -743,6 +761,25 @@ mod tests {
             ("Ann Lee", "PER"),
         );
         assert_eq!(got, pair("Professor", "Fabrikam University"));
+    }
+
+    #[test]
+    fn a_family_name_first_and_a_firm_tagged_as_a_person_after_with() {
+        let text = "Xiang Junbo, the chairman of the Insurance Commission, spoke. \
+                    \"Growth is steady,\" Xiang said.";
+        let got = affiliation_of(
+            text,
+            &[("Xiang Junbo", "PER"), ("Insurance Commission", "ORG")],
+            ("Xiang", "PER"),
+        );
+        assert_eq!(got, pair("chairman", "Insurance Commission"));
+        let text = "\"Rates will rise,\" said Ann Lee, economist with Contoso Partners.";
+        let got = affiliation_of(
+            text,
+            &[("Ann Lee", "PER"), ("Contoso Partners", "PER")],
+            ("Ann Lee", "PER"),
+        );
+        assert_eq!(got, pair("economist", "Contoso Partners"));
     }
 
     #[test]
