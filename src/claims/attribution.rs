@@ -703,7 +703,6 @@ fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
             .rev()
             .filter(|&w| !v.is_quoted(w) && v.label(w) == Some(EntityLabel::Person))
             .filter_map(|w| v.entity_words(w))
-            .filter(move |e| e.start < to)
     };
     // The role may be given at the person's first mention, before the reach: "Vishal
     // Bhatia, an analyst at ..." long before "Bhatia revised ... the analyst said".
