@@ -19,6 +19,7 @@ use crate::claims::target::{
     about_market, first_person, is_insider, outside_firm, points_at_company,
 };
 use crate::claims::view::View;
+use crate::companies::kinds::is_concept;
 use crate::companies::names::{name_words, runs_inside};
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
 use crate::error::{Error, Result};
@@ -201,13 +202,17 @@ fn key(v: &View, words: WordRange) -> Vec<String> {
     }
 }
 
-/// The article's organisations: organisation entities that are more than function words,
-/// grouped when one name runs inside the other ("Alcoa", "Alcoa Inc.").
+/// The article's organisations: organisation entities that are more than function words
+/// and no business concept ("R&D"), grouped when one name runs inside the other ("Alcoa", "Alcoa Inc.").
 pub fn organisations(v: &View) -> Vec<Organisation> {
     let mut out: Vec<Organisation> = Vec::new();
     let all = WordRange::new(0, v.words.len());
     for &e in v.entities_in(all) {
-        if v.label(e.start) != Some(EntityLabel::Organisation) || is_fragment(v, e) {
+        let joined: String = (e.start..e.end).map(|w| v.word(w)).collect();
+        if v.label(e.start) != Some(EntityLabel::Organisation)
+            || is_fragment(v, e)
+            || is_concept(&joined)
+        {
             continue;
         }
         let k = key(v, e);
@@ -504,6 +509,16 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    #[test]
+    fn a_business_concept_tagged_as_an_organisation_is_no_candidate() {
+        let text = "Contoso said it would spend more on R&D before its IPO.";
+        with_view(text, &orgs(&["Contoso", "R&D", "IPO"]), |v, _| {
+            let found = organisations(v);
+            assert_eq!(found.len(), 1, "{found:?}");
+            assert_eq!(found[0].keys, vec![vec!["contoso".to_string()]]);
+        });
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub(crate) struct OrgWords {
     market_names: List,
     commenting_firm_kinds: List,
     commenting_firm_endings: List,
+    concepts: List,
 }
 
 impl OrgWords {
@@ -95,7 +96,7 @@ impl OrgWords {
     }
 
     /// Every list with its name in the file.
-    fn lists(&self) -> [(&'static str, &List); 11] {
+    fn lists(&self) -> [(&'static str, &List); 12] {
         [
             ("legal_forms", &self.legal_forms),
             ("group_words", &self.group_words),
@@ -108,6 +109,7 @@ impl OrgWords {
             ("market_names", &self.market_names),
             ("commenting_firm_kinds", &self.commenting_firm_kinds),
             ("commenting_firm_endings", &self.commenting_firm_endings),
+            ("concepts", &self.concepts),
         ]
     }
 }
@@ -206,6 +208,12 @@ pub(crate) fn is_kind_after(word: &str) -> bool {
 /// ("stockbroker Tailspin").
 pub(crate) fn is_commenting_firm_kind(word: &str) -> bool {
     WORDS.commenting_firm_kinds.has(word)
+}
+
+/// Whether a name, its lowercase words joined without spaces, is a business concept
+/// ("IPO", "R&D"): never what a claim is about.
+pub(crate) fn is_concept(joined: &str) -> bool {
+    WORDS.concepts.has(joined)
 }
 
 /// Whether a firm name ending with `word` is an investor's, broker's or researcher's
