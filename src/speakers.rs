@@ -37,15 +37,10 @@ pub(crate) fn person_name(doc: &Document, range: CharRange) -> Option<String> {
         own.remove(0);
     }
     let last = own.last()?;
-    // "Arthur Sulzberger Jr." ends with the surname before its suffix.
-    let core = |words: &[String]| match words.split_last() {
-        Some((suffix, rest)) if !rest.is_empty() && is_name_suffix(suffix) => rest.to_vec(),
-        _ => words.to_vec(),
-    };
     let people: Vec<(CharRange, Vec<String>)> = (doc.mentions.iter())
         .filter(|m| m.kind == MentionKind::Entity && m.label == EntityLabel::Person)
         .map(|m| (m.range, name_words(&doc.name_of(m.range))))
-        .filter(|(_, words)| words.len() > own.len() && core(words).ends_with(&own))
+        .filter(|(_, words)| words.len() > own.len() && without_suffix(words).ends_with(&own))
         .filter(|(_, words)| !is_honorific(&words[0]))
         .collect();
     let anchor = (people.iter())
@@ -54,7 +49,9 @@ pub(crate) fn person_name(doc: &Document, range: CharRange) -> Option<String> {
     // The same person: the same first name, or the same last word when the name is one word.
     let first = anchor.1.first()?;
     let fullest = (people.iter())
-        .filter(|(_, words)| words.first() == Some(first) && core(words).last() == Some(last))
+        .filter(|(_, words)| {
+            words.first() == Some(first) && without_suffix(words).last() == Some(last)
+        })
         .max_by_key(|(r, words)| (words.len(), std::cmp::Reverse(r.start)))?;
     Some(fullest.1.join(" "))
 }
@@ -82,6 +79,15 @@ const HONORIFICS: &[&str] = &[
     "Judge",
     "Justice",
 ];
+
+/// A name's words without a generational suffix: "Arthur Sulzberger Jr." ends with the
+/// surname before it.
+fn without_suffix(words: &[String]) -> &[String] {
+    match words.split_last() {
+        Some((suffix, rest)) if !rest.is_empty() && is_name_suffix(suffix) => rest,
+        _ => words,
+    }
+}
 
 /// Whether a name's last word is a generational suffix ("Jr.", "III"), not its surname.
 pub(crate) fn is_name_suffix(word: &str) -> bool {

@@ -171,7 +171,7 @@ pub(super) const RUNS: &[&str] = &[
 ];
 
 /// Prepositions between a title and its organisation.
-const PREPOSITIONS: &[&str] = &["at", "of", "with", "for", "from"];
+pub(super) const PREPOSITIONS: &[&str] = &["at", "of", "with", "for", "from"];
 
 /// A speaker's role and organisation, as word ranges.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

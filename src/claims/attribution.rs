@@ -18,7 +18,7 @@
 //! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
 //! pronoun to an entity is `resolve`'s job.
 
-use crate::claims::affiliation::is_title_head;
+use crate::claims::affiliation::{is_title_head, PREPOSITIONS};
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
@@ -332,11 +332,7 @@ fn person_before_firm(v: &View, seq: &[usize], np: SeqRange) -> Option<SeqRange>
         return None;
     }
     let preposition = start.checked_sub(1)?;
-    if !matches!(
-        v.word(seq[preposition]),
-        "of" | "at" | "with" | "from" | "for"
-    ) || !contiguous(seq, preposition, end)
-    {
+    if !PREPOSITIONS.contains(&v.word(seq[preposition])) || !contiguous(seq, preposition, end) {
         return None;
     }
     // Back over the role's words (no names, no punctuation) to the comma that opens it.
@@ -699,10 +695,11 @@ fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
         (e.start.saturating_sub(1)..e.end).any(is_head) || apposition
     };
     let people = |from: usize, to: usize| {
-        (from..to)
+        (v.entities_in(WordRange::new(from, to))
+            .iter()
             .rev()
-            .filter(|&w| !v.is_quoted(w) && v.label(w) == Some(EntityLabel::Person))
-            .filter_map(|w| v.entity_words(w))
+            .copied())
+        .filter(|&e| !v.is_quoted(e.start) && v.label(e.start) == Some(EntityLabel::Person))
     };
     // The role may be given at the person's first mention, before the reach: "Vishal
     // Bhatia, an analyst at ..." long before "Bhatia revised ... the analyst said".

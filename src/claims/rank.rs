@@ -203,16 +203,14 @@ fn key(v: &View, words: WordRange) -> Vec<String> {
 }
 
 /// The article's organisations: organisation entities that are more than function words
-/// and no business concept ("R&D"), grouped when one name runs inside the other ("Alcoa", "Alcoa Inc.").
+/// and no business concept ("R&D"), grouped when one name runs inside the other ("Alcoa",
+/// "Alcoa Inc.").
 pub fn organisations(v: &View) -> Vec<Organisation> {
     let mut out: Vec<Organisation> = Vec::new();
     let all = WordRange::new(0, v.words.len());
     for &e in v.entities_in(all) {
-        let joined: String = (e.start..e.end).map(|w| v.word(w)).collect();
-        if v.label(e.start) != Some(EntityLabel::Organisation)
-            || is_fragment(v, e)
-            || is_concept(&joined)
-        {
+        let concept = || is_concept(&(e.start..e.end).map(|w| v.word(w)).collect::<String>());
+        if v.label(e.start) != Some(EntityLabel::Organisation) || is_fragment(v, e) || concept() {
             continue;
         }
         let k = key(v, e);
