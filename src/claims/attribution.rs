@@ -79,6 +79,13 @@ pub(crate) fn cue_len(v: &View, seq: &[usize], i: usize) -> usize {
 /// Position in `seq` before which the adjuncts ending at `end` start.
 fn strip_back(v: &View, seq: &[usize], mut end: usize) -> usize {
     while end > 0 && is_adjunct(v.word(seq[end - 1])) && v.entity_of[seq[end - 1]].is_none() {
+        // "statement" and "interview" are adjuncts only in "in a statement": in "the
+        // statement said" the noun is the speaker.
+        if matches!(v.word(seq[end - 1]), "statement" | "interview")
+            && !(end >= 3 && v.word(seq[end - 3]) == "in" && is_determiner(v.word(seq[end - 2])))
+        {
+            break;
+        }
         end -= 1;
     }
     end
@@ -804,6 +811,19 @@ mod tests {
     #[test]
     fn quote_then_name_then_verb() {
         let got = attribute("\"We will win,\" Jane Doe said.", &[("Jane Doe", "PER")]);
+        assert_eq!(got, pair("Jane Doe", "said"));
+    }
+
+    #[test]
+    fn a_statement_speaks_and_in_a_statement_is_an_adjunct() {
+        let got = attribute("\"We are concerned,\" the statement said.", &[]);
+        assert_eq!(got, pair("the statement", "said"));
+        let got = attribute("\"We are pleased,\" the company's statement said.", &[]);
+        assert_eq!(got, pair("the company's statement", "said"));
+        let got = attribute(
+            "\"We will win,\" Jane Doe in a statement said.",
+            &[("Jane Doe", "PER")],
+        );
         assert_eq!(got, pair("Jane Doe", "said"));
     }
 
