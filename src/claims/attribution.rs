@@ -406,6 +406,35 @@ pub(crate) fn from_colon(v: &View, seq: &[usize]) -> Option<Attribution> {
     })
 }
 
+/// Most words of the name opening a capitalised header.
+const HEADER_NAME_WORDS: usize = 5;
+
+/// `COMMENTARY: JANE DOE, ANALYST, CONTOSO SECURITIES, NEW YORK "..."`: a wire reaction
+/// box heads each quote with its speaker's name, title and firm in capitals, and no cue.
+/// The speaker is the name before the header's first comma.
+pub(crate) fn from_header(v: &View, seq: &[usize]) -> Option<Attribution> {
+    let start = (seq.iter())
+        .rposition(|&w| v.word(w) == ":")
+        .map_or(0, |p| p + 1);
+    let header = &seq[start..];
+    let is_header_word = |&w: &usize| {
+        let written = &v.chars[v.words[w].start..v.words[w].end];
+        let capitals =
+            written.iter().any(|c| c.is_alphabetic()) && !written.iter().any(|c| c.is_lowercase());
+        capitals || matches!(v.word(w), "," | "&" | "." | "-" | "'")
+    };
+    let comma = header.iter().position(|&w| v.word(w) == ",")?;
+    let named = (2..=HEADER_NAME_WORDS).contains(&comma)
+        && header.len() > comma + 1
+        && header.iter().all(is_header_word)
+        && contiguous(header, 0, header.len());
+    named.then(|| Attribution {
+        speaker: Some(words(header, (0, comma))),
+        cue: None,
+        how: How::Lead,
+    })
+}
+
 /// Attribution from the words after the closing mark.
 pub(crate) fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (k, dash) = past_separators(v, seq);
@@ -825,6 +854,32 @@ mod tests {
             &[("Jane Doe", "PER")],
         );
         assert_eq!(got, pair("Jane Doe", "said"));
+    }
+
+    /// The speaker `from_header` finds for the first quote of `text`.
+    fn header_speaker(text: &str) -> Option<String> {
+        with_view(text, &[], |v, quotes| {
+            let q = quotes[0];
+            let lead: Vec<usize> = (v.unquoted_words(v.sentence_at(q.open)).into_iter())
+                .filter(|&w| v.words[w].start < q.open)
+                .collect();
+            let speaker = from_header(v, &lead)?.speaker?;
+            v.span(speaker)
+                .map(|r| v.chars[r.start..r.end].iter().collect())
+        })
+    }
+
+    #[test]
+    fn a_capitalised_header_names_the_speaker_of_its_quote() {
+        let text = "Shares fell. COMMENTARY: JANE DOE, ANALYST, CONTOSO SECURITIES, NEW YORK \
+                    \"Sales were weak this quarter.\"";
+        assert_eq!(header_speaker(text).as_deref(), Some("JANE DOE"));
+        // A capitalised name with nothing after it, or words in lower case, are no header.
+        assert_eq!(header_speaker("JANE DOE, \"Sales were weak.\""), None);
+        assert_eq!(
+            header_speaker("Jane Doe, analyst, said \"Sales were weak.\""),
+            None
+        );
     }
 
     #[test]

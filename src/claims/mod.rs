@@ -28,7 +28,7 @@ use crate::doc::{single_spaced, text_at, CharRange, Document, EntityLabel, Menti
 use crate::text::dateline;
 #[cfg(test)]
 use crate::text::Sentence;
-use attribution::{from_colon, from_lead, from_tail, resolve, Attribution};
+use attribution::{from_colon, from_header, from_lead, from_tail, resolve, Attribution};
 use discourse::{colon_lead, next_sentence_tail, parts, previous, Parts};
 
 pub use attribution::How;
@@ -322,6 +322,7 @@ pub(crate) fn direct_claims(v: &View, quotes: &[Quote], options: &ClaimOptions) 
                 .filter(|_| !ended)
                 .or_else(|| from_lead(v, &p.lead))
                 .or_else(|| from_colon(v, &p.lead))
+                .or_else(|| from_header(v, &p.lead))
                 .or_else(|| next_sentence_tail(v, q, p))
                 .or_else(|| colon_lead(v, p))
         })
