@@ -128,6 +128,9 @@ fn indirect_claim(
     if speaker.is_none() && attributes_a_quote() {
         return None;
     }
+    if speaker.is_some_and(|s| is_writer(v, s)) {
+        return None;
+    }
     let entity = speaker.and_then(|m| resolve(v, m));
     let clause: Vec<usize> = (v.sentence_words[first].start..v.sentence_words[last].end)
         .filter(|&w| !v.is_quoted(w))
@@ -265,7 +268,14 @@ fn speaker_and_cue(
         .min()
         .map(|(_, words)| words);
     let cue = tagged_cue.or_else(|| claim_verb_near(v, content, &sentences));
-    let speaker = closest(Role::Speaker, cue.unwrap_or(content));
+    let speaker = closest(Role::Speaker, cue.unwrap_or(content)).map(|s| {
+        // "one source, the head of a trading house, said": a tagged apposition goes with
+        // the phrase the rules read right before its comma.
+        let anchor = rule_attribution(v, content)
+            .and_then(|(r, _)| r)
+            .filter(|r| r.end + 1 == s.start && v.word(r.end) == ",");
+        anchor.map_or(s, |r| WordRange::new(r.start, s.end))
+    });
     match speaker {
         Some(_) => (speaker, cue),
         // A claim verb of the sentence is a cue only with a tagged speaker.
@@ -462,9 +472,16 @@ fn is_rule_subject(v: &View, speaker: WordRange) -> bool {
     (speaker.start..speaker.end).any(|w| v.is_agent(w))
         || (speaker.len() == 1
             && is_subject_pronoun(first)
-            // "We expect that ...": the writer's own view is no reported claim.
             && !matches!(first, "who" | "we" | "i" | "you"))
         || (speaker.len() > 1 && is_determiner(first))
+}
+
+/// Whether `speaker` is the writer ("we", "I" or "you" outside quotation marks): the
+/// writer's own view ("We expect that ...") is no reported claim.
+fn is_writer(v: &View, speaker: WordRange) -> bool {
+    speaker.len() == 1
+        && !v.is_quoted(speaker.start)
+        && matches!(v.word(speaker.start), "we" | "i" | "you")
 }
 
 /// Most words between an attribution set off by commas and the comma or sentence end
