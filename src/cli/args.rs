@@ -395,7 +395,7 @@ pub(crate) struct ScheduleArgs {
     #[arg(long)]
     pub resume: bool,
     /// Passes over the training data; the best epoch on dev is kept [default: ner 8,
-    /// sentiment 6, attribution 3].
+    /// sentiment 6, attribution 4].
     #[arg(long)]
     pub epochs: Option<usize>,
     /// Peak learning rate of AdamW, reached after warm-up and decayed linearly to 0

@@ -38,7 +38,7 @@ impl Default for AttributionTrainConfig {
     fn default() -> Self {
         AttributionTrainConfig {
             schedule: Schedule {
-                epochs: 3,
+                epochs: 4,
                 batch: 16,
                 lr: 1e-4,
                 warmup_ratio: 0.05,
