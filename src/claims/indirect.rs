@@ -274,7 +274,8 @@ fn speaker_and_cue(
         let anchor = rule_attribution(v, content)
             .and_then(|(r, _)| r)
             .filter(|r| r.end + 1 == s.start && v.word(r.end) == ",");
-        anchor.map_or(s, |r| WordRange::new(r.start, s.end))
+        let joined = anchor.map_or(s, |r| WordRange::new(r.start, s.end));
+        without_edge_punctuation(v, joined)
     });
     match speaker {
         Some(_) => (speaker, cue),
@@ -476,6 +477,17 @@ fn is_rule_subject(v: &View, speaker: WordRange) -> bool {
         || (speaker.len() > 1 && is_determiner(first))
 }
 
+/// `words` without the punctuation the head tagged at its ends ("Hillary Clinton ,").
+fn without_edge_punctuation(v: &View, mut words: WordRange) -> WordRange {
+    while words.len() > 1 && is_punct(v.word(words.end - 1)) {
+        words.end -= 1;
+    }
+    while words.len() > 1 && is_punct(v.word(words.start)) {
+        words.start += 1;
+    }
+    words
+}
+
 /// Whether `speaker` is the writer ("we", "I" or "you" outside quotation marks): the
 /// writer's own view ("We expect that ...") is no reported claim.
 fn is_writer(v: &View, speaker: WordRange) -> bool {
@@ -534,6 +546,52 @@ mod tests {
                 .map(|c| (slice(c.quote), c.speaker_entity.map(slice)))
                 .collect()
         })
+    }
+
+    /// The speaker mention of the claim the given tagged spans make.
+    fn tagged_speaker(text: &str, tags: &[(&str, Role)]) -> Option<String> {
+        with_view(text, &[], |v, _| {
+            let spans: Vec<RoleSpan> = (tags.iter())
+                .map(|&(words, role)| {
+                    let byte = text.find(words).expect("tagged words in the text");
+                    let start = text[..byte].chars().count();
+                    let range = CharRange::new(start, start + words.chars().count());
+                    RoleSpan {
+                        range,
+                        role,
+                        score: 1.0,
+                    }
+                })
+                .collect();
+            let claim = from_roles(v, &spans, &[]).into_iter().next()?;
+            let speaker = claim.speaker?;
+            Some(v.chars[speaker.start..speaker.end].iter().collect())
+        })
+    }
+
+    #[test]
+    fn a_tagged_apposition_joins_its_phrase_and_sheds_its_comma() {
+        let text = "But one source, the head of a trading house, said the deal was off.";
+        let tags = [
+            ("the head of a trading house,", Role::Speaker),
+            ("said", Role::Cue),
+            ("the deal was off", Role::Content),
+        ];
+        assert_eq!(
+            tagged_speaker(text, &tags).as_deref(),
+            Some("one source, the head of a trading house")
+        );
+        let text = "We expect that the deal will close in May.";
+        let tags = [
+            ("We", Role::Speaker),
+            ("expect", Role::Cue),
+            ("the deal will close in May", Role::Content),
+        ];
+        assert_eq!(
+            tagged_speaker(text, &tags),
+            None,
+            "the writer is no speaker"
+        );
     }
 
     #[test]
