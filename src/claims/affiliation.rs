@@ -319,9 +319,11 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
     let Some(title) = title_from(v, w) else {
         return Affiliated::default();
     };
+    // "JANE DOE, ANALYST, CONTOSO SECURITIES": the employer set off by its own comma.
+    let set_off = || (v.word(title.end) == ",").then(|| organisation_at(v, title.end + 1));
     Affiliated {
         title: Some(title),
-        organisation: organisation_after(v, title.end),
+        organisation: organisation_after(v, title.end).or_else(|| set_off().flatten()),
     }
 }
 
@@ -610,6 +612,12 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
             }
         }
         (Some(organisation), Some(EntityLabel::Organisation)) => {
+            // "JANE DOE, ANALYST, CONTOSO" with the name tagged an organisation: a name
+            // followed by a person's title and an employer is a person.
+            let person = apposition(v, organisation);
+            if person.title.is_some() && person.organisation.is_some() {
+                return person;
+            }
             // "a Contoso spokesman", "Contoso's chief executive", "a spokesman for
             // Contoso": the organisation inside a role phrase.
             let after = past_possessive(v, organisation.end);
@@ -791,6 +799,23 @@ mod tests {
         let text = "Output fell. \"Lines are affected,\" a Senior spokesman said.";
         let got = affiliation_of(text, &[], ("a Senior spokesman", ""));
         assert_eq!(got.1, None);
+    }
+
+    #[test]
+    fn a_title_and_an_employer_set_off_by_commas_make_a_person() {
+        // A reaction-box header whose name the tagger took for an organisation.
+        let text = "COMMENTARY: JANE DOE, ANALYST, CONTOSO SECURITIES, NEW YORK \"Sales \
+                    were weak.\"";
+        let entities = [("JANE DOE", "ORG"), ("CONTOSO SECURITIES", "ORG")];
+        let got = affiliation_of(text, &entities, ("JANE DOE", "ORG"));
+        assert_eq!(got, pair("ANALYST", "CONTOSO SECURITIES"));
+        let text = "\"Sales were weak,\" said Bo Kim, analyst, Tailspin, in London.";
+        let got = affiliation_of(
+            text,
+            &[("Bo Kim", "PER"), ("Tailspin", "ORG")],
+            ("Bo Kim", "PER"),
+        );
+        assert_eq!(got, pair("analyst", "Tailspin"));
     }
 
     #[test]
