@@ -506,8 +506,6 @@ fn around(v: &View, person: WordRange) -> Affiliated {
     }
 }
 
-/// Earlier mentions of the person whose entity is `person`: person entities before it
-/// that end with the same word (the surname), first one first.
 /// A person name's surname: its last word, before a generational suffix and its period
 /// ("Sulzberger" of "Arthur Sulzberger Jr.").
 fn surname<'a>(v: &'a View, name: WordRange) -> &'a str {
@@ -521,6 +519,9 @@ fn surname<'a>(v: &'a View, name: WordRange) -> &'a str {
     v.word(end.saturating_sub(1).max(name.start))
 }
 
+/// Earlier mentions of the person whose entity is `person`: person entities before it
+/// with the same surname, first one first; for a one-word name, failing those, full names
+/// it opens.
 fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
     let earlier = |same: &dyn Fn(WordRange) -> bool| -> Vec<WordRange> {
         (v.entities_in(WordRange::new(0, person.start))

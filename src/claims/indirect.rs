@@ -473,7 +473,8 @@ fn is_rule_subject(v: &View, speaker: WordRange) -> bool {
     (speaker.start..speaker.end).any(|w| v.is_agent(w))
         || (speaker.len() == 1
             && is_subject_pronoun(first)
-            && !matches!(first, "who" | "we" | "i" | "you"))
+            && first != "who"
+            && !is_writer(v, speaker))
         || (speaker.len() > 1 && is_determiner(first))
 }
 
@@ -548,27 +549,6 @@ mod tests {
         })
     }
 
-    /// The speaker mention of the claim the given tagged spans make.
-    fn tagged_speaker(text: &str, tags: &[(&str, Role)]) -> Option<String> {
-        with_view(text, &[], |v, _| {
-            let spans: Vec<RoleSpan> = (tags.iter())
-                .map(|&(words, role)| {
-                    let byte = text.find(words).expect("tagged words in the text");
-                    let start = text[..byte].chars().count();
-                    let range = CharRange::new(start, start + words.chars().count());
-                    RoleSpan {
-                        range,
-                        role,
-                        score: 1.0,
-                    }
-                })
-                .collect();
-            let claim = from_roles(v, &spans, &[]).into_iter().next()?;
-            let speaker = claim.speaker?;
-            Some(v.chars[speaker.start..speaker.end].iter().collect())
-        })
-    }
-
     #[test]
     fn a_tagged_apposition_joins_its_phrase_and_sheds_its_comma() {
         let text = "But one source, the head of a trading house, said the deal was off.";
@@ -578,8 +558,11 @@ mod tests {
             ("the deal was off", Role::Content),
         ];
         assert_eq!(
-            tagged_speaker(text, &tags).as_deref(),
-            Some("one source, the head of a trading house")
+            tagged_claims(text, &[], &tags),
+            [(
+                "the deal was off".to_string(),
+                Some("one source, the head of a trading house".to_string())
+            )]
         );
         let text = "We expect that the deal will close in May.";
         let tags = [
@@ -587,9 +570,8 @@ mod tests {
             ("expect", Role::Cue),
             ("the deal will close in May", Role::Content),
         ];
-        assert_eq!(
-            tagged_speaker(text, &tags),
-            None,
+        assert!(
+            tagged_claims(text, &[], &tags).is_empty(),
             "the writer is no speaker"
         );
     }
@@ -693,8 +675,13 @@ mod tests {
         assert_eq!(got, 0);
     }
 
-    /// The claims of `text` from the given role spans (the head's, as the test says).
-    fn from_tagged(text: &str, entities: &[(&str, &str)], roles: &[(&str, Role)]) -> Vec<String> {
+    /// The claims of `text` from the given role spans (the head's, as the test says):
+    /// content and speaker mention.
+    fn tagged_claims(
+        text: &str,
+        entities: &[(&str, &str)],
+        roles: &[(&str, Role)],
+    ) -> Vec<(String, Option<String>)> {
         let roles: Vec<RoleSpan> = (roles.iter())
             .map(|&(piece, role)| {
                 let at = text.find(piece).expect("piece in text");
@@ -709,9 +696,16 @@ mod tests {
         with_view(text, entities, |v, _| {
             let slice = |r: CharRange| v.chars[r.start..r.end].iter().collect::<String>();
             (from_roles(v, &roles, &[]).into_iter())
-                .map(|c| slice(c.quote))
+                .map(|c| (slice(c.quote), c.speaker.map(slice)))
                 .collect()
         })
+    }
+
+    /// The contents of the claims `tagged_claims` finds.
+    fn from_tagged(text: &str, entities: &[(&str, &str)], roles: &[(&str, Role)]) -> Vec<String> {
+        (tagged_claims(text, entities, roles).into_iter())
+            .map(|(content, _)| content)
+            .collect()
     }
 
     #[test]
