@@ -386,6 +386,35 @@ pub(crate) enum TrainCommand {
     /// The target ranker (which organisation a direct quote is about) on the business
     /// gold's train part, scored on the business dev sets.
     Target(TrainTargetArgs),
+    /// A sentiment teacher's soft labels (`train sentiment --teacher`) for its training
+    /// windows and for unlabelled organisation mentions, for distilling the student.
+    SoftLabels(TrainSoftLabelsArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct TrainSoftLabelsArgs {
+    /// The trained teacher folder (`train sentiment --teacher ... --out DIR`).
+    #[arg(long)]
+    pub teacher: PathBuf,
+    /// Folder holding the data the teacher was trained on (newsmtsc/, sentfin/, and the
+    /// texts of --business and --unlabelled).
+    #[arg(long, default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// The business gold the teacher was trained with, when its run used --business.
+    #[arg(long)]
+    pub business: Option<PathBuf>,
+    /// Unlabelled organisation mentions (scripts/unlabelled-orgs.py) to label too.
+    #[arg(long)]
+    pub unlabelled: Option<PathBuf>,
+    /// The soft-label file (JSONL) to write; an existing file is replaced only with --force.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub threads: ThreadArgs,
 }
 
 /// Overrides of a task's default training schedule.
@@ -497,6 +526,25 @@ pub(crate) struct TrainSentimentArgs {
     /// With --business: how many times each of its organisations is seen per epoch.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=8))]
     pub business_repeat: u32,
+    /// Fine-tune the larger MPNet encoder in this folder (all-mpnet-base-v2, fetched by
+    /// scripts/teacher.sh into target/teacher/) as a teacher for distillation, instead of
+    /// the shipped encoder; needs --out (a teacher is never a shipped model).
+    #[arg(long)]
+    pub teacher: Option<PathBuf>,
+    /// Distil: learn a teacher's soft labels (a `train soft-labels` file) beside the gold
+    /// labels.
+    #[arg(long)]
+    pub soft_labels: Option<PathBuf>,
+    /// With --soft-labels: also learn these unlabelled organisation mentions
+    /// (scripts/unlabelled-orgs.py; texts from --data) through their soft labels.
+    #[arg(long)]
+    pub unlabelled: Option<PathBuf>,
+    /// With --soft-labels: the soft term's share of the loss.
+    #[arg(long, default_value_t = 0.5)]
+    pub soft_weight: f64,
+    /// With --soft-labels: the temperature both distributions are softened by.
+    #[arg(long, default_value_t = 2.0)]
+    pub soft_temperature: f64,
     #[command(flatten)]
     pub schedule: ScheduleArgs,
     #[command(flatten)]

@@ -18,11 +18,12 @@ use claimlink::train::checkpoint::Position;
 use claimlink::train::fit::Schedule;
 use claimlink::train::ner::{train_ner, NerTrainConfig, NerTrainJob};
 use claimlink::train::sentiment::{train_sentiment, SentimentTrainConfig, SentimentTrainJob};
+use claimlink::train::soft::{soft_labels, teacher_config, SoftLabelJob};
 use claimlink::train::target::{train_target, GoldPart, TargetTrainConfig, TargetTrainJob};
 
 use super::args::{
     output_folder, PrecisionArg, ScheduleArgs, ThreadArgs, TrainAttributionArgs, TrainCommand,
-    TrainNerArgs, TrainSentimentArgs, TrainTargetArgs,
+    TrainNerArgs, TrainSentimentArgs, TrainSoftLabelsArgs, TrainTargetArgs,
 };
 
 /// Runs one training subcommand.
@@ -33,6 +34,7 @@ pub(crate) fn train_command(command: TrainCommand) -> Result<ExitCode> {
         TrainCommand::Attribution(args) => train_task(args),
         // No epochs, checkpoints or schedule: a full-batch fit over features.
         TrainCommand::Target(args) => train_target_command(args),
+        TrainCommand::SoftLabels(args) => soft_labels_command(args),
     }
 }
 
@@ -255,6 +257,45 @@ impl Task for TrainSentimentArgs {
                 init.display()
             );
         }
+        if let Some(teacher) = &self.teacher {
+            anyhow::ensure!(
+                teacher.join("model.safetensors").is_file()
+                    && teacher.join("config.json").is_file(),
+                "{} holds no MPNet checkpoint (model.safetensors, config.json): run \
+                 scripts/teacher.sh, then pass --teacher target/teacher/all-mpnet-base-v2",
+                teacher.display()
+            );
+            anyhow::ensure!(
+                self.out.is_some(),
+                "--teacher needs --out: a teacher is not a model claimlink runs"
+            );
+            anyhow::ensure!(
+                self.init.is_none(),
+                "--teacher starts from the MPNet checkpoint: drop --init"
+            );
+        }
+        config.teacher = self.teacher.clone();
+        anyhow::ensure!(
+            self.soft_labels.is_some() || self.unlabelled.is_none(),
+            "--unlabelled needs --soft-labels (unlabelled mentions are learnt from soft labels)"
+        );
+        if let Some(soft_labels) = &self.soft_labels {
+            anyhow::ensure!(
+                soft_labels.is_file(),
+                "{} not found: make it with `claimlink train soft-labels`",
+                soft_labels.display()
+            );
+            anyhow::ensure!(
+                (0.0..=1.0).contains(&self.soft_weight) && self.soft_temperature > 0.0,
+                "--soft-weight must be in [0, 1] and --soft-temperature above 0"
+            );
+            config.distil = Some(claimlink::train::sentiment::Distil {
+                soft_labels: soft_labels.clone(),
+                unlabelled: self.unlabelled.clone(),
+                weight: self.soft_weight,
+                temperature: self.soft_temperature,
+            });
+        }
         config.init = self.init.clone();
         config.markers = self.markers;
         let sentfin_train = self.data.join("sentfin/train.jsonl");
@@ -284,6 +325,7 @@ impl Task for TrainSentimentArgs {
             sentfin_train: data.sentfin_train,
             sentfin_dev: data.sentfin_dev,
             business: self.business.map(|gold| (gold, self.data.clone())),
+            data: self.data,
             base: self.model.paths().base,
             out,
             checkpoint: self.checkpoint,
@@ -355,5 +397,53 @@ fn train_target_command(args: TrainTargetArgs) -> Result<ExitCode> {
         );
     }
     println!("ranker and training.json in {}", job.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn soft_labels_command(args: TrainSoftLabelsArgs) -> Result<ExitCode> {
+    args.threads.setup();
+    anyhow::ensure!(
+        args.force || !args.out.exists(),
+        "{} exists: pass --force to replace it, or another --out",
+        args.out.display()
+    );
+    let config = teacher_config(&args.teacher)?;
+    anyhow::ensure!(
+        config.teacher.is_some(),
+        "{} is a student, not a teacher: pass the folder `train sentiment --teacher` wrote",
+        args.teacher.display()
+    );
+    anyhow::ensure!(
+        config.business_repeat == 0 || args.business.is_some(),
+        "the teacher was trained with --business: pass the same gold file"
+    );
+    let sentfin = |name: &str| args.data.join("sentfin").join(name);
+    let data = SentimentTrainJob {
+        train: args.data.join("newsmtsc/train.jsonl"),
+        dev: args.data.join("newsmtsc/dev-rw.jsonl"),
+        directed: args.data.join("directed-sentiment/train.txt"),
+        sentfin_train: sentfin("train.jsonl"),
+        sentfin_dev: sentfin("dev.jsonl"),
+        business: args.business.map(|gold| (gold, args.data.clone())),
+        data: args.data.clone(),
+        base: args.model.paths().base,
+        out: args.teacher.clone(),
+        checkpoint: PathBuf::new(),
+        config,
+        resume: false,
+    };
+    let job = SoftLabelJob {
+        teacher: args.teacher,
+        data,
+        unlabelled: args.unlabelled.map(|file| (file, args.data.clone())),
+        out: args.out,
+    };
+    let summary = soft_labels(&job)?;
+    println!(
+        "train soft-labels: {} training windows and {} unlabelled mentions in {}",
+        summary.windows,
+        summary.unlabelled,
+        job.out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -110,13 +110,25 @@ pub struct GoldOrganisation {
     pub paragraph: CharRange,
     pub name: String,
     pub mention: CharRange,
-    /// `negative`, `neutral` or `positive`.
+    /// `negative`, `neutral` or `positive`; absent in a file of unlabelled mentions
+    /// (`scripts/unlabelled-orgs.py`), which no gold reader accepts.
+    #[serde(default)]
     pub sentiment: String,
 }
 
 /// The organisations of `docs` as sentiment examples: each paragraph with its
 /// organisation's mention as the target, the way a user passes known targets.
 pub fn organisation_examples(docs: &[(GoldDoc, String)]) -> Result<Vec<TargetExample>> {
+    paragraph_targets(docs, true)
+}
+
+/// The same windows for unlabelled mentions (their `label` is neutral's index and unused):
+/// what a teacher gives soft labels to.
+pub fn organisation_mentions(docs: &[(GoldDoc, String)]) -> Result<Vec<TargetExample>> {
+    paragraph_targets(docs, false)
+}
+
+fn paragraph_targets(docs: &[(GoldDoc, String)], labelled: bool) -> Result<Vec<TargetExample>> {
     let mut out = Vec::new();
     for (doc, text) in docs {
         let chars: Vec<char> = text.chars().collect();
@@ -124,7 +136,10 @@ pub fn organisation_examples(docs: &[(GoldDoc, String)]) -> Result<Vec<TargetExa
             let (p, m) = (o.paragraph, o.mention);
             let fits =
                 p.start <= m.start && m.start < m.end && m.end <= p.end && p.end <= chars.len();
-            let label = LABELS.iter().position(|&l| l == o.sentiment);
+            let label = match labelled {
+                true => LABELS.iter().position(|&l| l == o.sentiment),
+                false => Some(1),
+            };
             let (true, Some(label)) = (fits, label) else {
                 return Err(Error::Invalid(format!(
                     "{}: organisations[{k}] ({}): the mention must lie in its paragraph inside the \

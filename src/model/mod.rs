@@ -4,6 +4,7 @@ pub mod attribution;
 pub mod encoder;
 pub(crate) mod fast;
 pub(crate) mod meter;
+pub mod mpnet;
 pub mod ner;
 pub mod parallel;
 pub mod precision;

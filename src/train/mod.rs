@@ -9,4 +9,5 @@ pub mod fit;
 pub mod ner;
 pub mod schedule;
 pub mod sentiment;
+pub mod soft;
 pub mod target;

