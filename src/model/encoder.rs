@@ -156,6 +156,27 @@ pub(crate) fn fill(
     Ok(filled)
 }
 
+/// An error naming the variables of `vs` that `filled` lacks, except those under the
+/// `may_miss` prefixes (a head trained later, an optional embedding).
+pub(crate) fn check_filled(
+    vs: &nn::VarStore,
+    dir: &Path,
+    filled: &HashSet<String>,
+    may_miss: &[&str],
+) -> Result<()> {
+    let mut missing: Vec<String> = (vs.variables().into_keys())
+        .filter(|n| !filled.contains(n) && !may_miss.iter().any(|p| n.starts_with(p)))
+        .collect();
+    missing.sort();
+    match missing.first() {
+        None => Ok(()),
+        Some(first) => Err(Error::model(
+            dir,
+            format!("weights lack {} tensors, e.g. {first}", missing.len()),
+        )),
+    }
+}
+
 /// Reads the encoder configuration (`config.json`) of a model folder.
 pub(crate) fn read_config(dir: &Path) -> Result<(BertConfig, serde_json::Value)> {
     let path = dir.join("config.json");
@@ -239,7 +260,7 @@ impl EncoderModel {
     pub(crate) fn load_base(&self, base: &Path, head: &str) -> Result<()> {
         let weights = read_weights(&base.join(WEIGHTS_FILE), "bert.")?;
         let filled = fill(&self.vs, &weights)?;
-        self.check_filled(base, &filled, &["casing.", head])
+        check_filled(&self.vs, base, &filled, &["casing.", head])
     }
 
     /// Fills every variable from a trained folder; word embeddings it leaves out come from
@@ -264,24 +285,7 @@ impl EncoderModel {
             }
         }
         let filled = fill(&self.vs, &weights)?;
-        self.check_filled(dir, &filled, &[])
-    }
-
-    fn check_filled(&self, dir: &Path, filled: &HashSet<String>, may_miss: &[&str]) -> Result<()> {
-        let mut missing: Vec<String> = self
-            .vs
-            .variables()
-            .into_keys()
-            .filter(|n| !filled.contains(n) && !may_miss.iter().any(|p| n.starts_with(p)))
-            .collect();
-        missing.sort();
-        match missing.first() {
-            None => Ok(()),
-            Some(first) => Err(Error::model(
-                dir,
-                format!("weights lack {} tensors, e.g. {first}", missing.len()),
-            )),
-        }
+        check_filled(&self.vs, dir, &filled, &[])
     }
 
     /// Writes the folder: `config.json` (the encoder's, plus `extra` keys), `tokenizer.json`

@@ -9,7 +9,6 @@
 //! Its vocabulary is BERT's uncased one, shifted by four (`<s>`, `<pad>`, `</s>`, `<unk>`
 //! first), so it reads the student's windows through `teacher_ids`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -17,8 +16,10 @@ use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
 use crate::error::{Error, Result};
-use crate::model::encoder::{fill, read_weights, write_json, write_weights, WEIGHTS_FILE};
-use crate::model::sentiment::LABELS;
+use crate::model::encoder::{
+    check_filled, fill, read_weights, write_json, write_weights, WEIGHTS_FILE,
+};
+use crate::model::sentiment::{head_features, LABELS};
 use crate::model::window::{to_batch, Window};
 
 /// The fields of the teacher's `config.json` that the forward needs.
@@ -35,11 +36,18 @@ pub struct MpnetConfig {
     pub pad_token_id: i64,
 }
 
+/// A folder's `config.json`, as JSON.
+fn read_raw_config(dir: &Path) -> Result<serde_json::Value> {
+    let path = dir.join("config.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::model(dir, format!("config.json is not valid JSON: {e}")))
+}
+
 impl MpnetConfig {
-    pub fn read(dir: &Path) -> Result<Self> {
-        let path = dir.join("config.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let config: MpnetConfig = serde_json::from_str(&text)
+    /// The MPNet fields of `raw`, the `config.json` of `dir`.
+    pub fn from_raw(dir: &Path, raw: &serde_json::Value) -> Result<Self> {
+        let config: MpnetConfig = serde_json::from_value(raw.clone())
             .map_err(|e| Error::model(dir, format!("config.json is no MPNet config: {e}")))?;
         if config.num_attention_heads <= 0 || config.hidden_size % config.num_attention_heads != 0 {
             return Err(Error::model(
@@ -223,12 +231,8 @@ pub struct SentimentTeacher {
 }
 
 impl SentimentTeacher {
-    fn build(dir: &Path, cls: i64, sep: i64) -> Result<Self> {
-        let config = MpnetConfig::read(dir)?;
-        let path = dir.join("config.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        let raw: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| Error::model(dir, format!("config.json is not valid JSON: {e}")))?;
+    fn build(dir: &Path, raw: serde_json::Value, cls: i64, sep: i64) -> Result<Self> {
+        let config = MpnetConfig::from_raw(dir, &raw)?;
         let vs = nn::VarStore::new(tch::Device::Cpu);
         let mpnet = Mpnet::new(&(vs.root() / "mpnet"), &config);
         let classifier = nn::linear(
@@ -250,59 +254,34 @@ impl SentimentTeacher {
 
     /// The pretrained encoder in `dir` (all-mpnet-base-v2) with a new head.
     pub fn from_pretrained(dir: &Path, cls: u32, sep: u32) -> Result<Self> {
-        let teacher = Self::build(dir, i64::from(cls), i64::from(sep))?;
+        let teacher = Self::build(dir, read_raw_config(dir)?, i64::from(cls), i64::from(sep))?;
         let weights = read_weights(&dir.join(WEIGHTS_FILE), "")?;
         let weights = weights
             .into_iter()
             .map(|(name, t)| (format!("mpnet.{name}"), t))
             .collect();
-        teacher.fill_all(dir, &weights, |name| !name.starts_with("classifier."))?;
+        let filled = fill(&teacher.vs, &weights)?;
+        check_filled(&teacher.vs, dir, &filled, &["classifier."])?;
         Ok(teacher)
     }
 
     /// A teacher `save` wrote.
     pub fn load(dir: &Path) -> Result<Self> {
-        let (cls, sep) = {
-            let path = dir.join("config.json");
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-            let raw: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| Error::model(dir, format!("config.json is not valid JSON: {e}")))?;
-            let piece = |key: &str| raw["claimlink"][key].as_i64();
-            match (piece("cls"), piece("sep")) {
-                (Some(cls), Some(sep)) => (cls, sep),
-                _ => {
-                    return Err(Error::model(
-                        dir,
-                        "not a sentiment teacher (no claimlink.cls)",
-                    ))
-                }
-            }
+        let raw = read_raw_config(dir)?;
+        let piece = |key: &str| raw["claimlink"][key].as_i64();
+        let (Some(cls), Some(sep)) = (piece("cls"), piece("sep")) else {
+            return Err(Error::model(
+                dir,
+                "not a sentiment teacher (no claimlink.cls)",
+            ));
         };
-        let mut teacher = Self::build(dir, cls, sep)?;
+        let mut teacher = Self::build(dir, raw, cls, sep)?;
         let weights = read_weights(&dir.join(WEIGHTS_FILE), "")?;
-        teacher.fill_all(dir, &weights, |_| true)?;
+        check_filled(&teacher.vs, dir, &fill(&teacher.vs, &weights)?, &[])?;
         teacher.temperature = teacher.raw["claimlink"]["temperature"]
             .as_f64()
             .unwrap_or(1.0);
         Ok(teacher)
-    }
-
-    /// Fills the variables from `weights`; an error names a `required` one they lack.
-    fn fill_all(
-        &self,
-        dir: &Path,
-        weights: &HashMap<String, Tensor>,
-        required: impl Fn(&str) -> bool,
-    ) -> Result<()> {
-        let filled = fill(&self.vs, weights)?;
-        let mut missing: Vec<String> = (self.vs.variables().into_keys())
-            .filter(|n| required(n) && !filled.contains(n))
-            .collect();
-        missing.sort();
-        match missing.first() {
-            None => Ok(()),
-            Some(first) => Err(Error::model(dir, format!("the weights lack {first}"))),
-        }
     }
 
     /// Class logits `[batch, 3]` (before temperature) of student windows.
@@ -310,15 +289,7 @@ impl SentimentTeacher {
         let batch = to_batch(windows);
         let ids = teacher_ids(&batch.ids, self.cls, self.sep);
         let hidden = self.mpnet.forward(&ids, &batch.mask, train);
-        let cls = hidden.select(1, 0);
-        let marked = batch.types.to_kind(Kind::Float).unsqueeze(-1);
-        let count = marked
-            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-            .clamp_min(1.0);
-        let target =
-            (&hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
-        let features = Tensor::cat(&[cls, target], 1).dropout(0.1, train);
-        self.classifier.forward(&features)
+        (self.classifier).forward(&head_features(&hidden, &batch.types, train))
     }
 
     /// Calibrated probabilities per window, in the order of `LABELS`, in batches of windows
@@ -409,7 +380,9 @@ mod tests {
         std::fs::create_dir_all(dir).expect("folder");
         write_json(&dir.join("config.json"), &config).expect("config");
         let vs = nn::VarStore::new(tch::Device::Cpu);
-        let _ = Mpnet::new(&vs.root(), &MpnetConfig::read(dir).expect("reads"));
+        let config =
+            MpnetConfig::from_raw(dir, &read_raw_config(dir).expect("reads")).expect("MPNet");
+        let _ = Mpnet::new(&vs.root(), &config);
         write_weights(&vs, &dir.join(WEIGHTS_FILE), Kind::Float, |_| true).expect("weights");
         SentimentTeacher::from_pretrained(dir, 30, 31).expect("loads")
     }
@@ -450,12 +423,14 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// Compares the forward with Hugging Face's on the real checkpoint (not in CI: the
-    /// checkpoint is fetched by `scripts/teacher.sh`). Run with
-    /// `CLAIMLINK_TEACHER=target/teacher/all-mpnet-base-v2 cargo test --release --lib mpnet -- --ignored --nocapture`.
+    /// Compares the forward with Hugging Face's `MPNetModel` on the real checkpoint (not in
+    /// CI: `scripts/teacher.sh` fetches it): the first four values of the first three
+    /// positions' last states, as a NumPy transcription of `modeling_mpnet.py` computed them
+    /// from the same weights. Run with
+    /// `CLAIMLINK_TEACHER=target/teacher/all-mpnet-base-v2 cargo test --release --lib mpnet -- --ignored`.
     #[test]
     #[ignore]
-    fn forward_prints_reference_values() {
+    fn forward_matches_reference_values() {
         let dir = std::path::PathBuf::from(
             std::env::var("CLAIMLINK_TEACHER").unwrap_or("target/teacher/all-mpnet-base-v2".into()),
         );
@@ -463,10 +438,28 @@ mod tests {
         let ids = Tensor::from_slice(&[0i64, 2027, 2023, 7592, 2, 0, 2000, 2, 1, 1]).view([2, 5]);
         let mask = Tensor::from_slice(&[1i64, 1, 1, 1, 1, 1, 1, 1, 0, 0]).view([2, 5]);
         let hidden = tch::no_grad(|| teacher.mpnet.forward(&ids, &mask, false));
-        for b in 0..2 {
-            for p in 0..3 {
-                let row = Vec::<f32>::try_from(hidden.get(b).get(p).narrow(0, 0, 4)).expect("row");
-                println!("{b} {p} {row:?}");
+        let reference: [[[f32; 4]; 3]; 2] = [
+            [
+                [-0.0024329, -0.0985369, 0.0271796, 0.0832011],
+                [0.0720006, -0.324763, -0.1512928, 0.1709675],
+                [-0.0188871, -0.3067798, 0.0253523, 0.1455166],
+            ],
+            [
+                [0.0019068, 0.0293119, -0.0252917, -0.0720887],
+                [0.1504777, 0.1324075, -0.1951473, -0.111459],
+                [0.0637929, 0.0627160, -0.0488266, -0.0693497],
+            ],
+        ];
+        for (b, rows) in reference.iter().enumerate() {
+            for (p, expected) in rows.iter().enumerate() {
+                let row = Vec::<f32>::try_from(hidden.get(b as i64).get(p as i64).narrow(0, 0, 4))
+                    .expect("row");
+                for (got, want) in row.iter().zip(expected) {
+                    assert!(
+                        (got - want).abs() < 1e-5,
+                        "[{b}, {p}]: {row:?} against {expected:?}"
+                    );
+                }
             }
         }
     }

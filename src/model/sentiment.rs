@@ -141,20 +141,9 @@ impl SentimentModel {
     pub(crate) fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
         let batch = to_batch(windows);
         let hidden = self.base.encoder.forward(&batch, train)?;
-        let cls = hidden.select(1, 0);
-        let marked = batch.types.to_kind(Kind::Float).unsqueeze(-1);
-        let count = marked
-            .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
-            .clamp_min(1.0);
-        let target =
-            (&hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
-        let features = Tensor::cat(&[cls, target], 1);
-        let features = if train {
-            features.dropout(0.1, true)
-        } else {
-            features
-        };
-        Ok(self.classifier.forward(&features))
+        Ok(self
+            .classifier
+            .forward(&head_features(&hidden, &batch.types, train)))
     }
 
     /// Calibrated probabilities per window, in the order of `LABELS`.
@@ -219,6 +208,23 @@ impl SentimentModel {
                               "markers": self.markers.is_some(), "input": input},
             }),
         )
+    }
+}
+
+/// What the head reads: the first piece's state beside the mean state of the target's
+/// pieces (`types` 1), `[batch, 2 · hidden]`, with dropout in training.
+pub(crate) fn head_features(hidden: &Tensor, types: &Tensor, train: bool) -> Tensor {
+    let cls = hidden.select(1, 0);
+    let marked = types.to_kind(Kind::Float).unsqueeze(-1);
+    let count = marked
+        .sum_dim_intlist([1i64].as_slice(), false, Kind::Float)
+        .clamp_min(1.0);
+    let target = (hidden * &marked).sum_dim_intlist([1i64].as_slice(), false, Kind::Float) / count;
+    let features = Tensor::cat(&[cls, target], 1);
+    if train {
+        features.dropout(0.1, true)
+    } else {
+        features
     }
 }
 

@@ -197,7 +197,8 @@ pub(crate) fn prepare(examples: &[TargetExample], marking: Marking<'_>) -> Prepa
 /// The network a run fine-tunes: the shipped student, or the MPNet teacher (issue 31).
 enum Net {
     Student(Box<SentimentModel>),
-    Teacher(Box<SentimentTeacher>),
+    /// With the student's tokenizer, whose windows it reads.
+    Teacher(Box<(SentimentTeacher, WordPiecer)>),
 }
 
 impl Net {
@@ -206,9 +207,8 @@ impl Net {
         let cfg = &job.config;
         if let Some(dir) = &cfg.teacher {
             let pieces = WordPiecer::from_dir(&job.base)?;
-            return Ok(Net::Teacher(Box::new(SentimentTeacher::from_pretrained(
-                dir, pieces.cls, pieces.sep,
-            )?)));
+            let teacher = SentimentTeacher::from_pretrained(dir, pieces.cls, pieces.sep)?;
+            return Ok(Net::Teacher(Box::new((teacher, pieces))));
         }
         let mut model = match &cfg.init {
             Some(dir) => {
@@ -235,7 +235,7 @@ impl Net {
         Ok(if job.config.teacher.is_some() {
             let mut teacher = SentimentTeacher::load(&job.out)?;
             teacher.temperature = 1.0;
-            Net::Teacher(Box::new(teacher))
+            Net::Teacher(Box::new((teacher, WordPiecer::from_dir(&job.base)?)))
         } else {
             let mut model = SentimentModel::load(&job.out, &job.base)?;
             model.temperature = 1.0;
@@ -246,14 +246,14 @@ impl Net {
     fn var_store(&self) -> &tch::nn::VarStore {
         match self {
             Net::Student(model) => &model.base.vs,
-            Net::Teacher(teacher) => &teacher.vs,
+            Net::Teacher(teacher) => &teacher.0.vs,
         }
     }
 
     fn logits(&self, windows: &[&Window], train: bool) -> Result<Tensor> {
         match self {
             Net::Student(model) => model.logits(windows, train),
-            Net::Teacher(teacher) => Ok(teacher.logits(windows, train)),
+            Net::Teacher(teacher) => Ok(teacher.0.logits(windows, train)),
         }
     }
 
@@ -263,7 +263,7 @@ impl Net {
         let windows: Vec<&Window> = data.windows.iter().collect();
         let probs = match self {
             Net::Student(model) => model.predict(&windows, 4096)?,
-            Net::Teacher(teacher) => teacher.predict(&windows)?,
+            Net::Teacher(teacher) => teacher.0.predict(&windows)?,
         };
         Ok(probs
             .into_iter()
@@ -274,14 +274,18 @@ impl Net {
     fn set_temperature(&mut self, temperature: f64) {
         match self {
             Net::Student(model) => model.temperature = temperature,
-            Net::Teacher(teacher) => teacher.temperature = temperature,
+            Net::Teacher(teacher) => teacher.0.temperature = temperature,
         }
     }
 
     fn save(&self, job: &SentimentTrainJob) -> Result<()> {
         match self {
             Net::Student(model) => model.save(&job.out),
-            Net::Teacher(teacher) => teacher.save(&job.out, job.config.markers, job.config.max_len),
+            Net::Teacher(teacher) => {
+                teacher
+                    .0
+                    .save(&job.out, job.config.markers, job.config.max_len)
+            }
         }
     }
 }
@@ -472,10 +476,9 @@ pub fn train_sentiment(job: &SentimentTrainJob) -> Result<Position> {
     let config = serde_json::to_value(cfg).map_err(|e| Error::Invalid(e.to_string()))?;
     tch::manual_seed(cfg.schedule.seed as i64);
     let net = Net::start(job)?;
-    let pieces = WordPiecer::from_dir(&job.base)?;
     let marking = match &net {
         Net::Student(model) => model.marking(),
-        Net::Teacher(_) => marking_for(&pieces, cfg)?,
+        Net::Teacher(teacher) => marking_for(&teacher.1, cfg)?,
     };
     let (train, dev) = read_data(job, marking)?;
     let task = SentimentTask {

@@ -7,7 +7,7 @@
 //! the key hashes the window's pieces and target marks, so a student that builds the same
 //! windows from the same data finds its rows, and no text is copied.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,11 +65,11 @@ pub fn soft_labels(job: &SoftLabelJob) -> Result<SoftLabelSummary> {
     let pieces = WordPiecer::from_dir(&job.data.base)?;
     let marking = marking_for(&pieces, &job.data.config)?;
     let (train, _) = read_data(&job.data, marking)?;
-    let mut seen = HashMap::new();
+    let mut seen = HashSet::new();
     let mut owned: Vec<(Window, String)> = Vec::new();
     for window in train.windows {
         let key = window_key(&window);
-        if seen.insert(key.clone(), ()).is_none() {
+        if seen.insert(key.clone()) {
             owned.push((window, key));
         }
     }
@@ -80,7 +80,7 @@ pub fn soft_labels(job: &SoftLabelJob) -> Result<SoftLabelSummary> {
         let mentions = prepare(&organisation_mentions(&docs)?, marking);
         for window in &mentions.windows {
             let key = window_key(window);
-            if seen.insert(key.clone(), ()).is_none() {
+            if seen.insert(key.clone()) {
                 owned.push((window.clone(), key));
                 unlabelled += 1;
             }
