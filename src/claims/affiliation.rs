@@ -15,7 +15,7 @@
 //! an affiliation is an organisation entity. Nothing is returned when no pattern fits.
 
 use crate::claims::lexicon::{
-    is_adjunct, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
+    is_adjunct, is_age, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
     is_public_role,
 };
 use crate::claims::orgs::{first_company, mentions_of};
@@ -88,6 +88,9 @@ const HEADS: &[&str] = &[
     "fellow",
     "scientist",
     "expert",
+    // "executive board member X", "House Speaker X"
+    "member",
+    "speaker",
 ];
 
 /// Words that modify a role ("chief investment officer", "head of financials").
@@ -152,6 +155,8 @@ const MODIFIERS: &[&str] = &[
     "trading",
     "industry",
     "political",
+    // "state secretary", "state treasurer": also a speech verb, so it needs saying here.
+    "state",
     "legal",
     "commercial",
     "product",
@@ -200,12 +205,22 @@ fn past_possessive(v: &View, w: usize) -> usize {
     w + usize::from(is_possessive(v.word(w)))
 }
 
-/// The organisation entity starting at word `w` (after an optional determiner).
+/// The organisation entity starting at word `w` (after an optional determiner). A name
+/// the tagger took for a person but followed by a firm's last word ("Front Barnett" of
+/// "Front Barnett Associates") is a firm named after its founders, that word included.
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
     let entity = v.entity_words(w).filter(|e| e.start == w)?;
     let firm_name = ends_organisation_name(v.word(entity.end - 1));
-    (v.label(w) == Some(EntityLabel::Organisation) || firm_name).then_some(entity)
+    if v.label(w) == Some(EntityLabel::Organisation) || firm_name {
+        return Some(entity);
+    }
+    let ending = entity.end;
+    (v.label(w) == Some(EntityLabel::Person)
+        && v.label(ending).is_none()
+        && v.is_capitalized(ending)
+        && ends_organisation_name(v.word(ending)))
+    .then(|| WordRange::new(entity.start, ending + 1))
 }
 
 /// The organisation entity ending right before word `end`.
@@ -241,9 +256,12 @@ fn title_from(v: &View, w: usize) -> Option<WordRange> {
 /// The title run ending right before word `end`.
 fn title_before(v: &View, end: usize) -> Option<WordRange> {
     let mut start = end;
+    // Not "state" here: before a name it is mostly a place's ("New York State Attorney
+    // General Eliot Spitzer").
     while start > 0
         && end - start < 8
         && is_title_word(v.word(start - 1))
+        && v.word(start - 1) != "state"
         && v.label(start - 1).is_none()
     {
         start -= 1;
@@ -272,6 +290,10 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
         return Affiliated::default();
     }
     let mut w = w + 1;
+    // "Mario Cuomo, 78, a lawyer at ...": the age is set off before the role.
+    if is_age(v.word(w)) && v.word(w + 1) == "," {
+        w += 2;
+    }
     // "Peter Roe, at Paribas in London".
     if matches!(v.word(w), "of" | "at" | "from" | "with") {
         if let Some(organisation) = organisation_at(v, w + 1) {
@@ -282,9 +304,10 @@ fn apposition(v: &View, person: WordRange) -> Affiliated {
         }
     }
     if RUNS.contains(&v.word(w + 1)) && v.word(w) == "who" {
+        // "who heads Contoso", or "who heads the team at ING acting as advisers".
         return Affiliated {
             title: None,
-            organisation: organisation_at(v, w + 2),
+            organisation: organisation_at(v, w + 2).or_else(|| organisation_after(v, w + 2)),
         };
     }
     if is_determiner(v.word(w)) || v.word(w) == "one" {
@@ -384,16 +407,16 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
 }
 
 /// The organisation entity at word `w`, or after a few lowercase words saying what kind
-/// of organisation it is: "fund manager Northwind", "the stockbroker Tailspin".
+/// of organisation it is ("fund manager Northwind", "the stockbroker Tailspin") or a
+/// nationality or place ("the Swedish Industry Ministry", "the U.S. Treasury").
 fn kind_then_organisation(v: &View, w: usize) -> Option<WordRange> {
     let first = w + usize::from(is_determiner(v.word(w)));
+    let kind_word = |k: usize| {
+        v.label(k).is_none() && !v.is_capitalized(k) && v.word(k).chars().all(char::is_alphabetic)
+    };
+    let place = |k: usize| matches!(v.label(k), Some(EntityLabel::Misc | EntityLabel::Location));
     (first..first + 4)
-        .take_while(|&k| {
-            k == first
-                || (v.label(k - 1).is_none()
-                    && !v.is_capitalized(k - 1)
-                    && v.word(k - 1).chars().all(char::is_alphabetic))
-        })
+        .take_while(|&k| k == first || kind_word(k - 1) || place(k - 1))
         .find_map(|k| organisation_at(v, k))
 }
 
@@ -728,6 +751,65 @@ mod tests {
 
     fn pair(title: &str, organisation: &str) -> (Option<String>, Option<String>) {
         (Some(title.into()), Some(organisation.into()))
+    }
+
+    #[test]
+    fn roles_held_at_a_body_named_after_a_nationality_an_age_or_a_relative_clause() {
+        // "state" is a speech verb too, and "Swedish" stands between "the" and the body.
+        let text = "Saab filed. Joran Hagglund, state secretary at the Swedish Industry \
+                    Ministry, said: \"We watch.\"";
+        let got = affiliation_of(
+            text,
+            &[
+                ("Saab", "ORG"),
+                ("Joran Hagglund", "PER"),
+                ("Swedish", "MISC"),
+                ("Industry Ministry", "ORG"),
+            ],
+            ("Joran Hagglund", "PER"),
+        );
+        assert_eq!(got, pair("state secretary", "Industry Ministry"));
+        let text = "\"We wait,\" said Mario Cuomo, 78, a lawyer at Willkie Farr LLP.";
+        let got = affiliation_of(
+            text,
+            &[("Mario Cuomo", "PER"), ("Willkie Farr LLP", "ORG")],
+            ("Mario Cuomo", "PER"),
+        );
+        assert_eq!(got, pair("lawyer", "Willkie Farr LLP"));
+        let text = "\"Timing is good,\" said Bruce Macfarlane, who heads the team at ING acting \
+                    as advisers.";
+        let got = affiliation_of(
+            text,
+            &[("Bruce Macfarlane", "PER"), ("ING", "ORG")],
+            ("Bruce Macfarlane", "PER"),
+        );
+        assert_eq!(got.1.as_deref(), Some("ING"));
+    }
+
+    #[test]
+    fn a_founders_name_before_a_firm_word_is_the_firm_and_a_board_member_has_a_role() {
+        let text = "\"It is a crisis,\" said Marshall Front, chairman of Front Barnett \
+                    Associates in Chicago.";
+        let got = affiliation_of(
+            text,
+            &[
+                ("Marshall Front", "PER"),
+                ("Front Barnett", "PER"),
+                ("Chicago", "LOC"),
+            ],
+            ("Marshall Front", "PER"),
+        );
+        assert_eq!(got, pair("chairman", "Front Barnett Associates"));
+        let text = "\"Join,\" European Central Bank Executive Board member Joerg Asmussen said.";
+        let got = affiliation_of(
+            text,
+            &[
+                ("European Central Bank Executive Board", "ORG"),
+                ("Joerg Asmussen", "PER"),
+            ],
+            ("Joerg Asmussen", "PER"),
+        );
+        assert_eq!(got, pair("member", "European Central Bank Executive Board"));
     }
 
     #[test]

@@ -20,12 +20,13 @@
 
 use crate::claims::affiliation::{is_title_head, PREPOSITIONS};
 use crate::claims::lexicon::{
-    antecedent_labels, ends_clause, is_adjunct, is_cue, is_dash, is_determiner, is_intro,
+    antecedent_labels, ends_clause, is_adjunct, is_age, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
 };
 use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
 pub use crate::labels::How;
+use crate::text::dateline;
 
 /// The words of the speaker mention and of the cue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,6 +235,10 @@ fn clause_subject(v: &View, seq: &[usize], end: usize) -> Option<SeqRange> {
 
 /// Attribution from the words before the opening mark.
 pub(crate) fn from_lead(v: &View, seq: &[usize]) -> Option<Attribution> {
+    lead_attribution(v, seq).map(|a| cited(v, a))
+}
+
+fn lead_attribution(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (c, len) = (0..seq.len())
         .rev()
         .map(|i| (i, cue_len(v, seq, i)))
@@ -437,6 +442,10 @@ pub(crate) fn from_header(v: &View, seq: &[usize]) -> Option<Attribution> {
 
 /// Attribution from the words after the closing mark.
 pub(crate) fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
+    tail_attribution(v, seq).map(|a| cited(v, a))
+}
+
+fn tail_attribution(v: &View, seq: &[usize]) -> Option<Attribution> {
     let (k, dash) = past_separators(v, seq);
     let first = v.word(*seq.get(k)?);
     let found = |speaker: Option<SeqRange>, cue: Option<SeqRange>| {
@@ -478,6 +487,77 @@ pub(crate) fn from_tail(v: &View, seq: &[usize]) -> Option<Attribution> {
         return None;
     }
     valid_np(v, seq, start, end).then(|| found(Some((start, end)), Some((j, j + n))))?
+}
+
+/// Verbs of citing, and the speech verbs of their "as ...ing".
+const CITING: &[&str] = &["cited", "cites", "citing", "quoted", "quotes", "quoting"];
+const AS_SAYING: &[&str] = &["saying", "telling", "stating", "writing", "adding"];
+
+/// "the paper cited a letter Brown sent as saying", "Reuters quoted Ann Lee as saying": the
+/// one cited is the speaker, not the one citing (who is the source, `roles::source`).
+fn cited(v: &View, found: Attribution) -> Attribution {
+    match found.cue.and_then(|c| cited_by_cue(v, c)) {
+        Some((speaker, cue)) => Attribution {
+            speaker: Some(speaker),
+            cue: Some(cue),
+            how: found.how,
+        },
+        None => found,
+    }
+}
+
+/// The one cited when the cue is a citing verb or its "as saying" ("The newspaper quoted
+/// [Ann Lee] as saying that ..."): the words from the citing verb to "as", cut before a
+/// relative clause or a comma, in the cue's sentence; and the "-ing" verb as the cue.
+pub(crate) fn cited_by_cue(v: &View, cue: WordRange) -> Option<(WordRange, WordRange)> {
+    let sentence = v.sentence_words[*v.sentence_of.get(cue.start)?];
+    let open = |w: usize| !v.is_quoted(w) && !ends_clause(v.word(w));
+    let (citing, as_word) = if CITING.contains(&v.word(cue.start)) {
+        let as_word = (cue.start + 2..sentence.end.min(cue.start + 30))
+            .take_while(|&w| open(w))
+            .find(|&w| v.word(w) == "as" && AS_SAYING.contains(&v.word(w + 1)))?;
+        (cue.start, as_word)
+    } else {
+        let as_word = cue.start.checked_sub(1)?;
+        if !(AS_SAYING.contains(&v.word(cue.start)) && v.word(as_word) == "as") {
+            return None;
+        }
+        let citing = (sentence.start.max(as_word.saturating_sub(30))..as_word.saturating_sub(1))
+            .rev()
+            .take_while(|&w| open(w))
+            .find(|&w| CITING.contains(&v.word(w)))?;
+        (citing, as_word)
+    };
+    let end = (citing + 2..as_word)
+        .find(|&w| matches!(v.word(w), "that" | "who" | "which" | ","))
+        .unwrap_or(as_word);
+    Some((
+        WordRange::new(citing + 1, end),
+        WordRange::new(as_word + 1, as_word + 2),
+    ))
+}
+
+/// Content tagged from right after a citing verb through its "as saying" ("Bloomberg cited
+/// [two people familiar with the matter as saying the deal was done]"): the cited speaker,
+/// the "-ing" cue, and what follows it as the content (maybe empty).
+pub(crate) fn cited_in_content(
+    v: &View,
+    content: WordRange,
+) -> Option<(WordRange, WordRange, WordRange)> {
+    let before = content.start.checked_sub(1)?;
+    if !CITING.contains(&v.word(before)) {
+        return None;
+    }
+    let j = (content.start + 1..content.end.saturating_sub(1))
+        .find(|&w| v.word(w) == "as" && AS_SAYING.contains(&v.word(w + 1)))?;
+    let end = (content.start + 1..j)
+        .find(|&w| matches!(v.word(w), "that" | "who" | "which" | ","))
+        .unwrap_or(j);
+    Some((
+        WordRange::new(content.start, end),
+        WordRange::new(j + 1, j + 2),
+        WordRange::new(j + 2, content.end),
+    ))
 }
 
 /// The commas, colons and dashes right after the closing mark: how many, and whether a
@@ -643,11 +723,15 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
     if v.word(a) == "who" {
         // "Mike Pence, who called": the entity before the comma.
         let before = a.checked_sub(1)?;
-        let last = if v.word(before) == "," {
+        let mut last = if v.word(before) == "," {
             before.checked_sub(1)?
         } else {
             before
         };
+        // "Elizabeth Warren, 61, who wrote": the name before the age.
+        if is_age(v.word(last)) && last >= 2 && v.word(last - 1) == "," {
+            last -= 2;
+        }
         return v.entity_words(last).filter(|_| v.is_agent(last));
     }
     let labels = antecedent_labels(v.word(a));
@@ -694,10 +778,19 @@ fn organisation_subject(v: &View, s: usize) -> Option<WordRange> {
         .then_some(entity)
 }
 
-/// A newsroom or news desk named in a dateline or sign-off ("-- Sydney Newsroom"), which
-/// is never what "it" refers to.
+/// A newsroom or news desk named in a dateline or sign-off ("-- Sydney Newsroom"), or the
+/// dateline's agency wherever the story names it ("according to Reuters Estimates"): never
+/// what "it" refers to.
 fn is_newsroom(v: &View, entity: WordRange) -> bool {
+    let agency = || {
+        let range = dateline::agency(v.chars)?;
+        let name: String = v.chars.get(range.start..range.end)?.iter().collect();
+        let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
+        let named = (entity.start..entity.end).map(|w| v.word(w));
+        Some(entity.len() >= words.len() && named.zip(&words).all(|(a, b)| a == b))
+    };
     (entity.start..entity.end).any(|w| matches!(v.word(w), "newsroom" | "newsdesk" | "desk"))
+        || agency().unwrap_or(false)
 }
 
 /// How many sentences back a singular pronoun's antecedent is looked for.
@@ -775,6 +868,42 @@ mod tests {
             it_refers_to(text, &["Reserve Bank", "Sydney Newsroom"]).as_deref(),
             Some("Reserve Bank")
         );
+        // Nor the dateline's agency where the story cites it for figures.
+        let text = "AUSTIN (Reuters) - Sales fell as Contoso cut prices. The estimate was 31 \
+                    cents, according to Reuters Estimates. \"Costs rise,\" it added.";
+        assert_eq!(
+            it_refers_to(text, &["Reuters", "Contoso", "Reuters Estimates"]).as_deref(),
+            Some("Contoso")
+        );
+    }
+
+    #[test]
+    fn a_quote_cited_as_said_is_said_by_the_one_cited() {
+        let text = "\"We will coordinate,\" the paper cited a letter that Brown sent as saying.";
+        assert_eq!(
+            attribute(text, &[("Brown", "PER")]),
+            pair("a letter", "saying")
+        );
+        let text = "\"We are proud,\" Reuters quoted Ann Lee, a Contoso spokeswoman, as saying.";
+        let entities = [("Reuters", "ORG"), ("Ann Lee", "PER"), ("Contoso", "ORG")];
+        assert_eq!(attribute(text, &entities), pair("Ann Lee", "saying"));
+        let text = "The newspaper cited a Ford spokesman as saying: \"No comment.\"";
+        assert_eq!(
+            attribute(text, &[("Ford", "ORG")]),
+            pair("a Ford spokesman", "saying")
+        );
+    }
+
+    #[test]
+    fn who_after_an_age_is_the_person_before_it() {
+        let text =
+            "Ann Lee, 61, who wrote of her grandmother \"pulling up her socks,\" grew up poor.";
+        let found = with_view(text, &[("Ann Lee", "PER")], |v, _| {
+            let who = (0..v.words.len()).find(|&w| v.word(w) == "who")?;
+            let r = v.span(resolve(v, WordRange::new(who, who + 1))?)?;
+            Some(v.chars[r.start..r.end].iter().collect::<String>())
+        });
+        assert_eq!(found.as_deref(), Some("Ann Lee"));
     }
 
     /// Who the first `phrase` of `text` refers to, with `entities` tagged.

@@ -6,7 +6,7 @@
 //! Writes: `FoundClaim`s of kind `Indirect`. Contents that are mostly quoted are left to
 //! the direct-quote rules, as are contents overlapping a direct claim.
 
-use crate::claims::attribution::{from_lead, from_tail, resolve};
+use crate::claims::attribution::{cited_by_cue, cited_in_content, from_lead, from_tail, resolve};
 use crate::claims::lexicon::{
     ends_clause, is_adjunct, is_claim_verb, is_determiner, is_function_word, is_phrasal_cue,
     is_punct, is_subject_pronoun,
@@ -98,6 +98,9 @@ fn indirect_claim(
     direct: &[FoundClaim],
 ) -> Option<FoundClaim> {
     let content = to_clause_end(v, past_closing_marks(v, content));
+    // "Bloomberg cited two people as saying the deal was done": the people said it.
+    let cited = cited_in_content(v, content);
+    let content = cited.map_or(content, |(_, _, said)| said);
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
@@ -110,7 +113,16 @@ fn indirect_claim(
     }
     let sentence = |w: usize| v.sentence_of.get(w).copied().unwrap_or(usize::MAX);
     let (first, last) = (sentence(content.start), sentence(content.end - 1));
-    let (speaker, cue) = speaker_and_cue(v, spans, content, first..=last);
+    let (speaker, cue) = match cited {
+        Some((speaker, cue, _)) => (Some(speaker), Some(cue)),
+        None => {
+            let (speaker, cue) = speaker_and_cue(v, spans, content, first..=last);
+            match cue.and_then(|c| cited_by_cue(v, c)) {
+                Some((speaker, cue)) => (Some(speaker), Some(cue)),
+                None => (speaker, cue),
+            }
+        }
+    };
     // Only a speech, belief or report verb (or "according to") makes a claim: "Intel
     // posted a loss" and "AMD fell 1.2%" report events, not what anyone said.
     if !cue.is_some_and(|c| is_claim_cue(v, c)) {
@@ -573,6 +585,40 @@ mod tests {
         assert!(
             tagged_claims(text, &[], &tags).is_empty(),
             "the writer is no speaker"
+        );
+    }
+
+    #[test]
+    fn the_one_cited_as_saying_is_the_speaker_not_the_one_citing() {
+        let text = "Bloomberg cited two people familiar with the matter as saying the deal \
+                    was nearly done.";
+        let tags = [
+            ("Bloomberg", Role::Speaker),
+            ("cited", Role::Cue),
+            (
+                "two people familiar with the matter as saying the deal was nearly done",
+                Role::Content,
+            ),
+        ];
+        assert_eq!(
+            tagged_claims(text, &[("Bloomberg", "ORG")], &tags),
+            [(
+                "the deal was nearly done".to_string(),
+                Some("two people familiar with the matter".to_string())
+            )]
+        );
+        let text = "The newspaper quoted Ann Lee as saying that the company would cut jobs.";
+        let tags = [
+            ("The newspaper", Role::Speaker),
+            ("quoted", Role::Cue),
+            ("that the company would cut jobs", Role::Content),
+        ];
+        assert_eq!(
+            tagged_claims(text, &[("Ann Lee", "PER")], &tags),
+            [(
+                "that the company would cut jobs".to_string(),
+                Some("Ann Lee".to_string())
+            )]
         );
     }
 

@@ -202,6 +202,12 @@ pub(crate) fn is_subject_pronoun(word: &str) -> bool {
     )
 }
 
+/// A person's age set off by commas ("Warren, 61, who ...", "Cuomo, 78, a lawyer"): one to
+/// three digits.
+pub(crate) fn is_age(word: &str) -> bool {
+    (1..=3).contains(&word.len()) && word.chars().all(|c| c.is_ascii_digit())
+}
+
 /// Which entity labels a pronoun may refer to.
 pub(crate) fn antecedent_labels(word: &str) -> &'static [EntityLabel] {
     use EntityLabel::{Organisation, Person};
@@ -326,6 +332,8 @@ pub(crate) fn is_public_role(word: &str) -> bool {
             | "mayor"
             | "ambassador"
             | "premier"
+            // "state secretary", "state treasurer"
+            | "state"
     )
 }
 

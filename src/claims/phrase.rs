@@ -7,7 +7,8 @@
 //! phrase before them. A pronoun with no antecedent ("It says") stays as it is.
 
 use crate::claims::lexicon::{
-    is_adjunct, is_cue, is_dash, is_determiner, is_function_word, is_punct, is_subject_pronoun,
+    is_adjunct, is_age, is_cue, is_dash, is_determiner, is_function_word, is_punct,
+    is_subject_pronoun,
 };
 use crate::claims::view::View;
 use crate::doc::{EntityLabel, FoundClaim, WordRange};
@@ -64,6 +65,10 @@ fn antecedent(v: &View, who: usize) -> Option<WordRange> {
     }
     if v.word(last) == "," || is_dash(v.word(last)) {
         last = before(last)?;
+    }
+    // "Warren, 61, who wrote": the name before the age.
+    if is_age(v.word(last)) && before(last).is_some_and(|c| v.word(c) == ",") {
+        last = before(before(last)?)?;
     }
     if let Some(entity) = v.entity_words(last) {
         if v.label(last) != Some(EntityLabel::Location) {

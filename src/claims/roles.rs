@@ -69,7 +69,8 @@ pub(crate) fn source(v: &View, seq: &[usize], speaker: Option<WordRange>) -> Opt
                         .is_some_and(|p| is_report_noun(v.word(seq[p])))
                 })
             }
-            "reported" | "reports" if prev.is_some() => {
+            // "Reuters reported", "Reuters quoted Ann Lee as saying"
+            "reported" | "reports" | "quoted" | "quotes" | "cited" | "cites" if prev.is_some() => {
                 let end = seq[i - 1] + 1;
                 v.entity_words(seq[i - 1])
                     .filter(|r| r.end == end && v.label(r.start) == Some(EntityLabel::Organisation))
@@ -181,6 +182,14 @@ mod tests {
             Some("CNN")
         );
         assert_eq!(source_text("\"No,\" she told reporters.", &[]), None);
+        assert_eq!(
+            source_text(
+                "\"No,\" Reuters quoted Ann Lee as saying.",
+                &["Reuters", "Ann Lee"]
+            )
+            .as_deref(),
+            Some("Reuters")
+        );
     }
 
     #[test]

@@ -293,6 +293,10 @@ pub(crate) enum EvalCommand {
         /// Print one JSON metrics object instead of the table.
         #[arg(long)]
         json: bool,
+        /// Also list every wrong speaker, affiliation, title and target of a matched quote
+        /// (gold, predicted, document), after the table.
+        #[arg(long, conflicts_with = "json")]
+        mistakes: bool,
         #[command(flatten)]
         model: PipelineArgs,
     },

@@ -57,13 +57,18 @@ pub(crate) fn eval_command(command: EvalCommand) -> Result<ExitCode> {
             data,
             split,
             json,
+            mistakes,
             model,
         } => {
             // The gold and its texts are checked before the models load.
             let docs = gold_texts(&gold, &data, split.into())?;
             let pipeline = model.pipeline(Markup::Plain)?;
             let eval = eval_business(&pipeline, &docs, split.into())?;
-            pick(json, || eval.report(&gold), || eval.to_json(&gold))
+            let report = || match mistakes {
+                true => format!("{}\n{}", eval.report(&gold), eval.mistakes()),
+                false => eval.report(&gold),
+            };
+            pick(json, report, || eval.to_json(&gold))
         }
         EvalCommand::Ner { gold, json, model } => {
             let pipeline = model.pipeline(Markup::Plain)?;

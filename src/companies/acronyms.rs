@@ -10,12 +10,14 @@
 use crate::companies::kinds;
 use crate::doc::{single_spaced, text_at, CharRange, EntityLabel, Mention, MentionKind};
 
-/// An acronym: 2 to 6 capital letters or digits, at least one letter.
+/// An acronym: 2 to 6 capital letters or digits, at least one letter, maybe joined by
+/// an ampersand ("S&P" for Standard & Poor's).
 fn is_acronym(word: &str) -> bool {
-    (2..=6).contains(&word.chars().count())
+    let inner_ampersand = |(i, c): (usize, char)| c == '&' && i > 0 && i + 1 < word.len();
+    (2..=6).contains(&word.chars().filter(|&c| c != '&').count())
         && word
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            .char_indices()
+            .all(|(i, c)| c.is_ascii_uppercase() || c.is_ascii_digit() || inner_ampersand((i, c)))
         && word.chars().any(|c| c.is_ascii_uppercase())
 }
 
@@ -108,6 +110,15 @@ fn is_joiner(word: &str) -> bool {
     )
 }
 
+/// Whether `letters` are the initials of `words`, joiners optional, or of the words after
+/// a public body's kind ("HHS": the Department of Health and Human Services).
+fn initials_match_name(letters: &[char], words: &[&str]) -> bool {
+    let kind_of = words.len() > 2
+        && kinds::is_not_company(&words[0].to_lowercase())
+        && words[1].eq_ignore_ascii_case("of");
+    initials_match(letters, words) || (kind_of && initials_match(letters, &words[2..]))
+}
+
 /// Whether `letters` are the initials of `words`, joiners optional.
 fn initials_match(letters: &[char], words: &[&str]) -> bool {
     let Some((word, rest)) = words.split_first() else {
@@ -168,7 +179,7 @@ pub fn expansion(chars: &[char], mentions: &[Mention], range: CharRange) -> Opti
     for m in organisations().filter(|m| several_words(m.range)) {
         let name = text_at(chars, m.range);
         let words: Vec<&str> = name.split_whitespace().collect();
-        if words.len() < 2 || !initials_match(&letters, &words) {
+        if words.len() < 2 || !initials_match_name(&letters, &words) {
             continue;
         }
         match &found {
@@ -282,6 +293,28 @@ mod tests {
         assert_eq!(expand(3).as_deref(), Some("Bank of Japan"));
         assert_eq!(expand(4), None, "no name with those initials");
         assert_eq!(expand(0), None, "not an acronym");
+    }
+
+    #[test]
+    fn an_ampersand_acronym_and_a_public_bodys_kind_before_its_initials() {
+        let text = "Standard & Poor's cut it. S&P said. The Department of Health and Human \
+                    Services said. HHS added. M&A rose.";
+        let chars: Vec<char> = text.chars().collect();
+        let entities = vec![
+            entity(text, "Standard & Poor's", 0, None),
+            entity(text, "S&P", 0, None),
+            entity(text, "Department of Health and Human Services", 0, None),
+            entity(text, "HHS", 0, None),
+            entity(text, "M&A", 0, None),
+        ];
+        let expand = |i: usize| expanded(&chars, &entities, i);
+        assert_eq!(expand(1).as_deref(), Some("Standard & Poor's"));
+        assert_eq!(
+            expand(3).as_deref(),
+            Some("Department of Health and Human Services")
+        );
+        assert_eq!(expand(4), None, "no organisation with those initials");
+        assert!(!is_acronym("&P") && !is_acronym("S&") && is_acronym("AT&T"));
     }
 
     #[test]

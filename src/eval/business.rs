@@ -372,6 +372,33 @@ pub struct BusinessScores {
     /// their marks: CoNLL texts put each sentence on its own line, which splits quotes
     /// that real paragraphs keep on one line.
     pub one_line_recall: Tally,
+    /// Every wrong speaker, affiliation, title and target of a matched quote, for `--mistakes`.
+    pub mistakes: Vec<Mistake>,
+}
+
+/// One scored field of a matched quote that the prediction got wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mistake {
+    pub document: String,
+    /// The gold quote's first words.
+    pub quote: String,
+    pub field: &'static str,
+    pub gold: Option<String>,
+    pub predicted: Option<String>,
+}
+
+impl Mistake {
+    fn line(&self) -> String {
+        let or_none = |s: &Option<String>| s.clone().unwrap_or_else(|| "(none)".into());
+        format!(
+            "{:<11} gold {:?}, predicted {:?}  [{}: \"{}\"]",
+            self.field,
+            or_none(&self.gold),
+            or_none(&self.predicted),
+            self.document,
+            self.quote
+        )
+    }
 }
 
 fn text_of(chars: &[char], r: CharRange) -> String {
@@ -387,6 +414,7 @@ impl BusinessScores {
     /// Scores the predictions of one document.
     pub fn add(
         &mut self,
+        document: &str,
         chars: &[char],
         gold: &[GoldClaim],
         predicted: &[Predicted],
@@ -404,6 +432,47 @@ impl BusinessScores {
             found[j] = true;
             let (p, g) = (&predicted[i], &gold[j]);
             let speaker = self.speaker_right(chars, g, p, names);
+            let mut mistake = |field, gold: Option<String>, predicted: Option<String>| {
+                let quote = text_of(chars, g.quote);
+                let quote = quote.split(' ').take(8).collect::<Vec<_>>().join(" ");
+                self.mistakes.push(Mistake {
+                    document: document.to_string(),
+                    quote,
+                    field,
+                    gold,
+                    predicted,
+                });
+            };
+            let span = |r: Option<(usize, usize)>| {
+                r.map(|(s, e)| text_of(chars, CharRange { start: s, end: e }))
+            };
+            if !speaker {
+                let gold_speaker = g.speaker.map(|r| text_of(chars, r));
+                let shown = p.speaker_texts.first().cloned().or_else(|| span(p.speaker));
+                mistake("speaker", gold_speaker, shown);
+            }
+            let affiliation_right = match (&g.affiliation, &p.affiliation) {
+                (Some(gold), Some(p)) => names.same(p, &gold.name),
+                (gold, predicted) => gold.is_none() && predicted.is_none(),
+            };
+            if !affiliation_right {
+                let gold = g.affiliation.as_ref().map(|a| a.name.clone());
+                mistake("affiliation", gold, p.affiliation.clone());
+            }
+            if let Some(gold) = g
+                .title
+                .filter(|t| !p.title.is_some_and(|(s, e)| t.overlaps(s, e)))
+            {
+                mistake("title", Some(text_of(chars, gold)), span(p.title));
+            }
+            let target_ok = match (&g.target, &p.target) {
+                (Some(gold), Some(p)) => names.same(p, &gold.name),
+                (gold, predicted) => gold.is_none() && predicted.is_none(),
+            };
+            if !target_ok {
+                let gold = g.target.as_ref().map(|t| t.name.clone());
+                mistake("target", gold, p.target.clone());
+            }
             self.speaker.add(speaker);
             let shape = g.shape.clone().unwrap_or_else(|| "none".into());
             self.speaker_by_shape.entry(shape).or_default().add(speaker);
@@ -420,9 +489,7 @@ impl BusinessScores {
                 self.title
                     .add(p.title.is_some_and(|(s, e)| gold.overlaps(s, e)));
             }
-            if let (Some(pt), Some(gt)) = (&p.target, &g.target) {
-                target_right += usize::from(names.same(pt, &gt.name));
-            }
+            target_right += usize::from(target_ok && g.target.is_some());
         }
         for (j, g) in gold.iter().enumerate() {
             let around =
@@ -557,6 +624,18 @@ impl BusinessEval {
             self.scores.table()
         )
     }
+
+    /// One line per mistake of a matched quote, grouped by field.
+    pub fn mistakes(&self) -> String {
+        let mut lines: Vec<&Mistake> = self.scores.mistakes.iter().collect();
+        lines.sort_by_key(|m| m.field);
+        let mut out = format!("{} mistakes in matched quotes\n", lines.len());
+        for m in lines {
+            out += &m.line();
+            out.push('\n');
+        }
+        out
+    }
 }
 
 /// The texts of a JSONL data file (`{"id", "text", ...}` per line) by id.
@@ -656,7 +735,7 @@ pub fn eval_business(
             let annotated = result.map_err(Error::Invalid)?;
             let chars: Vec<char> = text.chars().collect();
             let predicted = Predicted::from_record(&annotated.record);
-            scores.add(&chars, &doc.claims, &predicted, &names);
+            scores.add(&doc.article_id(), &chars, &doc.claims, &predicted, &names);
         }
     }
     Ok(BusinessEval {
@@ -780,7 +859,7 @@ mod tests {
             target: Some("NWT".into()),
         }];
         let mut s = BusinessScores::default();
-        s.add(&chars, &gold(), &predicted, &names());
+        s.add("doc", &chars, &gold(), &predicted, &names());
         assert_eq!((s.quotes.tp, s.quotes.fp, s.quotes.fn_), (1, 0, 1));
         assert_eq!(s.speaker, Tally { right: 1, total: 1 });
         assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (1, 0, 0));
@@ -805,7 +884,7 @@ mod tests {
                 ..Predicted::default()
             }];
             let mut s = BusinessScores::default();
-            s.add(&chars, &gold()[..1], &predicted, &names());
+            s.add("doc", &chars, &gold()[..1], &predicted, &names());
             s.speaker.right
         };
         assert_eq!(score(&["Lee", "he"]), 1);
@@ -835,7 +914,7 @@ mod tests {
             },
         ];
         let mut s = BusinessScores::default();
-        s.add(&chars, &gold(), &predicted, &names());
+        s.add("doc", &chars, &gold(), &predicted, &names());
         assert_eq!(s.quotes.tp, 2);
         // Contoso is not Ann Lee; Fabrikam's span misses "spokesman" and the gold
         // speaker is a person, so both speakers are wrong.
@@ -843,6 +922,10 @@ mod tests {
         assert_eq!(s.affiliation, Tally { right: 2, total: 2 });
         // The speaker's own company is not the target.
         assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (0, 1, 1));
+        // `--mistakes` lists the two speakers and the target, not the right affiliations.
+        let fields: Vec<&str> = s.mistakes.iter().map(|m| m.field).collect();
+        assert_eq!(fields.iter().filter(|f| **f == "speaker").count(), 2);
+        assert!(fields.contains(&"target") && !fields.contains(&"affiliation"));
     }
 
     #[test]
@@ -854,7 +937,7 @@ mod tests {
             ..Predicted::default()
         }];
         let mut s = BusinessScores::default();
-        s.add(&chars, &gold(), &predicted, &names());
+        s.add("doc", &chars, &gold(), &predicted, &names());
         assert_eq!((s.quotes.tp, s.quotes.fp, s.quotes.fn_), (0, 1, 2));
         assert_eq!(s.speaker.total, 0);
         assert_eq!((s.target.tp, s.target.fp, s.target.fn_), (0, 1, 1));
