@@ -627,13 +627,25 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                 matches!(v.word(t.end), "for" | "of" | "at" | "with")
                     && matches!(v.word(t.end + 1), "a" | "an")
             };
+            // "a member of ...", "House Speaker": a seat, not a job, implies no employer.
+            let seat = |t: WordRange| {
+                (t.start..t.end)
+                    .filter(|&w| is_title_head(v.word(w)))
+                    .all(|w| matches!(v.word(w), "member" | "speaker"))
+            };
             let implied = title
-                .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t))
+                .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t) && !seat(t))
                 .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,
                 organisation: here.organisation.or(earlier.organisation).or(implied),
             }
+        }
+        // "the CFO" tagged an organisation: a role, which names none.
+        (Some(organisation), Some(EntityLabel::Organisation))
+            if organisation.len() == 1 && is_title_head(v.word(organisation.start)) =>
+        {
+            Affiliated::default()
         }
         (Some(organisation), Some(EntityLabel::Organisation)) => {
             // "JANE DOE, ANALYST, CONTOSO" with the name tagged an organisation: a name
@@ -810,6 +822,22 @@ mod tests {
             ("Joerg Asmussen", "PER"),
         );
         assert_eq!(got, pair("member", "European Central Bank Executive Board"));
+    }
+
+    #[test]
+    fn a_seat_implies_no_employer_and_a_role_tagged_as_a_firm_is_none() {
+        let text = "Contoso employs 4,500 people here. \"We must act,\" said Dara Murphy, a \
+                    member of Prime Minister Enda Kenny's party.";
+        let entities = [
+            ("Contoso", "ORG"),
+            ("Dara Murphy", "PER"),
+            ("Enda Kenny", "PER"),
+        ];
+        let got = affiliation_of(text, &entities, ("Dara Murphy", "PER"));
+        assert_eq!(got, (Some("member".into()), None));
+        let text = "Contoso grew. \"Profit will rise,\" the newspaper quoted the CFO as saying.";
+        let got = affiliation_of(text, &[("Contoso", "ORG"), ("CFO", "ORG")], ("CFO", "ORG"));
+        assert_eq!(got, (None, None));
     }
 
     #[test]
