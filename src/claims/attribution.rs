@@ -510,7 +510,7 @@ fn cited(v: &View, found: Attribution) -> Attribution {
 /// [Ann Lee] as saying that ..."): the words from the citing verb to "as", cut before a
 /// relative clause or a comma, in the cue's sentence; and the "-ing" verb as the cue.
 pub(crate) fn cited_by_cue(v: &View, cue: WordRange) -> Option<(WordRange, WordRange)> {
-    let sentence = v.sentence_words[*v.sentence_of.get(cue.start)?];
+    let sentence = *v.sentence_words.get(*v.sentence_of.get(cue.start)?)?;
     let open = |w: usize| !v.is_quoted(w) && !ends_clause(v.word(w));
     let (citing, as_word) = if CITING.contains(&v.word(cue.start)) {
         let as_word = (cue.start + 2..sentence.end.min(cue.start + 30))
@@ -528,13 +528,19 @@ pub(crate) fn cited_by_cue(v: &View, cue: WordRange) -> Option<(WordRange, WordR
             .find(|&w| CITING.contains(&v.word(w)))?;
         (citing, as_word)
     };
-    let end = (citing + 2..as_word)
-        .find(|&w| matches!(v.word(w), "that" | "who" | "which" | ","))
-        .unwrap_or(as_word);
     Some((
-        WordRange::new(citing + 1, end),
+        cited_phrase(v, citing + 1, as_word),
         WordRange::new(as_word + 1, as_word + 2),
     ))
+}
+
+/// The one cited: the words from `start` to "as" at `as_word`, cut before a relative
+/// clause or a comma ("a letter [that Brown sent]", "Ann Lee[, a spokeswoman,]").
+fn cited_phrase(v: &View, start: usize, as_word: usize) -> WordRange {
+    let end = (start + 1..as_word)
+        .find(|&w| matches!(v.word(w), "that" | "who" | "which" | ","))
+        .unwrap_or(as_word);
+    WordRange::new(start, end)
 }
 
 /// Content tagged from right after a citing verb through its "as saying" ("Bloomberg cited
@@ -550,11 +556,8 @@ pub(crate) fn cited_in_content(
     }
     let j = (content.start + 1..content.end.saturating_sub(1))
         .find(|&w| v.word(w) == "as" && AS_SAYING.contains(&v.word(w + 1)))?;
-    let end = (content.start + 1..j)
-        .find(|&w| matches!(v.word(w), "that" | "who" | "which" | ","))
-        .unwrap_or(j);
     Some((
-        WordRange::new(content.start, end),
+        cited_phrase(v, content.start, j),
         WordRange::new(j + 1, j + 2),
         WordRange::new(j + 2, content.end),
     ))
