@@ -750,12 +750,13 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
         1
     };
     let first = v.sentence_words[sentence.saturating_sub(back)].start;
+    let agency = agency_words(v);
     if labels == [EntityLabel::Organisation] {
         // "News Corp said profits were hit by losses at Asian Star TV. ... it said": the
         // company a sentence is about, not the one named last.
         let subject = (sentence.saturating_sub(back)..=sentence)
             .rev()
-            .find_map(|s| organisation_subject(v, s).filter(|e| e.end <= a));
+            .find_map(|s| organisation_subject(v, s, &agency).filter(|e| e.end <= a));
         if subject.is_some() {
             return subject;
         }
@@ -764,11 +765,12 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
         .rev()
         .filter(|&w| !v.is_quoted(w) && v.label(w).is_some_and(|l| labels.contains(&l)))
         .filter_map(|w| v.entity_words(w))
-        .find(|&e| !is_newsroom(v, e))
+        .find(|&e| !is_newsroom(v, e, &agency))
 }
 
-/// The organisation entity opening sentence `s` (after a determiner or conjunction).
-fn organisation_subject(v: &View, s: usize) -> Option<WordRange> {
+/// The organisation entity opening sentence `s` (after a determiner or conjunction), not
+/// a newsroom or the agency of words `agency`.
+fn organisation_subject(v: &View, s: usize, agency: &[String]) -> Option<WordRange> {
     let WordRange { start, end } = *v.sentence_words.get(s)?;
     let w = (start..end.min(start + 3)).find(|&w| {
         !matches!(
@@ -777,23 +779,34 @@ fn organisation_subject(v: &View, s: usize) -> Option<WordRange> {
         )
     })?;
     let entity = v.entity_words(w).filter(|e| e.start == w)?;
-    (v.label(w) == Some(EntityLabel::Organisation) && !v.is_quoted(w) && !is_newsroom(v, entity))
-        .then_some(entity)
+    (v.label(w) == Some(EntityLabel::Organisation)
+        && !v.is_quoted(w)
+        && !is_newsroom(v, entity, agency))
+    .then_some(entity)
+}
+
+/// The lowercase words of the dateline's agency ("reuters"); empty without a dateline.
+fn agency_words(v: &View) -> Vec<String> {
+    (dateline::agency(v.chars))
+        .and_then(|r| v.chars.get(r.start..r.end))
+        .map(|name| {
+            (name.iter().collect::<String>().split_whitespace())
+                .map(str::to_lowercase)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A newsroom or news desk named in a dateline or sign-off ("-- Sydney Newsroom"), or the
-/// dateline's agency wherever the story names it ("according to Reuters Estimates"): never
-/// what "it" refers to.
-fn is_newsroom(v: &View, entity: WordRange) -> bool {
-    let agency = || {
-        let range = dateline::agency(v.chars)?;
-        let name: String = v.chars.get(range.start..range.end)?.iter().collect();
-        let words: Vec<String> = name.split_whitespace().map(str::to_lowercase).collect();
-        let named = (entity.start..entity.end).map(|w| v.word(w));
-        Some(entity.len() >= words.len() && named.zip(&words).all(|(a, b)| a == b))
-    };
+/// dateline's agency (its words `agency`) wherever the story names it ("according to
+/// Reuters Estimates"): never what "it" refers to.
+fn is_newsroom(v: &View, entity: WordRange, agency: &[String]) -> bool {
+    let named = (entity.start..entity.end).map(|w| v.word(w));
+    let agency_named = !agency.is_empty()
+        && entity.len() >= agency.len()
+        && named.zip(agency).all(|(a, b)| a == b);
     (entity.start..entity.end).any(|w| matches!(v.word(w), "newsroom" | "newsdesk" | "desk"))
-        || agency().unwrap_or(false)
+        || agency_named
 }
 
 /// How many sentences back a singular pronoun's antecedent is looked for.

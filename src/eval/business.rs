@@ -451,43 +451,39 @@ impl BusinessScores {
                 let shown = p.speaker_texts.first().cloned().or_else(|| span(p.speaker));
                 mistake("speaker", gold_speaker, shown);
             }
-            let affiliation_right = match (&g.affiliation, &p.affiliation) {
-                (Some(gold), Some(p)) => names.same(p, &gold.name),
+            // A name is right when it is the gold's, or when neither has one.
+            let same_name = |gold: Option<&str>, predicted: Option<&String>| match (gold, predicted)
+            {
+                (Some(gold), Some(p)) => names.same(p, gold),
                 (gold, predicted) => gold.is_none() && predicted.is_none(),
             };
+            let gold_affiliation = g.affiliation.as_ref().map(|a| a.name.as_str());
+            let affiliation_right = same_name(gold_affiliation, p.affiliation.as_ref());
             if !affiliation_right {
-                let gold = g.affiliation.as_ref().map(|a| a.name.clone());
+                let gold = gold_affiliation.map(str::to_string);
                 mistake("affiliation", gold, p.affiliation.clone());
             }
-            if let Some(gold) = g
+            let title_right = g
                 .title
-                .filter(|t| !p.title.is_some_and(|(s, e)| t.overlaps(s, e)))
-            {
+                .map(|t| p.title.is_some_and(|(s, e)| t.overlaps(s, e)));
+            if let (Some(gold), Some(false)) = (g.title, title_right) {
                 mistake("title", Some(text_of(chars, gold)), span(p.title));
             }
-            let target_ok = match (&g.target, &p.target) {
-                (Some(gold), Some(p)) => names.same(p, &gold.name),
-                (gold, predicted) => gold.is_none() && predicted.is_none(),
-            };
+            let gold_target = g.target.as_ref().map(|t| t.name.as_str());
+            let target_ok = same_name(gold_target, p.target.as_ref());
             if !target_ok {
-                let gold = g.target.as_ref().map(|t| t.name.clone());
-                mistake("target", gold, p.target.clone());
+                mistake("target", gold_target.map(str::to_string), p.target.clone());
             }
             self.speaker.add(speaker);
             let shape = g.shape.clone().unwrap_or_else(|| "none".into());
             self.speaker_by_shape.entry(shape).or_default().add(speaker);
-            match (&g.affiliation, &p.affiliation) {
-                (Some(gold), predicted) => self.affiliation.add(
-                    predicted
-                        .as_ref()
-                        .is_some_and(|p| names.same(p, &gold.name)),
-                ),
+            match (gold_affiliation, &p.affiliation) {
+                (Some(_), _) => self.affiliation.add(affiliation_right),
                 (None, Some(_)) => self.affiliation_unwanted += 1,
                 (None, None) => {}
             }
-            if let Some(gold) = g.title {
-                self.title
-                    .add(p.title.is_some_and(|(s, e)| gold.overlaps(s, e)));
+            if let Some(right) = title_right {
+                self.title.add(right);
             }
             target_right += usize::from(target_ok && g.target.is_some());
         }
