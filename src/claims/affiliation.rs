@@ -16,13 +16,14 @@
 
 use crate::claims::lexicon::{
     is_adjunct, is_age, is_cue, is_determiner, is_function_word, is_outside_role, is_possessive,
-    is_public_role,
+    is_public_role, is_punct,
 };
 use crate::claims::orgs::{first_company, mentions_of};
 use crate::claims::view::View;
 use crate::companies::kinds::{ends_organisation_name, is_descriptor_head};
 use crate::doc::{EntityLabel, WordRange};
 use crate::speakers::is_name_suffix;
+use crate::text::dateline;
 
 /// Head nouns of roles.
 const HEADS: &[&str] = &[
@@ -397,7 +398,7 @@ fn organisation_after(v: &View, from: usize) -> Option<WordRange> {
                 return Some(outer.unwrap_or(organisation));
             }
         }
-        if is_descriptor_head(word) && w > from {
+        if is_descriptor_head(word) && !v.is_capitalized(w) && w > from {
             // "at brokerage Tailspin" names its firm; "of the company" refers back.
             return organisation_at(v, w + 1).or_else(|| latest_organisation(v, from));
         }
@@ -426,6 +427,66 @@ fn latest_organisation(v: &View, before: usize) -> Option<WordRange> {
         .rev()
         .find(|&w| v.label(w) == Some(EntityLabel::Organisation) && !v.is_quoted(w))
         .and_then(|w| v.entity_words(w))
+}
+
+/// The organisation that a descriptor of kind `head` at word `at` ("the unit's managing
+/// director", "the carrier's chief financial officer") refers back to: the latest one
+/// named with that kind word beside it in its sentence or the one before ("Land Rover
+/// luxury unit"), else the first one its own sentence names outside a prepositional phrase
+/// (its subject: "Delta will counter a bid by US Airways, the carrier's CFO said"), else the latest one before it. Never the agency of the dateline
+/// ("LONDON (Reuters) -"), which only filed the story.
+fn antecedent(v: &View, at: usize, head: &str) -> Option<WordRange> {
+    let agency = dateline::agency(v.chars);
+    let before: Vec<WordRange> = (v.entities_in(WordRange::new(0, at)).iter().copied())
+        .filter(|&e| {
+            e.end <= at
+                && v.label(e.start) == Some(EntityLabel::Organisation)
+                && !v.is_quoted(e.start)
+                && !(agency.zip(v.span(e))).is_some_and(|(a, e)| a.overlaps(e))
+        })
+        .collect();
+    // "union Unite", "Land Rover luxury unit"; not "the company's Caremark unit".
+    let beside = |e: &WordRange| {
+        let after = (e.end..(e.end + 3).min(at))
+            .take_while(|&k| !is_possessive(v.word(k)) && !is_punct(v.word(k)));
+        (e.start > 0 && v.word(e.start - 1) == head) || after.into_iter().any(|k| v.word(k) == head)
+    };
+    let sentence = v.sentence_of.get(at).copied();
+    let near = |e: &WordRange| {
+        (sentence.zip(v.sentence_of.get(e.start))).is_some_and(|(s, &t)| t + 1 >= s)
+    };
+    (before.iter().rev().find(|e| near(e) && beside(e)))
+        .or_else(|| {
+            (before.iter()).find(|e| {
+                sentence.is_some()
+                    && v.sentence_of.get(e.start).copied() == sentence
+                    && !in_prepositional_phrase(v, e.start)
+            })
+        })
+        .or(before.last())
+        .copied()
+}
+
+/// Whether a name at word `w` is a preposition's object ("in a filing with the SEC"), so
+/// not its sentence's subject.
+fn in_prepositional_phrase(v: &View, w: usize) -> bool {
+    let mut k = w;
+    while k > 0 && is_determiner(v.word(k - 1)) {
+        k -= 1;
+    }
+    k > 0
+        && (PREPOSITIONS.contains(&v.word(k - 1))
+            || matches!(v.word(k - 1), "by" | "to" | "in" | "on"))
+}
+
+/// "the carrier's" opening a role at word `w`: the organisation it refers back to, and
+/// where the role starts ("new" is no part of it: "the group's new chief executive").
+fn possessive_descriptor(v: &View, w: usize) -> Option<(Option<WordRange>, usize)> {
+    let head = v.word(w + 1);
+    let role = w + 3 + usize::from(v.word(w + 3) == "new");
+    let kind = is_descriptor_head(head) && !v.is_capitalized(w + 1);
+    (v.word(w) == "the" && kind && is_possessive(v.word(w + 2)))
+        .then(|| (antecedent(v, w, head), role))
 }
 
 /// Whether a title speaks for no company: an outside commentator's role (an analyst, a
@@ -564,6 +625,17 @@ fn earlier_mentions(v: &View, person: WordRange) -> Vec<WordRange> {
     earlier(&|e| e.len() > 1 && v.word(e.start) == surname)
 }
 
+/// "Einhorn's Greenlight Capital", "Branson's Virgin Group": the firm a person is written
+/// as owning, at any mention of them in the article (the same surname).
+fn own_firm(v: &View, person: WordRange) -> Option<WordRange> {
+    let surname = surname(v, person);
+    let all = WordRange::new(0, v.words.len());
+    (v.entities_in(all).iter().copied())
+        .filter(|&e| v.label(e.start) == Some(EntityLabel::Person) && !v.is_quoted(e.start))
+        .filter(|&e| self::surname(v, e) == surname && is_possessive(v.word(e.end)))
+        .find_map(|e| organisation_at(v, e.end + 1).filter(|o| o.start == e.end + 1))
+}
+
 /// `The chairman of engineering group T&N Plc said ... . Sir Colin Hope said ...`: a
 /// person named with no role of their own, right after a sentence (one of the two before
 /// their first mention) opening with a role at an organisation and naming no person, holds
@@ -576,29 +648,48 @@ fn introduced(v: &View, first: WordRange) -> Option<Affiliated> {
         if people || v.is_quoted(words.start) {
             return None;
         }
-        let w = words.start + usize::from(is_determiner(v.word(words.start)));
-        // "T&N's chairman said"
-        if let Some(organisation) = organisation_at(v, words.start) {
-            let after = past_possessive(v, organisation.end);
-            return title_from(v, after).map(|title| Affiliated {
-                title: Some(title),
-                organisation: Some(organisation),
-            });
-        }
-        // "The chairman of British-based engineering group T&N Plc said"
-        let title = title_from(v, w)?;
-        if !PREPOSITIONS.contains(&v.word(title.end)) {
-            return None;
-        }
-        let organisation = (title.end + 1..words.end.min(title.end + 12))
-            .take_while(|&k| !matches!(v.word(k), "," | "." | ";" | "said" | "says"))
-            .find(|&k| v.label(k) == Some(EntityLabel::Organisation))
-            .and_then(|k| v.entity_words(k))?;
-        Some(Affiliated {
+        opening_role(v, words).or_else(|| attributed_role(v, words))
+    })
+}
+
+/// A sentence that opens with a role at an organisation: "T&N's chairman said", "The
+/// chairman of British-based engineering group T&N Plc said".
+fn opening_role(v: &View, words: WordRange) -> Option<Affiliated> {
+    let w = words.start + usize::from(is_determiner(v.word(words.start)));
+    if let Some(organisation) = organisation_at(v, words.start) {
+        let after = past_possessive(v, organisation.end);
+        return title_from(v, after).map(|title| Affiliated {
             title: Some(title),
             organisation: Some(organisation),
-        })
+        });
+    }
+    let title = title_from(v, w)?;
+    if !PREPOSITIONS.contains(&v.word(title.end)) {
+        return None;
+    }
+    let organisation = (title.end + 1..words.end.min(title.end + 12))
+        .take_while(|&k| !matches!(v.word(k), "," | "." | ";" | "said" | "says"))
+        .find(|&k| v.label(k) == Some(EntityLabel::Organisation))
+        .and_then(|k| v.entity_words(k))?;
+    Some(Affiliated {
+        title: Some(title),
+        organisation: Some(organisation),
     })
+}
+
+/// A sentence whose speaker is a role at an organisation, named by its kind: "Delta will
+/// counter the bid, the carrier's chief financial officer said".
+fn attributed_role(v: &View, words: WordRange) -> Option<Affiliated> {
+    (words.start..words.end)
+        .filter(|&w| !v.is_quoted(w))
+        .find_map(|w| {
+            let (organisation, after) = possessive_descriptor(v, w)?;
+            let title = title_from(v, after)?;
+            is_cue(v.word(title.end)).then_some(Affiliated {
+                title: Some(title),
+                organisation,
+            })
+        })
 }
 
 /// The title and affiliation of a claim's speaker: `speaker` the attribution's mention,
@@ -633,12 +724,18 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
                     .filter(|&w| is_title_head(v.word(w)))
                     .all(|w| matches!(v.word(w), "member" | "speaker"))
             };
+            // "Prime Minister Gordon Brown" speaks for his office, not for "Brown's Labour
+            // government".
+            let public_office =
+                title.is_some_and(|t| (t.start..t.end).any(|w| is_public_role(v.word(w))));
             let implied = title
                 .filter(|&t| !is_outsider(v, t) && !unnamed_organisation(t) && !seat(t))
                 .and_then(|_| first_company(v).or_else(|| latest_organisation(v, person.start)));
             Affiliated {
                 title,
-                organisation: here.organisation.or(earlier.organisation).or(implied),
+                organisation: (here.organisation.or(earlier.organisation))
+                    .or_else(|| own_firm(v, person).filter(|_| !public_office))
+                    .or(implied),
             }
         }
         // "the CFO" tagged an organisation: a role, which names none.
@@ -690,10 +787,11 @@ fn descriptor(v: &View, speaker: WordRange) -> Affiliated {
                 .then(|| organisation_at(v, speaker.end + 1))
                 .flatten()
         })
+        .or_else(|| possessive_descriptor(v, speaker.start)?.0)
         .or_else(|| named_before_title(v, speaker, title?))
         .or_else(|| {
             refers_back
-                .then(|| latest_organisation(v, speaker.start))
+                .then(|| antecedent(v, speaker.start, v.word(speaker.start + 1)))
                 .flatten()
         });
     Affiliated {
@@ -1150,5 +1248,33 @@ mod tests {
             ("Contoso's chief executive", ""),
         );
         assert_eq!(got, pair("chief executive", "Contoso"));
+    }
+
+    #[test]
+    fn a_role_named_by_the_organisations_kind_then_the_person_named() {
+        // The lead names the role, the next paragraph the person who holds it.
+        let text = "LONDON (Reuters) - Fabrikam Air will counter a bid by Contoso, the \
+                    carrier's chief financial officer said.\n\n\"We have a plan,\" Ann Lee said.";
+        let entities = [
+            ("LONDON", "LOC"),
+            ("Reuters", "ORG"),
+            ("Fabrikam Air", "ORG"),
+            ("Contoso", "ORG"),
+            ("Ann Lee", "PER"),
+        ];
+        let got = affiliation_of(
+            text,
+            &entities,
+            ("the carrier's chief financial officer", ""),
+        );
+        assert_eq!(got, pair("chief financial officer", "Fabrikam Air"));
+        let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
+        assert_eq!(got, pair("chief financial officer", "Fabrikam Air"));
+        // The kind word beside a name picks that organisation over the sentence's first.
+        let text = "Contoso's Fabrikam luxury unit is in profit, the unit's managing director \
+                    said.\n\n\"We grow,\" Ann Lee said.";
+        let entities = [("Contoso", "ORG"), ("Fabrikam", "ORG"), ("Ann Lee", "PER")];
+        let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
+        assert_eq!(got, pair("managing director", "Fabrikam"));
     }
 }
