@@ -9,7 +9,7 @@
 use crate::claims::attribution::{cited_by_cue, cited_in_content, from_lead, from_tail, resolve};
 use crate::claims::lexicon::{
     ends_clause, is_adjunct, is_claim_verb, is_determiner, is_function_word, is_phrasal_cue,
-    is_punct, is_subject_pronoun,
+    is_possessive, is_punct, is_subject_pronoun,
 };
 use crate::claims::quotes::trim_content;
 use crate::claims::view::View;
@@ -104,7 +104,7 @@ fn indirect_claim(
     let words = content.start..content.end;
     let quoted = words.clone().filter(|&w| v.is_quoted(w)).count();
     let real = words.clone().filter(|&w| !is_punct(v.word(w))).count();
-    if 2 * quoted > words.len() || real < MIN_CONTENT_WORDS {
+    if 2 * quoted > words.len() || real < MIN_CONTENT_WORDS || only_a_name(v, content) {
         return None;
     }
     let quote = v.span(content).and_then(|r| trim_content(v.chars, r))?;
@@ -159,6 +159,18 @@ fn indirect_claim(
         source: span(source),
         target: span(target),
         ..FoundClaim::new(ClaimKind::Indirect, quote, first, last)
+    })
+}
+
+/// Whether a content is a name and nothing else ("told the Financial Times", "Ford
+/// Motor Co.'s"): the one spoken to or about, never what was said.
+fn only_a_name(v: &View, content: WordRange) -> bool {
+    (content.start..content.end).all(|w| {
+        let word = v.word(w);
+        v.entity_of.get(w).is_some_and(Option::is_some)
+            || is_determiner(word)
+            || is_possessive(word)
+            || is_punct(word)
     })
 }
 
@@ -752,6 +764,27 @@ mod tests {
         (tagged_claims(text, entities, roles).into_iter())
             .map(|(content, _)| content)
             .collect()
+    }
+
+    #[test]
+    fn the_one_told_is_no_content() {
+        let text = "Delta will counter the bid, its finance chief told the Financial Times.";
+        let entities = [("Delta", "ORG"), ("Financial Times", "ORG")];
+        let roles = [
+            ("its finance chief", Role::Speaker),
+            ("told", Role::Cue),
+            ("the Financial Times", Role::Content),
+        ];
+        assert!(from_tagged(text, &entities, &roles).is_empty());
+        let roles = [
+            ("its finance chief", Role::Speaker),
+            ("told", Role::Cue),
+            ("Delta will counter the bid", Role::Content),
+        ];
+        assert_eq!(
+            from_tagged(text, &entities, &roles),
+            ["Delta will counter the bid"]
+        );
     }
 
     #[test]
