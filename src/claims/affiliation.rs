@@ -516,11 +516,24 @@ fn premodifier(v: &View, person: WordRange) -> Affiliated {
                 .then(|| organisation_before(v, before - 1))
                 .flatten()
         })
-        .or_else(|| mislabelled_employer(v, title));
+        .or_else(|| mislabelled_employer(v, title))
+        .or_else(|| possessive_pronoun(v, before));
     Affiliated {
         title: Some(title),
         organisation,
     }
+}
+
+/// "The CFTC will rework its plan, its chairman Gary Gensler said": "its" (or "the
+/// company's") right before the role at word `before` refers back to an organisation.
+fn possessive_pronoun(v: &View, before: usize) -> Option<WordRange> {
+    let at = before.checked_sub(1)?;
+    if v.word(at) == "its" {
+        return antecedent(v, at, "");
+    }
+    let at = before.checked_sub(3)?;
+    possessive_descriptor(v, at)
+        .and_then(|(organisation, role)| (role == before).then_some(organisation)?)
 }
 
 /// Most words inside a parenthesis between a name and a role ("( WFC.N )").
@@ -1276,5 +1289,15 @@ mod tests {
         let entities = [("Contoso", "ORG"), ("Fabrikam", "ORG"), ("Ann Lee", "PER")];
         let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
         assert_eq!(got, pair("managing director", "Fabrikam"));
+        // "its" before the role: the sentence's subject, not the body in its object.
+        let text = "The Fabrikam Commission will rework its plan to comply with a bill of the \
+                    Contoso Parliament, its chairman Ann Lee said.";
+        let entities = [
+            ("Fabrikam Commission", "ORG"),
+            ("Contoso Parliament", "ORG"),
+            ("Ann Lee", "PER"),
+        ];
+        let got = affiliation_of(text, &entities, ("Ann Lee", "PER"));
+        assert_eq!(got, pair("chairman", "Fabrikam Commission"));
     }
 }

@@ -639,7 +639,7 @@ pub struct TrainTargetArgs {
     /// Adam's learning rate [default: 0.03].
     #[arg(long)]
     pub lr: Option<f64>,
-    /// L2 penalty on the weights [default: 0.03].
+    /// L2 penalty on the weights [default: 0.1].
     #[arg(long)]
     pub l2: Option<f64>,
     #[command(flatten)]
