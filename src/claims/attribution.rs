@@ -21,7 +21,7 @@
 use crate::claims::affiliation::{is_title_head, PREPOSITIONS};
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_age, is_cue, is_dash, is_determiner, is_intro,
-    is_noun_like_cue, is_np_stop, is_phrasal_cue, is_punct, is_subject_pronoun,
+    is_noun_like_cue, is_np_stop, is_phrasal_cue, is_public_role, is_punct, is_subject_pronoun,
 };
 use crate::claims::view::View;
 use crate::doc::{EntityLabel, WordRange};
@@ -714,7 +714,11 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
             .find(|&w| v.label(w) == Some(label))
             .and_then(|w| v.entity_words(w))
     };
-    if let Some(found) = inside(EntityLabel::Person).or_else(|| inside(EntityLabel::Organisation)) {
+    // "the CFO" tagged an organisation is a role, which names nobody by itself.
+    let role_tagged = |e: &WordRange| e.len() == 1 && is_title_head(v.word(e.start));
+    let found = inside(EntityLabel::Person)
+        .or_else(|| inside(EntityLabel::Organisation).filter(|e| !role_tagged(e)));
+    if let Some(found) = found {
         return Some(found);
     }
     if let Some(person) = role_antecedent(v, mention) {
@@ -821,7 +825,8 @@ const ROLE_AFTER: usize = 4;
 fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
     let (a, b) = (mention.start, mention.end);
     let head = v.word(b.checked_sub(1)?);
-    if !(2..=4).contains(&(b - a)) || v.word(a) != "the" || !is_title_head(head) {
+    let is_role = is_title_head(head) || is_public_role(head);
+    if !(2..=4).contains(&(b - a)) || v.word(a) != "the" || !is_role {
         return None;
     }
     let sentence = *v.sentence_of.get(a)?;
@@ -830,7 +835,7 @@ fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
     // Vishal Bhatia"), inside it (the tagger's "Judge Morrissey") or in an apposition
     // after a comma ("Vishal Bhatia, an analyst at ...").
     let has_role = |e: WordRange| {
-        let is_head = |w: usize| v.word(w) == head && !v.is_quoted(w);
+        let is_head = |w: usize| plays_role(v, w, head) && !v.is_quoted(w);
         let apposition = (v.word(e.end) == ",")
             .then(|| e.end + 1..(e.end + 1 + ROLE_AFTER).min(v.words.len()))
             .into_iter()
@@ -852,6 +857,28 @@ fn role_antecedent(v: &View, mention: WordRange) -> Option<WordRange> {
     people(first, a).find(|&e| {
         has_role(e) || people(0, e.start).any(|m| surname(m) == surname(e) && has_role(m))
     })
+}
+
+/// Whether word `w` names the role `head` as news writes it beside a name: the same word,
+/// an abbreviation ("Sen. Ann Lee" for "the senator", "Chief Financial Officer Ann Lee"
+/// for "the CFO") or another form ("Chairman Ann Lee" for "the panel chair").
+fn plays_role(v: &View, w: usize, head: &str) -> bool {
+    let word = v.word(w);
+    let before = |expected: &str| w > 0 && v.word(w - 1) == expected;
+    match head {
+        "senator" => matches!(word, "senator" | "sen." | "sen"),
+        "governor" => matches!(word, "governor" | "gov." | "gov"),
+        "representative" | "congressman" | "congresswoman" => matches!(
+            word,
+            "representative" | "rep." | "rep" | "congressman" | "congresswoman"
+        ),
+        "chair" | "chairman" | "chairwoman" => {
+            matches!(word, "chair" | "chairman" | "chairwoman")
+        }
+        "ceo" => word == "ceo" || (word == "executive" && before("chief")),
+        "cfo" => word == "cfo" || (word == "officer" && before("financial")),
+        _ => word == head,
+    }
 }
 
 #[cfg(test)]
@@ -951,6 +978,17 @@ mod tests {
         // A role given to nobody by name refers to nobody.
         let text = "Ann Lee sold. \"Growth is slow,\" the analyst said.";
         assert_eq!(phrase_refers_to(text, "the analyst", &people), None);
+        // Abbreviated and other forms of a role; "CFO" tagged as an organisation.
+        let text = "Sen. Ann Lee spoke. \"We win,\" the senator said.";
+        let found = phrase_refers_to(text, "the senator", &[("Sen. Ann Lee", "PER")]);
+        assert_eq!(found.as_deref(), Some("Sen. Ann Lee"));
+        let text = "Contoso cited Chief Financial Officer Ann Lee. \"We pay,\" the CFO said.";
+        let entities = [("Contoso", "ORG"), ("Ann Lee", "PER"), ("CFO", "ORG")];
+        let found = phrase_refers_to(text, "the cfo", &entities);
+        assert_eq!(found.as_deref(), Some("Ann Lee"));
+        let text = "Ann Lee, chairman of the panel, spoke. \"We act,\" the panel chair said.";
+        let found = phrase_refers_to(text, "the panel chair", &[("Ann Lee", "PER")]);
+        assert_eq!(found.as_deref(), Some("Ann Lee"));
     }
 
     /// Lead or tail attribution of the first quote, as (speaker text, cue text).
