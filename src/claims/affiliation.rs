@@ -212,6 +212,10 @@ fn past_possessive(v: &View, w: usize) -> usize {
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
     let entity = v.entity_words(w).filter(|e| e.start == w)?;
+    // "the CFO" tagged an organisation is a role, never an employer.
+    if entity.len() == 1 && is_title_head(v.word(w)) {
+        return None;
+    }
     let firm_name = ends_organisation_name(v.word(entity.end - 1));
     if v.label(w) == Some(EntityLabel::Organisation) || firm_name {
         return Some(entity);
