@@ -197,6 +197,12 @@ pub(super) fn is_title_head(word: &str) -> bool {
     HEADS.contains(&word)
 }
 
+/// Whether an entity is a role the tagger took for a name ("the CFO" tagged an
+/// organisation): it names nobody and employs nobody.
+pub(super) fn is_role_tagged(v: &View, entity: WordRange) -> bool {
+    entity.len() == 1 && is_title_head(v.word(entity.start))
+}
+
 fn is_title_word(word: &str) -> bool {
     HEADS.contains(&word) || MODIFIERS.contains(&word)
 }
@@ -212,8 +218,7 @@ fn past_possessive(v: &View, w: usize) -> usize {
 fn organisation_at(v: &View, w: usize) -> Option<WordRange> {
     let w = if is_determiner(v.word(w)) { w + 1 } else { w };
     let entity = v.entity_words(w).filter(|e| e.start == w)?;
-    // "the CFO" tagged an organisation is a role, never an employer.
-    if entity.len() == 1 && is_title_head(v.word(w)) {
+    if is_role_tagged(v, entity) {
         return None;
     }
     let firm_name = ends_organisation_name(v.word(entity.end - 1));
@@ -437,8 +442,9 @@ fn latest_organisation(v: &View, before: usize) -> Option<WordRange> {
 /// director", "the carrier's chief financial officer") refers back to: the latest one
 /// named with that kind word beside it in its sentence or the one before ("Land Rover
 /// luxury unit"), else the first one its own sentence names outside a prepositional phrase
-/// (its subject: "Delta will counter a bid by US Airways, the carrier's CFO said"), else the latest one before it. Never the agency of the dateline
-/// ("LONDON (Reuters) -"), which only filed the story.
+/// (its subject: "Delta will counter a bid by US Airways, the carrier's CFO said"), else
+/// the latest one before it. Never the agency of the dateline ("LONDON (Reuters) -"),
+/// which only filed the story.
 fn antecedent(v: &View, at: usize, head: &str) -> Option<WordRange> {
     let agency = dateline::agency(v.chars);
     let before: Vec<WordRange> = (v.entities_in(WordRange::new(0, at)).iter().copied())
@@ -757,7 +763,7 @@ pub fn affiliate(v: &View, speaker: WordRange, entity: Option<WordRange>) -> Aff
         }
         // "the CFO" tagged an organisation: a role, which names none.
         (Some(organisation), Some(EntityLabel::Organisation))
-            if organisation.len() == 1 && is_title_head(v.word(organisation.start)) =>
+            if is_role_tagged(v, organisation) =>
         {
             Affiliated::default()
         }

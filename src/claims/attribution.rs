@@ -18,7 +18,7 @@
 //! attributed (a name, a pronoun, or a noun phrase such as "a spokesperson"); resolving a
 //! pronoun to an entity is `resolve`'s job.
 
-use crate::claims::affiliation::{is_title_head, PREPOSITIONS};
+use crate::claims::affiliation::{is_role_tagged, is_title_head, PREPOSITIONS};
 use crate::claims::lexicon::{
     antecedent_labels, ends_clause, is_adjunct, is_age, is_cue, is_dash, is_determiner, is_intro,
     is_noun_like_cue, is_np_stop, is_phrasal_cue, is_public_role, is_punct, is_subject_pronoun,
@@ -714,10 +714,8 @@ pub(crate) fn resolve(v: &View, mention: WordRange) -> Option<WordRange> {
             .find(|&w| v.label(w) == Some(label))
             .and_then(|w| v.entity_words(w))
     };
-    // "the CFO" tagged an organisation is a role, which names nobody by itself.
-    let role_tagged = |e: &WordRange| e.len() == 1 && is_title_head(v.word(e.start));
     let found = inside(EntityLabel::Person)
-        .or_else(|| inside(EntityLabel::Organisation).filter(|e| !role_tagged(e)));
+        .or_else(|| inside(EntityLabel::Organisation).filter(|&e| !is_role_tagged(v, e)));
     if let Some(found) = found {
         return Some(found);
     }
