@@ -167,10 +167,7 @@ fn indirect_claim(
 fn only_a_name(v: &View, content: WordRange) -> bool {
     (content.start..content.end).all(|w| {
         let word = v.word(w);
-        v.entity_of.get(w).is_some_and(Option::is_some)
-            || is_determiner(word)
-            || is_possessive(word)
-            || is_punct(word)
+        v.label(w).is_some() || is_determiner(word) || is_possessive(word) || is_punct(word)
     })
 }
 
